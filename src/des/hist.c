@@ -1,0 +1,120 @@
+#include "des/hist.h"
+
+#include "base/hv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void des_hist_init(des_hist *h) { memset(h, 0, sizeof *h); }
+
+void des_hist_free(des_hist *h)
+{
+    for (int i = 0; i < 64; i++)
+        free(h->rows[i]);
+    memset(h, 0, sizeof *h);
+}
+
+void des_hist_reset(des_hist *h)
+{
+    des_hist_free(h);
+    des_hist_init(h);
+}
+
+/* Row 0 holds exact values [0, HIST_SUB); row e (e >= SUB_BITS) holds
+ * [2^e, 2^(e+1)) in HIST_SUB linear buckets. */
+static inline void locate(uint64_t v, int *row, uint32_t *sub)
+{
+    if (v < HIST_SUB) {
+        *row = 0;
+        *sub = (uint32_t)v;
+        return;
+    }
+    int e = 63 - __builtin_clzll(v);
+    *row = e;
+    *sub = (uint32_t)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
+}
+
+static inline uint64_t bucket_mid(int row, uint32_t sub)
+{
+    if (row == 0)
+        return sub;
+    int sh = row - HIST_SUB_BITS;
+    uint64_t lo = ((uint64_t)1 << row) | ((uint64_t)sub << sh);
+    return lo + (((uint64_t)1 << sh) >> 1);
+}
+
+void des_hist_add(des_hist *h, uint64_t v)
+{
+    int row;
+    uint32_t sub;
+    locate(v, &row, &sub);
+    if (!h->rows[row])
+        h->rows[row] = hv_xcalloc(HIST_SUB, sizeof(uint32_t));
+    if (h->rows[row][sub] == UINT32_MAX)
+        HV_DIE("histogram bucket overflow at value %llu", (unsigned long long)v);
+    h->rows[row][sub]++;
+    if (h->n == 0 || v < h->min)
+        h->min = v;
+    if (v > h->max)
+        h->max = v;
+    h->n++;
+    h->sum += (double)v;
+}
+
+void des_hist_merge(des_hist *dst, const des_hist *src)
+{
+    if (src->n == 0)
+        return;
+    for (int r = 0; r < 64; r++) {
+        if (!src->rows[r])
+            continue;
+        if (!dst->rows[r])
+            dst->rows[r] = hv_xcalloc(HIST_SUB, sizeof(uint32_t));
+        for (uint32_t s = 0; s < HIST_SUB; s++)
+            dst->rows[r][s] += src->rows[r][s];
+    }
+    if (dst->n == 0 || src->min < dst->min)
+        dst->min = src->min;
+    if (src->max > dst->max)
+        dst->max = src->max;
+    dst->n += src->n;
+    dst->sum += src->sum;
+}
+
+uint64_t des_hist_quantile(const des_hist *h, double q)
+{
+    if (h->n == 0)
+        return 0;
+    if (q <= 0)
+        return h->min;
+    if (q > 1)
+        q = 1;
+    uint64_t rank = (uint64_t)ceil(q * (double)h->n);
+    if (rank < 1)
+        rank = 1;
+    uint64_t seen = 0;
+    for (int r = 0; r < 64; r++) {
+        if (!h->rows[r])
+            continue;
+        for (uint32_t s = 0; s < HIST_SUB; s++) {
+            seen += h->rows[r][s];
+            if (seen >= rank) {
+                uint64_t v = bucket_mid(r, s);
+                return v < h->min ? h->min : v > h->max ? h->max : v;
+            }
+        }
+    }
+    return h->max;
+}
+
+double des_hist_mean(const des_hist *h) { return h->n ? h->sum / (double)h->n : 0.0; }
+
+uint64_t des_hist_bytes(const des_hist *h)
+{
+    uint64_t b = sizeof *h;
+    for (int r = 0; r < 64; r++)
+        if (h->rows[r])
+            b += HIST_SUB * sizeof(uint32_t);
+    return b;
+}

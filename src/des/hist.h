@@ -1,0 +1,45 @@
+/*
+ * des/hist.h — counters' companion: a log-linear histogram of uint64 values
+ * (nanoseconds, counts) with bounded relative error.
+ *
+ * State
+ *   Values below 2^HIST_SUB_BITS are counted exactly. Above, a value v with
+ *   highest set bit e is counted in one of 2^HIST_SUB_BITS linear sub-buckets
+ *   of [2^e, 2^(e+1)); the reported value of a bucket is its midpoint, so the
+ *   relative error of any quantile is at most 2^-(HIST_SUB_BITS+1) (0.39% with
+ *   7 bits; the requirement is 1%). Rows (one per exponent) are allocated on
+ *   first use, so an unused histogram costs ~0.6 KB.
+ *   n, sum, min, max are exact.
+ *
+ * Quantiles use the nearest-rank definition: the q-quantile is the smallest
+ * recorded value v with count(<= v) >= ceil(q * n) (q in (0, 1]; q = 0 gives
+ * min). The result is clamped to [min, max].
+ *
+ * Concurrency: single owner.
+ */
+#ifndef HV_DES_HIST_H
+#define HV_DES_HIST_H
+
+#include <stdint.h>
+
+#define HIST_SUB_BITS 7
+#define HIST_SUB (1u << HIST_SUB_BITS)
+
+typedef struct des_hist {
+    uint64_t n;
+    double sum;
+    uint64_t min, max;
+    uint32_t *rows[64]; /* rows[e] for e >= HIST_SUB_BITS; rows[0] = exact low values */
+} des_hist;
+
+void des_hist_init(des_hist *h);
+void des_hist_free(des_hist *h);
+void des_hist_reset(des_hist *h);
+void des_hist_add(des_hist *h, uint64_t v);
+void des_hist_merge(des_hist *dst, const des_hist *src);
+uint64_t des_hist_quantile(const des_hist *h, double q);
+double des_hist_mean(const des_hist *h);
+/* Bytes used by this histogram. */
+uint64_t des_hist_bytes(const des_hist *h);
+
+#endif

@@ -1,0 +1,32 @@
+/* The harness checks itself: a failing check must mark the test failed. */
+#include "tap.h"
+
+static void checks_pass(void)
+{
+    TAP_EQ(3u, 3);
+    TAP_EQ(-1, -1);
+    TAP_NEAR(1.0, 1.0 + 1e-12, 1e-9);
+    TAP_STREQ("a", "a");
+    TAP_CONTAINS("hello world", "lo w");
+    TAP_CHECK(1 + 1 == 2);
+}
+
+static void failing_check_is_caught(void)
+{
+    /* Run a failing check, observe that it set the flag, then undo it. */
+    TAP_EQ(1, 2);
+    int caught = tap_cur_failed_;
+    tap_cur_failed_ = 0;
+    TAP_CHECK(caught == 1);
+    TAP_STREQ("x", "y");
+    caught = tap_cur_failed_;
+    tap_cur_failed_ = 0;
+    TAP_CHECK(caught == 1);
+}
+
+int main(void)
+{
+    TAP_RUN(checks_pass);
+    TAP_RUN(failing_check_is_caught);
+    return tap_done();
+}
