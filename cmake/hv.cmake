@@ -1,12 +1,13 @@
 # Helpers shared by the rooms' CMakeLists.
 
-# hv_room(NAME SOURCES... [DEPS lib...]) -> static library hv_NAME.
-# A room with no sources yet becomes an INTERFACE library so that others can
-# already name it.
+# hv_room(NAME [DEPS lib...]) -> static library hv_NAME from every *.c in the
+# room's folder (so adding a module needs no CMake edit). A room with no
+# sources yet is an INTERFACE library so that others can already name it.
 function(hv_room name)
-  cmake_parse_arguments(R "" "" "SOURCES;DEPS" ${ARGN})
-  if(R_SOURCES)
-    add_library(hv_${name} STATIC ${R_SOURCES})
+  cmake_parse_arguments(R "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.c)
+  if(srcs)
+    add_library(hv_${name} STATIC ${srcs})
     target_include_directories(hv_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
     target_link_libraries(hv_${name} PUBLIC ${R_DEPS})
   else()
