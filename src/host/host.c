@@ -1124,7 +1124,7 @@ host *host_new(des_sim *sim, hw_machine *hw, const host_cfg *cfg, uint64_t seed,
             c->state = HOST_CPU_IDLE;
             acct(c, HOST_ACCT_IDLE);
             c->t->hwthread_state = HW_HWTHREAD_IN_KERNEL;
-            hw_set_mode(hw, c->t, HW_MODE_HOST_NAP);
+            hw_nap_enter(hw, c->t, HW_MODE_HOST_NAP);
         }
     }
     if (cfg->hotplug_core >= 0) {
