@@ -386,6 +386,34 @@ static void secondaries_online(void)
     done_env(&e);
 }
 
+/* The checks can fail: break invariants by hand and see them reported. */
+static void checks_catch_breakage(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
+    host_task_start(e.h, a);
+    des_run_until(e.s, DES_MS(1));
+    TAP_CHECK(host_check(e.h) == NULL);
+    int cpu = a->cpu, other = cpu == 0 ? 8 : 0;
+    e.h->cpus[other].curr = a; /* one task current on two CPUs */
+    TAP_CONTAINS(host_check(e.h), "I-host-unique");
+    e.h->cpus[other].curr = NULL;
+    a->state = HOST_TASK_SLEEPING; /* current task not running */
+    TAP_CHECK(host_check(e.h) != NULL);
+    a->state = HOST_TASK_RUNNING;
+    hw_thread_of(e.m, 8)->icp.xisr = 2; /* presented with no priority */
+    TAP_CONTAINS(host_check(e.h), "I-hw-icp");
+    hw_thread_of(e.m, 8)->icp.xisr = 0;
+    e.h->ipi_raised[PPC_MSG_NMI_IPI]++; /* a raised message that vanished */
+    TAP_CONTAINS(host_conservation(e.h), "nmi_ipi");
+    e.h->ipi_raised[PPC_MSG_NMI_IPI]--;
+    e.h->wakeups_sent++;
+    TAP_CONTAINS(host_conservation(e.h), "wakeups");
+    e.h->wakeups_sent--;
+    TAP_CHECK(host_check(e.h) == NULL);
+    done_env(&e);
+}
+
 int main(void)
 {
     TAP_RUN(fair_share);
@@ -397,5 +425,6 @@ int main(void)
     TAP_RUN(hotplug);
     TAP_RUN(kvm_handover);
     TAP_RUN(secondaries_online);
+    TAP_RUN(checks_catch_breakage);
     return tap_done();
 }
