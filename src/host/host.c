@@ -538,7 +538,7 @@ static void irq_entry_done(host_cpu *c)
 {
     hw_thread *t = c->t;
     c->demux_src = SRC_NONE;
-    if (t->saved_xirr) { /* icp_native_get_irq: the KVM latch first */
+    if (t->saved_xirr) { /* icp_native_get_xirr: the XIRR latched by KVM (kvmppc_get_xics_latch) first */
         c->xirr = t->saved_xirr;
         t->saved_xirr = 0;
     } else if (hw_icp_presented(t)) {
@@ -761,11 +761,16 @@ static void resched_cpu(host *h, int cpu, int from_cpu)
         return;
     c->need_resched = true;
     if (from_cpu == cpu) {
+        /* a local wakeup: the waker's CPU sees need_resched on its way out
+         * of the kernel or of the task callback; the ttwu delay may have
+         * let it go idle or into KVM meanwhile, then it needs the IPI */
         if (c->state == HOST_CPU_TASK && !c->curr->in_cb) {
             pause_task(c);
             dispatch(c);
+            return;
         }
-        return; /* in the kernel or in task context: checked on the way out */
+        if (c->state == HOST_CPU_KERNEL || c->state == HOST_CPU_TASK)
+            return;
     }
     host_smp_send_reschedule(h, from_cpu, cpu);
 }

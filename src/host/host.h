@@ -53,7 +53,8 @@
  *   writes MFRR = 0xff, and demuxes: xchg the word with 0, RM_HOST_ACTION
  *   first, then CALL_FUNCTION, RESCHEDULE, TICK_BROADCAST, NMI_IPI, looping
  *   while new messages arrived. Offline CPUs flush (icp_native_flush_interrupt)
- *   and nap again. A saved_xirr left by KVM real mode is consumed first.
+ *   and nap again. A saved_xirr left by KVM real mode is consumed first
+ *   (icp_native_get_xirr -> kvmppc_get_xics_latch).
  *
  * Handing a CPU to KVM
  *   host_cpu_enter_kvm(h, cpu, hooks, ctx), from the task context of the

@@ -386,6 +386,32 @@ static void secondaries_online(void)
     done_env(&e);
 }
 
+static void wake_local(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    wake_arg *w = obj;
+    host_task_wake(w->h, w->t, (int)arg);
+}
+
+/* A wake "from" the CPU that has gone idle by the time the ttwu completes
+ * still reaches it (IPI), and a wake of an awake task coalesces. */
+static void local_wake_of_idle_cpu(void)
+{
+    env e = mk(1, 1, 1, NULL, NULL);
+    int runs = 0;
+    host_task *s = host_task_new(e.h, "s", NULL, &sleeper_ops, &runs);
+    host_task_start(e.h, s);
+    des_run_until(e.s, DES_MS(1));
+    wake_arg w = {e.h, s};
+    des_at(e.s, DES_MS(2), wake_local, &w, 0);
+    des_at(e.s, DES_MS(2), wake_local, &w, 0); /* coalesces */
+    des_run_until(e.s, DES_MS(3));
+    TAP_EQ(runs, 2);
+    TAP_EQ(e.h->wakeups_coalesced, 1);
+    TAP_EQ(e.h->wakeups_consumed, 1);
+    done_env(&e);
+}
+
 /* The checks can fail: break invariants by hand and see them reported. */
 static void checks_catch_breakage(void)
 {
@@ -425,6 +451,7 @@ int main(void)
     TAP_RUN(hotplug);
     TAP_RUN(kvm_handover);
     TAP_RUN(secondaries_online);
+    TAP_RUN(local_wake_of_idle_cpu);
     TAP_RUN(checks_catch_breakage);
     return tap_done();
 }
