@@ -1022,6 +1022,15 @@ int host_cpu_down(host *h, int cpu)
     if (c->state == HOST_CPU_TASK)
         pause_task(c);
     des_cancel(h->sim, &c->ev);
+    /* an interrupt cut short: finish its message and EOI its XIRR, else
+     * the message is lost and the CPPR stays raised */
+    int ph = c->phase;
+    if (ph == PH_MSG)
+        msg_effect(c, c->cur_msg);
+    if (c->demux_src == SRC_XICS &&
+        (ph == PH_IPI_ACK || ph == PH_MSG || ph == PH_MSG_EXTRA || ph == PH_EOI))
+        hw_icp_eoi(h->hw, c->t, c->xirr);
+    c->demux_src = SRC_NONE;
     c->phase = PH_NONE;
     c->pending_offline = false;
     /* migrate the current and queued tasks away (migrate_tasks) */

@@ -301,6 +301,43 @@ static void hotplug(void)
     done_env(&e);
 }
 
+static void down_ev(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    host_cpu_down(obj, (int)arg);
+}
+static void up_ev(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    host_cpu_up(obj, (int)arg);
+}
+
+/* Offlining a CPU in the middle of its IPI handler loses nothing. */
+static void hotplug_mid_demux(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    rec.n = 0;
+    host_set_rm_host_action(e.h, rm_action, NULL);
+    des_run_until(e.s, DES_MS(1));
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RESCHEDULE);
+    /* arrival 894..1000 + nap 2000 + entry 200 + ack 150: inside the first message */
+    des_at(e.s, DES_MS(1) + 3400, down_ev, e.h, 8);
+    des_run_until(e.s, DES_MS(2));
+    TAP_CHECK(!host_cpu_online(e.h, 8));
+    TAP_EQ(rec.n, 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_RM_HOST_ACTION], 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_RESCHEDULE], 1);
+    TAP_EQ(hw_thread_of(e.m, 8)->icp.cppr, 0xff); /* EOIed */
+    TAP_CHECK(host_conservation(e.h) == NULL);
+    des_at(e.s, DES_MS(3), up_ev, e.h, 8);
+    des_run_until(e.s, DES_MS(4));
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
+    des_run_until(e.s, DES_MS(5));
+    TAP_EQ(rec.n, 2); /* it still takes interrupts */
+    done_env(&e);
+}
+
 /* --- KVM handover --- */
 typedef struct {
     int intr, ticks, back;
@@ -449,6 +486,7 @@ int main(void)
     TAP_RUN(ipi_demux_order_and_coalescing);
     TAP_RUN(kick_all_sync);
     TAP_RUN(hotplug);
+    TAP_RUN(hotplug_mid_demux);
     TAP_RUN(kvm_handover);
     TAP_RUN(secondaries_online);
     TAP_RUN(local_wake_of_idle_cpu);
