@@ -669,7 +669,9 @@ void host_thread_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_n
     host_cpu *c = ctx;
     HV_CHECK(c->t == t);
     if (!c->online) {
-        if (from_nap) {
+        if (from_nap && t->hwthread_req && c->h->offline_kvm) {
+            c->h->offline_kvm(c->h->offline_kvm_ctx, c->cpu, cause);
+        } else if (from_nap) {
             offline_flush(c);
             hw_nap_enter(c->h->hw, t, HW_MODE_OFFLINE_NAP);
         }
@@ -846,6 +848,14 @@ void host_kick_all_cpus_sync(host *h, int from_cpu, host_done_fn done, void *arg
             queue_call(h, (int)i, NULL, NULL, s);
             host_send_ipi(h, from_cpu, (int)i, PPC_MSG_CALL_FUNCTION);
         }
+}
+
+void host_restore_sink(host *h, int cpu) { hw_set_sink(h->cpus[cpu].t, host_thread_sink, &h->cpus[cpu]); }
+
+void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx)
+{
+    h->offline_kvm = fn;
+    h->offline_kvm_ctx = ctx;
 }
 
 void host_set_rm_host_action(host *h, host_rm_action_fn fn, void *ctx)

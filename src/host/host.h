@@ -229,6 +229,7 @@ typedef struct host_kvm_hooks {
 typedef enum { HOST_HOTPLUG_ONLINE, HOST_HOTPLUG_DEAD } host_hotplug_event;
 typedef void (*host_hotplug_fn)(void *ctx, int cpu, host_hotplug_event ev);
 typedef des_time (*host_rm_action_fn)(void *ctx, int cpu);
+typedef void (*host_offline_kvm_fn)(void *ctx, int cpu, hw_wake_reason cause);
 typedef void (*host_done_fn)(void *arg);
 
 typedef struct host_call host_call;
@@ -272,6 +273,8 @@ struct host {
     des_time tick_period;
     host_rm_action_fn rm_action;
     void *rm_action_ctx;
+    host_offline_kvm_fn offline_kvm;
+    void *offline_kvm_ctx;
     host_hotplug_fn hotplug_fn[4];
     void *hotplug_ctx[4];
     int nhotplug;
@@ -320,8 +323,19 @@ static inline bool host_cpu_online(const host *h, int cpu) { return h->cpus[cpu]
 /* --- KVM handover --- */
 void host_cpu_enter_kvm(host *h, int cpu, const host_kvm_hooks *hooks, void *ctx);
 void host_cpu_leave_kvm(host *h, int cpu, host_task_fn done, void *arg);
-/* The host's sink for a thread (to restore it after KVM installed its own). */
+/* The host's sink for a thread (ctx = &h->cpus[cpu]). */
 void host_thread_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+/* Re-install the host's sink on cpu's thread (after KVM installed its own on
+ * a secondary it grabbed or on a handed-over CPU). */
+void host_restore_sink(host *h, int cpu);
+/* Offline secondaries: when an offline thread wakes from nap with
+ * hwthread_req set, the host's offline loop hands it to KVM (the powernv
+ * wakeup path branches to kvm_start_guest) by calling fn(ctx, cpu, cause)
+ * instead of flushing; fn must move the thread out of nap (hw_set_mode) or
+ * nap it again. Without fn (or with hwthread_req clear) the host flushes
+ * pending IPIs and naps again. */
+void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx);
+static inline host_cpu *host_cpu_get(host *h, int cpu) { return &h->cpus[cpu]; }
 
 /* --- accounting, checks --- */
 void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */

@@ -404,6 +404,45 @@ static void kvm_handover(void)
     done_env(&e);
 }
 
+static int grabbed;
+static void off_kvm(void *ctx, int cpu, hw_wake_reason cause)
+{
+    env *e = ctx;
+    grabbed++;
+    TAP_EQ(cause, HW_WAKE_HV_DOORBELL);
+    hw_thread *t = hw_thread_of(e->m, cpu);
+    hw_doorbell_clear(t);
+    t->hwthread_state = HW_HWTHREAD_IN_KVM;
+    hw_set_mode(e->m, t, HW_MODE_KVM_RM);
+}
+
+/* KVM grabs an offline secondary: hwthread_req + a doorbell; the offline
+ * loop hands the woken thread to KVM instead of napping again. */
+static void offline_secondary_to_kvm(void)
+{
+    env e = mk(1, 1, 8, NULL, NULL);
+    grabbed = 0;
+    host_set_offline_kvm_entry(e.h, off_kvm, &e);
+    hw_thread *t3 = hw_thread_of(e.m, 3);
+    hw_ipi_thread(e.m, 0, 3); /* no hwthread_req: flushed, naps again */
+    des_run_until(e.s, DES_US(10));
+    TAP_EQ(grabbed, 0);
+    TAP_EQ(t3->mode, HW_MODE_OFFLINE_NAP);
+    t3->hwthread_req = 1;
+    hw_ipi_thread(e.m, 0, 3);
+    des_run_until(e.s, DES_US(20));
+    TAP_EQ(grabbed, 1);
+    TAP_EQ(t3->mode, HW_MODE_KVM_RM);
+    TAP_EQ(t3->n_nap_exit[HW_WAKE_HV_DOORBELL], 2);
+    /* KVM releases it */
+    t3->hwthread_req = 0;
+    t3->hwthread_state = HW_HWTHREAD_IN_NAP;
+    host_restore_sink(e.h, 3);
+    hw_nap_enter(e.m, t3, HW_MODE_OFFLINE_NAP);
+    TAP_CHECK(host_check(e.h) == NULL);
+    done_env(&e);
+}
+
 static void secondaries_online(void)
 {
     host_cfg hc = host_cfg_default();
@@ -488,6 +527,7 @@ int main(void)
     TAP_RUN(hotplug);
     TAP_RUN(hotplug_mid_demux);
     TAP_RUN(kvm_handover);
+    TAP_RUN(offline_secondary_to_kvm);
     TAP_RUN(secondaries_online);
     TAP_RUN(local_wake_of_idle_cpu);
     TAP_RUN(checks_catch_breakage);
