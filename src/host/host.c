@@ -1202,7 +1202,7 @@ void host_account(host *h)
 
 const char *host_check(const host *h)
 {
-    static char buf[256];
+    static _Thread_local char buf[256];
     const char *e = hw_check(h->hw);
     if (e)
         return e;
@@ -1255,7 +1255,7 @@ const char *host_check(const host *h)
 
 const char *host_conservation(const host *h)
 {
-    static char buf[256];
+    static _Thread_local char buf[256];
     const char *e = hw_conservation(h->hw);
     if (e)
         return e;
