@@ -45,10 +45,11 @@
  *
  * IPIs
  *   host_send_ipi = smp_muxed_ipi_message_pass: set_message (hw_set_message,
- *   full barrier + byte store), then cause_ipi (icp_native_cause_ipi): set
- *   host_ipi (2019 order: full barrier, then store 1), then a doorbell if
- *   the target is in the sender's core and hw.msgsnd is on, else an MFRR
- *   write of IPI_PRIORITY. The handler (icp_native_ipi_action /
+ *   full barrier + byte store), then cause_ipi (pnv_cause_ipi:
+ *   doorbell_try_core_ipi, else icp_native_cause_ipi): set host_ipi (2019
+ *   order: full barrier, then store 1), then a doorbell if the target is in
+ *   the sender's core and hw.msgsnd is on, else an MFRR write of
+ *   IPI_PRIORITY. The handler (icp_native_ipi_action /
  *   doorbell_exception) clears host_ipi (store 0, then full barrier),
  *   writes MFRR = 0xff, and demuxes: xchg the word with 0, RM_HOST_ACTION
  *   first, then CALL_FUNCTION, RESCHEDULE, TICK_BROADCAST, NMI_IPI, looping
