@@ -39,8 +39,9 @@ void scn_errors_print(const scn_errors *e, FILE *f, const char *prefix);
 /* 1 if some kept message contains sub (tests). */
 int scn_errors_contain(const scn_errors *e, const char *sub);
 
-/* Damerau-free Levenshtein distance (for "did you mean"); strings of up to
- * 63 bytes, longer ones compare as far apart. */
+/* Edit distance (optimal string alignment: insert, delete, substitute,
+ * swap neighbours), for "did you mean"; strings of up to 63 bytes, longer
+ * ones compare as far apart. */
 unsigned scn_edit_distance(const char *a, const char *b);
 /* The candidate closest to word if it is close enough to be a likely typo
  * (distance <= max(1, strlen(word) / 3), or a case-insensitive match), else

@@ -146,7 +146,7 @@ static void err(reader *r, const char *file, unsigned line, const char *fmt, ...
 }
 
 static void add_entry(reader *r, const char *sec, const char *inst, const char *key, size_t klen,
-                      const char *val, const char *file, unsigned line)
+                      const char *val, const char *file, unsigned line, unsigned secline)
 {
     scn_ini *ini = r->ini;
     /* Duplicate within the same file. */
@@ -173,7 +173,7 @@ static void add_entry(reader *r, const char *sec, const char *inst, const char *
     memcpy(k, key, klen);
     k[klen] = 0;
     ini->e[ini->n++] = (scn_ini_entry){hv_xstrdup(sec), inst ? hv_xstrdup(inst) : NULL, k,
-                                       hv_xstrdup(val), file, line};
+                                       hv_xstrdup(val), file, line, secline};
 }
 
 static const char *intern_file(scn_ini *ini, const char *name)
@@ -261,6 +261,10 @@ static int parse_value(reader *r, const char *file, unsigned line, const char *p
         return 0;
     }
     /* Unquoted: up to an inline comment (whitespace then # or ;). */
+    if (*p == '#' || *p == ';') {
+        err(r, file, line, "empty value; expected a value after '=' (use \"\" for an empty string)");
+        return -1;
+    }
     const char *end = p;
     while (*end && !((*end == '#' || *end == ';') && end > p && (end[-1] == ' ' || end[-1] == '\t')))
         end++;
@@ -280,6 +284,7 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
     r->stack[r->depth++] = id;
     char section[SCN_INI_LINE_MAX + 1] = "", instance[SCN_INI_LINE_MAX + 1] = "";
     int have_section = 0, have_instance = 0;
+    unsigned secline = 0;
     int top = r->depth == 1 && r->ini->nfiles == 1;
     int lead = top; /* still in the leading comment block */
     char line[SCN_INI_LINE_MAX + 2];
@@ -373,6 +378,7 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
                 continue;
             }
             have_section = 1;
+            secline = lineno;
             continue;
         }
         /* key = value */
@@ -405,7 +411,7 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
                 (int)kl, ks);
             continue;
         }
-        add_entry(r, section, have_instance ? instance : NULL, ks, kl, value, file, lineno);
+        add_entry(r, section, have_instance ? instance : NULL, ks, kl, value, file, lineno, secline);
     }
     r->depth--;
 }

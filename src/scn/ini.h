@@ -45,6 +45,7 @@ typedef struct scn_ini_entry {
     char *key, *value;
     const char *file; /* display name of the file (owned by scn_ini.files) */
     unsigned line;    /* 1-based */
+    unsigned section_line; /* line of the [section] header it is under */
 } scn_ini_entry;
 
 typedef struct scn_ini {

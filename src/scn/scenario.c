@@ -419,7 +419,7 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
         origin org = {intern(s->meta, en->file), en->line};
         if (!strcmp(en->section, "cost")) {
             if (en->instance) {
-                scn_error(e, en->file, en->line, "section [cost] takes no instance name; expected [cost]");
+                scn_error(e, en->file, en->section_line, "section [cost] takes no instance name; expected [cost]");
                 failed = 1;
             } else if (apply_cost(s, en->key, en->value, &org, en->file, en->line, po, e))
                 failed = 1;
@@ -441,7 +441,7 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
                     for (const char **n = section_names(); *n && o < sizeof hint; n++)
                         o += (size_t)snprintf(hint + o, sizeof hint - o, " [%s]", *n);
                 }
-                scn_error(e, en->file, en->line, "unknown section [%s]; %s", en->section, hint);
+                scn_error(e, en->file, en->section_line, "unknown section [%s]; %s", en->section, hint);
                 if (nrep < HV_ARRAY_LEN(rep)) {
                     snprintf(rep[nrep].section, sizeof rep[nrep].section, "%s", en->section);
                     rep[nrep++].file = en->file;
@@ -453,13 +453,13 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
         int inst = 0;
         if (sec->instances) {
             if (!en->instance) {
-                scn_error(e, en->file, en->line, "section [%s] needs an instance name; expected [%s \"NAME\"]",
+                scn_error(e, en->file, en->section_line, "section [%s] needs an instance name; expected [%s \"NAME\"]",
                           sec->name, sec->name);
                 failed = 1;
                 continue;
             }
             if (strlen(en->instance) >= SCN_NAME_MAX) {
-                scn_error(e, en->file, en->line, "instance name '%s' is too long; expected at most %d bytes",
+                scn_error(e, en->file, en->section_line, "instance name '%s' is too long; expected at most %d bytes",
                           en->instance, SCN_NAME_MAX - 1);
                 failed = 1;
                 continue;
@@ -468,13 +468,13 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
             if (inst < 0)
                 inst = add_instance(s, sec, en->instance);
             if (inst < 0) {
-                scn_error(e, en->file, en->line, "too many [%s] sections; expected at most %d", sec->name,
+                scn_error(e, en->file, en->section_line, "too many [%s] sections; expected at most %d", sec->name,
                           sec->instances);
                 failed = 1;
                 continue;
             }
         } else if (en->instance) {
-            scn_error(e, en->file, en->line, "section [%s] takes no instance name; expected [%s]", sec->name,
+            scn_error(e, en->file, en->section_line, "section [%s] takes no instance name; expected [%s]", sec->name,
                       sec->name);
             failed = 1;
             continue;

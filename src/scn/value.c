@@ -263,8 +263,12 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
                      v->type == SCN_T_PERCENT ? ", or a percentage like 50%" : "");
             return -1;
         }
-        if (pct)
-            x /= 100;
+        if (pct) {
+            /* The double nearest the decimal value / 100 ("33.3%" = 0.333). */
+            char scaled[80];
+            snprintf(scaled, sizeof scaled, "%se-2", num);
+            x = strpbrk(num, "eE") ? x / 100 : strtod(scaled, NULL);
+        }
         if ((long double)x < v->min || (long double)x > v->max) {
             snprintf(why, whyn, "%s is out of range; expected %s", text, rng);
             return -1;
@@ -329,8 +333,10 @@ void scn_value_format(const scn_valspec *v, const void *field, char *buf, size_t
     case SCN_T_PERCENT: {
         double x = *(const double *)field;
         for (int p = 1; p <= 17; p++) {
+            char scaled[64];
             snprintf(buf, n, "%.*g", p, x * 100);
-            if (strtod(buf, NULL) / 100 == x) {
+            snprintf(scaled, sizeof scaled, "%se-2", buf);
+            if (!strpbrk(buf, "eE") && strtod(scaled, NULL) == x) {
                 size_t l = strlen(buf);
                 if (l + 1 < n)
                     buf[l] = '%', buf[l + 1] = 0;
