@@ -148,6 +148,25 @@ static void text_number(double v, char *buf, size_t n)
         snprintf(buf, n, "%.6g", v);
 }
 
+/* s for a text line: control characters as \n, \t, \xHH (one line per value). */
+static const char *oneline(const char *s, char *buf, size_t n)
+{
+    size_t o = 0;
+    for (; *s && o + 5 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n')
+            o += (size_t)snprintf(buf + o, n - o, "\\n");
+        else if (c == '\t')
+            o += (size_t)snprintf(buf + o, n - o, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
 static void header_lines(FILE *f, const rep_header *h, const char *pfx)
 {
     fprintf(f, "%shvwake %s\n", pfx, h->version ? h->version : "?");
@@ -169,9 +188,10 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
         if (wv > 40)
             wv = 40;
         fprintf(f, "# config:\n");
+        char t[1024];
         for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "#   %-*s = %-*s  (%s)\n", (int)wn, h->config->v[i].name, (int)wv, h->config->v[i].text,
-                    h->config->v[i].origin);
+            fprintf(f, "#   %-*s = %-*s  (%s)\n", (int)wn, h->config->v[i].name, (int)wv,
+                    oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     }
     /* Scalars. */
     size_t wname = strlen("metric"), wval = strlen("value");
@@ -183,7 +203,8 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
             continue;
         }
         text_number(m->rows[i].value, num, sizeof num);
-        size_t a = strlen(m->rows[i].name), b = strlen(num);
+        char nm[1024];
+        size_t a = strlen(oneline(m->rows[i].name, nm, sizeof nm)), b = strlen(num);
         wname = a > wname ? a : wname;
         wval = b > wval ? b : wval;
         i++;
@@ -198,7 +219,9 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
         if (!any++)
             fprintf(f, "\n%-*s  %*s  %s\n", (int)wname, "metric", (int)wval, "value", "unit");
         text_number(m->rows[i].value, num, sizeof num);
-        fprintf(f, "%-*s  %*s  %s\n", (int)wname, m->rows[i].name, (int)wval, num, rep_metric_unit(m->rows[i].name));
+        char nm[1024];
+        fprintf(f, "%-*s  %*s  %s\n", (int)wname, oneline(m->rows[i].name, nm, sizeof nm), (int)wval, num,
+                rep_metric_unit(m->rows[i].name));
         i++;
     }
     /* Distributions. */
@@ -288,9 +311,11 @@ int rep_write_json(FILE *f, const rep_header *h, const rep_metrics *m)
 static void csv_header(FILE *f, const rep_header *h)
 {
     header_lines(f, h, "# ");
+    char t[1024];
     if (h->config)
         for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, h->config->v[i].text, h->config->v[i].origin);
+            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, oneline(h->config->v[i].text, t, sizeof t),
+                    h->config->v[i].origin);
 }
 
 int rep_write_csv(FILE *f, const rep_header *h, const rep_metrics *m)

@@ -43,6 +43,10 @@ void scn_fmt_double(double x, char *buf, size_t n)
         snprintf(buf, n, signbit(x) ? "-0" : "0");
         return;
     }
+    if (x == floor(x) && fabs(x) < 1e17) { /* integers in plain digits */
+        snprintf(buf, n, "%.0f", x);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(buf, n, "%.*g", p, x);
         if (strtod(buf, NULL) == x)

@@ -94,7 +94,8 @@ int scn_value_json(const scn_valspec *v, const void *field, char *buf, size_t n)
 /* The i-th name of an enum list into buf; 0, or -1 past the end. */
 int scn_enum_name(const char *enums, int i, char *buf, size_t n);
 /* Shortest decimal text of x that strtod() reads back as x (at most 17
- * significant digits); "nan", "inf", "-inf" for non-finite values. */
+ * significant digits; integers below 1e17 in plain digits: "100", not
+ * "1e+02"); "nan", "inf", "-inf" for non-finite values. */
 void scn_fmt_double(double x, char *buf, size_t n);
 
 #endif
