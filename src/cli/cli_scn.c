@@ -14,7 +14,7 @@ const scn_parse_opts *cli_parse_opts(void)
     /* The cost table (hw/costs.def) plugs in here when the hw room lands:
      *   static const scn_parse_opts po = {hw_cost_lookup, hw_cost_name};
      */
-    static const scn_parse_opts po = {NULL, NULL};
+    static const scn_parse_opts po = {NULL, NULL, 0};
     return &po;
 }
 

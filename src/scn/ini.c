@@ -157,9 +157,9 @@ static void add_entry(reader *r, const char *sec, const char *inst, const char *
             ((!e->instance && !inst) || (e->instance && inst && !strcmp(e->instance, inst)))) {
             char secname[200];
             if (inst)
-                snprintf(secname, sizeof secname, "[%s \"%s\"]", sec, inst);
+                snprintf(secname, sizeof secname, "[%.64s \"%.64s\"]", sec, inst);
             else
-                snprintf(secname, sizeof secname, "[%s]", sec);
+                snprintf(secname, sizeof secname, "[%.64s]", sec);
             err(r, file, line, "duplicate key '%.*s' in %s (first set at line %u); expected each key once per section in a file",
                 (int)klen, key, secname, e->line);
             return;

@@ -498,7 +498,7 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
 static int loader(void *ctx, const char *from, const char *path, char **name, char **id, char **buf,
                   size_t *len, const char **why)
 {
-    (void)ctx;
+    const scn_parse_opts *po = ctx;
     int from_preset = from && !strncmp(from, "preset:", 7);
     if (!strncmp(path, "preset:", 7) || from_preset) {
         const scn_preset *p = scn_preset_find(path);
@@ -514,6 +514,10 @@ static int loader(void *ctx, const char *from, const char *path, char **name, ch
         memcpy(*buf, p->text, p->len + 1);
         *len = p->len;
         return 0;
+    }
+    if (po && po->presets_only && from) {
+        *why = "file includes are disabled here (only preset:NAME)";
+        return HV_EINVAL;
     }
     return scn_ini_file_loader(NULL, from, path, name, id, buf, len, why);
 }
@@ -540,7 +544,7 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
     if (p) {
         char name[128];
         snprintf(name, sizeof name, "preset:%s", p->name);
-        rc = scn_ini_read_buffer(&ini, name, p->text, p->len, loader, NULL, e);
+        rc = scn_ini_read_buffer(&ini, name, p->text, p->len, loader, (void *)po, e);
     } else if (!is_file) {
         const char *cand[256];
         size_t k = 0;
@@ -555,7 +559,7 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
         scn_ini_free(&ini);
         return HV_EPARSE;
     } else
-        rc = scn_ini_read(&ini, src, loader, NULL, e);
+        rc = scn_ini_read(&ini, src, loader, (void *)po, e);
     return load_common(s, &ini, rc, po, e);
 }
 
@@ -566,7 +570,7 @@ int scn_load_buffer(struct scenario *s, const char *name, const char *buf, size_
     scn_ini_init(&ini);
     free(s->meta->source);
     s->meta->source = hv_xstrdup(name);
-    int rc = scn_ini_read_buffer(&ini, name, buf, len, loader, NULL, e);
+    int rc = scn_ini_read_buffer(&ini, name, buf, len, loader, (void *)po, e);
     return load_common(s, &ini, rc, po, e);
 }
 

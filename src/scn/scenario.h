@@ -137,6 +137,9 @@ typedef struct scn_parse_opts {
     int (*cost_lookup)(const char *name);
     /* i-th row name, NULL past the end (for "did you mean"); may be NULL. */
     const char *(*cost_name)(int i);
+    /* 1: `include` may name presets only ("preset:NAME"), never a file
+     * (fuzzing, untrusted input). */
+    int presets_only;
 } scn_parse_opts;
 
 /* Every key at its default; no instances; no cost overrides. */

@@ -23,7 +23,7 @@ static int cost_lookup(const char *name)
     return -1;
 }
 static const char *cost_name(int i) { return i >= 0 && i < 3 ? fake_costs[i] : NULL; }
-static const scn_parse_opts po = {cost_lookup, cost_name};
+static const scn_parse_opts po = {cost_lookup, cost_name, 0};
 
 static const char *first(const scn_errors *e) { return e->n ? e->msg[0] : "(no error)"; }
 
