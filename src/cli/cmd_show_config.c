@@ -30,7 +30,7 @@ int cmd_show_config(int argc, char **argv)
             json = 1;
             continue;
         }
-        int r = cli_scn_arg("show-config", argc, argv, &i, &a);
+        int r = cli_scn_arg("show-config", argc, argv, &i, &a, 0);
         if (r < 0) {
             cli_scn_args_free(&a);
             return HV_EXIT_USAGE;
