@@ -105,6 +105,7 @@ typedef struct origin {
 
 struct scn_meta {
     char *source;
+    char *top;   /* display name of the top file ("my.ini", "preset:smoke") */
     char *lead_comment;
     char **strs;
     size_t nstrs;
@@ -172,6 +173,7 @@ void scn_free(struct scenario *s)
         free(s->meta->strs);
         free(s->meta->slot);
         free(s->meta->source);
+        free(s->meta->top);
         free(s->meta->lead_comment);
         free(s->meta);
     }
@@ -190,6 +192,7 @@ void scn_copy(struct scenario *dst, const struct scenario *src)
     scn_meta *m = hv_xcalloc(1, sizeof *m);
     const scn_meta *f = src->meta;
     m->source = f->source ? hv_xstrdup(f->source) : NULL;
+    m->top = f->top ? hv_xstrdup(f->top) : NULL;
     m->lead_comment = f->lead_comment ? hv_xstrdup(f->lead_comment) : NULL;
     m->nslots = f->nslots;
     m->slot = hv_xcalloc(m->nslots, sizeof *m->slot);
@@ -204,13 +207,20 @@ const char *scn_source(const struct scenario *s) { return s->meta->source ? s->m
 
 const char *scn_description(const struct scenario *s)
 {
+    /* The top file's own description key (or a --set), else its leading
+     * comment, else a description inherited from an include. */
     const scn_opt *o = scn_find_opt("sim", "description");
-    if (o) {
-        const char *d = field_ptr(s, o, 0);
-        if (d[0])
-            return d;
+    const char *d = o ? field_ptr(s, o, 0) : "";
+    int own = 0;
+    if (o && d[0]) {
+        const origin *org = &s->meta->slot[slot_base((size_t)(o - scn_opts))];
+        own = org->where && (!org->line || (s->meta->top && !strcmp(org->where, s->meta->top)));
     }
-    return s->meta->lead_comment ? s->meta->lead_comment : "";
+    if (own)
+        return d;
+    if (s->meta->lead_comment)
+        return s->meta->lead_comment;
+    return d;
 }
 
 int scn_instance(const struct scenario *s, const char *section, const char *name)
@@ -524,8 +534,10 @@ static int loader(void *ctx, const char *from, const char *path, char **name, ch
 
 static int load_common(struct scenario *s, scn_ini *ini, int rc, const scn_parse_opts *po, scn_errors *e)
 {
-    if (ini->lead_comment && !s->meta->lead_comment)
-        s->meta->lead_comment = hv_xstrdup(ini->lead_comment);
+    free(s->meta->lead_comment);
+    s->meta->lead_comment = ini->lead_comment ? hv_xstrdup(ini->lead_comment) : NULL;
+    free(s->meta->top);
+    s->meta->top = ini->nfiles ? hv_xstrdup(ini->files[0]) : NULL;
     int rc2 = apply_ini(s, ini, po, e);
     scn_ini_free(ini);
     return rc ? rc : rc2;

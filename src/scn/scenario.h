@@ -179,7 +179,9 @@ void scn_reject(const struct scenario *s, scn_errors *e, const char *section, co
                 const char *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The scenario's name as given to scn_load ("default", "x.ini"). */
 const char *scn_source(const struct scenario *s);
-/* [sim] description, or the leading comment of the top file, or "". */
+/* One line describing the scenario: the top file's own [sim] description
+ * (or a --set of it), else the top file's leading comment, else a
+ * description inherited from an include, else "". */
 const char *scn_description(const struct scenario *s);
 
 /* ---- echo ---- */

@@ -361,6 +361,27 @@ static void t_build(void)
     scn_errors_free(&e);
 }
 
+static void t_description(void)
+{
+    struct scenario s;
+    scn_errors e;
+    /* Own leading comment beats an included description. */
+    RC_EQ(load(&s, &e, "# mine\ninclude = preset:default\n"), 0);
+    TAP_STREQ(scn_description(&s), "mine");
+    scn_free(&s);
+    scn_errors_free(&e);
+    /* Own description key beats the comment. */
+    RC_EQ(load(&s, &e, "# mine\ninclude = preset:default\n[sim]\ndescription = key\n"), 0);
+    TAP_STREQ(scn_description(&s), "key");
+    scn_free(&s);
+    scn_errors_free(&e);
+    /* Nothing of its own: inherited. */
+    RC_EQ(load(&s, &e, "include = preset:default\n"), 0);
+    TAP_CONTAINS(scn_description(&s), "POWER8 S822L-class host");
+    scn_free(&s);
+    scn_errors_free(&e);
+}
+
 int main(void)
 {
     TAP_RUN(t_defaults);
@@ -370,5 +391,6 @@ int main(void)
     TAP_RUN(t_validate);
     TAP_RUN(t_echo_and_roundtrip);
     TAP_RUN(t_build);
+    TAP_RUN(t_description);
     return tap_done();
 }
