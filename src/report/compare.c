@@ -138,12 +138,18 @@ void rep_compare_free(rep_compare *c)
     memset(c, 0, sizeof *c);
 }
 
+/* 4 significant digits without exponents in the usual range. */
 static void num(double v, char *buf, size_t n)
 {
+    double a = fabs(v);
     if (isnan(v))
         snprintf(buf, n, "-");
-    else if (v == floor(v) && fabs(v) < 1e15)
+    else if (v == floor(v) && a < 1e15)
         snprintf(buf, n, "%.0f", v);
+    else if (a >= 1000 && a < 1e15)
+        snprintf(buf, n, "%.0f", v);
+    else if (a >= 1e-3 && a < 1000)
+        snprintf(buf, n, "%.*f", 3 - (int)floor(log10(a)), v);
     else
         snprintf(buf, n, "%.4g", v);
 }

@@ -354,14 +354,14 @@ int rep_results_complete(const rep_results *r, scn_errors *e)
         for (size_t k = 0; k < r->replications; k++)
             if (!r->have[v * r->replications + k]) {
                 if (missing < 20)
-                    scn_error(e, "merge", 0, "missing job: variant %zu (%s) run %zu; expected every shard's file", v,
+                    scn_error(e, NULL, 0, "missing job: variant %zu (%s) run %zu; expected every shard's file", v,
                               r->vname[v], k);
                 missing++;
             }
     if (missing > 20)
-        scn_error(e, "merge", 0, "%zu jobs missing in all", missing);
+        scn_error(e, NULL, 0, "%zu jobs missing in all", missing);
     if (!r->nfiles) {
-        scn_error(e, "merge", 0, "no results read; expected at least one results file");
+        scn_error(e, NULL, 0, "no results read; expected at least one results file");
         return HV_EPARSE;
     }
     return missing ? HV_EPARSE : 0;

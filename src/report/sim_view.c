@@ -17,5 +17,5 @@ void rep_sim_view(rep_metrics *m, const des_sim *sim, des_time warmup_ns)
     rep_metric(m, (double)st.cancelled, "sim.events_cancelled");
     rep_metric(m, (double)st.pending, "sim.events_pending");
     rep_metric(m, (double)st.peak_pending, "sim.events_pending_peak");
-    rep_metric(m, des_bytes_per_event(sim), "sim.engine_bytes_per_event");
+    rep_metric(m, des_bytes_per_event(sim), "sim.engine_event_bytes");
 }

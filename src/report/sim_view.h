@@ -19,7 +19,7 @@
  *   sim.events_cancelled     events cancelled
  *   sim.events_pending       still pending at the end
  *   sim.events_pending_peak  maximum pending at any time
- *   sim.engine_bytes_per_event  engine memory per pending-event slot (bytes)
+ *   sim.engine_event_bytes  engine memory per pending-event slot (bytes)
  * and fails (HV_DIE) if scheduled != run + cancelled + pending. */
 void rep_sim_view(rep_metrics *m, const des_sim *sim, des_time warmup_ns);
 

@@ -145,7 +145,7 @@ static const char *merge_error(const char *sub, const char *extra)
 static void t_errors(void)
 {
     write_shards("missing", 3, 4, -1, "default");
-    TAP_STREQ(merge_error("missing", NULL), "merge: missing job: variant 1 (kvm.h_ipi_redirect=0) run 1; expected every shard's file");
+    TAP_STREQ(merge_error("missing", NULL), "missing job: variant 1 (kvm.h_ipi_redirect=0) run 1; expected every shard's file");
     write_shards("dup", 2, -1, 2, "default");
     TAP_CONTAINS(merge_error("dup", NULL), "shard-0002-of-0002.csv:");
     TAP_CONTAINS(merge_error("dup", NULL), "job variant 0 run 2 is also in");
