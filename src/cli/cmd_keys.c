@@ -4,6 +4,7 @@
 #include "base/hv.h"
 #include "scn/scenario.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,15 +29,52 @@ static void range(const scn_opt *o, char *b, size_t n)
         snprintf(b, n, "[%s, %s]", a, c);
         return;
     }
+    case SCN_T_TIME:
+    case SCN_T_NS: {
+        char a[40], c[40];
+        uint64_t lo = (uint64_t)v->min, hi = v->max >= 18446744073709551615.0L ? UINT64_MAX : (uint64_t)v->max;
+        scn_valspec t = {SCN_T_TIME, 0, 0, NULL, 0};
+        scn_value_format(&t, &lo, a, sizeof a);
+        scn_value_format(&t, &hi, c, sizeof c);
+        snprintf(b, n, "[%s, %s]", a, c);
+        return;
+    }
     default:
         snprintf(b, n, "[%.0Lf, %.0Lf]", v->min, v->max);
     }
 }
 
+static const char *unit_of(const scn_opt *o)
+{
+    const char *u = scn_type_unit(o->spec.type);
+    return u[0] ? u : "-";
+}
+
+static void key_name(const scn_opt *o, char *b, size_t n)
+{
+    if (o->instances)
+        snprintf(b, n, "%s.NAME.%s", o->section, o->key);
+    else
+        snprintf(b, n, "%s.%s", o->section, o->key);
+}
+
 void cli_print_keys(FILE *f, const char *section)
 {
     char name[128], def[200], rng[300];
-    fprintf(f, "%-28s %-8s %-10s %-24s %-9s %s\n", "key", "type", "default", "range", "unit", "help");
+    int w[4] = {3, 4, 7, 5}; /* key, type, default, range */
+    for (size_t i = 0; i < scn_n_opts; i++) {
+        const scn_opt *o = &scn_opts[i];
+        if (section && strcmp(section, o->section))
+            continue;
+        key_name(o, name, sizeof name);
+        range(o, rng, sizeof rng);
+        int l[4] = {(int)strlen(name), (int)strlen(scn_type_name(o->spec.type)), o->def[0] ? (int)strlen(o->def) : 2,
+                    (int)strlen(rng)};
+        for (int k = 0; k < 4; k++)
+            w[k] = l[k] > w[k] ? l[k] : w[k];
+    }
+    fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", w[0], "key", w[1], "type", w[2], "default", w[3], "range",
+            "unit", "help");
     for (size_t si = 0; si < scn_n_sections; si++) {
         const scn_section *sec = &scn_sections[si];
         if (section && strcmp(section, sec->name))
@@ -49,14 +87,11 @@ void cli_print_keys(FILE *f, const char *section)
             const scn_opt *o = &scn_opts[i];
             if (strcmp(o->section, sec->name))
                 continue;
-            if (sec->instances)
-                snprintf(name, sizeof name, "%s.NAME.%s", o->section, o->key);
-            else
-                snprintf(name, sizeof name, "%s.%s", o->section, o->key);
+            key_name(o, name, sizeof name);
             snprintf(def, sizeof def, "%s", o->def[0] ? o->def : "\"\"");
             range(o, rng, sizeof rng);
-            fprintf(f, "%-28s %-8s %-10s %-24s %-9s %s\n", name, scn_type_name(o->spec.type), def, rng,
-                    scn_type_unit(o->spec.type)[0] ? scn_type_unit(o->spec.type) : "-", o->help);
+            fprintf(f, "%-*s  %-*s  %-*s  %-*s  %-8s  %s\n", w[0], name, w[1], scn_type_name(o->spec.type), w[2], def,
+                    w[3], rng, unit_of(o), o->help);
         }
     }
     if (!section || !strcmp(section, "cost"))

@@ -40,4 +40,9 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
     echo "# SKIP image: gnuplot not installed"
 fi
+# Without gnuplot on PATH: the script and data, and how to render them.
+rm -f "$d/q.svg"
+env PATH=/nonexistent "$hv" plot "$d/r" --kind curve -o "$d/q.svg" 2>"$d/err" || fail "plot without gnuplot: $(cat "$d/err")"
+grep -q "gnuplot is not installed.*render with: gnuplot $d/q.gp" "$d/err" || fail "no render hint: $(cat "$d/err")"
+[ -s "$d/q.gp" ] && [ ! -e "$d/q.svg" ] || fail "q.gp missing or q.svg present"
 echo "ok"
