@@ -152,7 +152,7 @@ static void add_entry(reader *r, const char *sec, const char *inst, const char *
     /* Duplicate within the same file. */
     for (size_t i = 0; i < ini->n; i++) {
         scn_ini_entry *e = &ini->e[i];
-        if (e->file == file && !strcmp(e->section, sec) && strlen(e->key) == klen &&
+        if (key && e->key && e->file == file && !strcmp(e->section, sec) && strlen(e->key) == klen &&
             !strncmp(e->key, key, klen) &&
             ((!e->instance && !inst) || (e->instance && inst && !strcmp(e->instance, inst)))) {
             char secname[200];
@@ -169,11 +169,14 @@ static void add_entry(reader *r, const char *sec, const char *inst, const char *
         ini->cap = ini->cap ? ini->cap * 2 : 32;
         ini->e = hv_xrealloc(ini->e, ini->cap * sizeof *ini->e);
     }
-    char *k = hv_xmalloc(klen + 1);
-    memcpy(k, key, klen);
-    k[klen] = 0;
+    char *k = NULL;
+    if (key) {
+        k = hv_xmalloc(klen + 1);
+        memcpy(k, key, klen);
+        k[klen] = 0;
+    }
     ini->e[ini->n++] = (scn_ini_entry){hv_xstrdup(sec), inst ? hv_xstrdup(inst) : NULL, k,
-                                       hv_xstrdup(val), file, line, secline};
+                                       val ? hv_xstrdup(val) : NULL, file, line, secline};
 }
 
 static const char *intern_file(scn_ini *ini, const char *name)
@@ -379,6 +382,7 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
             }
             have_section = 1;
             secline = lineno;
+            add_entry(r, section, have_instance ? instance : NULL, NULL, 0, NULL, file, lineno, secline);
             continue;
         }
         /* key = value */

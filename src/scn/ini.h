@@ -25,7 +25,9 @@
  *
  * State: an ordered list of entries (in the order they take effect: an
  * include's entries come where the include line is) and the file names
- * they came from (interned; entries point into them).
+ * they came from (interned; entries point into them). Every section header
+ * is itself an entry with key == value == NULL, so that a section without
+ * keys (`[vm "idle"]`, all defaults) still exists.
  *
  * Concurrency: single owner.
  */
@@ -42,7 +44,7 @@
 typedef struct scn_ini_entry {
     char *section;    /* "sim" */
     char *instance;   /* "db" for [vm "db"], NULL for a plain section */
-    char *key, *value;
+    char *key, *value;  /* both NULL for a section header */
     const char *file; /* display name of the file (owned by scn_ini.files) */
     unsigned line;    /* 1-based */
     unsigned section_line; /* line of the [section] header it is under */

@@ -35,7 +35,8 @@ const char *scn_preset_description(const scn_preset *p, char *buf, size_t n)
     buf[0] = 0;
     scn_ini_read_buffer(&ini, p->name, p->text, p->len, NULL, NULL, &e);
     for (size_t i = 0; i < ini.n; i++)
-        if (!strcmp(ini.e[i].section, "sim") && !ini.e[i].instance && !strcmp(ini.e[i].key, "description"))
+        if (!strcmp(ini.e[i].section, "sim") && !ini.e[i].instance && ini.e[i].key &&
+            !strcmp(ini.e[i].key, "description"))
             snprintf(buf, n, "%s", ini.e[i].value);
     if (!buf[0] && ini.lead_comment)
         snprintf(buf, n, "%s", ini.lead_comment);

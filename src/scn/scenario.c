@@ -429,9 +429,11 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
         origin org = {intern(s->meta, en->file), en->line};
         if (!strcmp(en->section, "cost")) {
             if (en->instance) {
-                scn_error(e, en->file, en->section_line, "section [cost] takes no instance name; expected [cost]");
-                failed = 1;
-            } else if (apply_cost(s, en->key, en->value, &org, en->file, en->line, po, e))
+                if (!en->key) {
+                    scn_error(e, en->file, en->section_line, "section [cost] takes no instance name; expected [cost]");
+                    failed = 1;
+                }
+            } else if (en->key && apply_cost(s, en->key, en->value, &org, en->file, en->line, po, e))
                 failed = 1;
             continue;
         }
@@ -441,7 +443,7 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
             for (size_t r = 0; r < nrep; r++)
                 if (rep[r].file == en->file && !strcmp(rep[r].section, en->section))
                     seen = 1;
-            if (!seen) {
+            if (!seen && !en->key) {
                 const char *best = scn_suggest(en->section, section_names());
                 char hint[512];
                 if (best)
@@ -463,14 +465,17 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
         int inst = 0;
         if (sec->instances) {
             if (!en->instance) {
-                scn_error(e, en->file, en->section_line, "section [%s] needs an instance name; expected [%s \"NAME\"]",
-                          sec->name, sec->name);
+                if (!en->key)
+                    scn_error(e, en->file, en->section_line,
+                              "section [%s] needs an instance name; expected [%s \"NAME\"]", sec->name, sec->name);
                 failed = 1;
                 continue;
             }
             if (strlen(en->instance) >= SCN_NAME_MAX) {
-                scn_error(e, en->file, en->section_line, "instance name '%s' is too long; expected at most %d bytes",
-                          en->instance, SCN_NAME_MAX - 1);
+                if (!en->key)
+                    scn_error(e, en->file, en->section_line,
+                              "instance name '%s' is too long; expected at most %d bytes", en->instance,
+                              SCN_NAME_MAX - 1);
                 failed = 1;
                 continue;
             }
@@ -478,17 +483,21 @@ static int apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opt
             if (inst < 0)
                 inst = add_instance(s, sec, en->instance);
             if (inst < 0) {
-                scn_error(e, en->file, en->section_line, "too many [%s] sections; expected at most %d", sec->name,
-                          sec->instances);
+                if (!en->key)
+                    scn_error(e, en->file, en->section_line, "too many [%s] sections; expected at most %d",
+                              sec->name, sec->instances);
                 failed = 1;
                 continue;
             }
         } else if (en->instance) {
-            scn_error(e, en->file, en->section_line, "section [%s] takes no instance name; expected [%s]", sec->name,
-                      sec->name);
+            if (!en->key)
+                scn_error(e, en->file, en->section_line, "section [%s] takes no instance name; expected [%s]",
+                          sec->name, sec->name);
             failed = 1;
             continue;
         }
+        if (!en->key)
+            continue; /* the header: the instance exists now */
         const scn_opt *o = scn_find_opt(sec->name, en->key);
         if (!o) {
             char hint[600];

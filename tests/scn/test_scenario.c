@@ -361,6 +361,26 @@ static void t_build(void)
     scn_errors_free(&e);
 }
 
+static void t_empty_instance(void)
+{
+    struct scenario s;
+    scn_errors e;
+    /* A section with no keys still exists, at its defaults. */
+    RC_EQ(load(&s, &e, "[vm \"idle\"]\n[vm \"db\"]\nvcpus = 2\n[vm \"spare\"] # nothing\n[fake]\n"), 0);
+    TAP_EQ(s.n_vm, 3);
+    TAP_STREQ(s.vm_name[0], "idle");
+    TAP_STREQ(s.vm_name[2], "spare");
+    TAP_EQ(s.vm[0].vcpus, 8);
+    TAP_EQ(s.vm[1].vcpus, 2);
+    scn_free(&s);
+    scn_errors_free(&e);
+    /* A bad header is reported once, not again for each of its keys. */
+    RC_EQ(load(&s, &e, "[vm]\nvcpus = 1\nworkload = hcall\n[sim \"x\"]\nseed = 1\n"), -7);
+    TAP_EQ(e.n, 2);
+    scn_free(&s);
+    scn_errors_free(&e);
+}
+
 static void t_description(void)
 {
     struct scenario s;
@@ -392,5 +412,6 @@ int main(void)
     TAP_RUN(t_echo_and_roundtrip);
     TAP_RUN(t_build);
     TAP_RUN(t_description);
+    TAP_RUN(t_empty_instance);
     return tap_done();
 }
