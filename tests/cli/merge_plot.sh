@@ -29,6 +29,11 @@ echo "$out" | grep -Eq '^ops_per_s +1/s +101 ± 12.71 +152 ± 25.41 \[\+51 ± ' 
 "$hv" merge "$d/r" --csv | grep -q '^ops_per_s,1/s,2,101,' || fail "merge --csv"
 "$hv" merge "$d/r" --json -o "$d/m.json" || fail "merge --json"
 grep -q '"variants": \["base", "kvm.h_ipi_redirect=0"\]' "$d/m.json" || fail "merge json content"
+# Deterministic: the same inputs give byte-identical outputs, in any file order.
+"$hv" merge "$d/r" --json -o "$d/m2.json" || fail "merge --json again"
+"$hv" merge "$d/r/shard-0002-of-0002.csv" "$d/r/shard-0001-of-0002.csv" --json -o "$d/m3.json" || fail "merge files"
+cmp -s "$d/m.json" "$d/m2.json" && cmp -s "$d/m.json" "$d/m3.json" || fail "merge output differs between runs"
+"$hv" show-config smoke --json > "$d/c1" && "$hv" show-config smoke --json > "$d/c2" && cmp -s "$d/c1" "$d/c2" || fail "show-config differs"
 mkdir "$d/half"; cp "$d/r/shard-0001-of-0002.csv" "$d/half/"
 "$hv" merge "$d/half" >/dev/null 2>"$d/err"; st=$?
 [ $st = 2 ] || fail "incomplete merge exit $st"
