@@ -11,6 +11,11 @@
 static const cli_cmd commands[] = {
     {"bench", cmd_bench, "engine benchmarks (bench phold)"},
     {"costs", cmd_costs, "print the cost table with sources"},
+    {"keys", cmd_keys, "every scenario key: type, default, range, unit, help"},
+    {"scenarios", cmd_scenarios, "the preset scenarios built in (and their files)"},
+    {"show-config", cmd_show_config, "effective configuration and where each value came from"},
+    {"merge", cmd_merge, "join sharded compare/sweep results into one table"},
+    {"plot", cmd_plot, "plot results with gnuplot (svg, png)"},
 };
 
 static void usage(FILE *f)

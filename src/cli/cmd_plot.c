@@ -1,0 +1,86 @@
+/* hvwake plot — gnuplot script + data from results, rendered when gnuplot is installed. */
+#include "cli/cli.h"
+
+#include "base/hv.h"
+#include "report/plot.h"
+#include "report/results.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_plot(int argc, char **argv)
+{
+    const char *out = NULL, *metric = NULL;
+    int kind = REP_PLOT_BARS;
+    char *paths[256];
+    int np = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            printf("usage: hvwake plot RESULTS... [--kind bars|curve|cdf] [--metric NAME] -o FILE.svg|FILE.png\n\n"
+                   "RESULTS: a results directory or files of compare/sweep (as for hvwake merge).\n"
+                   "Writes FILE.gp (gnuplot script) and FILE.dat (data) next to FILE, then runs\n"
+                   "gnuplot if it is installed; otherwise prints the command that renders it.\n\n"
+                   "  --kind bars    one bar per variant, mean with 95%% CI (default)\n"
+                   "  --kind curve   metric against the varied value (--vary k=...)\n"
+                   "  --kind cdf     quantiles of a distribution per variant\n"
+                   "  --metric NAME  metric (bars, curve; default: the first) or distribution\n"
+                   "                 prefix such as wake.latency_ns (cdf; default: the first)\n"
+                   "  -o FILE        output image, .svg or .png (required)\n");
+            return 0;
+        }
+        if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "-o")) && i + 1 >= argc) {
+            fprintf(stderr, "hvwake plot: option %s needs a value (see --help)\n", o);
+            return HV_EXIT_USAGE;
+        }
+        if (!strcmp(o, "--kind")) {
+            kind = rep_plot_kind_parse(argv[++i]);
+            if (kind < 0) {
+                fprintf(stderr, "hvwake plot: option --kind: '%s' is not valid; expected bars, curve or cdf\n", argv[i]);
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "--metric"))
+            metric = argv[++i];
+        else if (!strcmp(o, "-o"))
+            out = argv[++i];
+        else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric or -o (see --help)\n", o);
+            return HV_EXIT_USAGE;
+        } else if (np < 256)
+            paths[np++] = argv[i];
+    }
+    if (!np || !out) {
+        fprintf(stderr, "hvwake plot: %s; expected RESULTS... -o FILE.svg|FILE.png\n", np ? "no -o FILE" : "no RESULTS");
+        return HV_EXIT_USAGE;
+    }
+    rep_results r;
+    int rc = cli_read_results("plot", np, paths, &r);
+    if (rc) {
+        rep_results_free(&r);
+        return rc;
+    }
+    rep_compare c;
+    rep_results_compare(&r, &c);
+    scn_errors e;
+    scn_errors_init(&e);
+    char script[4200];
+    if (rep_plot_write(&c, (rep_plot_kind)kind, metric, out, script, sizeof script, &e)) {
+        scn_errors_print(&e, stderr, "hvwake plot: ");
+        rc = HV_EXIT_USAGE;
+    } else {
+        int g = rep_plot_render(script);
+        if (g == 0)
+            fprintf(stderr, "hvwake plot: wrote %s (script %s)\n", out, script);
+        else if (g == 1)
+            fprintf(stderr, "hvwake plot: gnuplot is not installed; wrote %s and its data; render with: gnuplot %s\n",
+                    script, script);
+        else {
+            fprintf(stderr, "hvwake plot: gnuplot failed on %s; the script and data are kept\n", script);
+            rc = HV_EXIT_CHECK;
+        }
+    }
+    scn_errors_free(&e);
+    rep_compare_free(&c);
+    rep_results_free(&r);
+    return rc;
+}

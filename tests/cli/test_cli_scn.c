@@ -1,0 +1,215 @@
+/* cli/cli_scn.c: argument parsing, variant building, run output, and a
+ * sharded experiment written with cli_results_open and merged back — the
+ * building blocks of run/compare/sweep, with made-up metrics in place of
+ * the model. */
+#define _XOPEN_SOURCE 700
+#include "cli/cli.h"
+#include "report/output.h"
+#include "report/results.h"
+#include "scn/scenario.h"
+#include "scn/variants.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RC_EQ(expr, want)                                                    \
+    do {                                                                     \
+        long long rc_once_ = (long long)(expr);                              \
+        TAP_EQ(rc_once_, want);                                              \
+    } while (0)
+
+static char dir[64];
+
+static int parse(cli_scn_args *a, int accept, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        int r = cli_scn_arg("test", argc, argv, &i, a, accept);
+        if (r <= 0)
+            return r < 0 ? -1 : i + 100; /* not ours: its index + 100 */
+    }
+    return 0;
+}
+
+static void t_args(void)
+{
+    cli_scn_args a;
+    char *argv[] = {"smoke", "--set", "sim.seed=3", "--set=sim.run=1", "--seed", "9", "--vary", "sim.run=0,1",
+                    "--variant", "x:sim.label=a", "--shard", "2/3", "--json", "-o", "out.json", "--run=4"};
+    RC_EQ(parse(&a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT, 16, argv), 0);
+    TAP_STREQ(a.src, "smoke");
+    TAP_EQ(a.nsets, 4);
+    TAP_STREQ(a.sets[1], "sim.run=1");
+    TAP_STREQ(a.sets[2], "sim.seed=9");
+    TAP_STREQ(a.sets[3], "sim.run=4");
+    TAP_EQ(a.nvary, 1);
+    TAP_EQ(a.nvariant, 1);
+    TAP_STREQ(a.shard, "2/3");
+    TAP_EQ(a.format, CLI_FMT_JSON);
+    TAP_STREQ(a.out, "out.json");
+    cli_scn_args_free(&a);
+    char *v2[] = {"--vary", "sim.run=0,1"};
+    RC_EQ(parse(&a, 0, 2, v2), -1); /* not accepted by this command */
+    cli_scn_args_free(&a);
+    char *v3[] = {"--set"};
+    RC_EQ(parse(&a, 0, 1, v3), -1);
+    cli_scn_args_free(&a);
+    char *v4[] = {"a.ini", "b.ini"};
+    RC_EQ(parse(&a, 0, 2, v4), 101); /* a second scenario is not ours */
+    cli_scn_args_free(&a);
+    char *v5[] = {"--csv", "--json"};
+    RC_EQ(parse(&a, 0, 2, v5), 100);
+    cli_scn_args_free(&a);
+}
+
+static void t_variants(void)
+{
+    cli_scn_args a;
+    char *argv[] = {"smoke", "--set", "sim.seed=5", "--vary", "sim.warmup=0ms,2ms", "--variant", "long:sim.duration=1s",
+                    "--variant", "short:"};
+    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 9, argv), 0);
+    scn_variants vs;
+    struct scenario *s;
+    RC_EQ(cli_build_variants("test", &a, &vs, &s), 0);
+    TAP_EQ(vs.n, 4);
+    if (vs.n == 4) {
+        TAP_STREQ(vs.v[1].name, "long,sim.warmup=2ms");
+        TAP_EQ(s[1].sim.duration, 1000000000);
+        TAP_EQ(s[1].sim.warmup, 2000000);
+        TAP_EQ(s[1].sim.seed, 5);
+        TAP_EQ(s[2].sim.duration, 10000000); /* smoke */
+        char b[64];
+        TAP_STREQ(scn_origin(&s[1], "sim", NULL, "duration", b, sizeof b), "--variant long");
+        TAP_STREQ(scn_origin(&s[3], "sim", NULL, "warmup", b, sizeof b), "--vary");
+        TAP_STREQ(scn_origin(&s[3], "sim", NULL, "seed", b, sizeof b), "--set");
+    }
+    for (size_t v = 0; v < vs.n; v++)
+        scn_free(&s[v]);
+    free(s);
+    scn_variants_free(&vs);
+    cli_scn_args_free(&a);
+    /* Errors: all or nothing. */
+    char *bad[] = {"smoke", "--vary", "sim.warmup=1ms,5"};
+    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad), 0);
+    printf("# expected error follows:\n");
+    RC_EQ(cli_build_variants("test", &a, &vs, &s), 2);
+    TAP_CHECK(s == NULL);
+    cli_scn_args_free(&a);
+    char *bad2[] = {"smok", "--vary", "sim.warmup=1ms,2ms"};
+    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad2), 0);
+    RC_EQ(cli_build_variants("test", &a, &vs, &s), 2);
+    cli_scn_args_free(&a);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *b = calloc(1, 1 << 16);
+    size_t n = fread(b, 1, (1 << 16) - 1, f);
+    b[n] = 0;
+    fclose(f);
+    return b;
+}
+
+static void t_write_run(void)
+{
+    cli_scn_args a;
+    char out[128];
+    snprintf(out, sizeof out, "%s/run.json", dir);
+    char *argv[] = {"smoke", "--seed", "11", "--json", "-o", out};
+    RC_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 6, argv), 0);
+    struct scenario s;
+    RC_EQ(cli_scenario("test", &a, &s), 0);
+    rep_metrics m;
+    rep_metrics_init(&m);
+    rep_metric(&m, 12345, "sim.events");
+    RC_EQ(cli_write_run("test", &a, &s, &m), 0);
+    char *j = slurp(out);
+    TAP_CONTAINS(j, "\"scenario\": \"smoke\",\n  \"seed\": 11,\n  \"run\": 0,");
+    TAP_CONTAINS(j, "\"sim.seed\": \"--set\"");
+    TAP_CONTAINS(j, "\"sim.events\": 12345");
+    free(j);
+    a.format = CLI_FMT_CSV;
+    RC_EQ(cli_write_run("test", &a, &s, &m), 0);
+    j = slurp(out);
+    TAP_CONTAINS(j, "# seed 11\n");
+    TAP_CONTAINS(j, "metric,value,unit\nsim.events,12345,count\n");
+    free(j);
+    a.out = "/nonexistent/dir/x";
+    RC_EQ(cli_write_run("test", &a, &s, &m), 2);
+    rep_metrics_free(&m);
+    scn_free(&s);
+    cli_scn_args_free(&a);
+}
+
+/* A 2-shard sweep as the lead's sweep command will run it. */
+static void t_sharded_sweep(void)
+{
+    cli_scn_args a;
+    char *argv[] = {"smoke", "--vary", "sim.warmup=0ms,1ms,2ms"};
+    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, argv), 0);
+    scn_variants vs;
+    struct scenario *s;
+    RC_EQ(cli_build_variants("test", &a, &vs, &s), 0);
+    size_t R = 2;
+    char rdir[128];
+    snprintf(rdir, sizeof rdir, "%s/results/a", dir);
+    for (unsigned sh = 1; sh <= 2; sh++) {
+        FILE *f = cli_results_open("test", rdir, sh, 2, &s[0], R, &vs);
+        TAP_CHECK(f != NULL);
+        if (!f)
+            continue;
+        for (size_t j = 0; j < vs.n * R; j++) {
+            if (!scn_shard_owns((scn_shard){sh, 2}, j))
+                continue;
+            size_t v = j / R, r = j % R;
+            rep_metrics m;
+            rep_metrics_init(&m);
+            /* "model": latency grows with the warm-up, plus noise by run */
+            rep_metric(&m, (double)s[v].sim.warmup / 1000 + (double)r, "wake.latency_ns.p50");
+            rep_results_write_run(f, v, r, &m);
+            rep_metrics_free(&m);
+        }
+        fclose(f);
+    }
+    rep_results r;
+    scn_errors e;
+    scn_errors_init(&e);
+    rep_results_init(&r);
+    RC_EQ(rep_results_read_path(&r, rdir, &e), 0);
+    RC_EQ(rep_results_complete(&r, &e), 0);
+    rep_compare c;
+    rep_results_compare(&r, &c);
+    TAP_EQ(c.nv, 3);
+    TAP_STREQ(c.vname[2], "sim.warmup=2ms");
+    TAP_NEAR(c.st[2].mean, 2000.5, 1e-9);
+    TAP_NEAR(c.df[2].diff, 2000, 1e-9);
+    TAP_EQ(r.config.n > 0, 1);
+    rep_compare_free(&c);
+    rep_results_free(&r);
+    scn_errors_free(&e);
+    for (size_t v = 0; v < vs.n; v++)
+        scn_free(&s[v]);
+    free(s);
+    scn_variants_free(&vs);
+    cli_scn_args_free(&a);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/hv_cli_scn_XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    TAP_RUN(t_args);
+    TAP_RUN(t_variants);
+    TAP_RUN(t_write_run);
+    TAP_RUN(t_sharded_sweep);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd))
+        printf("# could not remove %s\n", dir);
+    return tap_done();
+}

@@ -1,0 +1,129 @@
+/* report/plot.h: the script and data are always checked; the PNG/SVG only
+ * when gnuplot is installed (else a TAP SKIP line says so). */
+#define _XOPEN_SOURCE 700
+#include "report/plot.h"
+#include "tap.h"
+
+#define RC_EQ(expr, want)                                                    \
+    do {                                                                     \
+        long long rc_once_ = (long long)(expr);                              \
+        TAP_EQ(rc_once_, want);                                              \
+    } while (0)
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *b = calloc(1, 1 << 20);
+    *len = fread(b, 1, (1 << 20) - 1, f);
+    fclose(f);
+    return b;
+}
+
+static void build(rep_compare *c, rep_metrics r[3][2])
+{
+    for (int v = 0; v < 3; v++)
+        for (int k = 0; k < 2; k++) {
+            rep_metrics_init(&r[v][k]);
+            rep_metric(&r[v][k], 100.0 * (v + 1) + k, "ops_per_s");
+            des_hist h;
+            des_hist_init(&h);
+            for (uint64_t x = 1; x <= 1000; x++)
+                des_hist_add(&h, x * (uint64_t)(v + 1) * 10);
+            rep_metric_hist(&r[v][k], &h, "wake.latency_ns");
+            des_hist_free(&h);
+        }
+    rep_variant_runs vr[] = {{"kvm.halt_poll_ns=0", 2, r[0]}, {"kvm.halt_poll_ns=10000", 2, r[1]},
+                             {"kvm.halt_poll_ns=50000", 2, r[2]}};
+    rep_compare_build(c, 3, vr);
+}
+
+static int have_gnuplot(void) { return system("gnuplot --version >/dev/null 2>&1") == 0; }
+
+static void t_scripts(void)
+{
+    rep_metrics r[3][2];
+    rep_compare c;
+    build(&c, r);
+    static const struct {
+        rep_plot_kind k;
+        const char *metric, *ext, *want_gp, *want_dat;
+    } cases[] = {
+        {REP_PLOT_BARS, "ops_per_s", "svg", "with boxes", "0 0 100.5 "},
+        {REP_PLOT_CURVE, NULL, "svg", "using 2:3:4 with yerrorlines", "2 50000 300.5 "},
+        {REP_PLOT_CDF, "wake.latency_ns", "png", "set logscale x", "# variant 2: kvm.halt_poll_ns=50000"},
+        {REP_PLOT_CDF, NULL, "svg", "index 2 using 1:2 with linespoints title 'kvm.halt_poll_ns=50000'", " 0.999\n"},
+    };
+    int gp = have_gnuplot();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[256], script[512], dat[256];
+        snprintf(out, sizeof out, "%s/p%zu.%s", dir, i, cases[i].ext);
+        snprintf(dat, sizeof dat, "%s/p%zu.dat", dir, i);
+        scn_errors e;
+        scn_errors_init(&e);
+        int rc = rep_plot_write(&c, cases[i].k, cases[i].metric, out, script, sizeof script, &e);
+        TAP_EQ(rc, 0);
+        size_t len;
+        char *s = slurp(script, &len), *d = slurp(dat, &len);
+        TAP_CONTAINS(s, "set output '");
+        TAP_CONTAINS(s, cases[i].want_gp);
+        TAP_CONTAINS(s, i == 2 ? "set terminal pngcairo" : "set terminal svg");
+        TAP_CONTAINS(d, cases[i].want_dat);
+        free(s);
+        free(d);
+        if (!gp)
+            continue;
+        RC_EQ(rep_plot_render(script), 0);
+        char *img = slurp(out, &len);
+        TAP_CHECK(img != NULL);
+        if (img && i == 2)
+            TAP_CHECK(len > 8 && !memcmp(img, "\x89PNG\r\n\x1a\n", 8));
+        if (img && i != 2)
+            TAP_CONTAINS(img, "<svg");
+        free(img);
+        scn_errors_free(&e);
+    }
+    if (!gp)
+        printf("ok - render # SKIP gnuplot is not installed: scripts checked, images not rendered\n");
+    /* Errors. */
+    scn_errors e;
+    scn_errors_init(&e);
+    char script[512], out[256];
+    snprintf(out, sizeof out, "%s/x.pdf", dir);
+    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, out, script, sizeof script, &e), -7);
+    snprintf(out, sizeof out, "%s/x.svg", dir);
+    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, "nope", out, script, sizeof script, &e), -7);
+    RC_EQ(rep_plot_write(&c, REP_PLOT_CDF, "ops_per_s", out, script, sizeof script, &e), -7);
+    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, "/nonexistent/dir/x.svg", script, sizeof script, &e), -6);
+    TAP_EQ(e.n, 4);
+    TAP_CONTAINS(e.msg[0], "x.pdf: unknown output type; expected a file name ending in .svg or .png");
+    TAP_CONTAINS(e.msg[1], "no metric 'nope' in the results");
+    TAP_CONTAINS(e.msg[2], "no distribution 'ops_per_s'");
+    scn_errors_free(&e);
+    TAP_EQ(rep_plot_kind_parse("cdf"), REP_PLOT_CDF);
+    TAP_EQ(rep_plot_kind_parse("pie"), -1);
+    rep_compare_free(&c);
+    for (int v = 0; v < 3; v++)
+        for (int k = 0; k < 2; k++)
+            rep_metrics_free(&r[v][k]);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/hv_rep_plot_XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    TAP_RUN(t_scripts);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd))
+        printf("# could not remove %s\n", dir);
+    return tap_done();
+}
