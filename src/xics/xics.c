@@ -1052,6 +1052,18 @@ static bool map_bit(const struct xics_icp *icp, uint32_t id)
                                  memory_order_relaxed) >> (id % 64)) & 1;
 }
 
+/* A real-mode hcall recorded CHECK_RESEND for server sv (3.10-style
+ * deferral): the rescan is due at its virtual-mode completion. */
+static bool rescan_due(const struct xics *x, uint32_t sv)
+{
+    for (uint32_t i = 0; i < x->nr_servers; i++) {
+        const struct xics_icp *c = x->icp[i];
+        if (c && (c->rm_action & XICS_RM_CHECK_RESEND) && c->rm_resend_icp == sv)
+            return true;
+    }
+    return false;
+}
+
 #define WORD_FMT "CPPR:%#x MFRR:%#x PPRI:%#x XISR:%#x NR:%d OUT:%d"
 #define WORD_ARGS(w) xics_icp_cppr(w), xics_icp_mfrr(w), xics_icp_ppri(w),   \
         xics_icp_xisr(w), xics_icp_need_resend(w), xics_icp_out_ee(w)
@@ -1116,15 +1128,13 @@ const char *xics_check(struct xics *x)
             if (s->asserted && !s->lsi)
                 return fail(x, "ICS: irq %#x asserted but not an LSI", s->number);
             if (s->resend) {
-                struct xics_icp *t = xics_find_server(x, s->server);
-                bool ok = t && map_bit(t, id) && xics_icp_need_resend(icp_load(t));
-                for (uint32_t sv = 0; sv < x->nr_servers && !ok; sv++) {
-                    t = x->icp[sv];
-                    ok = t && map_bit(t, id) && xics_icp_need_resend(icp_load(t));
-                }
+                bool ok = false;
+                for (uint32_t sv = 0; sv < x->nr_servers && !ok; sv++)
+                    ok = x->icp[sv] && map_bit(x->icp[sv], id) &&
+                         (xics_icp_need_resend(icp_load(x->icp[sv])) || rescan_due(x, sv));
                 if (!ok)
                     return fail(x, "I-no-lost-IRQ: irq %#x resend but no ICP has map bit %u "
-                                "and NEED_RESEND", s->number, id);
+                                "and NEED_RESEND (or a recorded CHECK_RESEND)", s->number, id);
             }
         }
     }

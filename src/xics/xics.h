@@ -69,7 +69,8 @@
  *                     later less favoured MFRR does not retract the IPI);
  *                     other XISR => PPRI < CPPR, PPRI < MFRR, its ICS exists.
  *   I-no-lost-IRQ     resend => the source's ICS bit is set in the resend_map
- *                     of an ICP whose NEED_RESEND is 1; NEED_RESEND => some
+ *                     of an ICP whose NEED_RESEND is 1 (or for which a
+ *                     3.10-style CHECK_RESEND is recorded); NEED_RESEND => some
  *                     resend_map bit is set (a map bit without NEED_RESEND is
  *                     a harmless leftover of the re-check race, B.5 step 9);
  *                     masked_pending => priority == MASKED. (Delivered while
