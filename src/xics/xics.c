@@ -1125,8 +1125,6 @@ const char *xics_check(struct xics *x)
                             s->number, s->priority);
             if (s->priority != XICS_MASKED && !xics_find_server(x, s->server))
                 return fail(x, "ICS: irq %#x unmasked to unknown server %u", s->number, s->server);
-            if (s->asserted && !s->lsi)
-                return fail(x, "ICS: irq %#x asserted but not an LSI", s->number);
             if (s->resend) {
                 bool ok = false;
                 for (uint32_t sv = 0; sv < x->nr_servers && !ok; sv++)
@@ -1158,21 +1156,16 @@ bool xics_equal(const struct xics *a, const struct xics *b)
                 atomic_load_explicit((_Atomic uint64_t *)&q->resend_map[i], memory_order_relaxed))
                 return false;
     }
-    for (uint32_t id = 0; id <= XICS_MAX_ICS_ID; id++) {
+    uint32_t max = atomic_load_explicit((_Atomic uint32_t *)&a->max_icsid, memory_order_relaxed);
+    if (max != atomic_load_explicit((_Atomic uint32_t *)&b->max_icsid, memory_order_relaxed))
+        return false;
+    for (uint32_t id = 0; id <= max; id++) {
         const struct xics_ics *p = xics_find_ics(a, id << XICS_ICS_SHIFT);
         const struct xics_ics *q = xics_find_ics(b, id << XICS_ICS_SHIFT);
         if (!p != !q)
             return false;
-        if (!p)
-            continue;
-        for (uint32_t i = 0; i < XICS_IRQ_PER_ICS; i++) {
-            const struct xics_source *s = &p->src[i], *t = &q->src[i];
-            if (s->number != t->number || s->server != t->server ||
-                s->priority != t->priority || s->saved_priority != t->saved_priority ||
-                s->resend != t->resend || s->masked_pending != t->masked_pending ||
-                s->lsi != t->lsi || s->asserted != t->asserted || s->exists != t->exists)
-                return false;
-        }
+        if (p && memcmp(p->src, q->src, sizeof p->src) != 0)
+            return false;
     }
     return true;
 }

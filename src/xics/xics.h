@@ -350,7 +350,9 @@ struct xics_source {
     uint8_t lsi;
     uint8_t asserted;       /* LSI only */
     uint8_t exists;
+    uint8_t zero_;          /* explicit padding, always 0 (memcmp-able) */
 };
+_Static_assert(sizeof(struct xics_source) == 16, "no hidden padding");
 
 struct xics_ics {
     atomic_flag lock;       /* taken only in XICS_COMMIT_ATOMIC */

@@ -740,7 +740,6 @@ static void t_check_negatives(void)
         {XICS_ICP_RESET_WORD, "16:R", "I-no-lost-IRQ: irq 0x10 resend"},
         {XICS_ICP_RESET_WORD, "16:R S0:map1", "I-no-lost-IRQ: irq 0x10 resend"},
         {XICS_ICP_RESET_WORD, "16:M", "masked_pending but unmasked"},
-        {XICS_ICP_RESET_WORD, "16:A", "asserted but not an LSI"},
         {XICS_ICP_RESET_WORD, "S0:act10", "undefined flags"},
     };
     for (size_t i = 0; i < HV_ARRAY_LEN(cases); i++) {
