@@ -813,7 +813,7 @@ static void t_dump(void)
     char buf[4096];
     size_t n = xics_dump_buf(x, buf, sizeof buf, true);
     EQ(n, strlen(buf));
-    TAP_STREQ(str(buf),
+    TAP_STREQ(str(buf), str(
               "=========\nICP state\n=========\n"
               "cpu server 0 XIRR:0 PPRI:0xff CPPR:0x3 MFRR:0xff OUT:0 NR:1\n"
               "cpu server 0x1 XIRR:0x13 PPRI:0x6 CPPR:0xff MFRR:0xff OUT:1 NR:0\n"
@@ -826,7 +826,7 @@ static void t_dump(void)
               "irq 0x000012: server 0 prio 0x5 save prio 0x5 asserted 0 resend 0 masked pending 0\n"
               "irq 0x000013: server 0x1 prio 0x6 save prio 0x6 asserted 0 resend 0 masked pending 0\n"
               "irq 0x000014: server 0 prio 0xff save prio 0x5 asserted 0 resend 0 masked pending 0\n"
-              "irq 0x000015: server 0 prio 0x7 save prio 0x7 asserted 0 resend 0 masked pending 0\n");
+              "irq 0x000015: server 0 prio 0x7 save prio 0x7 asserted 0 resend 0 masked pending 0\n"));
     /* the kernel's full form: all 1024 sources of the ICS */
     size_t need = xics_dump_buf(x, buf, sizeof buf, false);
     char *big = malloc(need + 1);
