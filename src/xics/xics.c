@@ -665,17 +665,34 @@ int xics_irq_line(struct xics *x, uint32_t irq, int level, struct xics_effects *
 
 /* ---- RTAS ------------------------------------------------------------------------ */
 
-/* write_xive: returns whether the caller must redeliver (something was
- * waiting and the source is now unmasked). */
+enum xive_op { XIVE_SET, XIVE_ON, XIVE_OFF };
+
+/* write_xive: under the ICS lock, set-xive (server, priority, saved =
+ * priority), int-on (priority = saved) or int-off (saved = priority,
+ * priority = MASKED). Returns whether the caller must redeliver: something
+ * was waiting (masked_pending or resend) and the source is now unmasked.
+ * The kernel computes the int-on/int-off values from an unlocked read of the
+ * source; here they are read under the lock (same result, no data race). */
 static bool write_xive(struct xics *x, struct xics_ics *ics, struct xics_source *s,
-                       uint32_t server, uint8_t prio, uint8_t saved)
+                       enum xive_op op, uint32_t server, uint8_t prio)
 {
     bool again = false;
     ics_lock(x, ics);
-    s->server = server;
-    s->priority = prio;
-    s->saved_priority = saved;
-    if ((s->masked_pending || s->resend) && prio != XICS_MASKED) {
+    switch (op) {
+    case XIVE_SET:
+        s->server = server;
+        s->priority = prio;
+        s->saved_priority = prio;
+        break;
+    case XIVE_ON:
+        s->priority = s->saved_priority;
+        break;
+    case XIVE_OFF:
+        s->saved_priority = s->priority;
+        s->priority = XICS_MASKED;
+        break;
+    }
+    if ((s->masked_pending || s->resend) && s->priority != XICS_MASKED) {
         s->masked_pending = 0;
         again = true;
     }
@@ -692,7 +709,7 @@ int xics_set_xive(struct xics *x, uint32_t irq, uint32_t server, uint32_t priori
     if (!ics || !icp || priority > 0xFF)
         return XICS_RTAS_PARAM_ERROR;
     struct xics_source *s = &ics->src[irq & (XICS_IRQ_PER_ICS - 1)];
-    if (write_xive(x, ics, s, server, (uint8_t)priority, (uint8_t)priority)) {
+    if (write_xive(x, ics, s, XIVE_SET, server, (uint8_t)priority)) {
         struct ctx c = {x, XICS_VIRT, NULL, fx};
         deliver(&c, icp, irq, false);
     }
@@ -714,17 +731,21 @@ int xics_get_xive(const struct xics *x, uint32_t irq, uint32_t *server, uint32_t
     return XICS_RTAS_OK;
 }
 
-/* kvmppc_xics_int_on: restore the saved priority. */
+/* kvmppc_xics_int_on: restore the saved priority; RTAS error when the
+ * source's server has no ICP. */
 int xics_int_on(struct xics *x, uint32_t irq, struct xics_effects *fx)
 {
     struct xics_ics *ics = xics_find_ics(x, irq);
     if (!ics)
         return XICS_RTAS_PARAM_ERROR;
     struct xics_source *s = &ics->src[irq & (XICS_IRQ_PER_ICS - 1)];
-    struct xics_icp *icp = xics_find_server(x, s->server);
+    ics_lock(x, ics);
+    uint32_t server = s->server;
+    ics_unlock(x, ics);
+    struct xics_icp *icp = xics_find_server(x, server);
     if (!icp)
         return XICS_RTAS_PARAM_ERROR;
-    if (write_xive(x, ics, s, s->server, s->saved_priority, s->saved_priority)) {
+    if (write_xive(x, ics, s, XIVE_ON, 0, 0)) {
         struct ctx c = {x, XICS_VIRT, NULL, fx};
         deliver(&c, icp, irq, false);
     }
@@ -737,8 +758,7 @@ int xics_int_off(struct xics *x, uint32_t irq)
     struct xics_ics *ics = xics_find_ics(x, irq);
     if (!ics)
         return XICS_RTAS_PARAM_ERROR;
-    struct xics_source *s = &ics->src[irq & (XICS_IRQ_PER_ICS - 1)];
-    write_xive(x, ics, s, s->server, XICS_MASKED, s->priority);
+    write_xive(x, ics, &ics->src[irq & (XICS_IRQ_PER_ICS - 1)], XIVE_OFF, 0, 0);
     return XICS_RTAS_OK;
 }
 
