@@ -38,9 +38,10 @@ static inline void tap_fail_(const char *file, int line, const char *what)
 
 #define TAP_EQ(a, b)                                                        \
     do {                                                                    \
-        long long tap_sa_ = (long long)(a), tap_sb_ = (long long)(b);       \
+        /* Each operand is evaluated exactly once. */                       \
         unsigned long long tap_ua_ = (unsigned long long)(a),               \
                            tap_ub_ = (unsigned long long)(b);               \
+        long long tap_sa_ = (long long)tap_ua_, tap_sb_ = (long long)tap_ub_; \
         if (tap_ua_ != tap_ub_) {                                           \
             char tap_m_[512];                                               \
             snprintf(tap_m_, sizeof tap_m_,                                 \

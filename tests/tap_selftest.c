@@ -24,8 +24,19 @@ static void failing_check_is_caught(void)
     TAP_CHECK(caught == 1);
 }
 
+static int calls;
+static int bump(void) { return ++calls; }
+
+static void operands_evaluated_once(void)
+{
+    calls = 0;
+    TAP_EQ(bump(), 1);
+    TAP_EQ(calls, 1);
+}
+
 int main(void)
 {
+    TAP_RUN(operands_evaluated_once);
     TAP_RUN(checks_pass);
     TAP_RUN(failing_check_is_caught);
     return tap_done();
