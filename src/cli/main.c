@@ -10,6 +10,7 @@
 
 static const cli_cmd commands[] = {
     {"bench", cmd_bench, "engine benchmarks (bench phold)"},
+    {"costs", cmd_costs, "print the cost table with sources"},
 };
 
 static void usage(FILE *f)
