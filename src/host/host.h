@@ -1,0 +1,330 @@
+/*
+ * host/host.h — the host Linux model: online CPUs, tasks, per-CPU CFS-like
+ * run queues, wakeup placement, the tick, IPIs and their demux, hotplug,
+ * and handing a CPU over to KVM.
+ *
+ * Overview
+ *   POWER8 KVM hosts run SMT-off: the first thread of every (sub)core is a
+ *   Linux CPU, the secondaries are offline napping (HW_MODE_OFFLINE_NAP,
+ *   hwthread_state IN_NAP) and available to KVM. host.secondaries = online
+ *   makes every thread a Linux CPU (the topology part of M3; parking the
+ *   secondaries for a guest is KVM's, later).
+ *
+ *   A host CPU is in one host_cpu_state at a time:
+ *     OFFLINE  not a Linux CPU (hardware offline nap, host offline sink);
+ *     IDLE     nothing to run, napping (HW_MODE_HOST_NAP), tick stopped (nohz);
+ *     TASK     its current task's code runs (compute in progress);
+ *     KERNEL   interrupt handling or a context switch (cost-table steps);
+ *     KVM      handed over to the KVM layer by its current task.
+ *   Kernel work is a sequence of steps, each a cost-table row: irq_entry,
+ *   then the source (tick; or ipi_ack + one msg_* per message in demux order
+ *   + irq_eoi), irq_exit, and on need_resched ctx_switch. An interrupt that
+ *   arrives in TASK pauses the task (its remaining compute resumes later);
+ *   one that arrives in KERNEL waits for irq_exit (level-triggered).
+ *
+ * Tasks
+ *   A task has an affinity mask, a state (host_task_state) and a behaviour
+ *   (host_task_ops.run + ctx) supplied by its creator. run(h, t) is called in
+ *   the task's context when it gets a CPU with nothing to resume (first
+ *   start, after a wakeup, after host_task_compute(.., NULL, ..) ends). In
+ *   task context a behaviour calls exactly one of:
+ *     host_task_compute(h, t, ns, done, arg)  use ns of CPU (preemptible;
+ *         interrupts and preemption pause it; done(h, t, arg) runs in task
+ *         context when the ns are used, or run() again if done is NULL);
+ *     host_task_block(h, t)     sleep until host_task_wake;
+ *     host_task_exit(h, t)      die;
+ *     host_cpu_enter_kvm(...)   hand the CPU to KVM.
+ *   Returning without one is a fatal error.
+ *   host_task_wake(h, t, from_cpu) may be called from any context: after
+ *   sched_ttwu the task is placed (previous CPU if idle, else an idle CPU of
+ *   the same chip, else the least loaded allowed CPU), enqueued with CFS
+ *   sleeper credit, and the target is rescheduled (RESCHEDULE IPI when it is
+ *   remote) if it is idle or the wakee's vruntime leads by more than
+ *   sched_wakeup_granularity. A wake of a task that is not sleeping is
+ *   coalesced: wakeups sent = consumed + coalesced.
+ *
+ * IPIs
+ *   host_send_ipi = smp_muxed_ipi_message_pass: set_message (hw_set_message,
+ *   full barrier + byte store), then cause_ipi (icp_native_cause_ipi): set
+ *   host_ipi (2019 order: full barrier, then store 1), then a doorbell if
+ *   the target is in the sender's core and hw.msgsnd is on, else an MFRR
+ *   write of IPI_PRIORITY. The handler (icp_native_ipi_action /
+ *   doorbell_exception) clears host_ipi (store 0, then full barrier),
+ *   writes MFRR = 0xff, and demuxes: xchg the word with 0, RM_HOST_ACTION
+ *   first, then CALL_FUNCTION, RESCHEDULE, TICK_BROADCAST, NMI_IPI, looping
+ *   while new messages arrived. Offline CPUs flush (icp_native_flush_interrupt)
+ *   and nap again. A saved_xirr left by KVM real mode is consumed first.
+ *
+ * Handing a CPU to KVM
+ *   host_cpu_enter_kvm(h, cpu, hooks, ctx), from the task context of the
+ *   CPU's current task (a VCPU runner): the CPU goes to state KVM; the host
+ *   runs nothing else there. The hardware thread's sink stays the host's
+ *   unless KVM installs its own (hw_set_sink); while it is the host's,
+ *   interrupts are forwarded to hooks->intr. The host tick on that CPU calls
+ *   hooks->host_tick (in reality HDEC = host timer expiry forces an exit) and
+ *   is replayed when the CPU comes back. host_cpu_leave_kvm(h, cpu, done,
+ *   arg) returns it: the host re-installs its sink, sets HW_MODE_HOST,
+ *   processes pending interrupts (ICP, doorbell, saved_xirr, the missed
+ *   tick) and need_resched, and when the runner next runs, done(h, t, arg)
+ *   is called in its task context.
+ *
+ * Hooks for KVM
+ *   host_set_rm_host_action(h, fn, ctx): PPC_MSG_RM_HOST_ACTION handler
+ *   (M1's kvmppc_xics_ipi_action); its return value is the extra handler
+ *   time in ns (from KVM's cost rows).
+ *   host_register_hotplug(h, fn, ctx): fn(ctx, cpu, HOST_HOTPLUG_ONLINE /
+ *   HOST_HOTPLUG_DEAD) (kvmppc_cpu_notify: M1 sets/clears in_host there).
+ *   host_kick_all_cpus_sync(h, from_cpu, done, arg): a CALL_FUNCTION to
+ *   every other online CPU; done(arg) runs once every one handled it (VM
+ *   destroy drains RM_HOST_ACTION with it: RM_HOST_ACTION is demuxed first).
+ *
+ * Invariants (host_check, after every event with HV_CHECKS)
+ *   I-host-online   only online CPUs have a current task or queued tasks;
+ *                   an offline CPU's thread is napping or owned by KVM.
+ *   I-host-unique   a RUNNING task is the current task of exactly the CPU it
+ *                   names; no task is current on two CPUs or queued twice.
+ *   I-host-rq       queued tasks are RUNNABLE on that CPU; sum over CPUs of
+ *                   (queued + current) == number of RUNNABLE + RUNNING tasks.
+ *   I-host-state    TASK => current task with compute; IDLE => no current task.
+ *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
+ *                   than host.ipi_pending_max.
+ *   Conservation (host_conservation, end of run): per message type,
+ *   raised == demuxed + pending; wakeups sent == consumed + coalesced.
+ *
+ * Simplifications (docs/machine.md)
+ *   CFS without weights/nice, cgroups or PELT; balancing only at wakeup,
+ *   when a CPU goes idle (pull) and at the tick (push to an idle CPU).
+ *   try_to_wake_up is a delay (sched_ttwu) before the enqueue, not CPU time
+ *   of the waker. IRQ time is not charged to the task's vruntime. Hotplug
+ *   transitions are instantaneous.
+ *
+ * RNG: hw thread streams for costs drawn on a CPU; task kind
+ *   HOST_RNG_KIND_TASK (0x200) + task id for sched_ttwu draws.
+ *
+ * Concurrency contract: single-threaded (the DES thread of one model).
+ */
+#ifndef HV_HOST_HOST_H
+#define HV_HOST_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "des/des.h"
+#include "des/hist.h"
+#include "hw/hw.h"
+
+/* Scenario keys: host/host_options.def (field name = key name). */
+typedef enum { HOST_SECONDARIES_OFFLINE, HOST_SECONDARIES_ONLINE } host_secondaries;
+typedef struct host_cfg {
+    uint64_t hz;
+    int secondaries; /* host_secondaries */
+    des_time sched_latency, sched_min_granularity, sched_wakeup_granularity;
+    int64_t hotplug_core;
+    des_time hotplug_off_at, hotplug_on_at;
+    des_time ipi_pending_max;
+} host_cfg;
+host_cfg host_cfg_default(void);
+
+enum { HOST_RNG_KIND_TASK = 0x200 };
+
+typedef struct host_cpumask {
+    uint64_t w[HW_MAX_CPUS / 64];
+} host_cpumask;
+static inline void host_cpumask_set(host_cpumask *m, int c) { m->w[c >> 6] |= 1ull << (c & 63); }
+static inline void host_cpumask_clear(host_cpumask *m, int c) { m->w[c >> 6] &= ~(1ull << (c & 63)); }
+static inline bool host_cpumask_test(const host_cpumask *m, int c) { return (m->w[c >> 6] >> (c & 63)) & 1; }
+void host_cpumask_fill(host_cpumask *m, int ncpus);
+
+/* X(enum, name) */
+#define HOST_TASK_STATES(X)                                                 \
+    X(HOST_TASK_NEW, "new")                                                 \
+    X(HOST_TASK_RUNNABLE, "runnable")                                       \
+    X(HOST_TASK_RUNNING, "running")                                         \
+    X(HOST_TASK_SLEEPING, "sleeping")                                       \
+    X(HOST_TASK_WAKING, "waking")                                           \
+    X(HOST_TASK_DEAD, "dead")
+typedef enum {
+#define HOST_TS_ENUM(e, s) e,
+    HOST_TASK_STATES(HOST_TS_ENUM)
+#undef HOST_TS_ENUM
+    HOST_TASK_STATE_COUNT
+} host_task_state;
+const char *host_task_state_name(int s);
+
+#define HOST_CPU_STATES(X)                                                  \
+    X(HOST_CPU_OFFLINE, "offline")                                          \
+    X(HOST_CPU_IDLE, "idle")                                                \
+    X(HOST_CPU_TASK, "task")                                                \
+    X(HOST_CPU_KERNEL, "kernel")                                            \
+    X(HOST_CPU_KVM, "kvm")
+typedef enum {
+#define HOST_CS_ENUM(e, s) e,
+    HOST_CPU_STATES(HOST_CS_ENUM)
+#undef HOST_CS_ENUM
+    HOST_CPU_STATE_COUNT
+} host_cpu_state;
+const char *host_cpu_state_name(int s);
+
+/* Time accounting per CPU. X(enum, name) */
+#define HOST_ACCTS(X)                                                       \
+    X(HOST_ACCT_TASK, "task")                                               \
+    X(HOST_ACCT_IRQ, "irq")                                                 \
+    X(HOST_ACCT_SCHED, "sched")                                             \
+    X(HOST_ACCT_IDLE, "idle")                                               \
+    X(HOST_ACCT_KVM, "kvm")                                                 \
+    X(HOST_ACCT_OFFLINE, "offline")
+typedef enum {
+#define HOST_AC_ENUM(e, s) e,
+    HOST_ACCTS(HOST_AC_ENUM)
+#undef HOST_AC_ENUM
+    HOST_ACCT_COUNT
+} host_acct;
+const char *host_acct_name(int a);
+
+typedef struct host host;
+typedef struct host_task host_task;
+typedef void (*host_task_fn)(host *h, host_task *t, void *arg);
+
+typedef struct host_task_ops {
+    void (*run)(host *h, host_task *t);
+} host_task_ops;
+
+struct host_task {
+    uint32_t id;
+    char name[32];
+    host_task_state state;
+    host_cpumask affinity;
+    const host_task_ops *ops;
+    void *ctx;
+    int cpu; /* CPU it runs or is queued on, or last ran on; -1 = never ran */
+    /* compute in progress */
+    bool has_work;
+    des_time work_left;
+    host_task_fn work_done;
+    void *work_arg;
+    /* scheduler */
+    des_time vruntime, exec_start, slice_start_run;
+    des_time runnable_since;
+    des_time wake_at; /* DES_TIME_MAX = not woken */
+    bool in_cb, kvm_req;
+    /* statistics */
+    des_time run_ns, wait_ns;
+    uint64_t n_wakeups, n_switch_in, n_preempted, n_migrations;
+    des_hist wake_lat;  /* host_task_wake -> running, ns */
+    des_hist sched_lat; /* runnable -> running, ns */
+    des_rng rng;
+    host *h;
+    int wake_from; /* waker's CPU for the pending ttwu (-1: other context) */
+};
+
+typedef struct host_kvm_hooks {
+    /* An interrupt reached the CPU's thread while handed over and the host
+     * sink is installed (KVM decides: host_ipi, ICP). */
+    void (*intr)(void *ctx, int cpu, hw_wake_reason cause);
+    /* The host tick expired on the CPU (HDEC): KVM should exit soon. */
+    void (*host_tick)(void *ctx, int cpu);
+} host_kvm_hooks;
+
+typedef enum { HOST_HOTPLUG_ONLINE, HOST_HOTPLUG_DEAD } host_hotplug_event;
+typedef void (*host_hotplug_fn)(void *ctx, int cpu, host_hotplug_event ev);
+typedef des_time (*host_rm_action_fn)(void *ctx, int cpu);
+typedef void (*host_done_fn)(void *arg);
+
+typedef struct host_call host_call;
+
+typedef struct host_cpu {
+    int cpu;
+    hw_thread *t;
+    host *h;
+    bool online, pending_offline;
+    host_cpu_state state;
+    host_task *curr;
+    host_task **rq;
+    uint32_t nq, capq;
+    bool need_resched;
+    des_handle ev; /* kernel step or compute completion */
+    int phase, cur_msg, demux_src;
+    uint64_t demux_all;
+    uint32_t xirr;
+    des_handle tick_ev;
+    bool tick_pending;
+    const host_kvm_hooks *kvm_hooks;
+    void *kvm_ctx;
+    host_call *calls;
+    uint32_t ncalls, capcalls;
+    des_time min_vruntime;
+    des_time msgs_since; /* when the message word last became non-zero */
+    /* accounting */
+    host_acct acct;
+    des_time acct_since, acct_ns[HOST_ACCT_COUNT];
+    uint64_t n_switches, n_ticks, n_irqs, n_preempt, n_demux[PPC_MSG_COUNT];
+} host_cpu;
+
+struct host {
+    des_sim *sim;
+    hw_machine *hw;
+    host_cfg cfg;
+    uint64_t seed, run;
+    host_cpu *cpus; /* [hw->ncpus] */
+    host_task **tasks;
+    uint32_t ntasks, captasks;
+    des_time tick_period;
+    host_rm_action_fn rm_action;
+    void *rm_action_ctx;
+    host_hotplug_fn hotplug_fn[4];
+    void *hotplug_ctx[4];
+    int nhotplug;
+    /* counters */
+    uint64_t ipi_sent[PPC_MSG_COUNT], ipi_raised[PPC_MSG_COUNT], ipi_coalesced[PPC_MSG_COUNT],
+        ipi_demuxed[PPC_MSG_COUNT];
+    uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
+    struct kick_sync *syncs; /* every kick_all_cpus_sync record (freed with the host) */
+    uint64_t migrations, affinity_broken, hotplug_offline, hotplug_online, kvm_enters;
+};
+
+/* Build the host on hw: brings the Linux CPUs online (idle, napping) and
+ * schedules the hotplug events of cfg. */
+host *host_new(des_sim *sim, hw_machine *hw, const host_cfg *cfg, uint64_t seed, uint64_t run);
+void host_free(host *h);
+/* Register host_check (which runs hw_check first) with des_set_check. */
+void host_install_checks(host *h);
+
+/* --- tasks --- */
+host_task *host_task_new(host *h, const char *name, const host_cpumask *affinity,
+                         const host_task_ops *ops, void *ctx);
+/* wake_up_new_task: place and enqueue after sched_ttwu. */
+void host_task_start(host *h, host_task *t);
+void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, void *arg);
+void host_task_block(host *h, host_task *t);
+void host_task_exit(host *h, host_task *t);
+/* from_cpu: the CPU the waker runs on, or -1 (another context). */
+void host_task_wake(host *h, host_task *t, int from_cpu);
+
+/* --- IPIs --- */
+/* smp_muxed_ipi_message_pass(to_cpu, msg) from from_cpu (-1: unknown). */
+void host_send_ipi(host *h, int from_cpu, int to_cpu, int msg);
+void host_smp_send_reschedule(host *h, int from_cpu, int to_cpu);
+/* smp_call_function_single(cpu, fn, arg, wait=0): fn(arg) runs in the
+ * target's CALL_FUNCTION handler. */
+void host_call_function_single(host *h, int from_cpu, int cpu, host_done_fn fn, void *arg);
+void host_kick_all_cpus_sync(host *h, int from_cpu, host_done_fn done, void *arg);
+void host_set_rm_host_action(host *h, host_rm_action_fn fn, void *ctx);
+
+/* --- hotplug --- */
+int host_cpu_down(host *h, int cpu); /* HV_EINVAL if already offline */
+int host_cpu_up(host *h, int cpu);   /* HV_EINVAL if already online */
+void host_register_hotplug(host *h, host_hotplug_fn fn, void *ctx);
+static inline bool host_cpu_online(const host *h, int cpu) { return h->cpus[cpu].online; }
+
+/* --- KVM handover --- */
+void host_cpu_enter_kvm(host *h, int cpu, const host_kvm_hooks *hooks, void *ctx);
+void host_cpu_leave_kvm(host *h, int cpu, host_task_fn done, void *arg);
+/* The host's sink for a thread (to restore it after KVM installed its own). */
+void host_thread_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+
+/* --- accounting, checks --- */
+void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */
+const char *host_check(const host *h);
+const char *host_conservation(const host *h);
+
+#endif

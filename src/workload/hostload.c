@@ -1,0 +1,152 @@
+/* workload/hostload.c — host load tasks and the host-only model. See workload/hostload.h. */
+#include "workload/hostload.h"
+
+#include "base/hv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+hostload_cfg hostload_cfg_default(void)
+{
+    return (hostload_cfg){.tasks = 0, .kind = HOSTLOAD_CPU, .period = DES_MS(10), .duty = 0.5,
+                          .chunk = DES_MS(1)};
+}
+
+static void cpu_chunk_done(host *h, host_task *t, void *arg);
+
+static void cpu_run(host *h, host_task *t)
+{
+    hostload_task *lt = t->ctx;
+    host_task_compute(h, t, lt->load->cfg.chunk, cpu_chunk_done, NULL);
+}
+
+static void cpu_chunk_done(host *h, host_task *t, void *arg)
+{
+    (void)arg;
+    hostload_task *lt = t->ctx;
+    lt->load->work_ns += lt->load->cfg.chunk;
+    host_task_compute(h, t, lt->load->cfg.chunk, cpu_chunk_done, NULL);
+}
+
+static const host_task_ops cpu_ops = {.run = cpu_run};
+
+static des_time job_ns(const hostload *l) { return (des_time)llround((double)l->cfg.period * l->cfg.duty); }
+
+static void job_done(host *h, host_task *t, void *arg);
+
+static void periodic_run(host *h, host_task *t)
+{
+    hostload_task *lt = t->ctx;
+    if (lt->backlog == 0) { /* nothing released (first start, or the job is done) */
+        host_task_block(h, t);
+        return;
+    }
+    lt->backlog--;
+    lt->in_job = true;
+    host_task_compute(h, t, job_ns(lt->load), job_done, NULL);
+}
+
+static void job_done(host *h, host_task *t, void *arg)
+{
+    (void)arg;
+    hostload_task *lt = t->ctx;
+    lt->in_job = false;
+    lt->load->jobs++;
+    lt->load->work_ns += job_ns(lt->load);
+    periodic_run(h, t);
+}
+
+static const host_task_ops periodic_ops = {.run = periodic_run};
+
+static void release(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)arg;
+    hostload_task *lt = obj;
+    hostload *l = lt->load;
+    l->releases++;
+    if (lt->backlog > 0 || lt->in_job)
+        l->misses++; /* the previous job has not finished: overrun */
+    lt->backlog++;
+    host_task_wake(l->h, lt->t, -1);
+    lt->next_release += l->cfg.period;
+    des_at(sim, lt->next_release, release, lt, 0);
+}
+
+hostload *hostload_new(host *h, const hostload_cfg *cfg, uint64_t seed, uint64_t run)
+{
+    hostload *l = hv_xcalloc(1, sizeof *l);
+    l->h = h;
+    l->cfg = *cfg;
+    l->start = des_now(h->sim);
+    HV_CHECK(cfg->chunk > 0 && cfg->period > 0);
+    l->tasks = hv_xcalloc(cfg->tasks ? cfg->tasks : 1, sizeof *l->tasks);
+    for (uint64_t i = 0; i < cfg->tasks; i++) {
+        hostload_task *lt = &l->tasks[i];
+        char name[32];
+        snprintf(name, sizeof name, "hostload/%llu", (unsigned long long)i);
+        lt->load = l;
+        lt->rng = des_rng_stream(seed, run, des_rng_id(HOSTLOAD_RNG_KIND_TASK, (uint32_t)i));
+        lt->t = host_task_new(h, name, NULL, cfg->kind == HOSTLOAD_PERIODIC ? &periodic_ops : &cpu_ops,
+                              lt);
+        host_task_start(h, lt->t);
+        if (cfg->kind == HOSTLOAD_PERIODIC) {
+            lt->next_release = l->start + (des_time)(des_rng_u01(&lt->rng) * (double)cfg->period);
+            des_at(h->sim, lt->next_release, release, lt, 0);
+        }
+    }
+    return l;
+}
+
+void hostload_free(hostload *l)
+{
+    if (!l)
+        return;
+    free(l->tasks);
+    free(l);
+}
+
+void hostload_sched_latency(const hostload *l, des_hist *out)
+{
+    for (uint64_t i = 0; i < l->cfg.tasks; i++)
+        des_hist_merge(out, &l->tasks[i].t->sched_lat);
+}
+
+void hostload_wakeup_latency(const hostload *l, des_hist *out)
+{
+    for (uint64_t i = 0; i < l->cfg.tasks; i++)
+        des_hist_merge(out, &l->tasks[i].t->wake_lat);
+}
+
+hostload_model *hostload_model_new(const hw_cfg *hwc, const host_cfg *hc, const hostload_cfg *lc,
+                                   const hw_costs *costs, uint64_t seed, uint64_t run)
+{
+    hostload_model *m = hv_xcalloc(1, sizeof *m);
+    m->sim = des_new();
+    m->hw = hw_new(m->sim, hwc, costs, seed, run);
+    m->host = host_new(m->sim, m->hw, hc, seed, run);
+    host_install_checks(m->host);
+    m->load = hostload_new(m->host, lc, seed, run);
+    return m;
+}
+
+const char *hostload_model_run(hostload_model *m, des_time duration)
+{
+    des_run_until(m->sim, des_now(m->sim) + duration);
+    host_account(m->host);
+    const char *e = des_conservation(m->sim);
+    if (!e)
+        e = host_conservation(m->host);
+    return e;
+}
+
+void hostload_model_free(hostload_model *m)
+{
+    if (!m)
+        return;
+    hostload_free(m->load);
+    host_free(m->host);
+    hw_free(m->hw);
+    des_free(m->sim);
+    free(m);
+}

@@ -1,0 +1,91 @@
+/*
+ * workload/hostload.h — host CPU load: CPU-bound or periodic host tasks
+ * (e.g. a Java service beside the VMs), and a host-only model runner.
+ *
+ * Overview
+ *   kind = cpu: each task computes `chunk` after `chunk` forever; work done
+ *   is counted per completed chunk.
+ *   kind = periodic: each task is released every `period` (first release at
+ *   a per-task random phase in [0, period)); a release wakes it (modelled as
+ *   a wakeup from another context: hrtimer expiry is not modelled as an
+ *   interrupt on the arming CPU) and it computes duty*period, then sleeps.
+ *   A release that finds the previous job unfinished is an overrun (counted
+ *   as a deadline miss); the next job starts right after.
+ *
+ * State
+ *   work_ns     CPU time of completed work units (ns).
+ *   jobs, misses  completed periodic jobs; overruns.
+ *   Scheduling latency (runnable -> running) and wakeup latency
+ *   (host_task_wake -> running) are the host tasks' histograms.
+ *
+ * RNG: kind HOSTLOAD_RNG_KIND_TASK (0x300) + task index (release phases).
+ *
+ * Host-only model (hostload_model): des engine + hw + host + hostload from
+ *   configs, cost table (NULL = defaults), seed and run. hostload_model_run
+ *   runs for a duration with per-event checks when HV_CHECKS (hw_check +
+ *   host_check), accounts time, and returns NULL or the first failed
+ *   end-of-run conservation check (events, signals, IPI messages raised =
+ *   demuxed + pending, wakeups sent = consumed + coalesced).
+ *
+ * Concurrency contract: single-threaded (the DES thread).
+ */
+#ifndef HV_WORKLOAD_HOSTLOAD_H
+#define HV_WORKLOAD_HOSTLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "host/host.h"
+
+typedef enum { HOSTLOAD_CPU, HOSTLOAD_PERIODIC } hostload_kind;
+
+/* Scenario keys: workload/hostload_options.def (field name = key name). */
+typedef struct hostload_cfg {
+    uint64_t tasks;
+    int kind; /* hostload_kind */
+    des_time period;
+    double duty; /* 0..1 */
+    des_time chunk;
+} hostload_cfg;
+hostload_cfg hostload_cfg_default(void);
+
+enum { HOSTLOAD_RNG_KIND_TASK = 0x300 };
+
+typedef struct hostload_task {
+    struct hostload *load;
+    host_task *t;
+    des_time next_release;
+    uint64_t backlog; /* releases not yet started */
+    bool in_job;
+    des_rng rng;
+} hostload_task;
+
+typedef struct hostload {
+    host *h;
+    hostload_cfg cfg;
+    hostload_task *tasks;
+    uint64_t work_ns, jobs, misses, releases;
+    des_time start;
+} hostload;
+
+/* Create and start cfg->tasks tasks on h (affinity: every CPU). */
+hostload *hostload_new(host *h, const hostload_cfg *cfg, uint64_t seed, uint64_t run);
+void hostload_free(hostload *l);
+/* Merge the tasks' histograms into out (initialised by the caller). */
+void hostload_sched_latency(const hostload *l, des_hist *out);
+void hostload_wakeup_latency(const hostload *l, des_hist *out);
+
+typedef struct hostload_model {
+    des_sim *sim;
+    hw_machine *hw;
+    host *host;
+    hostload *load;
+} hostload_model;
+
+hostload_model *hostload_model_new(const hw_cfg *hw, const host_cfg *hc, const hostload_cfg *lc,
+                                   const hw_costs *costs, uint64_t seed, uint64_t run);
+/* Run until now + duration; NULL or the first failed conservation check. */
+const char *hostload_model_run(hostload_model *m, des_time duration);
+void hostload_model_free(hostload_model *m);
+
+#endif

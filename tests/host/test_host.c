@@ -1,0 +1,430 @@
+/* host room: scheduler (fair share, placement, tick preemption), IPI demux
+ * order and coalescing, call functions and kick_all_cpus_sync, hotplug,
+ * KVM handover, cost override exactness. Checks run after every event. */
+#include "base/hv.h"
+#include "host/host.h"
+#include "tap.h"
+
+typedef struct env {
+    des_sim *s;
+    hw_machine *m;
+    host *h;
+} env;
+
+static env mk(uint64_t chips, uint64_t cores, uint64_t threads, const host_cfg *hc,
+              const hw_costs *costs)
+{
+    env e;
+    e.s = des_new();
+    hw_cfg c = hw_cfg_default();
+    c.chips = chips;
+    c.cores_per_chip = cores;
+    c.threads_per_core = threads;
+    host_cfg d = host_cfg_default();
+    e.m = hw_new(e.s, &c, costs, 42, 0);
+    e.h = host_new(e.s, e.m, hc ? hc : &d, 42, 0);
+    host_install_checks(e.h);
+    des_enable_checks(e.s, true);
+    return e;
+}
+
+static void done_env(env *e)
+{
+    host_account(e->h);
+    TAP_CHECK(host_conservation(e->h) == NULL);
+    TAP_CHECK(des_conservation(e->s) == NULL);
+    host_free(e->h);
+    hw_free(e->m);
+    des_free(e->s);
+}
+
+/* --- behaviours --- */
+static void spin_done(host *h, host_task *t, void *arg);
+static void spin_run(host *h, host_task *t) { host_task_compute(h, t, DES_MS(1), spin_done, NULL); }
+static void spin_done(host *h, host_task *t, void *arg)
+{
+    (void)arg;
+    host_task_compute(h, t, DES_MS(1), spin_done, NULL);
+}
+static const host_task_ops spin_ops = {.run = spin_run};
+
+static void sleeper_run(host *h, host_task *t)
+{
+    int *runs = t->ctx;
+    if (runs)
+        (*runs)++;
+    host_task_block(h, t);
+}
+static const host_task_ops sleeper_ops = {.run = sleeper_run};
+
+static host_cpumask only(int cpu)
+{
+    host_cpumask m = {{0}};
+    host_cpumask_set(&m, cpu);
+    return m;
+}
+
+static void fair_share(void)
+{
+    env e = mk(1, 1, 1, NULL, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
+    host_task *b = host_task_new(e.h, "b", NULL, &spin_ops, NULL);
+    host_task_start(e.h, a);
+    host_task_start(e.h, b);
+    des_run_until(e.s, DES_S(1));
+    host_account(e.h);
+    double ra = (double)a->run_ns, rb = (double)b->run_ns;
+    TAP_CHECK(ra > 0.4e9 && rb > 0.4e9);
+    TAP_NEAR(ra / (ra + rb), 0.5, 0.01); /* within 2% of each other */
+    TAP_CHECK(e.h->cpus[0].n_preempt > 50);
+    done_env(&e);
+}
+
+typedef struct {
+    host *h;
+    host_task *t;
+} wake_arg;
+static void wake_it(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    (void)arg;
+    wake_arg *w = obj;
+    host_task_wake(w->h, w->t, -1);
+}
+
+static void wakeup_placement_idle(void)
+{
+    /* 1 chip x 4 cores, SMT-off host: CPUs 0, 8, 16, 24 */
+    env e = mk(1, 4, 8, NULL, NULL);
+    TAP_CHECK(host_cpu_online(e.h, 8));
+    TAP_CHECK(!host_cpu_online(e.h, 9));
+    TAP_EQ(hw_thread_of(e.m, 9)->mode, HW_MODE_OFFLINE_NAP);
+    host_cpumask m0 = only(0);
+    host_task *hog = host_task_new(e.h, "hog", &m0, &spin_ops, NULL);
+    int runs = 0;
+    host_task *s = host_task_new(e.h, "sleeper", NULL, &sleeper_ops, &runs);
+    host_task_start(e.h, hog);
+    des_run_until(e.s, DES_US(100));
+    TAP_EQ(hog->cpu, 0);
+    /* put the sleeper's previous CPU on the busy CPU 0 */
+    s->cpu = 0;
+    host_task_start(e.h, s);
+    des_run_until(e.s, DES_MS(1));
+    TAP_EQ(runs, 1);
+    TAP_EQ(s->cpu, 8); /* prev busy -> idle CPU of the same chip */
+    TAP_EQ(s->state, HOST_TASK_SLEEPING);
+    wake_arg w = {e.h, s};
+    des_at(e.s, DES_MS(5), wake_it, &w, 0);
+    des_run_until(e.s, DES_MS(6));
+    TAP_EQ(runs, 2);
+    TAP_EQ(s->cpu, 8); /* prev idle -> prev */
+    TAP_EQ(e.h->cpus[8].n_demux[PPC_MSG_RESCHEDULE], 2);
+    TAP_EQ(hw_thread_of(e.m, 8)->n_nap_exit[HW_WAKE_EXTERNAL], 2);
+    TAP_EQ(s->wake_lat.n, 1);
+    done_env(&e);
+}
+
+/* wakeup latency of an idle-CPU wakeup, for a given cost table */
+static uint64_t idle_wakeup_latency(const hw_costs *costs)
+{
+    env e = mk(1, 2, 8, NULL, costs);
+    int runs = 0;
+    host_task *s = host_task_new(e.h, "sleeper", NULL, &sleeper_ops, &runs);
+    host_task_start(e.h, s);
+    wake_arg w = {e.h, s};
+    des_at(e.s, DES_MS(3), wake_it, &w, 0);
+    des_run_until(e.s, DES_MS(5));
+    TAP_EQ(runs, 2);
+    TAP_EQ(s->wake_lat.n, 1);
+    uint64_t lat = s->wake_lat.max;
+    done_env(&e);
+    return lat;
+}
+
+static void cost_override_exact(void)
+{
+    hw_costs c;
+    hw_costs_init(&c);
+    uint64_t base = idle_wakeup_latency(&c);
+    /* path: ttwu + XICS IPI + nap exit + irq entry + ack + resched + eoi + irq exit + switch */
+    TAP_CHECK(base > 894 + 2000);
+    int rc = hw_costs_set_name(&c, "nap_exit", c.value_ns[HW_COST_nap_exit] + 1000);
+    TAP_EQ(rc, HV_OK); /* (TAP_EQ evaluates its arguments twice) */
+    uint64_t slower = idle_wakeup_latency(&c);
+    TAP_EQ(slower, base + 1000);
+    hw_costs_init(&c);
+    rc = hw_costs_set_name(&c, "msg_reschedule", c.value_ns[HW_COST_msg_reschedule] + 333);
+    TAP_EQ(rc, HV_OK);
+    uint64_t slower2 = idle_wakeup_latency(&c);
+    TAP_EQ(slower2, base + 333);
+}
+
+static void tick_preemption(void)
+{
+    host_cfg hc = host_cfg_default();
+    hc.sched_wakeup_granularity = DES_S(1); /* no wakeup preemption: only the tick */
+    env e = mk(1, 1, 1, &hc, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
+    host_task *b = host_task_new(e.h, "b", NULL, &spin_ops, NULL);
+    host_task_start(e.h, a);
+    des_run_until(e.s, DES_MS(2));
+    host_task_start(e.h, b);
+    des_run_until(e.s, DES_MS(9));
+    TAP_EQ(b->n_switch_in, 0); /* waits for the tick at 10 ms */
+    des_run_until(e.s, DES_MS(11));
+    TAP_EQ(b->n_switch_in, 1);
+    /* it waited from ~2 ms to the 10 ms tick (+ tick handling and switch) */
+    TAP_CHECK(b->sched_lat.max > DES_US(7900) && b->sched_lat.max < DES_US(8100));
+    des_run_until(e.s, DES_MS(200));
+    TAP_CHECK(e.h->cpus[0].n_ticks >= 19);
+    TAP_CHECK(a->n_preempted >= 8 && b->n_preempted >= 8);
+    done_env(&e);
+}
+
+/* --- IPI demux --- */
+typedef struct {
+    int order[16];
+    int n;
+} rec_t;
+static rec_t rec;
+static des_time rm_action(void *ctx, int cpu)
+{
+    (void)ctx;
+    (void)cpu;
+    rec.order[rec.n++] = PPC_MSG_RM_HOST_ACTION;
+    return 0;
+}
+static void call_fn(void *arg)
+{
+    (void)arg;
+    rec.order[rec.n++] = PPC_MSG_CALL_FUNCTION;
+}
+
+static void ipi_demux_order_and_coalescing(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    rec.n = 0;
+    host_set_rm_host_action(e.h, rm_action, NULL);
+    hw_thread *t8 = hw_thread_of(e.m, 8);
+    host_call_function_single(e.h, 0, 8, call_fn, NULL);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_TICK_BROADCAST);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_NMI_IPI);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_NMI_IPI); /* coalesced */
+    TAP_EQ(t8->host_ipi, 1);
+    TAP_EQ(hw_msg_count(t8->ipi_msgs), 4);
+    des_run_until(e.s, DES_MS(1));
+    TAP_EQ(rec.n, 2);
+    TAP_EQ(rec.order[0], PPC_MSG_RM_HOST_ACTION); /* first, although sent after CALL_FUNCTION */
+    TAP_EQ(rec.order[1], PPC_MSG_CALL_FUNCTION);
+    TAP_EQ(t8->host_ipi, 0);
+    TAP_EQ(t8->ipi_msgs, 0);
+    TAP_EQ(t8->icp.mfrr, 0xff);
+    TAP_EQ(e.h->ipi_coalesced[PPC_MSG_NMI_IPI], 1);
+    TAP_EQ(e.h->ipi_raised[PPC_MSG_NMI_IPI], 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_NMI_IPI], 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_TICK_BROADCAST], 1);
+    /* five IPIs raised the line; one interrupt on the napping CPU took them
+     * all, later arrivals found an empty word (spurious demux passes) */
+    TAP_EQ(t8->n_xics_in, 5);
+    TAP_CHECK(e.h->cpus[8].n_irqs >= 1);
+    TAP_EQ(t8->mode, HW_MODE_HOST_NAP);
+    done_env(&e);
+}
+
+static int kicked;
+static void kick_done(void *arg)
+{
+    (void)arg;
+    kicked++;
+}
+
+static void kick_all_sync(void)
+{
+    env e = mk(2, 2, 8, NULL, NULL);
+    host_task *hog = host_task_new(e.h, "hog", NULL, &spin_ops, NULL);
+    host_task_start(e.h, hog);
+    des_run_until(e.s, DES_US(500));
+    kicked = 0;
+    host_kick_all_cpus_sync(e.h, 0, kick_done, NULL);
+    des_run_until(e.s, DES_US(501));
+    TAP_EQ(kicked, 0);
+    des_run_until(e.s, DES_MS(1));
+    TAP_EQ(kicked, 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_CALL_FUNCTION], 3); /* CPUs 8, 16, 24 */
+    done_env(&e);
+}
+
+static int notes[8], nnotes;
+static void hp_note(void *ctx, int cpu, host_hotplug_event ev)
+{
+    (void)ctx;
+    notes[nnotes++] = cpu * 10 + (int)ev;
+}
+
+static void hotplug(void)
+{
+    host_cfg hc = host_cfg_default();
+    hc.hotplug_core = 1;
+    hc.hotplug_off_at = DES_MS(20);
+    hc.hotplug_on_at = DES_MS(60);
+    env e = mk(1, 2, 8, &hc, NULL);
+    nnotes = 0;
+    host_register_hotplug(e.h, hp_note, NULL);
+    host_cpumask m8 = only(8);
+    host_task *pinned = host_task_new(e.h, "pinned", &m8, &spin_ops, NULL);
+    host_task *other = host_task_new(e.h, "other", NULL, &spin_ops, NULL);
+    host_task_start(e.h, pinned);
+    host_task_start(e.h, other);
+    des_run_until(e.s, DES_MS(10));
+    TAP_EQ(pinned->cpu, 8);
+    des_run_until(e.s, DES_MS(30));
+    TAP_CHECK(!host_cpu_online(e.h, 8));
+    TAP_EQ(hw_thread_of(e.m, 8)->mode, HW_MODE_OFFLINE_NAP);
+    TAP_EQ(pinned->cpu, 0); /* affinity broken, as select_fallback_rq does */
+    TAP_EQ(e.h->affinity_broken, 1);
+    TAP_EQ(nnotes, 1);
+    TAP_EQ(notes[0], 8 * 10 + HOST_HOTPLUG_DEAD);
+    /* an IPI to the offline CPU is flushed by its offline loop */
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RESCHEDULE);
+    des_run_until(e.s, DES_MS(40));
+    TAP_EQ(hw_thread_of(e.m, 8)->ipi_msgs, 0);
+    TAP_EQ(hw_thread_of(e.m, 8)->mode, HW_MODE_OFFLINE_NAP);
+    TAP_EQ(host_cpu_down(e.h, 8), HV_EINVAL);
+    des_run_until(e.s, DES_MS(100));
+    TAP_CHECK(host_cpu_online(e.h, 8));
+    TAP_EQ(nnotes, 2);
+    TAP_EQ(notes[1], 8 * 10 + HOST_HOTPLUG_ONLINE);
+    /* the CPU came back and took a waiting task */
+    TAP_CHECK(e.h->cpus[8].curr != NULL);
+    TAP_CHECK(e.h->cpus[8].acct_ns[HOST_ACCT_OFFLINE] > 0);
+    done_env(&e);
+}
+
+/* --- KVM handover --- */
+typedef struct {
+    int intr, ticks, back;
+} kvm_log;
+static kvm_log klog;
+static void k_intr(void *ctx, int cpu, hw_wake_reason cause)
+{
+    (void)ctx;
+    (void)cpu;
+    (void)cause;
+    klog.intr++;
+}
+static void k_tick(void *ctx, int cpu)
+{
+    (void)ctx;
+    (void)cpu;
+    klog.ticks++;
+}
+static const host_kvm_hooks khooks = {.intr = k_intr, .host_tick = k_tick};
+static void runner_back(host *h, host_task *t, void *arg)
+{
+    (void)arg;
+    klog.back++;
+    host_task_block(h, t);
+}
+static void runner_run(host *h, host_task *t) { host_cpu_enter_kvm(h, t->cpu, &khooks, NULL); }
+static const host_task_ops runner_ops = {.run = runner_run};
+static void leave(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    host *h = obj;
+    host_cpu_leave_kvm(h, (int)arg, runner_back, NULL);
+}
+
+static void kvm_handover(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    klog = (kvm_log){0};
+    host_cpumask m8 = only(8);
+    host_task *r = host_task_new(e.h, "vcpu-runner", &m8, &runner_ops, NULL);
+    host_task *other = host_task_new(e.h, "other", &m8, &spin_ops, NULL);
+    host_task_start(e.h, r);
+    des_run_until(e.s, DES_US(100));
+    TAP_EQ(e.h->cpus[8].state, HOST_CPU_KVM);
+    host_task_start(e.h, other); /* wants CPU 8, which is in KVM */
+    des_run_until(e.s, DES_MS(1));
+    host_smp_send_reschedule(e.h, 0, 8);
+    des_run_until(e.s, DES_MS(25));
+    TAP_EQ(other->n_switch_in, 0); /* nothing else runs on a handed-over CPU */
+    TAP_CHECK(klog.intr >= 1);     /* the RESCHEDULE IPI reached the KVM hooks */
+    TAP_EQ(klog.ticks, 2);         /* host ticks at 10 and 20 ms */
+    TAP_EQ(hw_thread_of(e.m, 8)->host_ipi, 1);
+    des_at(e.s, DES_MS(25), leave, e.h, 8);
+    des_run_until(e.s, DES_MS(26));
+    TAP_EQ(hw_thread_of(e.m, 8)->host_ipi, 0);
+    TAP_CHECK(e.h->cpus[8].n_demux[PPC_MSG_RESCHEDULE] >= 1); /* pending message handled on return */
+    TAP_EQ(e.h->cpus[8].curr, other); /* the replayed tick preempted the runner */
+    /* the runner's vruntime includes its 25 ms in KVM: the other catches up first */
+    des_run_until(e.s, DES_MS(80));
+    TAP_EQ(klog.back, 1);
+    TAP_CHECK(other->n_switch_in >= 1);
+    TAP_EQ(r->state, HOST_TASK_SLEEPING);
+    TAP_CHECK(e.h->cpus[8].acct_ns[HOST_ACCT_KVM] >= DES_MS(24));
+    done_env(&e);
+}
+
+static void secondaries_online(void)
+{
+    host_cfg hc = host_cfg_default();
+    hc.secondaries = HOST_SECONDARIES_ONLINE;
+    env e = mk(1, 2, 8, &hc, NULL);
+    for (int c = 0; c < 16; c++)
+        TAP_CHECK(host_cpu_online(e.h, c));
+    TAP_EQ(hw_thread_of(e.m, 9)->mode, HW_MODE_HOST_NAP);
+    /* the reschedule IPI inside a core goes by doorbell */
+    host_task *s = host_task_new(e.h, "s", NULL, &sleeper_ops, NULL);
+    s->cpu = 9;
+    host_task_start(e.h, s);
+    des_run_until(e.s, DES_MS(1));
+    host_smp_send_reschedule(e.h, 8, 9);
+    des_run_until(e.s, DES_MS(2));
+    TAP_EQ(hw_thread_of(e.m, 9)->n_doorbell_in, 1);
+    done_env(&e);
+}
+
+/* The checks can fail: break invariants by hand and see them reported. */
+static void checks_catch_breakage(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
+    host_task_start(e.h, a);
+    des_run_until(e.s, DES_MS(1));
+    TAP_CHECK(host_check(e.h) == NULL);
+    int cpu = a->cpu, other = cpu == 0 ? 8 : 0;
+    e.h->cpus[other].curr = a; /* one task current on two CPUs */
+    TAP_CONTAINS(host_check(e.h), "I-host-unique");
+    e.h->cpus[other].curr = NULL;
+    a->state = HOST_TASK_SLEEPING; /* current task not running */
+    TAP_CHECK(host_check(e.h) != NULL);
+    a->state = HOST_TASK_RUNNING;
+    hw_thread_of(e.m, 8)->icp.xisr = 2; /* presented with no priority */
+    TAP_CONTAINS(host_check(e.h), "I-hw-icp");
+    hw_thread_of(e.m, 8)->icp.xisr = 0;
+    e.h->ipi_raised[PPC_MSG_NMI_IPI]++; /* a raised message that vanished */
+    TAP_CONTAINS(host_conservation(e.h), "nmi_ipi");
+    e.h->ipi_raised[PPC_MSG_NMI_IPI]--;
+    e.h->wakeups_sent++;
+    TAP_CONTAINS(host_conservation(e.h), "wakeups");
+    e.h->wakeups_sent--;
+    TAP_CHECK(host_check(e.h) == NULL);
+    done_env(&e);
+}
+
+int main(void)
+{
+    TAP_RUN(fair_share);
+    TAP_RUN(wakeup_placement_idle);
+    TAP_RUN(cost_override_exact);
+    TAP_RUN(tick_preemption);
+    TAP_RUN(ipi_demux_order_and_coalescing);
+    TAP_RUN(kick_all_sync);
+    TAP_RUN(hotplug);
+    TAP_RUN(kvm_handover);
+    TAP_RUN(secondaries_online);
+    TAP_RUN(checks_catch_breakage);
+    return tap_done();
+}
