@@ -538,7 +538,7 @@ static void irq_entry_done(host_cpu *c)
 {
     hw_thread *t = c->t;
     c->demux_src = SRC_NONE;
-    if (t->saved_xirr) { /* icp_native_get_irq: the KVM latch first */
+    if (t->saved_xirr) { /* icp_native_get_xirr: the XIRR latched by KVM (kvmppc_get_xics_latch) first */
         c->xirr = t->saved_xirr;
         t->saved_xirr = 0;
     } else if (hw_icp_presented(t)) {
@@ -669,7 +669,9 @@ void host_thread_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_n
     host_cpu *c = ctx;
     HV_CHECK(c->t == t);
     if (!c->online) {
-        if (from_nap) {
+        if (from_nap && t->hwthread_req && c->h->offline_kvm) {
+            c->h->offline_kvm(c->h->offline_kvm_ctx, c->cpu, cause);
+        } else if (from_nap) {
             offline_flush(c);
             hw_nap_enter(c->h->hw, t, HW_MODE_OFFLINE_NAP);
         }
@@ -761,11 +763,16 @@ static void resched_cpu(host *h, int cpu, int from_cpu)
         return;
     c->need_resched = true;
     if (from_cpu == cpu) {
+        /* a local wakeup: the waker's CPU sees need_resched on its way out
+         * of the kernel or of the task callback; the ttwu delay may have
+         * let it go idle or into KVM meanwhile, then it needs the IPI */
         if (c->state == HOST_CPU_TASK && !c->curr->in_cb) {
             pause_task(c);
             dispatch(c);
+            return;
         }
-        return; /* in the kernel or in task context: checked on the way out */
+        if (c->state == HOST_CPU_KERNEL || c->state == HOST_CPU_TASK)
+            return;
     }
     host_smp_send_reschedule(h, from_cpu, cpu);
 }
@@ -841,6 +848,14 @@ void host_kick_all_cpus_sync(host *h, int from_cpu, host_done_fn done, void *arg
             queue_call(h, (int)i, NULL, NULL, s);
             host_send_ipi(h, from_cpu, (int)i, PPC_MSG_CALL_FUNCTION);
         }
+}
+
+void host_restore_sink(host *h, int cpu) { hw_set_sink(h->cpus[cpu].t, host_thread_sink, &h->cpus[cpu]); }
+
+void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx)
+{
+    h->offline_kvm = fn;
+    h->offline_kvm_ctx = ctx;
 }
 
 void host_set_rm_host_action(host *h, host_rm_action_fn fn, void *ctx)
@@ -1017,6 +1032,15 @@ int host_cpu_down(host *h, int cpu)
     if (c->state == HOST_CPU_TASK)
         pause_task(c);
     des_cancel(h->sim, &c->ev);
+    /* an interrupt cut short: finish its message and EOI its XIRR, else
+     * the message is lost and the CPPR stays raised */
+    int ph = c->phase;
+    if (ph == PH_MSG)
+        msg_effect(c, c->cur_msg);
+    if (c->demux_src == SRC_XICS &&
+        (ph == PH_IPI_ACK || ph == PH_MSG || ph == PH_MSG_EXTRA || ph == PH_EOI))
+        hw_icp_eoi(h->hw, c->t, c->xirr);
+    c->demux_src = SRC_NONE;
     c->phase = PH_NONE;
     c->pending_offline = false;
     /* migrate the current and queued tasks away (migrate_tasks) */
@@ -1178,7 +1202,7 @@ void host_account(host *h)
 
 const char *host_check(const host *h)
 {
-    static char buf[256];
+    static _Thread_local char buf[256];
     const char *e = hw_check(h->hw);
     if (e)
         return e;
@@ -1231,7 +1255,7 @@ const char *host_check(const host *h)
 
 const char *host_conservation(const host *h)
 {
-    static char buf[256];
+    static _Thread_local char buf[256];
     const char *e = hw_conservation(h->hw);
     if (e)
         return e;

@@ -45,15 +45,17 @@
  *
  * IPIs
  *   host_send_ipi = smp_muxed_ipi_message_pass: set_message (hw_set_message,
- *   full barrier + byte store), then cause_ipi (icp_native_cause_ipi): set
- *   host_ipi (2019 order: full barrier, then store 1), then a doorbell if
- *   the target is in the sender's core and hw.msgsnd is on, else an MFRR
- *   write of IPI_PRIORITY. The handler (icp_native_ipi_action /
+ *   full barrier + byte store), then cause_ipi (pnv_cause_ipi:
+ *   doorbell_try_core_ipi, else icp_native_cause_ipi): set host_ipi (2019
+ *   order: full barrier, then store 1), then a doorbell if the target is in
+ *   the sender's core and hw.msgsnd is on, else an MFRR write of
+ *   IPI_PRIORITY. The handler (icp_native_ipi_action /
  *   doorbell_exception) clears host_ipi (store 0, then full barrier),
  *   writes MFRR = 0xff, and demuxes: xchg the word with 0, RM_HOST_ACTION
  *   first, then CALL_FUNCTION, RESCHEDULE, TICK_BROADCAST, NMI_IPI, looping
  *   while new messages arrived. Offline CPUs flush (icp_native_flush_interrupt)
- *   and nap again. A saved_xirr left by KVM real mode is consumed first.
+ *   and nap again. A saved_xirr left by KVM real mode is consumed first
+ *   (icp_native_get_xirr -> kvmppc_get_xics_latch).
  *
  * Handing a CPU to KVM
  *   host_cpu_enter_kvm(h, cpu, hooks, ctx), from the task context of the
@@ -228,6 +230,7 @@ typedef struct host_kvm_hooks {
 typedef enum { HOST_HOTPLUG_ONLINE, HOST_HOTPLUG_DEAD } host_hotplug_event;
 typedef void (*host_hotplug_fn)(void *ctx, int cpu, host_hotplug_event ev);
 typedef des_time (*host_rm_action_fn)(void *ctx, int cpu);
+typedef void (*host_offline_kvm_fn)(void *ctx, int cpu, hw_wake_reason cause);
 typedef void (*host_done_fn)(void *arg);
 
 typedef struct host_call host_call;
@@ -271,6 +274,8 @@ struct host {
     des_time tick_period;
     host_rm_action_fn rm_action;
     void *rm_action_ctx;
+    host_offline_kvm_fn offline_kvm;
+    void *offline_kvm_ctx;
     host_hotplug_fn hotplug_fn[4];
     void *hotplug_ctx[4];
     int nhotplug;
@@ -322,8 +327,19 @@ static inline bool host_cpu_online(const host *h, int cpu) { return h->cpus[cpu]
 /* --- KVM handover --- */
 void host_cpu_enter_kvm(host *h, int cpu, const host_kvm_hooks *hooks, void *ctx);
 void host_cpu_leave_kvm(host *h, int cpu, host_task_fn done, void *arg);
-/* The host's sink for a thread (to restore it after KVM installed its own). */
+/* The host's sink for a thread (ctx = &h->cpus[cpu]). */
 void host_thread_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+/* Re-install the host's sink on cpu's thread (after KVM installed its own on
+ * a secondary it grabbed or on a handed-over CPU). */
+void host_restore_sink(host *h, int cpu);
+/* Offline secondaries: when an offline thread wakes from nap with
+ * hwthread_req set, the host's offline loop hands it to KVM (the powernv
+ * wakeup path branches to kvm_start_guest) by calling fn(ctx, cpu, cause)
+ * instead of flushing; fn must move the thread out of nap (hw_set_mode) or
+ * nap it again. Without fn (or with hwthread_req clear) the host flushes
+ * pending IPIs and naps again. */
+void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx);
+static inline host_cpu *host_cpu_get(host *h, int cpu) { return &h->cpus[cpu]; }
 
 /* --- accounting, checks --- */
 void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */

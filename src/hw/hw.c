@@ -344,7 +344,7 @@ bool hw_set_message(hw_thread *t, int msg)
 
 const char *hw_check(const hw_machine *m)
 {
-    static char buf[256];
+    static _Thread_local char buf[256];
     for (uint32_t c = 0; c < m->ncpus; c++) {
         const hw_thread *t = &m->threads[c];
         const char *what = NULL;
@@ -371,7 +371,7 @@ const char *hw_check(const hw_machine *m)
 
 const char *hw_conservation(const hw_machine *m)
 {
-    static char buf[160];
+    static _Thread_local char buf[160];
     if (m->signals_sent != m->signals_arrived + m->signals_inflight) {
         snprintf(buf, sizeof buf, "hw: signals sent %llu != arrived %llu + in flight %llu",
                  (unsigned long long)m->signals_sent, (unsigned long long)m->signals_arrived,

@@ -301,6 +301,43 @@ static void hotplug(void)
     done_env(&e);
 }
 
+static void down_ev(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    host_cpu_down(obj, (int)arg);
+}
+static void up_ev(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    host_cpu_up(obj, (int)arg);
+}
+
+/* Offlining a CPU in the middle of its IPI handler loses nothing. */
+static void hotplug_mid_demux(void)
+{
+    env e = mk(1, 2, 8, NULL, NULL);
+    rec.n = 0;
+    host_set_rm_host_action(e.h, rm_action, NULL);
+    des_run_until(e.s, DES_MS(1));
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RESCHEDULE);
+    /* arrival 894..1000 + nap 2000 + entry 200 + ack 150: inside the first message */
+    des_at(e.s, DES_MS(1) + 3400, down_ev, e.h, 8);
+    des_run_until(e.s, DES_MS(2));
+    TAP_CHECK(!host_cpu_online(e.h, 8));
+    TAP_EQ(rec.n, 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_RM_HOST_ACTION], 1);
+    TAP_EQ(e.h->ipi_demuxed[PPC_MSG_RESCHEDULE], 1);
+    TAP_EQ(hw_thread_of(e.m, 8)->icp.cppr, 0xff); /* EOIed */
+    TAP_CHECK(host_conservation(e.h) == NULL);
+    des_at(e.s, DES_MS(3), up_ev, e.h, 8);
+    des_run_until(e.s, DES_MS(4));
+    host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
+    des_run_until(e.s, DES_MS(5));
+    TAP_EQ(rec.n, 2); /* it still takes interrupts */
+    done_env(&e);
+}
+
 /* --- KVM handover --- */
 typedef struct {
     int intr, ticks, back;
@@ -367,6 +404,45 @@ static void kvm_handover(void)
     done_env(&e);
 }
 
+static int grabbed;
+static void off_kvm(void *ctx, int cpu, hw_wake_reason cause)
+{
+    env *e = ctx;
+    grabbed++;
+    TAP_EQ(cause, HW_WAKE_HV_DOORBELL);
+    hw_thread *t = hw_thread_of(e->m, cpu);
+    hw_doorbell_clear(t);
+    t->hwthread_state = HW_HWTHREAD_IN_KVM;
+    hw_set_mode(e->m, t, HW_MODE_KVM_RM);
+}
+
+/* KVM grabs an offline secondary: hwthread_req + a doorbell; the offline
+ * loop hands the woken thread to KVM instead of napping again. */
+static void offline_secondary_to_kvm(void)
+{
+    env e = mk(1, 1, 8, NULL, NULL);
+    grabbed = 0;
+    host_set_offline_kvm_entry(e.h, off_kvm, &e);
+    hw_thread *t3 = hw_thread_of(e.m, 3);
+    hw_ipi_thread(e.m, 0, 3); /* no hwthread_req: flushed, naps again */
+    des_run_until(e.s, DES_US(10));
+    TAP_EQ(grabbed, 0);
+    TAP_EQ(t3->mode, HW_MODE_OFFLINE_NAP);
+    t3->hwthread_req = 1;
+    hw_ipi_thread(e.m, 0, 3);
+    des_run_until(e.s, DES_US(20));
+    TAP_EQ(grabbed, 1);
+    TAP_EQ(t3->mode, HW_MODE_KVM_RM);
+    TAP_EQ(t3->n_nap_exit[HW_WAKE_HV_DOORBELL], 2);
+    /* KVM releases it */
+    t3->hwthread_req = 0;
+    t3->hwthread_state = HW_HWTHREAD_IN_NAP;
+    host_restore_sink(e.h, 3);
+    hw_nap_enter(e.m, t3, HW_MODE_OFFLINE_NAP);
+    TAP_CHECK(host_check(e.h) == NULL);
+    done_env(&e);
+}
+
 static void secondaries_online(void)
 {
     host_cfg hc = host_cfg_default();
@@ -383,6 +459,32 @@ static void secondaries_online(void)
     host_smp_send_reschedule(e.h, 8, 9);
     des_run_until(e.s, DES_MS(2));
     TAP_EQ(hw_thread_of(e.m, 9)->n_doorbell_in, 1);
+    done_env(&e);
+}
+
+static void wake_local(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    wake_arg *w = obj;
+    host_task_wake(w->h, w->t, (int)arg);
+}
+
+/* A wake "from" the CPU that has gone idle by the time the ttwu completes
+ * still reaches it (IPI), and a wake of an awake task coalesces. */
+static void local_wake_of_idle_cpu(void)
+{
+    env e = mk(1, 1, 1, NULL, NULL);
+    int runs = 0;
+    host_task *s = host_task_new(e.h, "s", NULL, &sleeper_ops, &runs);
+    host_task_start(e.h, s);
+    des_run_until(e.s, DES_MS(1));
+    wake_arg w = {e.h, s};
+    des_at(e.s, DES_MS(2), wake_local, &w, 0);
+    des_at(e.s, DES_MS(2), wake_local, &w, 0); /* coalesces */
+    des_run_until(e.s, DES_MS(3));
+    TAP_EQ(runs, 2);
+    TAP_EQ(e.h->wakeups_coalesced, 1);
+    TAP_EQ(e.h->wakeups_consumed, 1);
     done_env(&e);
 }
 
@@ -423,8 +525,11 @@ int main(void)
     TAP_RUN(ipi_demux_order_and_coalescing);
     TAP_RUN(kick_all_sync);
     TAP_RUN(hotplug);
+    TAP_RUN(hotplug_mid_demux);
     TAP_RUN(kvm_handover);
+    TAP_RUN(offline_secondary_to_kvm);
     TAP_RUN(secondaries_online);
+    TAP_RUN(local_wake_of_idle_cpu);
     TAP_RUN(checks_catch_breakage);
     return tap_done();
 }

@@ -95,10 +95,31 @@ static void overload_misses(void)
     rep_metrics_free(&m);
 }
 
+static void hotplug_under_load(void)
+{
+    hw_cfg hw = hw_cfg_default();
+    host_cfg hc = host_cfg_default();
+    hc.hotplug_core = 3;
+    hc.hotplug_off_at = DES_MS(50);
+    hc.hotplug_on_at = DES_MS(120);
+    hostload_cfg lc = hostload_cfg_default();
+    lc.tasks = 30;
+    lc.kind = HOSTLOAD_PERIODIC;
+    lc.duty = 0.5;
+    rep_metrics m;
+    rep_metrics_init(&m);
+    TAP_CHECK(rep_host_only_run(&hw, &hc, &lc, NULL, 5, 0, DES_MS(200), &m) == NULL);
+    TAP_EQ(get(&m, "host.cpus_online"), 20);
+    TAP_CHECK(get(&m, "hostload.jobs") > 500);
+    TAP_CHECK(get(&m, "host.migrations") > 0);
+    rep_metrics_free(&m);
+}
+
 int main(void)
 {
     TAP_RUN(host_only_40_tasks);
     TAP_RUN(determinism);
     TAP_RUN(overload_misses);
+    TAP_RUN(hotplug_under_load);
     return tap_done();
 }
