@@ -83,6 +83,9 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
 {
     guest_cpu *c = ctx;
     (void)v;
+    /* 0. boot: xics_setup_cpu lowers the CPPR to accept every priority */
+    if (!c->booted)
+        return hcall(XICS_H_CPPR, XICS_LOWEST_PRIORITY, 0);
     /* 1. the interrupt handler */
     if (c->irq_pending && c->irq_phase == IRQ_NONE) {
         c->irq_pending = false;
@@ -163,6 +166,9 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
         return;
     case XICS_H_EOI:
         c->irq_phase = IRQ_NONE;
+        return;
+    case XICS_H_CPPR:
+        c->booted = true;
         return;
     case KVM_H_CEDE:
         c->idle = false;

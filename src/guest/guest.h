@@ -9,6 +9,7 @@
  *   wakeup: try_to_wake_up on the guest side) and a completion callback for
  *   the workload's measurements.
  *   next(): in order of priority
+ *     0. at boot, H_CPPR(0xff) (xics_setup_cpu: accept every priority);
  *     1. the interrupt handler's hypercalls (icp_hv driver): H_XIRR; for an
  *        IPI, H_IPI(self, 0xff) (icp_hv_ipi_action clears the MFRR) then the
  *        guest's IPI work; then H_EOI(xirr);
@@ -69,6 +70,7 @@ struct guest_cpu {
     bool irq_pending;   /* 0x500 delivered, handler not started */
     bool idle;          /* decided to cede; until the H_CEDE returns */
     bool running_work;  /* the head item's COMPUTE was issued */
+    bool booted;        /* H_CPPR(0xff) done (xics_setup_cpu) */
     /* statistics */
     uint64_t n_ipi_sent, n_ipi_recv, n_dev_irq, n_cede, n_work, n_spurious;
     des_time busy_ns;

@@ -112,6 +112,7 @@ typedef struct kvm_cfg {
     int guest_ipi;       /* KVM_GUEST_IPI_* */
     uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink;
     bool real_mode, real_mode_dbg;
+    des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
 } kvm_cfg;
 kvm_cfg kvm_cfg_default(void);
 

@@ -797,6 +797,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
         t->kvm_vcpu = NULL;
         t->kvm_vcore = NULL;
         kvm_set_act(s, v, KVM_ACT_OUT);
+        v->thread_cpu = -1; /* reset on guest exit, as the assembly path does */
         vc->threads_out &= ~1u;
         vcore_maybe_done(vc);
         return;
