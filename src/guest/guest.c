@@ -33,6 +33,7 @@ void guest_free(guest *g)
     for (uint32_t i = 0; i < g->vm->n_vcpus; i++) {
         free(g->cpus[i].q);
         free(g->cpus[i].ipis);
+        free(g->cpus[i].hq);
     }
     free(g->cpus);
     free(g);
@@ -79,13 +80,38 @@ static kvm_gact hcall(unsigned nr, uint64_t a0, uint64_t a1)
     return (kvm_gact){.kind = KVM_GACT_HCALL, .hcall = nr, .args = {a0, a1}};
 }
 
+void guest_hcall(guest *g, guest_cpu *c, unsigned nr, uint64_t a0, uint64_t a1)
+{
+    (void)g;
+    if (c->nhq == c->caphq) {
+        c->caphq = c->caphq ? c->caphq * 2 : 4;
+        c->hq = hv_xrealloc(c->hq, c->caphq * sizeof *c->hq);
+    }
+    c->hq[c->nhq++] = hcall(nr, a0, a1);
+}
+
+void guest_set_timer(guest *g, guest_cpu *c, des_time at)
+{
+    (void)g;
+    kvm_vcpu_set_timer(c->v, at);
+}
+
+/* Where the hypercall in flight came from (what its return means). */
+enum { IF_NONE, IF_BOOT, IF_IRQ, IF_QUEUED, IF_WAKE_IPI, IF_CEDE };
+
+static kvm_gact issue(guest_cpu *c, int from, kvm_gact a)
+{
+    c->inflight = from;
+    return a;
+}
+
 static kvm_gact g_next(void *ctx, kvm_vcpu *v)
 {
     guest_cpu *c = ctx;
     (void)v;
     /* 0. boot: xics_setup_cpu lowers the CPPR to accept every priority */
     if (!c->booted)
-        return hcall(XICS_H_CPPR, XICS_LOWEST_PRIORITY, 0);
+        return issue(c, IF_BOOT, hcall(XICS_H_CPPR, XICS_LOWEST_PRIORITY, 0));
     /* 1. the interrupt handler */
     if (c->irq_pending && c->irq_phase == IRQ_NONE) {
         c->irq_pending = false;
@@ -93,15 +119,18 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
     }
     switch (c->irq_phase) {
     case IRQ_XIRR:
-        return hcall(XICS_H_XIRR, 0, 0);
+        return issue(c, IF_IRQ, hcall(XICS_H_XIRR, 0, 0));
     case IRQ_IPI_CLEAR:
-        return hcall(XICS_H_IPI, c->v->server, XICS_LOWEST_PRIORITY);
+        return issue(c, IF_IRQ, hcall(XICS_H_IPI, c->v->server, XICS_LOWEST_PRIORITY));
     case IRQ_EOI:
-        return hcall(XICS_H_EOI, c->irq_xirr, 0);
+        return issue(c, IF_IRQ, hcall(XICS_H_EOI, c->irq_xirr, 0));
     }
-    /* 2. wakeup IPIs */
+    /* 2. queued hypercalls */
+    if (c->nhq)
+        return issue(c, IF_QUEUED, c->hq[0]);
+    /* 2b. wakeup IPIs */
     if (c->nipis)
-        return hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY);
+        return issue(c, IF_WAKE_IPI, hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY));
     /* 3. work: the interrupted item first */
     if (c->running_work)
         return (kvm_gact){.kind = KVM_GACT_RESUME};
@@ -113,7 +142,7 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
     /* 4. idle */
     c->idle = true;
     c->n_cede++;
-    return hcall(KVM_H_CEDE, 0, 0);
+    return issue(c, IF_CEDE, hcall(KVM_H_CEDE, 0, 0));
 }
 
 static void finish_work(guest_cpu *c)
@@ -133,9 +162,32 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
     guest_cpu *c = ctx;
     (void)v;
     (void)r5;
-    switch (h) {
-    case XICS_H_XIRR: {
-        HV_CHECK_I64(c->irq_phase, ==, IRQ_XIRR);
+    (void)rc;
+    int from = c->inflight;
+    c->inflight = IF_NONE;
+    switch (from) {
+    case IF_BOOT:
+        c->booted = true;
+        return;
+    case IF_QUEUED:
+        memmove(c->hq, c->hq + 1, (c->nhq - 1) * sizeof *c->hq);
+        c->nhq--;
+        return;
+    case IF_WAKE_IPI:
+        memmove(c->ipis, c->ipis + 1, (c->nipis - 1) * sizeof *c->ipis);
+        c->nipis--;
+        c->n_ipi_sent++;
+        return;
+    case IF_CEDE:
+        c->idle = false;
+        return;
+    case IF_IRQ:
+        break;
+    default:
+        HV_DIE("guest vcpu %u: %s returned with no hcall in flight", c->index, kvm_hcall_name(h));
+    }
+    switch (c->irq_phase) {
+    case IRQ_XIRR: {
         uint32_t xirr = (uint32_t)r4, xisr = xirr & 0xffffff;
         c->irq_xirr = xirr;
         if (xisr == 0) {
@@ -153,30 +205,14 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
         }
         return;
     }
-    case XICS_H_IPI:
-        if (c->irq_phase == IRQ_IPI_CLEAR && v->args[0] == c->v->server &&
-            v->args[1] == XICS_LOWEST_PRIORITY) {
-            c->irq_phase = IRQ_EOI;
-            return;
-        }
-        HV_CHECK(c->nipis > 0);
-        memmove(c->ipis, c->ipis + 1, (c->nipis - 1) * sizeof *c->ipis);
-        c->nipis--;
-        c->n_ipi_sent++;
+    case IRQ_IPI_CLEAR:
+        c->irq_phase = IRQ_EOI;
         return;
-    case XICS_H_EOI:
+    case IRQ_EOI:
         c->irq_phase = IRQ_NONE;
         return;
-    case XICS_H_CPPR:
-        c->booted = true;
-        return;
-    case KVM_H_CEDE:
-        c->idle = false;
-        return;
-    default:
-        (void)rc;
-        return;
     }
+    HV_DIE("guest vcpu %u: interrupt handler in phase %d", c->index, c->irq_phase);
 }
 
 static void g_interrupt(void *ctx, kvm_vcpu *v, int vector)
@@ -185,7 +221,8 @@ static void g_interrupt(void *ctx, kvm_vcpu *v, int vector)
     (void)v;
     if (vector == KVM_INJECT_EXTERNAL)
         c->irq_pending = true;
-    /* 0x900: the guest timer; the workload's timed work is already queued. */
+    else if (vector == KVM_INJECT_DECREMENTER && c->g->ops.timer)
+        c->g->ops.timer(c->g, c, c->g->ops.ctx);
 }
 
 static void g_compute_done(void *ctx, kvm_vcpu *v)

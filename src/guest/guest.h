@@ -13,7 +13,8 @@
  *     1. the interrupt handler's hypercalls (icp_hv driver): H_XIRR; for an
  *        IPI, H_IPI(self, 0xff) (icp_hv_ipi_action clears the MFRR) then the
  *        guest's IPI work; then H_EOI(xirr);
- *     2. outgoing wakeup IPIs: H_IPI(server, IPI_PRIORITY) to each idle
+ *     2. hypercalls the workload queued (guest_hcall), in order;
+ *     2b. outgoing wakeup IPIs: H_IPI(server, IPI_PRIORITY) to each idle
  *        target (smp_send_reschedule in the guest; a busy target notices its
  *        queue without an IPI);
  *     3. the head work item: COMPUTE(ns), then its follow-ups;
@@ -61,6 +62,9 @@ struct guest_cpu {
     /* run queue (ring) */
     guest_work *q;
     uint32_t qh, qn, qcap;
+    /* hypercalls the workload asked for (issued before work) */
+    kvm_gact *hq;
+    uint32_t nhq, caphq;
     /* outgoing wakeup IPIs (server numbers) */
     uint32_t *ipis;
     uint32_t nipis, capipis;
@@ -71,6 +75,7 @@ struct guest_cpu {
     bool idle;          /* decided to cede; until the H_CEDE returns */
     bool running_work;  /* the head item's COMPUTE was issued */
     bool booted;        /* H_CPPR(0xff) done (xics_setup_cpu) */
+    int inflight;       /* source of the hypercall in flight (guest.c) */
     /* statistics */
     uint64_t n_ipi_sent, n_ipi_recv, n_dev_irq, n_cede, n_work, n_spurious;
     des_time busy_ns;
@@ -79,6 +84,8 @@ struct guest_cpu {
 typedef struct guest_ops {
     /* A device interrupt (irq >= 16) was accepted on c; return the handler time. */
     des_time (*device_irq)(guest *g, guest_cpu *c, uint32_t irq, void *ctx);
+    /* The guest timer (decrementer) fired on c (guest_set_timer). */
+    void (*timer)(guest *g, guest_cpu *c, void *ctx);
     void *ctx;
 } guest_ops;
 
@@ -100,6 +107,10 @@ void guest_queue(guest *g, guest_cpu *c, guest_work w);
  * device interrupt instead). */
 void guest_wake(guest *g, guest_cpu *from, guest_cpu *to, guest_work w);
 static inline bool guest_cpu_idle(const guest_cpu *c) { return c->idle; }
+/* Issue a hypercall from c before its next work item (e.g. H_ENTER). */
+void guest_hcall(guest *g, guest_cpu *c, unsigned hcall, uint64_t a0, uint64_t a1);
+/* Arm c's decrementer at absolute time `at`; ops.timer runs when it fires. */
+void guest_set_timer(guest *g, guest_cpu *c, des_time at);
 
 extern const kvm_guest_ops guest_kvm_ops;
 

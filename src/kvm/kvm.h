@@ -195,6 +195,7 @@ const char *kvm_hipi_outcome_name(int o);
 /* Hypercall numbers the model knows (PAPR; trace_hv.h names). The XICS ones
  * come from xics/xics.h. H_NULL is hvwake's stand-in for a real-mode hcall
  * with an empty body (the microbenchmark's "null hcall"). */
+#define KVM_H_ENTER 0x08u   /* HPT insert: real mode (book3s_hv_rm_mmu.c); the HPT family */
 #define KVM_H_CEDE 0xE0u
 #define KVM_H_CONFER 0xE4u
 #define KVM_H_PROD 0xE8u

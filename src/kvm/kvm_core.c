@@ -57,6 +57,24 @@ void kvm_trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0, uint64_t a1, u
                    a3);
 }
 
+/* An IPI a real-mode loop sends after the work that precedes it in the loop
+ * (kvmppc_start_thread, kvmhv_commence_exit): sent at now + delay. */
+static void ipi_later(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    kvm_sys *s = obj;
+    hw_ipi_thread(s->hw, (int)(arg >> 32), (int)(arg & 0xffffffffu));
+}
+
+static void send_ipi_at(kvm_sys *s, des_time delay, int from, int to)
+{
+    if (delay == 0) {
+        hw_ipi_thread(s->hw, from, to);
+        return;
+    }
+    des_after(s->sim, delay, ipi_later, s, ((uint64_t)(uint32_t)from << 32) | (uint32_t)to);
+}
+
 /* ---- timing accumulators (kvmhv_accumulate_time) ---------------------- */
 
 void kvm_tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm)
@@ -360,6 +378,9 @@ static void hcall_dispatch(kvm_vcpu *v)
     case KVM_H_NULL:
         rm_return(v, XICS_H_SUCCESS, 0);
         return;
+    case KVM_H_ENTER: /* kvmppc_rm_h_enter & co: an HPT update in real mode */
+        rm_return(v, XICS_H_SUCCESS, kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_hpte));
+        return;
     default: /* H_PROD, H_CONFER and the rest: virtual mode only */
         v->hcall_needs_vm = true;
         thread_exit(v, KVM_EXIT_HCALL_VIRT);
@@ -455,7 +476,14 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
     kvm_set_act(s, v, KVM_ACT_RM);
     des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
     if (cause == HW_WAKE_HV_DOORBELL) {
-        hw_doorbell_clear(kvm_thr(s, v->thread_cpu));
+        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        if (t->host_ipi) {
+            /* H_DOORBELL with host_ipi set: a host IPI; Linux takes the
+             * doorbell after the exit. */
+            at(v, c, ST_RI_REARMED, RI_GUEST | (1u << 8));
+            return;
+        }
+        hw_doorbell_clear(t);
         at(v, c + kvm_cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_GUEST);
         return;
     }
@@ -472,7 +500,8 @@ static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
     t->napping = HW_NAPPING_NONE;
     kvm_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
     des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
-    switch (kvm_check_wake_reason((kvm_wake_reason)cause, true)) {
+    /* A doorbell is a KVM poke unless a host IPI set host_ipi. */
+    switch (kvm_check_wake_reason((kvm_wake_reason)cause, !t->host_ipi)) {
     case KVM_WAKE_ACT_READ_INTR:
         ri_begin(v, RI_CEDE, c);
         return;
@@ -532,9 +561,9 @@ static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause)
             for (unsigned q = 0; q < 8; q++) {
                 if (!(in & (1u << q)))
                     continue;
-                hw_ipi_thread(s->hw, v->thread_cpu, vc->pcpu + (int)q);
                 cost += kvm_cost(s, v->thread_cpu,
                                  s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
+                send_ipi_at(s, cost, v->thread_cpu, vc->pcpu + (int)q);
             }
         }
     }
@@ -624,8 +653,8 @@ void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
         t->hwthread_req = 1;
         d += kvm_cost(s, pcpu, HW_COST_kvm_start_thread);
         /* kvmppc_ipi_thread from the runner's thread 0: same core. */
-        hw_ipi_thread(s->hw, pcpu, cpu);
         d += kvm_cost(s, pcpu, s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
+        send_ipi_at(s, d, pcpu, cpu);
     }
     kvm_trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 0);
     at(vc->vcpus[0], d, ST_PRIMARY_ENTER, 0);

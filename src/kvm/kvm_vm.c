@@ -31,6 +31,7 @@ NAME_FN(kvm_act_name, KVM_ACTS, KVM_N2)
 const char *kvm_hcall_name(unsigned h)
 {
     switch (h) {
+    case KVM_H_ENTER: return "H_ENTER";
     case KVM_H_CEDE: return "H_CEDE";
     case KVM_H_CONFER: return "H_CONFER";
     case KVM_H_PROD: return "H_PROD";
