@@ -19,6 +19,7 @@ typedef struct cli_cmd {
 } cli_cmd;
 
 int cmd_bench(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 
 /* Option-value parsers shared by subcommands: return 0 and set *out, or

@@ -313,6 +313,7 @@ typedef struct kvm_vcpu {
     kvm_stats st;
     des_hist wake_ns;          /* H_IPI raise -> target back in the guest */
     des_time wake_t0;          /* 0 = no wakeup being timed */
+    uint64_t flow_id;          /* trace: the IPI arrow to close on arrival */
     des_rng rng;
 } kvm_vcpu;
 

@@ -37,7 +37,8 @@ enum step {
 enum ri_purpose { RI_START, RI_GUEST, RI_CEDE };
 
 static void step(des_sim *sim, void *obj, uint64_t arg);
-static void enter_guest(kvm_vcpu *v);
+static void enter_guest_x(kvm_vcpu *v, bool after_intr);
+static inline void enter_guest(kvm_vcpu *v) { enter_guest_x(v, false); }
 static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause);
 static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause);
 
@@ -153,17 +154,28 @@ static void guest_continue(kvm_vcpu *v)
 }
 
 /* deliver_guest_interrupt + fast_guest_return: the thread goes (back) into
- * the guest. Joins an exit already under way (mandatory). */
-static void enter_guest(kvm_vcpu *v)
+ * the guest.
+ *   after_intr: it just handled an interrupt (read_intr / doorbell): if
+ *     another thread is exiting it joins the exit (mandatory), as the
+ *     kernel's check of entry_exit_map >= 0x100 after read_intr does.
+ *   otherwise (hcall return, cede re-entry, first entry): it returns to the
+ *     guest; an exit under way reaches it as the exit IPI, taken right away
+ *     if it is already pending, else when it arrives. An HDEC exit sends no
+ *     IPI: the thread leaves at once. */
+static void enter_guest_x(kvm_vcpu *v, bool after_intr)
 {
     kvm_sys *s = sys_of(v);
     kvm_vcore *vc = v->vc;
-    if (kvm_eem_exiting(vc->entry_exit_map) || vc->hdec_pending) {
-        thread_exit(v, vc->hdec_pending && !kvm_eem_exiting(vc->entry_exit_map) ? KVM_EXIT_HDEC
-                                                                                 : KVM_EXIT_PULLED);
+    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    bool exiting = kvm_eem_exiting(vc->entry_exit_map);
+    if (vc->hdec_pending && !exiting) {
+        thread_exit(v, KVM_EXIT_HDEC);
         return;
     }
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    if (exiting && (after_intr || vc->first_exit == KVM_EXIT_HDEC)) {
+        thread_exit(v, KVM_EXIT_PULLED);
+        return;
+    }
     bool first_entry = v->act != KVM_ACT_RM;
     v->ceded = false; /* fast_guest_return clears ceded */
     kvm_set_act(s, v, KVM_ACT_GUEST);
@@ -237,7 +249,8 @@ static kvm_hipi_outcome rm_raise(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
         hw_ipi_thread(s->hw, caller->thread_cpu, tv->thread_cpu);
         *cost += kvm_cost(s, caller->thread_cpu,
                           same && s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
-        kvm_trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, s->wakeups_sent,
+        tv->flow_id = s->wakeups_sent;
+        kvm_trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, tv->flow_id,
                   (uint64_t)tv->thread_cpu, 1, 0);
         return KVM_HIPI_LOADED;
     }
@@ -463,15 +476,24 @@ static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool de
             thread_exit(v, cause);
             return;
         }
-        at(v, 0, ST_RM_RETURN, 1); /* resume (joins an exit under way) */
+        at(v, 0, ST_RM_RETURN, 1); /* resume after an interrupt (joins an exit under way) */
         return;
     }
 }
 
 /* An interrupt condition on a thread running guest code. */
+static void flow_in(kvm_sys *s, kvm_vcpu *v)
+{
+    if (v->flow_id) {
+        kvm_trace(s, (uint32_t)v->thread_cpu, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
+        v->flow_id = 0;
+    }
+}
+
 static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = sys_of(v);
+    flow_in(s, v);
     pause_guest(v);
     kvm_set_act(s, v, KVM_ACT_RM);
     des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
@@ -497,6 +519,7 @@ static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = sys_of(v);
     hw_thread *t = kvm_thr(s, v->thread_cpu);
+    flow_in(s, v);
     t->napping = HW_NAPPING_NONE;
     kvm_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
     des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
@@ -532,7 +555,7 @@ static void cede_end(kvm_vcpu *v, bool to_host, kvm_exit_cause cause)
         HV_DIE("vcpu %u woke from cede without an H_CEDE in flight", v->id);
     v->hcall_rc = XICS_H_SUCCESS;
     v->st.hcalls_rm++;
-    enter_guest(v); /* kvmppc_cede_reentry */
+    enter_guest_x(v, true); /* kvmppc_cede_reentry; joins an exit under way */
 }
 
 /* ---- whole-core exit ---------------------------------------------------- */
@@ -764,7 +787,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
         hcall_dispatch(v);
         return;
     case ST_RM_RETURN:
-        enter_guest(v);
+        enter_guest_x(v, extra == 1);
         return;
     case ST_RI_XIRR:
         ri_xirr(v, (enum ri_purpose)(extra & 0xff));
@@ -780,7 +803,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
         if (why == RI_START)
             secondary_enter(v);
         else
-            enter_guest(v); /* a guest poke; joins an exit under way */
+            enter_guest_x(v, true); /* a guest poke; joins an exit under way */
         return;
     }
     case ST_CEDE_NAP: {
