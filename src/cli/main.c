@@ -10,6 +10,7 @@
 
 static const cli_cmd commands[] = {
     {"bench", cmd_bench, "engine benchmarks (bench phold)"},
+    {"validate", cmd_validate, "the KVM model against published POWER8 timings"},
     {"costs", cmd_costs, "print the cost table with sources"},
     {"keys", cmd_keys, "every scenario key: type, default, range, unit, help"},
     {"scenarios", cmd_scenarios, "the preset scenarios built in (and their files)"},

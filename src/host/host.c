@@ -1279,3 +1279,21 @@ const char *host_conservation(const host *h)
     }
     return NULL;
 }
+
+/* smp_muxed_ipi_set_message alone (the message byte, counted as
+ * host_send_ipi counts it), for senders that raise the IPI by their own
+ * means: KVM real mode's 4.6 icp_native_cause_ipi_rm (an MFRR write without
+ * host_ipi). */
+void host_post_message(host *h, int to_cpu, int msg)
+{
+    HV_CHECK(msg >= 0 && msg < PPC_MSG_COUNT);
+    HV_CHECK(to_cpu >= 0 && (uint32_t)to_cpu < h->hw->ncpus);
+    hw_thread *t = hw_thread_of(h->hw, to_cpu);
+    h->ipi_sent[msg]++;
+    if (t->ipi_msgs == 0)
+        h->cpus[to_cpu].msgs_since = des_now(h->sim);
+    if (hw_set_message(t, msg))
+        h->ipi_coalesced[msg]++;
+    else
+        h->ipi_raised[msg]++;
+}

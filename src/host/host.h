@@ -309,6 +309,9 @@ void host_task_wake(host *h, host_task *t, int from_cpu);
 /* smp_muxed_ipi_message_pass(to_cpu, msg) from from_cpu (-1: unknown). */
 void host_send_ipi(host *h, int from_cpu, int to_cpu, int msg);
 void host_smp_send_reschedule(host *h, int from_cpu, int to_cpu);
+/* set_message only (no cause_ipi, host_ipi untouched): the caller raises
+ * the IPI itself (KVM 4.6 real-mode redirect). */
+void host_post_message(host *h, int to_cpu, int msg);
 /* smp_call_function_single(cpu, fn, arg, wait=0): fn(arg) runs in the
  * target's CALL_FUNCTION handler. */
 void host_call_function_single(host *h, int from_cpu, int cpu, host_done_fn fn, void *arg);

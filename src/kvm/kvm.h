@@ -1,0 +1,410 @@
+/*
+ * kvm/kvm.h — KVM-HV on POWER8: VMs, vcores, VCPUs, whole-core guest entry
+ * and exit, real-mode and virtual-mode hypercalls, cede/nap/kick/prod, halt
+ * polling, M1 (H_IPI redirect) and M2 (host/guest IPI differentiation).
+ *
+ * Overview (kernel functions mirrored, Linux 4.6-4.9 era; docs/kvm.md)
+ *   A VM has VCPUs grouped in vcores of threads_per_vcore (ptid = vcpu id
+ *   mod threads_per_vcore). Each VCPU is a host task (its QEMU thread); the
+ *   first VCPU's task of a vcore is its runner and drives the whole core
+ *   (kvmppc_run_core); the other VCPU tasks wait (kvmppc_wait_for_exec) and
+ *   are not otherwise modelled. A vcore runs on one whole physical core:
+ *   VCPU ptid p on thread pcpu + p (POWER8, kvmppc_start_thread).
+ *
+ *   Entry (kvm_runner.c, kvm_core.c): the runner grabs the secondaries,
+ *   clears the core's M1 in_host, starts each secondary with
+ *   kvmppc_ipi_thread (doorbell or XICS per hw.msgsnd), and enters real mode.
+ *   The primary switches the partition and sets in_guest; each thread sets
+ *   its entry_exit_map bit (refused once an exit began: secondary_too_late),
+ *   waits for in_guest, loads its guest state and enters the guest.
+ *
+ *   In the guest a VCPU runs its guest program (kvm_guest_ops, supplied by
+ *   guest/ or a workload): compute segments and hypercalls. Hypercalls try the
+ *   real-mode table (hcall_try_real_mode): the XICS hcalls, H_CEDE and a null
+ *   hcall; anything else, or H_TOO_HARD, exits the whole core and finishes in
+ *   virtual mode (kvmppc_pseries_do_hcall / kvmppc_xics_hcall, which only
+ *   completes what real mode recorded).
+ *
+ *   Raising a VCPU's external line from real mode (icp_rm_set_vcpu_irq):
+ *   self -> LPCR[MER]; loaded on a thread -> kvmhv_rm_send_ipi (no host_ipi);
+ *   not loaded -> M1 redirect to a free host core (kvm.h_ipi_redirect) or the
+ *   fallback (rm_action KICK -> H_TOO_HARD). With kvm.guest_ipi = reschedule
+ *   (pre-2013) a loaded target is poked with smp_send_reschedule to thread 0
+ *   of its core, with host_ipi set: the whole core exits.
+ *
+ *   Interrupts reaching a thread in the guest or napping in cede go through
+ *   kvmppc_read_intr (kvm/read_intr.h): host_ipi -> exit; guest IPI -> clear,
+ *   EOI, stay, unless another thread is already exiting (joining is
+ *   mandatory). The first exiting thread pulls the others out
+ *   (kvmhv_commence_exit: exit IPIs to every thread still in); the primary
+ *   waits for all, switches back, the secondaries nap, the core's in_host is
+ *   set again, and the runner handles each VCPU's exit in virtual mode.
+ *
+ *   H_CEDE naps the thread in the guest (napping_threads) unless every
+ *   entered thread would be napping, which exits the vcore; when every VCPU
+ *   of the vcore has ceded with nothing pending, the runner polls
+ *   (kvm.halt_poll_ns with the kernel's grow/shrink) and then sleeps on the
+ *   vcore wait queue (kvmppc_vcore_blocked: prepare_to_swait, then re-check).
+ *   Kicks (kvmppc_fast_vcpu_kick_hv): wake the wait queue, else IPI the
+ *   loaded thread, else smp_send_reschedule(vcpu->cpu).
+ *
+ * Timings (CONFIG_KVM_BOOK3S_HV_EXIT_TIMING, debugfs vcpuN/timings)
+ *   Each loaded VCPU is always in exactly one accumulator: rm_entry (from the
+ *   start of its thread's entry path to guest entry; for a secondary woken by
+ *   an IPI this includes clearing that IPI), guest, rm_intr (real-mode
+ *   handling that returns to the guest: hcalls and interrupts), cede (napping
+ *   in H_CEDE while other threads run), rm_exit (from the decision to exit to
+ *   the thread leaving the guest context: napping again for a secondary, the
+ *   partition switched back for the primary). count/total/min/max per
+ *   accumulator, as the kernel reports them.
+ *
+ * Invariants (kvm_check, after every event when checks are on)
+ *   I-core-partition    every thread of a core in guest/KVM context runs the
+ *                       same vcore; no thread of it runs host code.
+ *   I-entry-exit-sync   entry_exit_map consistent (vcore_sync.h); no thread
+ *                       in the guest after its exit bit is set.
+ *   I-one-completion    a hypercall completes once (real mode, or real mode
+ *                       plus one virtual-mode completion).
+ *   I-raise-before-signal  a VCPU signalled for an external interrupt has
+ *                       the EXTERNAL_LEVEL pending bit set.
+ *   I-host-ipi-classification  a thread with host_ipi set is never resumed
+ *                       in the guest.
+ *   I-reservation-exclusive / -released (M1, hostcore.h).
+ *   No lost wakeup: a VCPU with a pending exception is never left with its
+ *   vcore sleeping (checked at the end of the run and when the runner sleeps).
+ *
+ * Simplifications (docs/kvm.md lists them all)
+ *   No piggybacking, no dynamic micro-threading (split-core off), no
+ *   userspace exits, no MMU faults; guest code is time drawn by the guest
+ *   program; MSR[EE] is 1 whenever the guest runs, so a pending external
+ *   interrupt is injected at the next return to the guest; HDEC exits are
+ *   taken by every thread at once (no exit IPIs, as kvmhv_commence_exit skips
+ *   them for HDEC).
+ *
+ * Concurrency contract: single-threaded, owned by the DES thread.
+ */
+#ifndef HV_KVM_KVM_H
+#define HV_KVM_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "des/des.h"
+#include "des/hist.h"
+#include "des/rng.h"
+#include "des/trace.h"
+#include "hw/hw.h"
+#include "kvm/hostcore.h"
+#include "xics/xics.h"
+
+struct host;
+struct host_task;
+
+/* ---- configuration: [kvm] (kvm_options.def) and [vm "name"] (vm_options.def) */
+
+enum { KVM_REDIRECT_SEND_4_11 = 0, KVM_REDIRECT_SEND_4_6 = 1 };
+enum { KVM_GUEST_IPI_TARGETED = 0, KVM_GUEST_IPI_RESCHEDULE = 1 };
+
+typedef struct kvm_cfg {
+    bool h_ipi_redirect;
+    int redirect_policy; /* kvm_hc_policy */
+    int redirect_send;   /* KVM_REDIRECT_SEND_* */
+    int guest_ipi;       /* KVM_GUEST_IPI_* */
+    uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink;
+    bool real_mode, real_mode_dbg;
+    des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
+} kvm_cfg;
+kvm_cfg kvm_cfg_default(void);
+
+#define KVM_VM_NAME_MAX 32
+typedef struct vm_cfg {
+    char name[KVM_VM_NAME_MAX];
+    uint64_t vcpus;
+    uint64_t threads_per_vcore;
+    int64_t first_core; /* pin vcore i's runner to core first_core + i; -1 = scheduler */
+} vm_cfg;
+
+/* ---- enums that print ------------------------------------------------- */
+
+#define KVM_VCORE_STATES(X)                                                  \
+    X(KVM_VCORE_INACTIVE, "inactive")                                        \
+    X(KVM_VCORE_PREEMPT, "preempted")                                        \
+    X(KVM_VCORE_SLEEPING, "sleeping")                                        \
+    X(KVM_VCORE_POLLING, "polling")                                          \
+    X(KVM_VCORE_RUNNING, "running")                                          \
+    X(KVM_VCORE_EXITING, "exiting")
+typedef enum {
+#define KVM_E1(e, n) e,
+    KVM_VCORE_STATES(KVM_E1)
+#undef KVM_E1
+    KVM_VCORE_NSTATES
+} kvm_vcore_state;
+const char *kvm_vcore_state_name(int s);
+
+/* Debugfs timing accumulators, in the kernel's order. */
+#define KVM_TIMINGS(X)                                                       \
+    X(KVM_TM_RM_ENTRY, "rm_entry")                                           \
+    X(KVM_TM_RM_INTR, "rm_intr")                                             \
+    X(KVM_TM_RM_EXIT, "rm_exit")                                             \
+    X(KVM_TM_GUEST, "guest")                                                 \
+    X(KVM_TM_CEDE, "cede")
+typedef enum {
+#define KVM_E2(e, n) e,
+    KVM_TIMINGS(KVM_E2)
+#undef KVM_E2
+    KVM_TM_COUNT,
+    KVM_TM_NONE = KVM_TM_COUNT
+} kvm_tm;
+const char *kvm_tm_name(int tm);
+
+/* Why a whole core left the guest (the first exiting thread's reason). */
+#define KVM_EXIT_CAUSES(X)                                                   \
+    X(KVM_EXIT_HCALL_TOO_HARD, "hcall_too_hard")  /* rm handler: H_TOO_HARD */ \
+    X(KVM_EXIT_HCALL_VIRT, "hcall_virtual")       /* no real-mode handler */ \
+    X(KVM_EXIT_CEDE, "cede")                      /* every thread ceded */   \
+    X(KVM_EXIT_HOST_IPI, "host_ipi")              /* read_intr: host IPI */  \
+    X(KVM_EXIT_EXT_DEVICE, "ext_device")          /* read_intr: device irq */\
+    X(KVM_EXIT_HDEC, "hdec")                      /* host timer (HDEC) */    \
+    X(KVM_EXIT_PULLED, "pulled")                  /* another thread exited */
+typedef enum {
+#define KVM_E3(e, n) e,
+    KVM_EXIT_CAUSES(KVM_E3)
+#undef KVM_E3
+    KVM_EXIT_NCAUSES
+} kvm_exit_cause;
+const char *kvm_exit_cause_name(int c);
+
+/* Outcome of raising a VCPU's external line from an H_IPI (B.7). */
+#define KVM_HIPI_OUTCOMES(X)                                                 \
+    X(KVM_HIPI_NO_RAISE, "no_raise")        /* MFRR not presented */          \
+    X(KVM_HIPI_SELF, "self")                /* target == caller: MER */       \
+    X(KVM_HIPI_LOADED, "loaded")            /* IPI to the loaded thread */    \
+    X(KVM_HIPI_REDIRECTED, "redirected")    /* M1: a host core kicks */       \
+    X(KVM_HIPI_TOO_HARD, "too_hard")        /* fallback: exit, kick in VM */  \
+    X(KVM_HIPI_RESCHED, "resched")          /* pre-M2: reschedule IPI */      \
+    X(KVM_HIPI_VIRTUAL, "virtual")          /* handled in virtual mode */     \
+    X(KVM_HIPI_ERROR, "error")              /* H_PARAMETER etc. */
+typedef enum {
+#define KVM_E4(e, n) e,
+    KVM_HIPI_OUTCOMES(KVM_E4)
+#undef KVM_E4
+    KVM_HIPI_NOUTCOMES
+} kvm_hipi_outcome;
+const char *kvm_hipi_outcome_name(int o);
+
+/* Hypercall numbers the model knows (PAPR; trace_hv.h names). The XICS ones
+ * come from xics/xics.h. H_NULL is hvwake's stand-in for a real-mode hcall
+ * with an empty body (the microbenchmark's "null hcall"). */
+#define KVM_H_ENTER 0x08u   /* HPT insert: real mode (book3s_hv_rm_mmu.c); the HPT family */
+#define KVM_H_CEDE 0xE0u
+#define KVM_H_CONFER 0xE4u
+#define KVM_H_PROD 0xE8u
+#define KVM_H_NULL 0x1F0u    /* not a PAPR number: hvwake's null hcall */
+#define KVM_H_GENERIC 0x1F4u /* any other virtual-mode hcall */
+const char *kvm_hcall_name(unsigned hcall);
+
+/* vcpu->arch.pending_exceptions bits (BOOK3S_IRQPRIO_*). */
+enum { KVM_PEND_EXTERNAL = 1u << 0, KVM_PEND_DEC = 1u << 1 };
+
+/* ---- the guest program interface (implemented by guest/ and workloads) -- */
+
+/* COMPUTE: run guest code for ns. HCALL: sc 1. RESUME: continue the compute
+ * segment an interrupt paused (the guest returns it when its handler is done). */
+typedef enum { KVM_GACT_COMPUTE, KVM_GACT_HCALL, KVM_GACT_RESUME } kvm_gact_kind;
+typedef struct kvm_gact {
+    kvm_gact_kind kind;
+    des_time ns;      /* COMPUTE: guest time */
+    unsigned hcall;   /* HCALL: number */
+    uint64_t args[2]; /* HCALL: r4, r5 */
+} kvm_gact;
+
+struct kvm_vcpu;
+typedef struct kvm_guest_ops {
+    /* What the VCPU does next: called when it is in the guest with nothing
+     * running, or with a compute segment paused by an interrupt delivery. */
+    kvm_gact (*next)(void *ctx, struct kvm_vcpu *v);
+    /* The last COMPUTE segment completed. */
+    void (*compute_done)(void *ctx, struct kvm_vcpu *v);
+    /* The hcall issued by the last HCALL action returned (r3, r4, r5). */
+    void (*hcall_ret)(void *ctx, struct kvm_vcpu *v, unsigned hcall, long rc, uint64_t r4,
+                      uint64_t r5);
+    /* An interrupt was delivered to the guest (0x500 external, 0x900 dec);
+     * called before next(). */
+    void (*interrupt)(void *ctx, struct kvm_vcpu *v, int vector);
+} kvm_guest_ops;
+
+/* ---- objects ------------------------------------------------------------ */
+
+typedef struct kvm_timing {
+    uint64_t count, total, min, max;
+} kvm_timing;
+
+/* kvm_stat counters (book3s.c debugfs_entries), per VCPU. */
+#define KVM_STATS(X)                                                         \
+    X(exits) X(ext_intr) X(dec) X(queue_intr) X(halt_wakeup) X(sig)          \
+    X(halt_successful_poll) X(halt_attempted_poll) X(halt_successful_wait)    \
+    X(halt_poll_success_ns) X(halt_poll_fail_ns) X(halt_wait_ns)              \
+    X(hcalls) X(hcalls_rm) X(hcalls_vm) X(cede) X(prod)
+typedef struct kvm_stats {
+#define KVM_STAT_FIELD(n) uint64_t n;
+    KVM_STATS(KVM_STAT_FIELD)
+#undef KVM_STAT_FIELD
+} kvm_stats;
+
+/* What a loaded VCPU's thread is doing (drives the timing accumulator). */
+#define KVM_ACTS(X)                                                          \
+    X(KVM_ACT_OUT, "out")          /* not loaded */                          \
+    X(KVM_ACT_ENTRY, "entry")      /* real-mode entry path */                \
+    X(KVM_ACT_WAIT_IN, "wait_in")  /* waiting for the primary's in_guest */  \
+    X(KVM_ACT_GUEST, "guest")      /* running guest code */                  \
+    X(KVM_ACT_RM, "rm")            /* real-mode hcall/interrupt handling */  \
+    X(KVM_ACT_CEDED, "ceded")      /* napping in H_CEDE */                   \
+    X(KVM_ACT_EXIT, "exit")        /* real-mode exit path */
+typedef enum {
+#define KVM_E5(e, n) e,
+    KVM_ACTS(KVM_E5)
+#undef KVM_E5
+} kvm_act;
+const char *kvm_act_name(int a);
+
+struct kvm_vm;
+struct kvm_vcore;
+struct kvm_sys;
+
+typedef struct kvm_vcpu {
+    struct kvm_vm *vm;
+    struct kvm_vcore *vc;
+    uint32_t id, ptid, server; /* server = XICS server number (= id) */
+    struct host_task *task;    /* its QEMU thread */
+    /* vcpu->arch */
+    uint32_t pending;          /* KVM_PEND_* */
+    bool ceded, prodded;
+    int thread_cpu;            /* physical thread while loaded, else -1 */
+    int cpu;                   /* thread 0 of the core while loaded, else last/ -1 */
+    bool ext_injected;         /* 0x500 delivered to the guest, not yet accepted (H_XIRR) */
+    /* the current thread activity */
+    kvm_act act;
+    des_handle ev;             /* the pending step of the activity */
+    des_time act_left;         /* guest compute remaining when interrupted */
+    bool in_compute;           /* a guest COMPUTE segment is running or paused */
+    bool compute_paused;       /* an interrupt was delivered during it: ask next() */
+    /* hypercall in flight */
+    bool hcall_active;         /* issued, not yet returned to the guest */
+    bool hcall_needs_vm;       /* exited to finish in virtual mode */
+    unsigned hcall;
+    uint64_t args[2], ret[2];
+    long hcall_rc;
+    uint32_t hcall_done_count; /* I-one-completion */
+    des_time hcall_start;
+    /* read_intr in progress */
+    int ri_step;
+    uint32_t ri_xirr;
+    kvm_exit_cause exit_cause;
+    /* guest decrementer (its timer) */
+    des_handle dec_ev;
+    des_time dec_at;           /* 0 = not armed */
+    /* guest program */
+    const kvm_guest_ops *gops;
+    void *gctx;
+    /* accounting */
+    kvm_tm tm_cur;
+    des_time tm_since;
+    kvm_timing tm[KVM_TM_COUNT];
+    kvm_stats st;
+    des_hist wake_ns;          /* H_IPI raise -> target back in the guest */
+    des_time wake_t0;          /* 0 = no wakeup being timed */
+    uint64_t flow_id;          /* trace: the IPI arrow to close on arrival */
+    des_rng rng;
+} kvm_vcpu;
+
+typedef struct kvm_vcore {
+    struct kvm_vm *vm;
+    uint32_t index;
+    uint32_t n_vcpus;
+    kvm_vcpu *vcpus[8];        /* by ptid; NULL if absent */
+    kvm_vcore_state state;
+    int pcpu;                  /* thread 0 of the core it runs on, else -1 */
+    int runner_cpu_pin;        /* -1 = scheduler places the runner */
+    uint32_t entry_exit_map;
+    uint8_t napping_threads;
+    bool in_guest;
+    bool exit_switching;       /* the primary is switching back */
+    bool hdec_pending;         /* an HDEC arrived while no thread could take it */
+    uint32_t saved_mask;       /* threads that saved their guest state this round */
+    uint32_t threads_out;      /* bitmask of started threads not yet back in nap/host */
+    uint32_t threads_started;  /* threads given a vcpu this round */
+    bool primary_waiting;      /* the primary waits for the secondaries to arrive */
+    kvm_exit_cause first_exit;
+    /* halt polling */
+    uint64_t halt_poll_ns;     /* vc->halt_poll_ns */
+    des_time block_start, poll_end;
+    des_handle poll_ev;
+    bool kicked;               /* a kick arrived while blocked/polling */
+    bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
+    int rstate;                /* runner state machine (kvm_runner.c) */
+    /* statistics */
+    uint64_t entries, exits_by_cause[KVM_EXIT_NCAUSES];
+} kvm_vcore;
+
+typedef struct kvm_vm {
+    struct kvm_sys *sys;
+    uint32_t index;
+    vm_cfg cfg;
+    struct xics *xics;
+    struct xics_effects fx;
+    uint32_t n_vcpus, n_vcores;
+    kvm_vcpu *vcpus;
+    kvm_vcore *vcores;
+    uint64_t hipi[KVM_HIPI_NOUTCOMES];
+    bool destroyed;
+} kvm_vm;
+
+/* Per physical core (M1 rm_core): the host-state word and the stashed VCPU. */
+typedef struct kvm_rm_core {
+    uint64_t rm_state; /* hostcore.h word */
+    kvm_vcpu *rm_data;
+    des_time reserved_at;
+} kvm_rm_core;
+
+typedef struct kvm_sys {
+    des_sim *sim;
+    hw_machine *hw;
+    struct host *host;
+    kvm_cfg cfg;
+    kvm_vm **vms;
+    uint32_t n_vms;
+    kvm_rm_core *rm_core;      /* [ncores]; NULL if ops not allocated */
+    des_trace *trace;
+    uint64_t seed, run;
+    /* global counters */
+    uint64_t redirect_handled, redirect_spurious, redirect_delayed;
+    uint64_t hdec_exits;
+    uint64_t exits_by_cause[KVM_EXIT_NCAUSES];
+    uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
+} kvm_sys;
+
+/* ---- API ----------------------------------------------------------------- */
+
+/* Build the KVM layer on a host: allocates the M1 per-core array
+ * (kvmppc_alloc_host_rm_ops: in_host = 1 for online thread-0 CPUs), registers
+ * the hotplug notifier and the RM_HOST_ACTION handler, and takes the offline
+ * secondaries (their hw sink). trace may be NULL. */
+kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg *cfg,
+                     des_trace *trace, uint64_t seed, uint64_t run);
+void kvm_sys_free(kvm_sys *s);
+/* NULL or what is wrong with a VM configuration. */
+const char *kvm_vm_cfg_check(const vm_cfg *c);
+/* Create a VM: vcores, VCPUs, the in-kernel XICS with one ICP per VCPU. */
+kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg);
+/* Give a VCPU its guest program (before kvm_vm_start). */
+void kvm_vcpu_set_guest(kvm_vcpu *v, const kvm_guest_ops *ops, void *ctx);
+/* Create and start the VCPU tasks (KVM_RUN). */
+void kvm_vm_start(kvm_sys *s, kvm_vm *vm);
+/* Arm the VCPU's guest decrementer at absolute time `at` (0 = disarm). */
+void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);
+/* Invariants (kvm.h header); NULL or the first broken one. */
+const char *kvm_check(const kvm_sys *s);
+/* End of run: wakeups sent == consumed + coalesced + still pending. */
+const char *kvm_conservation(const kvm_sys *s);
+
+#endif

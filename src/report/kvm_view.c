@@ -1,0 +1,203 @@
+/* Views of the KVM layer; see kvm_view.h. */
+#include "report/kvm_view.h"
+
+#include "kvm/kvm_internal.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static void sum_stats(const kvm_sys *s, kvm_stats *t)
+{
+    memset(t, 0, sizeof *t);
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++) {
+            const kvm_stats *v = &s->vms[i]->vcpus[k].st;
+#define KVM_SUM(n) t->n += v->n;
+            KVM_STATS(KVM_SUM)
+#undef KVM_SUM
+        }
+}
+
+void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
+{
+    kvm_stats t;
+    sum_stats(s, &t);
+    double secs = elapsed ? (double)elapsed * 1e-9 : 1.0;
+#define KVM_MET(n) rep_metric(m, (double)t.n, "kvm." #n);
+    KVM_STATS(KVM_MET)
+#undef KVM_MET
+    rep_metric(m, (double)t.exits / secs, "kvm.exits_per_s");
+    uint64_t hipi[KVM_HIPI_NOUTCOMES] = {0}, total = 0;
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++)
+            hipi[o] += s->vms[i]->hipi[o];
+    for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++) {
+        rep_metric(m, (double)hipi[o], "hipi.%s", kvm_hipi_outcome_name(o));
+        total += hipi[o];
+    }
+    rep_metric(m, (double)total, "hipi.total");
+    uint64_t whole = 0;
+    for (int c = 0; c < KVM_EXIT_NCAUSES; c++) {
+        rep_metric(m, (double)s->exits_by_cause[c], "kvm.core_exits.%s", kvm_exit_cause_name(c));
+        whole += s->exits_by_cause[c];
+    }
+    rep_metric(m, (double)whole, "kvm.core_exits.total");
+    rep_metric(m, (double)s->redirect_handled, "m1.redirect_handled");
+    rep_metric(m, (double)s->redirect_spurious, "m1.redirect_spurious");
+    rep_metric(m, (double)s->redirect_delayed, "m1.redirect_delayed");
+    des_hist w;
+    des_hist_init(&w);
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++)
+            des_hist_merge(&w, &s->vms[i]->vcpus[k].wake_ns);
+    rep_metric_hist(m, &w, "wake.latency_ns");
+    des_hist_free(&w);
+    for (int k = 0; k < KVM_TM_COUNT; k++) {
+        uint64_t n = 0, tot = 0;
+        for (uint32_t i = 0; i < s->n_vms; i++)
+            for (uint32_t v = 0; v < s->vms[i]->n_vcpus; v++) {
+                n += s->vms[i]->vcpus[v].tm[k].count;
+                tot += s->vms[i]->vcpus[v].tm[k].total;
+            }
+        rep_metric(m, (double)n, "timing.%s.count", kvm_tm_name(k));
+        rep_metric(m, n ? (double)tot / (double)n : 0.0, "timing.%s.mean_ns", kvm_tm_name(k));
+    }
+}
+
+void rep_kvm_stat(const kvm_sys *s, FILE *f)
+{
+    kvm_stats t;
+    sum_stats(s, &t);
+    fprintf(f, " kvm statistics (kvm_stat style, totals over every VCPU)\n\n");
+#define KVM_LINE(n) fprintf(f, " %-32s %12" PRIu64 "\n", #n, t.n);
+    KVM_STATS(KVM_LINE)
+#undef KVM_LINE
+}
+
+void rep_kvm_timings(const kvm_sys *s, FILE *f)
+{
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++) {
+            const kvm_vcpu *v = &s->vms[i]->vcpus[k];
+            fprintf(f, "==> kvm/vm%u/vcpu%u/timings <==\n", i, k);
+            for (int a = 0; a < KVM_TM_COUNT; a++)
+                fprintf(f, "%s: %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", kvm_tm_name(a),
+                        v->tm[a].count, v->tm[a].total, v->tm[a].min, v->tm[a].max);
+        }
+}
+
+static const char *trap_name(uint64_t trap)
+{
+    switch (trap) {
+    case KVM_TRAP_EXTERNAL: return "EXTERNAL";
+    case KVM_TRAP_HV_DECREMENTER: return "HV_DECREMENTER";
+    case KVM_TRAP_SYSCALL: return "SYSCALL";
+    case KVM_TRAP_H_DOORBELL: return "H_DOORBELL";
+    }
+    return "?";
+}
+
+static const char *rc_name(long rc)
+{
+    switch (rc) {
+    case XICS_H_SUCCESS: return "H_SUCCESS";
+    case XICS_H_HARDWARE: return "H_HARDWARE";
+    case XICS_H_PARAMETER: return "H_PARAMETER";
+    case XICS_H_TOO_HARD: return "H_TOO_HARD";
+    }
+    return "H_?";
+}
+
+void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
+{
+    (void)s;
+    fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%" PRIu64 "\n#\n",
+            tr->n, (uint64_t)tr->n + tr->dropped);
+    fprintf(f, "#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n#              | |         |         |         |\n");
+    for (size_t i = 0; i < tr->n; i++) {
+        const des_trace_rec *r = &tr->recs[i];
+        if (r->kind < KVM_TRACE_BASE)
+            continue;
+        int k = r->kind - KVM_TRACE_BASE;
+        char task[32];
+        snprintf(task, sizeof task, "qemu-vm%" PRIu64, r->a[0]);
+        unsigned long long us = r->t / 1000, sec = us / 1000000, frac = us % 1000000;
+        const char *h = "            %16s [%03u] %6llu.%06llu: ";
+        switch (k) {
+        case KVM_TR_GUEST_ENTER:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvm_guest_enter: VCPU %" PRIu64 ": pc=0x0 pexcp=0x%" PRIx64 " ceded=%" PRIu64 "\n",
+                    r->a[1], r->a[2], r->a[3]);
+            break;
+        case KVM_TR_GUEST_EXIT:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvm_guest_exit: VCPU %" PRIu64 ": trap=%s pc=0x0 msr=0x0, ceded=%" PRIu64 "\n",
+                    r->a[1], trap_name(r->a[2]), r->a[3]);
+            break;
+        case KVM_TR_HCALL_ENTER:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvm_hcall_enter: VCPU %" PRIu64 ": hcall=%s GPR4-7=0x%" PRIx64 ",0x0,0x0,0x0\n",
+                    r->a[1], kvm_hcall_name((unsigned)r->a[2]), r->a[3]);
+            break;
+        case KVM_TR_HCALL_EXIT:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvm_hcall_exit: VCPU %" PRIu64 ": ret=RESUME_GUEST hcall_rc=%s\n", r->a[1],
+                    rc_name((long)(int64_t)r->a[2]));
+            break;
+        case KVM_TR_RUN_CORE:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvmppc_run_core: %s runner_vcpu==%" PRIu64 " runnable=%" PRIu64 " tgid=%" PRIu64 "\n",
+                    r->a[3] ? "Exit" : "Enter", r->a[1], r->a[2], 1000 + r->a[0]);
+            break;
+        case KVM_TR_VCORE_BLOCKED:
+            fprintf(f, h, task, r->track, sec, frac);
+            fprintf(f, "kvmppc_vcore_blocked: %s runner_vcpu=%" PRIu64 " runnable=%" PRIu64 " tgid=%" PRIu64 "\n",
+                    r->a[3] ? "Exit" : "Enter", r->a[1], r->a[2], 1000 + r->a[0]);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
+{
+    (void)ctx;
+    if (r->kind < KVM_TRACE_BASE)
+        return REP_TL_IGNORE;
+    switch (r->kind - KVM_TRACE_BASE) {
+    case KVM_TR_ACT: return REP_TL_STATE;
+    case KVM_TR_IPI_OUT: return REP_TL_FLOW_OUT;
+    case KVM_TR_IPI_IN: return REP_TL_FLOW_IN;
+    case KVM_TR_GUEST_EXIT:
+    case KVM_TR_HCALL_ENTER:
+    case KVM_TR_VCORE_BLOCKED: return REP_TL_INSTANT;
+    }
+    return REP_TL_IGNORE;
+}
+
+static const char *tl_name(const des_trace_rec *r, void *ctx)
+{
+    (void)ctx;
+    switch (r->kind - KVM_TRACE_BASE) {
+    case KVM_TR_ACT: return r->a[0] == KVM_ACT_OUT ? "host" : kvm_act_name((int)r->a[0]);
+    case KVM_TR_IPI_OUT:
+    case KVM_TR_IPI_IN: return "ipi";
+    case KVM_TR_GUEST_EXIT: return "guest_exit";
+    case KVM_TR_HCALL_ENTER: return "hcall (virtual mode)";
+    case KVM_TR_VCORE_BLOCKED: return "vcore_blocked";
+    }
+    return "?";
+}
+
+static void tl_track(uint32_t track, char *buf, size_t n, void *ctx)
+{
+    const kvm_sys *s = ctx;
+    snprintf(buf, n, "cpu %u (core %d thread %d)", track, hw_cpu_core(s->hw, (int)track),
+             hw_cpu_thread_in_core(s->hw, (int)track));
+}
+
+rep_timeline_spec rep_kvm_timeline_spec(const kvm_sys *s)
+{
+    return (rep_timeline_spec){tl_classify, tl_name, tl_track, (void *)s};
+}

@@ -1,0 +1,164 @@
+/*
+ * The KVM model's mechanisms and invariants:
+ *  - M2: guest_ipi = reschedule pulls the whole core out for a guest IPI,
+ *    targeted does not;
+ *  - M1: H_IPI to a VCPU of a sleeping vcore is redirected to a host core
+ *    (no exit), or falls back to H_TOO_HARD (one exit) when disabled;
+ *  - randomized boot-like runs over many seeds and configurations with every
+ *    invariant checked after every event (dev/asan builds) and the end-of-run
+ *    conservation checks;
+ *  - determinism: same seed, same timings.
+ */
+#include "tap.h"
+#include "workload/boot.h"
+#include "workload/hcall.h"
+
+static hw_cfg small_hw(void)
+{
+    hw_cfg h = hw_cfg_default();
+    h.chips = 1;
+    h.cores_per_chip = 4;
+    return h;
+}
+
+static void bench(int kind, const kvm_cfg *kc, hcall_result *r)
+{
+    hw_cfg hw = small_hw();
+    host_cfg hc = host_cfg_default();
+    hcall_cfg c = hcall_cfg_default();
+    c.kind = kind;
+    const char *e = hcall_bench_run(&hw, &hc, kc, NULL, &c, 3, 0, DES_MS(10), r);
+    if (e)
+        printf("# %s\n", e);
+    TAP_CHECK(e == NULL);
+}
+
+static void m2_targeted_vs_reschedule(void)
+{
+    kvm_cfg k = kvm_cfg_default();
+    hcall_result t, r;
+    bench(HCALL_IPI_CEDED, &k, &t);
+    k.guest_ipi = KVM_GUEST_IPI_RESCHEDULE;
+    bench(HCALL_IPI_CEDED, &k, &r);
+    printf("# targeted: %llu calls %llu exits; reschedule: %llu calls %llu exits, resched %llu\n",
+           (unsigned long long)t.calls, (unsigned long long)t.exits, (unsigned long long)r.calls,
+           (unsigned long long)r.exits, (unsigned long long)r.hipi[KVM_HIPI_RESCHED]);
+    TAP_CHECK(t.calls > 100 && r.calls > 100);
+    /* targeted: only host ticks (HDEC) exit */
+    TAP_CHECK(t.exits * 20 < t.calls);
+    TAP_EQ(t.hipi[KVM_HIPI_RESCHED], 0);
+    /* reschedule: every guest IPI takes the whole core out */
+    TAP_CHECK(r.exits >= r.calls);
+    TAP_CHECK(r.hipi[KVM_HIPI_RESCHED] >= r.calls);
+    TAP_CHECK(des_hist_mean(&r.wake) > des_hist_mean(&t.wake));
+    hcall_result_free(&t);
+    hcall_result_free(&r);
+}
+
+static void m1_redirect_vs_fallback(void)
+{
+    kvm_cfg k = kvm_cfg_default();
+    hcall_result on, off;
+    bench(HCALL_IPI_SLEEPING, &k, &on);
+    k.h_ipi_redirect = false;
+    bench(HCALL_IPI_SLEEPING, &k, &off);
+    printf("# redirect on: redirected %llu too_hard %llu exits/call %.3f rtt %.0f; off: redirected %llu too_hard %llu exits/call %.3f rtt %.0f\n",
+           (unsigned long long)on.hipi[KVM_HIPI_REDIRECTED], (unsigned long long)on.hipi[KVM_HIPI_TOO_HARD],
+           (double)on.exits / (double)on.calls, des_hist_mean(&on.rtt),
+           (unsigned long long)off.hipi[KVM_HIPI_REDIRECTED], (unsigned long long)off.hipi[KVM_HIPI_TOO_HARD],
+           (double)off.exits / (double)off.calls, des_hist_mean(&off.rtt));
+    TAP_CHECK(on.hipi[KVM_HIPI_REDIRECTED] > 100);
+    TAP_EQ(off.hipi[KVM_HIPI_REDIRECTED], 0);
+    TAP_CHECK(off.hipi[KVM_HIPI_TOO_HARD] > 100);
+    TAP_CHECK(on.exits * 20 < on.calls); /* the sender's core stays in the guest */
+    TAP_CHECK(off.exits >= off.hipi[KVM_HIPI_TOO_HARD] / 2);
+    TAP_CHECK(des_hist_mean(&off.rtt) > 3 * des_hist_mean(&on.rtt));
+    hcall_result_free(&on);
+    hcall_result_free(&off);
+}
+
+typedef struct {
+    boot_timings t;
+    uint64_t exits, hipi[KVM_HIPI_NOUTCOMES];
+} run_out;
+
+static const char *boot_run(uint64_t seed, const hw_cfg *hw, const kvm_cfg *k, const boot_cfg *bc,
+                            des_time dur, run_out *o)
+{
+    host_cfg hc = host_cfg_default();
+    model *m = model_new(hw, &hc, k, NULL, seed, 0, NULL);
+    boot *b = boot_new(m, bc, 1);
+    const char *e = model_run(m, dur);
+    boot_timings_of(b->vm, &o->t);
+    o->exits = 0;
+    for (uint32_t i = 0; i < b->vm->n_vcores; i++)
+        for (int c = 0; c < KVM_EXIT_NCAUSES; c++)
+            o->exits += b->vm->vcores[i].exits_by_cause[c];
+    for (int i = 0; i < KVM_HIPI_NOUTCOMES; i++)
+        o->hipi[i] = b->vm->hipi[i];
+    static char keep[512];
+    if (e) {
+        snprintf(keep, sizeof keep, "%s", e);
+        e = keep;
+    }
+    boot_free(b);
+    model_free(m);
+    return e;
+}
+
+static void randomized_configs_keep_invariants(void)
+{
+    des_rng r = des_rng_stream(42, 0, 7);
+    int runs = 0;
+    for (uint64_t seed = 1; seed <= 24; seed++) {
+        hw_cfg hw = small_hw();
+        hw.cores_per_chip = 6;
+        hw.msgsnd = des_rng_below(&r, 2);
+        kvm_cfg k = kvm_cfg_default();
+        k.h_ipi_redirect = des_rng_below(&r, 2);
+        k.guest_ipi = (int)des_rng_below(&r, 2);
+        k.redirect_send = (int)des_rng_below(&r, 2);
+        k.halt_poll_ns = des_rng_below(&r, 2) ? 10000 : 0;
+        boot_cfg bc = boot_cfg_default();
+        static const uint64_t tpv[] = {1, 2, 4, 8};
+        bc.threads_per_vcore = tpv[des_rng_below(&r, 4)];
+        bc.vcpus = bc.threads_per_vcore * (1 + des_rng_below(&r, 4));
+        if (bc.vcpus / bc.threads_per_vcore > 4)
+            bc.vcpus = 4 * bc.threads_per_vcore;
+        bc.p_ipi = 0.05 + 0.3 * des_rng_u01(&r);
+        run_out o;
+        const char *e = boot_run(seed, &hw, &k, &bc, DES_MS(3), &o);
+        if (e)
+            printf("# seed %llu msgsnd %d redirect %d guest_ipi %d send %d poll %llu tpv %llu vcpus %llu: %s\n",
+                   (unsigned long long)seed, hw.msgsnd, k.h_ipi_redirect, k.guest_ipi, k.redirect_send,
+                   (unsigned long long)k.halt_poll_ns, (unsigned long long)bc.threads_per_vcore,
+                   (unsigned long long)bc.vcpus, e);
+        TAP_CHECK(e == NULL);
+        TAP_CHECK(o.t.count[KVM_TM_GUEST] > 0);
+        runs++;
+    }
+    TAP_EQ(runs, 24);
+}
+
+static void same_seed_same_timings(void)
+{
+    hw_cfg hw = small_hw();
+    hw.cores_per_chip = 6;
+    kvm_cfg k = kvm_cfg_default();
+    boot_cfg bc = boot_cfg_default();
+    run_out a, b, c;
+    TAP_CHECK(boot_run(5, &hw, &k, &bc, DES_MS(5), &a) == NULL);
+    TAP_CHECK(boot_run(5, &hw, &k, &bc, DES_MS(5), &b) == NULL);
+    TAP_CHECK(boot_run(6, &hw, &k, &bc, DES_MS(5), &c) == NULL);
+    TAP_CHECK(memcmp(&a, &b, sizeof a) == 0);
+    TAP_CHECK(memcmp(&a, &c, sizeof a) != 0);
+}
+
+int main(void)
+{
+    TAP_RUN(m2_targeted_vs_reschedule);
+    TAP_RUN(m1_redirect_vs_fallback);
+    TAP_RUN(randomized_configs_keep_invariants);
+    TAP_RUN(same_seed_same_timings);
+    return tap_done();
+}
