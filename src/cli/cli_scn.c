@@ -15,10 +15,8 @@
 
 const scn_parse_opts *cli_parse_opts(void)
 {
-    /* The cost table (hw/costs.def) plugs in here when the hw room lands:
-     *   static const scn_parse_opts po = {hw_cost_lookup, hw_cost_name, 0};
-     */
-    static const scn_parse_opts po = {NULL, NULL, 0};
+    /* The cost table (hw/costs.def): [cost] keys are its row names. */
+    static const scn_parse_opts po = {scn_cost_lookup, scn_cost_name, 0};
     return &po;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const cli_cmd commands[] = {
+    {"run", cmd_run, "run a scenario and report it (table, JSON, CSV, traces)"},
     {"bench", cmd_bench, "engine benchmarks (bench phold)"},
     {"validate", cmd_validate, "the KVM model against published POWER8 timings"},
     {"costs", cmd_costs, "print the cost table with sources"},

@@ -1198,6 +1198,37 @@ void host_account(host *h)
     hw_account(h->hw);
 }
 
+void host_reset_stats(host *h)
+{
+    host_account(h);
+    for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+        host_cpu *c = &h->cpus[i];
+        for (int a = 0; a < HOST_ACCT_COUNT; a++)
+            c->acct_ns[a] = 0;
+        c->n_switches = c->n_ticks = c->n_irqs = c->n_preempt = 0;
+        for (int m = 0; m < PPC_MSG_COUNT; m++)
+            c->n_demux[m] = 0;
+    }
+    for (uint32_t i = 0; i < h->ntasks; i++) {
+        host_task *t = h->tasks[i];
+        t->run_ns = t->wait_ns = 0;
+        t->n_wakeups = t->n_switch_in = t->n_preempted = t->n_migrations = 0;
+        des_hist_reset(&t->wake_lat);
+        des_hist_reset(&t->sched_lat);
+    }
+    h->migrations = h->affinity_broken = h->kvm_enters = 0;
+    for (int m = 0; m < PPC_MSG_COUNT; m++) {
+        h->base_ipi_sent[m] = h->ipi_sent[m];
+        h->base_ipi_raised[m] = h->ipi_raised[m];
+        h->base_ipi_coalesced[m] = h->ipi_coalesced[m];
+        h->base_ipi_demuxed[m] = h->ipi_demuxed[m];
+    }
+    h->base_wakeups_consumed = h->wakeups_consumed;
+    h->base_wakeups_coalesced = h->wakeups_coalesced;
+    h->stats_since = des_now(h->sim);
+    hw_reset_stats(h->hw);
+}
+
 /* ---------- checks ---------- */
 
 const char *host_check(const host *h)

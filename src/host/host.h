@@ -285,6 +285,12 @@ struct host {
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     struct kick_sync *syncs; /* every kick_all_cpus_sync record (freed with the host) */
     uint64_t migrations, affinity_broken, hotplug_offline, hotplug_online, kvm_enters;
+    /* Values of the conservation counters at the last host_reset_stats:
+     * reports show the difference (the counters themselves never reset). */
+    uint64_t base_ipi_sent[PPC_MSG_COUNT], base_ipi_raised[PPC_MSG_COUNT],
+        base_ipi_coalesced[PPC_MSG_COUNT], base_ipi_demuxed[PPC_MSG_COUNT];
+    uint64_t base_wakeups_consumed, base_wakeups_coalesced;
+    des_time stats_since; /* time of the last reset (0 at start) */
 };
 
 /* Build the host on hw: brings the Linux CPUs online (idle, napping) and
@@ -343,6 +349,10 @@ static inline host_cpu *host_cpu_get(host *h, int cpu) { return &h->cpus[cpu]; }
 
 /* --- accounting, checks --- */
 void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */
+/* End of warm-up: zero the reporting counters, times and histograms of the
+ * host, its CPUs and tasks, and of hw (hw_reset_stats); conservation
+ * counters keep counting and get a baseline instead. */
+void host_reset_stats(host *h);
 const char *host_check(const host *h);
 const char *host_conservation(const host *h);
 

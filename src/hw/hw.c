@@ -380,3 +380,16 @@ const char *hw_conservation(const hw_machine *m)
     }
     return NULL;
 }
+
+void hw_reset_stats(hw_machine *m)
+{
+    hw_account(m);
+    for (uint32_t i = 0; i < m->ncpus; i++) {
+        hw_thread *t = &m->threads[i];
+        memset(t->mode_ns, 0, sizeof t->mode_ns);
+        t->n_xics_in = t->n_doorbell_in = t->n_dec = t->n_nap_enter = 0;
+        memset(t->n_nap_exit, 0, sizeof t->n_nap_exit);
+        memset(t->n_msg_set, 0, sizeof t->n_msg_set);
+        memset(t->n_msg_coalesced, 0, sizeof t->n_msg_coalesced);
+    }
+}

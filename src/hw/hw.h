@@ -239,6 +239,9 @@ bool hw_cpu_is_subcore_primary(const hw_machine *m, int cpu);
 void hw_set_mode(hw_machine *m, hw_thread *t, hw_mode mode);
 /* Bring mode_ns up to now (call before reading mode_ns). */
 void hw_account(hw_machine *m);
+/* Zero the per-thread reporting counters and mode times (not the signal
+ * conservation counters). */
+void hw_reset_stats(hw_machine *m);
 void hw_set_sink(hw_thread *t, hw_intr_fn intr, void *ctx);
 
 /* --- cost access --- */

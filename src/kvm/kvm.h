@@ -122,7 +122,9 @@ typedef struct vm_cfg {
     uint64_t vcpus;
     uint64_t threads_per_vcore;
     int64_t first_core; /* pin vcore i's runner to core first_core + i; -1 = scheduler */
+    int guest;          /* KVM_VM_GUEST_* (what runs in it: workload/) */
 } vm_cfg;
+enum { KVM_VM_GUEST_MIX, KVM_VM_GUEST_IDLE };
 
 /* ---- enums that print ------------------------------------------------- */
 
@@ -294,7 +296,8 @@ typedef struct kvm_vcpu {
     unsigned hcall;
     uint64_t args[2], ret[2];
     long hcall_rc;
-    uint32_t hcall_done_count; /* I-one-completion */
+    uint64_t hcalls_issued;    /* I-one-completion: issued (never reset) ... */
+    uint64_t hcall_done_count; /* ... and completed */
     des_time hcall_start;
     /* read_intr in progress */
     int ri_step;
@@ -402,6 +405,9 @@ void kvm_vcpu_set_guest(kvm_vcpu *v, const kvm_guest_ops *ops, void *ctx);
 void kvm_vm_start(kvm_sys *s, kvm_vm *vm);
 /* Arm the VCPU's guest decrementer at absolute time `at` (0 = disarm). */
 void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);
+/* End of warm-up: zero the reporting counters (kvm_stat, timings, H_IPI
+ * outcomes, exits by cause, wakeup latency); conservation counters stay. */
+void kvm_reset_stats(kvm_sys *s);
 /* Invariants (kvm.h header); NULL or the first broken one. */
 const char *kvm_check(const kvm_sys *s);
 /* End of run: wakeups sent == consumed + coalesced + still pending. */

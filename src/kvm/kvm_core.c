@@ -315,6 +315,7 @@ static void hcall_start(kvm_vcpu *v, const kvm_gact *a)
     v->hcall_rc = 0;
     v->hcall_start = des_now(s->sim);
     v->st.hcalls++;
+    v->hcalls_issued++;
     kvm_set_act(s, v, KVM_ACT_RM);
     at(v, kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), ST_HCALL_DISPATCH, 0);
 }

@@ -224,6 +224,26 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
     return vm;
 }
 
+void kvm_reset_stats(kvm_sys *s)
+{
+    for (uint32_t i = 0; i < s->n_vms; i++) {
+        kvm_vm *vm = s->vms[i];
+        memset(vm->hipi, 0, sizeof vm->hipi);
+        for (uint32_t k = 0; k < vm->n_vcpus; k++) {
+            kvm_vcpu *v = &vm->vcpus[k];
+            memset(&v->st, 0, sizeof v->st);
+            memset(v->tm, 0, sizeof v->tm);
+            des_hist_reset(&v->wake_ns);
+        }
+        for (uint32_t c = 0; c < vm->n_vcores; c++) {
+            memset(vm->vcores[c].exits_by_cause, 0, sizeof vm->vcores[c].exits_by_cause);
+            vm->vcores[c].entries = 0;
+        }
+    }
+    memset(s->exits_by_cause, 0, sizeof s->exits_by_cause);
+    s->redirect_handled = s->redirect_spurious = s->redirect_delayed = s->hdec_exits = 0;
+}
+
 /* ---- checks --------------------------------------------------------------- */
 
 static char check_msg[256];
@@ -258,10 +278,10 @@ const char *kvm_check(const kvm_sys *s)
                     (kvm_eem_exited(vc->entry_exit_map) & (1u << v->ptid)))
                     FAIL("vm %s vcpu %u in the guest after its exit bit", vm->cfg.name, v->id);
                 /* I-one-completion */
-                if (v->st.hcalls != v->hcall_done_count + (v->hcall_active ? 1u : 0u))
-                    FAIL("vm %s vcpu %u: %llu hcalls issued but %u completed (+%d in flight)",
-                         vm->cfg.name, v->id, (unsigned long long)v->st.hcalls, v->hcall_done_count,
-                         v->hcall_active);
+                if (v->hcalls_issued != v->hcall_done_count + (v->hcall_active ? 1u : 0u))
+                    FAIL("vm %s vcpu %u: %llu hcalls issued but %llu completed (+%d in flight)",
+                         vm->cfg.name, v->id, (unsigned long long)v->hcalls_issued,
+                         (unsigned long long)v->hcall_done_count, v->hcall_active);
                 /* I-raise-before-signal: a wakeup being timed has its cause pending. */
                 if (v->wake_t0 && !v->pending && !v->prodded && v->act == KVM_ACT_OUT &&
                     !v->hcall_active)

@@ -36,10 +36,11 @@ void rep_host_view(rep_metrics *out, const host *h)
                "host.cpu.busy_frac");
     uint64_t raised = 0, coal = 0, sent = 0;
     for (int msg = 0; msg < PPC_MSG_COUNT; msg++) {
-        rep_metric(out, (double)h->ipi_demuxed[msg], "host.ipi.%s", hw_msg_name(msg));
-        raised += h->ipi_raised[msg];
-        coal += h->ipi_coalesced[msg];
-        sent += h->ipi_sent[msg];
+        rep_metric(out, (double)(h->ipi_demuxed[msg] - h->base_ipi_demuxed[msg]), "host.ipi.%s",
+                   hw_msg_name(msg));
+        raised += h->ipi_raised[msg] - h->base_ipi_raised[msg];
+        coal += h->ipi_coalesced[msg] - h->base_ipi_coalesced[msg];
+        sent += h->ipi_sent[msg] - h->base_ipi_sent[msg];
     }
     rep_metric(out, (double)sent, "host.ipi.sent");
     rep_metric(out, (double)raised, "host.ipi.raised");
@@ -49,8 +50,8 @@ void rep_host_view(rep_metrics *out, const host *h)
     rep_metric(out, (double)ticks, "host.ticks");
     rep_metric(out, (double)irqs, "host.irqs");
     rep_metric(out, (double)h->migrations, "host.migrations");
-    rep_metric(out, (double)h->wakeups_consumed, "host.wakeups");
-    rep_metric(out, (double)h->wakeups_coalesced, "host.wakeups_coalesced");
+    rep_metric(out, (double)(h->wakeups_consumed - h->base_wakeups_consumed), "host.wakeups");
+    rep_metric(out, (double)(h->wakeups_coalesced - h->base_wakeups_coalesced), "host.wakeups_coalesced");
     des_hist wl, sl;
     des_hist_init(&wl);
     des_hist_init(&sl);

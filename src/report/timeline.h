@@ -42,7 +42,4 @@ typedef struct rep_timeline_spec {
 /* Write the JSON document; returns 0 or HV_EIO. */
 int rep_timeline_write(FILE *f, const des_trace *tr, const rep_timeline_spec *spec, des_time end);
 
-/* Write s as a JSON string literal (quotes and escapes). */
-void rep_json_string(FILE *f, const char *s);
-
 #endif

@@ -7,12 +7,12 @@
 #define HV_SCN_ROOMS_H
 
 #include "scn/sim.h"
-/* ---- model rooms: add their header here when they land ----
- * #include "hw/hw.h"
- * #include "host/host.h"
- * #include "kvm/kvm.h"
- * #include "guest/guest.h"
- * #include "workload/workload.h"
- */
+/* ---- model rooms ---- */
+#include "host/host.h"
+#include "hw/hw.h"
+#include "kvm/kvm.h"
+#include "scn/model_validate.h"
+#include "workload/boot.h"
+#include "workload/hostload.h"
 
 #endif

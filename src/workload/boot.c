@@ -7,18 +7,21 @@
 
 enum { BOOT_RNG_KIND = 0x500 };
 
-boot_cfg boot_cfg_default(void)
+mix_cfg mix_cfg_default(void)
 {
     /* Fitted once with the cost table (docs/validation.md). */
-    return (boot_cfg){.vcpus = 32,
-                      .threads_per_vcore = 8,
-                      .busy_mean = 4760,
-                      .idle_mean = DES_US(70),
-                      .wake_work = DES_US(3),
-                      .p_hpte = 0.63,
-                      .p_ipi = 0.066,
-                      .p_vm = 0.031,
-                      .p_idle = 0.070};
+    return (mix_cfg){.busy_mean = 4760,
+                     .idle_mean = DES_US(70),
+                     .wake_work = DES_US(3),
+                     .p_hpte = 0.63,
+                     .p_ipi = 0.066,
+                     .p_vm = 0.031,
+                     .p_idle = 0.070};
+}
+
+boot_cfg boot_cfg_default(void)
+{
+    return (boot_cfg){.vcpus = 32, .threads_per_vcore = 8, .mix = mix_cfg_default()};
 }
 
 static void busy_item(guest *g, guest_cpu *c, void *arg, uint64_t a);
@@ -57,20 +60,25 @@ static void timer(guest *g, guest_cpu *c, void *ctx)
     queue_item(ctx, c);
 }
 
-boot *boot_new(model *m, const boot_cfg *cfg, int64_t first_core)
+boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index)
 {
     boot *b = hv_xcalloc(1, sizeof *b);
-    b->cfg = *cfg;
-    b->rng = des_rng_stream(m->seed, m->run, des_rng_id(BOOT_RNG_KIND, 0));
-    vm_cfg vc = {.name = "boot", .vcpus = cfg->vcpus, .threads_per_vcore = cfg->threads_per_vcore,
-                 .first_core = first_core};
-    b->vm = kvm_vm_new(m->kvm, &vc);
+    b->cfg = *mix;
+    b->rng = des_rng_stream(m->seed, m->run, des_rng_id(BOOT_RNG_KIND, rng_index));
+    b->vm = vm;
     guest_ops ops = {.timer = timer, .ctx = b};
     b->g = guest_new(b->vm, &ops);
     for (uint32_t i = 0; i < b->vm->n_vcpus; i++)
         queue_item(b, &b->g->cpus[i]);
     kvm_vm_start(m->kvm, b->vm);
     return b;
+}
+
+boot *boot_new(model *m, const boot_cfg *cfg, int64_t first_core)
+{
+    vm_cfg vc = {.name = "boot", .vcpus = cfg->vcpus, .threads_per_vcore = cfg->threads_per_vcore,
+                 .first_core = first_core};
+    return boot_attach(m, kvm_vm_new(m->kvm, &vc), &cfg->mix, 0);
 }
 
 void boot_free(boot *b)

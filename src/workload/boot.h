@@ -23,15 +23,22 @@
 #include "guest/guest.h"
 #include "workload/model.h"
 
-typedef struct boot_cfg {
-    uint64_t vcpus, threads_per_vcore;
+/* The generator's parameters: scenario section [mix] (mix_options.def). */
+typedef struct mix_cfg {
     des_time busy_mean, idle_mean, wake_work;
     double p_hpte, p_ipi, p_vm, p_idle;
+} mix_cfg;
+mix_cfg mix_cfg_default(void);
+
+typedef struct boot_cfg {
+    uint64_t vcpus, threads_per_vcore;
+    mix_cfg mix;
 } boot_cfg;
+/* The calibration VM: 32 VCPUs, 8 threads per vcore, the default mix. */
 boot_cfg boot_cfg_default(void);
 
 typedef struct boot {
-    boot_cfg cfg;
+    mix_cfg cfg;
     kvm_vm *vm;
     guest *g;
     des_rng rng;
@@ -39,6 +46,8 @@ typedef struct boot {
 
 /* Create the VM (pinned from core first_core) with its guest and start it. */
 boot *boot_new(model *m, const boot_cfg *cfg, int64_t first_core);
+/* Run the mix on an existing VM (not started yet); starts it. */
+boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index);
 void boot_free(boot *b);
 
 /* Aggregated debugfs timings over every VCPU: means in ns and counts. */

@@ -150,3 +150,9 @@ void hostload_model_free(hostload_model *m)
     des_free(m->sim);
     free(m);
 }
+
+void hostload_reset_stats(hostload *l)
+{
+    l->work_ns = l->jobs = l->misses = l->releases = 0;
+    l->start = des_now(l->h->sim);
+}

@@ -71,6 +71,8 @@ typedef struct hostload {
 /* Create and start cfg->tasks tasks on h (affinity: every CPU). */
 hostload *hostload_new(host *h, const hostload_cfg *cfg, uint64_t seed, uint64_t run);
 void hostload_free(hostload *l);
+/* End of warm-up: work, jobs, misses and releases count from now. */
+void hostload_reset_stats(hostload *l);
 /* Merge the tasks' histograms into out (initialised by the caller). */
 void hostload_sched_latency(const hostload *l, des_hist *out);
 void hostload_wakeup_latency(const hostload *l, des_hist *out);

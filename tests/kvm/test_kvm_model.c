@@ -125,7 +125,7 @@ static void randomized_configs_keep_invariants(void)
         bc.vcpus = bc.threads_per_vcore * (1 + des_rng_below(&r, 4));
         if (bc.vcpus / bc.threads_per_vcore > 4)
             bc.vcpus = 4 * bc.threads_per_vcore;
-        bc.p_ipi = 0.05 + 0.3 * des_rng_u01(&r);
+        bc.mix.p_ipi = 0.05 + 0.3 * des_rng_u01(&r);
         run_out o;
         const char *e = boot_run(seed, &hw, &k, &bc, DES_MS(3), &o);
         if (e)

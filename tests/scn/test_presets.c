@@ -26,7 +26,7 @@ static void t_list(void)
     TAP_CHECK(scn_preset_at(scn_preset_count()) == NULL);
     char d[200];
     TAP_STREQ(scn_preset_description(scn_preset_find("default"), d, sizeof d),
-              "POWER8 S822L-class host (2 chips x 10 cores SMT8), Linux 4.6+ defaults");
+              "POWER8 S822L-class host (2 chips x 10 cores SMT8), four 16-VCPU VMs, Linux 4.6+ defaults");
 }
 
 static void t_bytes(void)

@@ -1,0 +1,164 @@
+/* Build, run and measure one scenario; see run_model.h. */
+#include "cli/run_model.h"
+
+#include "base/hv.h"
+#include "guest/guest.h"
+#include "report/host_view.h"
+#include "report/kvm_view.h"
+#include "report/progress.h"
+#include "report/sim_view.h"
+#include "report/timeline.h"
+#include "scn/scenario.h"
+#include "workload/boot.h"
+#include "workload/hostload.h"
+#include "workload/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct vmrun {
+    boot *mix;   /* guest = mix */
+    guest *idle; /* guest = idle */
+} vmrun;
+
+static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm)
+{
+    host_reset_stats(m->host);
+    kvm_reset_stats(m->kvm);
+    if (l)
+        hostload_reset_stats(l);
+    for (size_t i = 0; i < nvm; i++) {
+        guest *g = vr[i].mix ? vr[i].mix->g : vr[i].idle;
+        for (uint32_t k = 0; k < g->vm->n_vcpus; k++) {
+            guest_cpu *c = &g->cpus[k];
+            c->n_ipi_sent = c->n_ipi_recv = c->n_dev_irq = c->n_cede = c->n_work = c->n_spurious = 0;
+            c->busy_ns = 0;
+        }
+        g->n_wakeups = g->n_wakeups_ipi = 0;
+    }
+}
+
+static void guest_metrics(rep_metrics *out, vmrun *vr, size_t nvm, des_time measured)
+{
+    uint64_t work = 0, ipis = 0, recv = 0, cedes = 0, wakeups = 0, ncpu = 0;
+    des_time busy = 0;
+    for (size_t i = 0; i < nvm; i++) {
+        guest *g = vr[i].mix ? vr[i].mix->g : vr[i].idle;
+        wakeups += g->n_wakeups;
+        for (uint32_t k = 0; k < g->vm->n_vcpus; k++, ncpu++) {
+            guest_cpu *c = &g->cpus[k];
+            work += c->n_work;
+            ipis += c->n_ipi_sent;
+            recv += c->n_ipi_recv;
+            cedes += c->n_cede;
+            busy += c->busy_ns;
+        }
+    }
+    double secs = measured ? (double)measured * 1e-9 : 1;
+    rep_metric(out, (double)nvm, "guest.vms");
+    rep_metric(out, (double)ncpu, "guest.vcpus");
+    rep_metric(out, (double)work / secs, "guest.work_items_per_s");
+    rep_metric(out, ncpu && measured ? (double)busy / ((double)measured * (double)ncpu) : 0,
+               "guest.busy_frac");
+    rep_metric(out, (double)wakeups, "guest.wakeups");
+    rep_metric(out, (double)ipis, "guest.ipis_sent");
+    rep_metric(out, (double)recv, "guest.ipis_received");
+    rep_metric(out, (double)cedes, "guest.cedes");
+}
+
+int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *out)
+{
+    hw_costs costs;
+    hw_costs_init(&costs);
+    for (size_t i = 0; i < s->n_cost; i++)
+        if (hw_costs_set(&costs, s->cost[i].index, (double)s->cost[i].ns) != HV_OK)
+            HV_DIE("cost override %s = %llu ns rejected by the cost table", s->cost[i].name,
+                   (unsigned long long)s->cost[i].ns);
+    des_time warm = s->sim.warmup, dur = s->sim.duration;
+    des_trace tr, *trp = NULL;
+    if (o && (o->trace || o->timeline)) {
+        des_time end = o->window ? warm + o->window : warm + dur;
+        des_trace_init(&tr, o->trace_cap ? o->trace_cap : 1000000, warm, end);
+        trp = &tr;
+    }
+    model *m = model_new(&s->hw, &s->host, &s->kvm, &costs, s->sim.seed, s->sim.run, trp);
+    des_enable_checks(m->sim, s->sim.checks);
+    vmrun *vr = hv_xcalloc(s->n_vm + 1, sizeof *vr);
+    for (size_t i = 0; i < s->n_vm; i++) {
+        vm_cfg vc = s->vm[i];
+        snprintf(vc.name, sizeof vc.name, "%s", s->vm_name[i]);
+        kvm_vm *vm = kvm_vm_new(m->kvm, &vc);
+        if (vc.guest == KVM_VM_GUEST_MIX) {
+            vr[i].mix = boot_attach(m, vm, &s->mix, (uint32_t)i);
+        } else {
+            vr[i].idle = guest_new(vm, NULL);
+            kvm_vm_start(m->kvm, vm);
+        }
+    }
+    hostload *l = s->hostload.tasks ? hostload_new(m->host, &s->hostload, s->sim.seed, s->sim.run) : NULL;
+
+    rep_progress pg;
+    rep_progress_init(&pg, stderr, warm + dur);
+    if (!o || !o->progress)
+        pg.enabled = 0;
+    const char *e = NULL;
+    des_time step = (warm + dur) / 100 + 1;
+    /* warm-up, then the measured part, in steps for the progress line */
+    for (des_time t = 0; t < warm && !e;) {
+        des_time d = warm - t < step ? warm - t : step;
+        e = model_run(m, d);
+        t += d;
+        rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
+    }
+    if (!e)
+        reset_all(m, l, vr, s->n_vm);
+    for (des_time t = 0; t < dur && !e;) {
+        des_time d = dur - t < step ? dur - t : step;
+        e = model_run(m, d);
+        t += d;
+        rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
+    }
+    rep_progress_done(&pg);
+    int rc = 0;
+    if (e) {
+        fprintf(stderr, "hvwake %s: model check failed at t=%llu ns: %s\n", cmd,
+                (unsigned long long)des_now(m->sim), e);
+        rc = HV_EXIT_CHECK;
+    } else {
+        rep_sim_view(out, m->sim, warm);
+        rep_host_view(out, m->host);
+        if (l)
+            rep_hostload_view(out, l);
+        rep_kvm_metrics(m->kvm, dur, out);
+        guest_metrics(out, vr, s->n_vm, dur);
+        if (o && o->kernel) {
+            rep_kvm_stat(m->kvm, o->kernel);
+            fprintf(o->kernel, "\n");
+            rep_kvm_timings(m->kvm, o->kernel);
+            for (uint32_t i = 0; i < m->kvm->n_vms; i++) {
+                fprintf(o->kernel, "\n==> powerpc/kvm-xics (vm %s) <==\n", m->kvm->vms[i]->cfg.name);
+                xics_dump(m->kvm->vms[i]->xics, o->kernel, true);
+            }
+        }
+        if (trp && o->trace)
+            rep_kvm_ftrace(m->kvm, trp, o->trace);
+        if (trp && o->timeline) {
+            rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
+            if (rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)) != 0)
+                rc = HV_EXIT_USAGE;
+        }
+    }
+    for (size_t i = 0; i < s->n_vm; i++) {
+        if (vr[i].mix)
+            boot_free(vr[i].mix);
+        else
+            guest_free(vr[i].idle);
+    }
+    free(vr);
+    if (l)
+        hostload_free(l);
+    model_free(m);
+    if (trp)
+        des_trace_free(trp);
+    return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * cli/run_model.h — build the model a scenario describes, run it (warm-up,
+ * then the measured duration), and collect its metrics. Shared by run,
+ * compare and sweep.
+ */
+#ifndef HV_CLI_RUN_MODEL_H
+#define HV_CLI_RUN_MODEL_H
+
+#include <stdio.h>
+
+#include "des/trace.h"
+#include "report/metrics.h"
+
+struct scenario;
+
+typedef struct run_outputs {
+    FILE *trace;        /* ftrace-style text (kvm_hv tracepoints), or NULL */
+    FILE *timeline;     /* Chrome/Perfetto JSON, or NULL */
+    FILE *kernel;       /* kvm_stat, debugfs timings, XICS dumps, or NULL */
+    des_time window;    /* trace/timeline window from the end of warm-up; 0 = all */
+    size_t trace_cap;   /* trace records kept */
+    int progress;       /* progress line on stderr (terminal only) */
+} run_outputs;
+
+/* 0, HV_EXIT_CHECK with the failed check printed on stderr. */
+int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *m);
+
+#endif

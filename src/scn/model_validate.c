@@ -1,0 +1,96 @@
+/* Scenario-level checks of the model rooms; see model_validate.h. */
+#include "scn/model_validate.h"
+
+#include "base/hv.h"
+#include "hw/costs.h"
+#include "scn/scenario.h"
+
+int scn_cost_lookup(const char *name)
+{
+    int i = hw_cost_find(name);
+    return i < 0 ? -1 : i;
+}
+
+const char *scn_cost_name(int i)
+{
+    return i >= 0 && i < HW_COST_COUNT ? hw_cost_row_get(i)->name : NULL;
+}
+
+int scn_validate_hw(const struct scenario *s, scn_errors *e)
+{
+    const char *why = hw_cfg_validate(&s->hw);
+    if (!why)
+        return 0;
+    scn_reject(s, e, "hw", NULL, "threads_per_core", "%s", why);
+    return HV_EPARSE;
+}
+
+int scn_validate_host(const struct scenario *s, scn_errors *e)
+{
+    uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
+    if (s->host.hotplug_core >= (int64_t)cores) {
+        scn_reject(s, e, "host", NULL, "hotplug_core", "core %lld does not exist (the machine has %llu cores)",
+                   (long long)s->host.hotplug_core, (unsigned long long)cores);
+        return HV_EPARSE;
+    }
+    if (s->host.hotplug_core >= 0 && s->host.hotplug_on_at && s->host.hotplug_on_at <= s->host.hotplug_off_at) {
+        scn_reject(s, e, "host", NULL, "hotplug_on_at", "the core must go offline (at %llu ns) before it comes back",
+                   (unsigned long long)s->host.hotplug_off_at);
+        return HV_EPARSE;
+    }
+    return 0;
+}
+
+/* A VM fits when its vcores are no wider than a core, pinned vcores stay on
+ * the machine, and the pinned VMs do not share a core. */
+int scn_validate_vms(const struct scenario *s, scn_errors *e)
+{
+    int rc = 0;
+    uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
+    uint64_t tpc = s->hw.threads_per_core / (s->hw.subcores_per_core ? s->hw.subcores_per_core : 1);
+    static unsigned char used[4096];
+    for (uint64_t c = 0; c < cores && c < sizeof used; c++)
+        used[c] = 0;
+    for (size_t i = 0; i < s->n_vm; i++) {
+        const struct vm_cfg *v = &s->vm[i];
+        const char *name = s->vm_name[i];
+        if (v->threads_per_vcore != 1 && v->threads_per_vcore != 2 && v->threads_per_vcore != 4 &&
+            v->threads_per_vcore != 8) {
+            scn_reject(s, e, "vm", name, "threads_per_vcore", "must be 1, 2, 4 or 8");
+            rc = HV_EPARSE;
+            continue;
+        }
+        if (v->threads_per_vcore > tpc) {
+            scn_reject(s, e, "vm", name, "threads_per_vcore",
+                       "a vcore runs on one (sub)core, which has %llu threads here",
+                       (unsigned long long)tpc);
+            rc = HV_EPARSE;
+            continue;
+        }
+        uint64_t vcores = (v->vcpus + v->threads_per_vcore - 1) / v->threads_per_vcore;
+        if (v->first_core >= 0) {
+            if ((uint64_t)v->first_core + vcores > cores) {
+                scn_reject(s, e, "vm", name, "first_core",
+                           "its %llu vcores pinned from core %lld do not fit the %llu cores of the machine",
+                           (unsigned long long)vcores, (long long)v->first_core, (unsigned long long)cores);
+                rc = HV_EPARSE;
+                continue;
+            }
+            for (uint64_t c = (uint64_t)v->first_core; c < (uint64_t)v->first_core + vcores; c++) {
+                if (c < sizeof used && used[c]) {
+                    scn_reject(s, e, "vm", name, "first_core",
+                               "core %llu is already pinned to another VM's vcore", (unsigned long long)c);
+                    rc = HV_EPARSE;
+                    break;
+                }
+                if (c < sizeof used)
+                    used[c] = 1;
+            }
+        } else if (vcores > cores) {
+            scn_reject(s, e, "vm", name, "vcpus", "%llu vcores cannot fit on %llu cores",
+                       (unsigned long long)vcores, (unsigned long long)cores);
+            rc = HV_EPARSE;
+        }
+    }
+    return rc;
+}
