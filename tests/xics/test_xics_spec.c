@@ -490,6 +490,7 @@ static void t_race_need_resend_cleared(void)
     x->step_arg = &r;
     EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
     EQ(r.fired, 1);
+    EQ(atomic_load(&x->n_recheck_retry), 1);
     EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
     EQ(xics_source(x, 16)->resend, 0);
     TAP_STREQ(summ(x), "S0:map1"); /* a stale map bit: harmless */
