@@ -388,6 +388,7 @@ again:;
         if (!xics_icp_need_resend(icp_load(icp))) {
             /* The owner cleared NEED_RESEND after our commit and may have
              * scanned before our map bit: retry ourselves. */
+            CNT_INC(x->n_recheck_retry);
             s->resend = 0;
             ics_unlock(x, ics);
             check_resend_only = false;
@@ -505,6 +506,7 @@ struct xics *xics_create(const struct xics_cfg *cfg)
     atomic_init(&x->err_noics, 0);
     atomic_init(&x->err_noicp, 0);
     atomic_init(&x->n_cas_fail, 0);
+    atomic_init(&x->n_recheck_retry, 0);
     return x;
 }
 

@@ -59,7 +59,9 @@
  *   per VM   err_noics (delivery of an IRQ with no ICS), err_noicp (delivery
  *            to a server with no ICP) — the kernel counts these in real mode
  *            only; hvwake counts them in both modes;
- *            n_cas_fail (hvwake) — failed commits (retries) of ICP words.
+ *            n_cas_fail (hvwake) — failed commits (retries) of ICP words;
+ *            n_recheck_retry (hvwake) — a failed delivery found NEED_RESEND
+ *            already cleared by the owner and retried (the B.5 step 9 race).
  *
  * INVARIANTS (kvm-mechanisms.md §F.1; xics_check() tests all of them)
  *   I-ICP-atomic      every committed word has OUT_EE == (XISR && PPRI < CPPR)
@@ -396,7 +398,7 @@ struct xics {
     uint32_t nr_icps;
     _Atomic(struct xics_ics *) ics[XICS_MAX_ICS_ID + 1];
     _Atomic uint32_t max_icsid;
-    xics_counter err_noics, err_noicp, n_cas_fail;
+    xics_counter err_noics, err_noicp, n_cas_fail, n_recheck_retry;
     xics_step_fn step;                              /* test hook or NULL */
     void *step_arg;
     char check_msg[256];

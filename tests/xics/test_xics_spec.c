@@ -490,6 +490,7 @@ static void t_race_need_resend_cleared(void)
     x->step_arg = &r;
     EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
     EQ(r.fired, 1);
+    EQ(atomic_load(&x->n_recheck_retry), 1);
     EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
     EQ(xics_source(x, 16)->resend, 0);
     TAP_STREQ(summ(x), "S0:map1"); /* a stale map bit: harmless */
@@ -556,6 +557,22 @@ static void t_race_cas_retry(void)
     TAP_CHECK(xics_check(x) == NULL);
     xics_fx_fini(&fx);
     xics_fx_fini(&r.fx);
+    xics_destroy(x);
+}
+
+/* PAPR: an EOI that makes CPPR more favoured is a software error the kernel
+ * deliberately does not handle (no Reject_Current): the pending source stays
+ * behind a CPPR it does not beat. xics_check reports the result. */
+static void t_eoi_raising_cppr_is_not_handled(void)
+{
+    struct xics *x = fixture(0);
+    struct xics_effects fx = {0};
+    set_word(x, 0, WS(5, 0xff, 3, 17, 0));
+    EQ(xics_h_eoi(x, XICS_VIRT, 0, 0x02000010, &fx), XICS_H_SUCCESS);
+    EQ(xics_icp_word(x, 0), WS(2, 0xff, 3, 17, 0));
+    EQ(xics_icp_out_ee(xics_icp_word(x, 0)), 0);
+    TAP_CONTAINS(xics_check(x), "I-ICP-consistent");
+    xics_fx_fini(&fx);
     xics_destroy(x);
 }
 
@@ -861,6 +878,7 @@ int main(void)
     TAP_RUN(t_race_need_resend_cleared_late);
     TAP_RUN(t_race_without_recheck_is_caught);
     TAP_RUN(t_race_cas_retry);
+    TAP_RUN(t_eoi_raising_cppr_is_not_handled);
     TAP_RUN(t_rm_kick_completion);
     TAP_RUN(t_rm_complete_order);
     TAP_RUN(t_rm_modes);
