@@ -28,6 +28,7 @@ typedef struct cli_cmd {
 
 int cmd_bench(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

@@ -1291,10 +1291,17 @@ const char *host_conservation(const host *h)
     if (e)
         return e;
     for (int msg = 0; msg < PPC_MSG_COUNT; msg++) {
+        /* Outstanding copies: set in the word, taken into demux_all, or
+         * being handled (PH_MSG: taken out of demux_all, counted as demuxed
+         * when its handler's time is over). A CPU can hold more than one:
+         * one being demultiplexed and a new one in the word. */
         uint64_t pending = 0;
-        for (uint32_t i = 0; i < h->hw->ncpus; i++)
-            pending += hw_msg_test(h->cpus[i].t->ipi_msgs, msg) ||
-                       (h->cpus[i].demux_all & hw_msg_bit(msg));
+        for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+            const host_cpu *c = &h->cpus[i];
+            pending += hw_msg_test(c->t->ipi_msgs, msg);
+            pending += (c->demux_all & hw_msg_bit(msg)) != 0;
+            pending += c->phase == PH_MSG && c->cur_msg == msg;
+        }
         if (h->ipi_raised[msg] != h->ipi_demuxed[msg] + pending) {
             snprintf(buf, sizeof buf, "host: %s raised %llu != demuxed %llu + pending %llu",
                      hw_msg_name(msg), (unsigned long long)h->ipi_raised[msg],
