@@ -12,6 +12,7 @@
 #include "workload/boot.h"
 #include "workload/hostload.h"
 #include "workload/model.h"
+#include "workload/vhost.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 typedef struct vmrun {
     boot *mix;   /* guest = mix */
     guest *idle; /* guest = idle */
+    vhost *dev;  /* its device, if dev_irq_rate > 0 */
 } vmrun;
 
 static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm)
@@ -40,7 +42,7 @@ static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm)
 
 static void guest_metrics(rep_metrics *out, vmrun *vr, size_t nvm, des_time measured)
 {
-    uint64_t work = 0, ipis = 0, recv = 0, cedes = 0, wakeups = 0, ncpu = 0;
+    uint64_t work = 0, ipis = 0, recv = 0, cedes = 0, wakeups = 0, ncpu = 0, dev = 0;
     des_time busy = 0;
     for (size_t i = 0; i < nvm; i++) {
         guest *g = vr[i].mix ? vr[i].mix->g : vr[i].idle;
@@ -51,6 +53,7 @@ static void guest_metrics(rep_metrics *out, vmrun *vr, size_t nvm, des_time meas
             ipis += c->n_ipi_sent;
             recv += c->n_ipi_recv;
             cedes += c->n_cede;
+            dev += c->n_dev_irq;
             busy += c->busy_ns;
         }
     }
@@ -64,6 +67,7 @@ static void guest_metrics(rep_metrics *out, vmrun *vr, size_t nvm, des_time meas
     rep_metric(out, (double)ipis, "guest.ipis_sent");
     rep_metric(out, (double)recv, "guest.ipis_received");
     rep_metric(out, (double)cedes, "guest.cedes");
+    rep_metric(out, (double)dev, "guest.device_irqs");
 }
 
 int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *out)
@@ -88,10 +92,15 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         vm_cfg vc = s->vm[i];
         snprintf(vc.name, sizeof vc.name, "%s", s->vm_name[i]);
         kvm_vm *vm = kvm_vm_new(m->kvm, &vc);
+        if (vc.dev_irq_rate > 0) {
+            vhost_cfg dc = {vc.dev_irq_rate, vc.dev_queues, vc.dev_work, vc.dev_handler};
+            vr[i].dev = vhost_new(m, vm, &dc, (uint32_t)i);
+        }
+        guest_ops dev = {.device_irq = vr[i].dev ? vhost_guest_irq : NULL, .dev_ctx = vr[i].dev};
         if (vc.guest == KVM_VM_GUEST_MIX) {
-            vr[i].mix = boot_attach(m, vm, &s->mix, (uint32_t)i);
+            vr[i].mix = boot_attach(m, vm, &s->mix, (uint32_t)i, &dev);
         } else {
-            vr[i].idle = guest_new(vm, NULL);
+            vr[i].idle = guest_new(vm, &dev);
             kvm_vm_start(m->kvm, vm);
         }
     }
@@ -153,6 +162,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
             boot_free(vr[i].mix);
         else
             guest_free(vr[i].idle);
+        vhost_free(vr[i].dev);
     }
     free(vr);
     if (l)

@@ -198,7 +198,7 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
             c->irq_phase = IRQ_IPI_CLEAR;
         } else {
             c->n_dev_irq++;
-            des_time t = c->g->ops.device_irq ? c->g->ops.device_irq(c->g, c, xisr, c->g->ops.ctx) : 0;
+            des_time t = c->g->ops.device_irq ? c->g->ops.device_irq(c->g, c, xisr, c->g->ops.dev_ctx) : 0;
             if (t)
                 guest_queue(c->g, c, (guest_work){.ns = t});
             c->irq_phase = IRQ_EOI;

@@ -84,9 +84,10 @@ struct guest_cpu {
 typedef struct guest_ops {
     /* A device interrupt (irq >= 16) was accepted on c; return the handler time. */
     des_time (*device_irq)(guest *g, guest_cpu *c, uint32_t irq, void *ctx);
+    void *dev_ctx; /* ctx of device_irq */
     /* The guest timer (decrementer) fired on c (guest_set_timer). */
     void (*timer)(guest *g, guest_cpu *c, void *ctx);
-    void *ctx;
+    void *ctx; /* ctx of timer */
 } guest_ops;
 
 struct guest {

@@ -123,6 +123,11 @@ typedef struct vm_cfg {
     uint64_t threads_per_vcore;
     int64_t first_core; /* pin vcore i's runner to core first_core + i; -1 = scheduler */
     int guest;          /* KVM_VM_GUEST_* (what runs in it: workload/) */
+    /* a virtio-like device served by a vhost task (workload/vhost.h) */
+    double dev_irq_rate;  /* interrupts per second; 0 = no device */
+    uint64_t dev_queues;  /* MSI sources, spread over the VCPUs */
+    des_time dev_work;    /* vhost CPU time per interrupt */
+    des_time dev_handler; /* guest handler time per interrupt */
 } vm_cfg;
 enum { KVM_VM_GUEST_MIX, KVM_VM_GUEST_IDLE };
 

@@ -60,13 +60,18 @@ static void timer(guest *g, guest_cpu *c, void *ctx)
     queue_item(ctx, c);
 }
 
-boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index)
+boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index,
+                  const guest_ops *dev)
 {
     boot *b = hv_xcalloc(1, sizeof *b);
     b->cfg = *mix;
     b->rng = des_rng_stream(m->seed, m->run, des_rng_id(BOOT_RNG_KIND, rng_index));
     b->vm = vm;
     guest_ops ops = {.timer = timer, .ctx = b};
+    if (dev) {
+        ops.device_irq = dev->device_irq;
+        ops.dev_ctx = dev->dev_ctx;
+    }
     b->g = guest_new(b->vm, &ops);
     for (uint32_t i = 0; i < b->vm->n_vcpus; i++)
         queue_item(b, &b->g->cpus[i]);
@@ -78,7 +83,7 @@ boot *boot_new(model *m, const boot_cfg *cfg, int64_t first_core)
 {
     vm_cfg vc = {.name = "boot", .vcpus = cfg->vcpus, .threads_per_vcore = cfg->threads_per_vcore,
                  .first_core = first_core};
-    return boot_attach(m, kvm_vm_new(m->kvm, &vc), &cfg->mix, 0);
+    return boot_attach(m, kvm_vm_new(m->kvm, &vc), &cfg->mix, 0, NULL);
 }
 
 void boot_free(boot *b)

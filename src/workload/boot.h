@@ -46,8 +46,10 @@ typedef struct boot {
 
 /* Create the VM (pinned from core first_core) with its guest and start it. */
 boot *boot_new(model *m, const boot_cfg *cfg, int64_t first_core);
-/* Run the mix on an existing VM (not started yet); starts it. */
-boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index);
+/* Run the mix on an existing VM (not started yet); starts it. dev (may be
+ * NULL) supplies the guest's device_irq hook. */
+boot *boot_attach(model *m, kvm_vm *vm, const mix_cfg *mix, uint32_t rng_index,
+                  const guest_ops *dev);
 void boot_free(boot *b);
 
 /* Aggregated debugfs timings over every VCPU: means in ns and counts. */

@@ -12,6 +12,7 @@
 #include "tap.h"
 #include "workload/boot.h"
 #include "workload/hcall.h"
+#include "workload/vhost.h"
 
 static hw_cfg small_hw(void)
 {
@@ -154,8 +155,39 @@ static void same_seed_same_timings(void)
     TAP_CHECK(memcmp(&a, &c, sizeof a) != 0);
 }
 
+static void device_interrupts_all_delivered(void)
+{
+    hw_cfg hw = small_hw();
+    host_cfg hc = host_cfg_default();
+    kvm_cfg k = kvm_cfg_default();
+    model *m = model_new(&hw, &hc, &k, NULL, 11, 0, NULL);
+    vm_cfg vc = {.name = "dev", .vcpus = 4, .threads_per_vcore = 2, .first_core = 1};
+    kvm_vm *vm = kvm_vm_new(m->kvm, &vc);
+    vhost_cfg dc = {.rate = 100000, .queues = 4, .work = 1000, .handler = 2000};
+    vhost *vh = vhost_new(m, vm, &dc, 0);
+    guest_ops ops = {.device_irq = vhost_guest_irq, .dev_ctx = vh};
+    guest *g = guest_new(vm, &ops);
+    kvm_vm_start(m->kvm, vm);
+    const char *e = model_run(m, DES_MS(5));
+    if (e)
+        printf("# %s\n", e);
+    TAP_CHECK(e == NULL);
+    uint64_t got = 0;
+    for (uint32_t i = 0; i < vm->n_vcpus; i++)
+        got += g->cpus[i].n_dev_irq;
+    printf("# raised %llu, taken by the guest %llu\n", (unsigned long long)vh->raised, (unsigned long long)got);
+    TAP_CHECK(vh->raised > 300);
+    /* every raised MSI is taken, but for at most one per queue in flight */
+    TAP_CHECK(got <= vh->raised && vh->raised - got <= dc.queues);
+    TAP_CHECK(xics_check(vm->xics) == NULL);
+    guest_free(g);
+    vhost_free(vh);
+    model_free(m);
+}
+
 int main(void)
 {
+    TAP_RUN(device_interrupts_all_delivered);
     TAP_RUN(m2_targeted_vs_reschedule);
     TAP_RUN(m1_redirect_vs_fallback);
     TAP_RUN(randomized_configs_keep_invariants);
