@@ -27,6 +27,7 @@ typedef struct cli_cmd {
 } cli_cmd;
 
 int cmd_bench(int argc, char **argv);
+int bench_hcall(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

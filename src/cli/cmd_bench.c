@@ -82,11 +82,13 @@ int cmd_bench(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *f = argc < 2 ? stderr : stdout;
-        fprintf(f, "usage: hvwake bench phold [options]   (hvwake bench phold --help)\n");
+        fprintf(f, "usage: hvwake bench phold|hcall [options]   (hvwake bench phold --help, hvwake bench hcall --help)\n");
         return argc < 2 ? HV_EXIT_USAGE : 0;
     }
     if (!strcmp(argv[1], "phold"))
         return bench_phold(argc - 1, argv + 1);
-    fprintf(stderr, "hvwake bench: unknown benchmark '%s'; expected phold\n", argv[1]);
+    if (!strcmp(argv[1], "hcall"))
+        return bench_hcall(argc - 1, argv + 1);
+    fprintf(stderr, "hvwake bench: unknown benchmark '%s'; expected phold or hcall\n", argv[1]);
     return HV_EXIT_USAGE;
 }

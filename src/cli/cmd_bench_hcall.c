@@ -1,0 +1,115 @@
+/* hvwake bench hcall — the hypercall microbenchmark (workload/hcall.h). */
+#include "base/hv.h"
+#include "cli/cli.h"
+#include "workload/hcall.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void usage(void)
+{
+    printf("usage: hvwake bench hcall [--kind K|all] [--duration-ms N] [--seed N] [--msgsnd 0|1]\n"
+           "                          [--redirect 0|1] [--guest-ipi targeted|reschedule]\n\n"
+           "A guest VCPU loops issuing one hypercall and times the round trip as the guest\n"
+           "sees it (like kvm-unit-tests), on a 1-chip, 4-core POWER8 with default costs.\n\n"
+           "  --kind K          null, ipi_running, ipi_ceded, ipi_sleeping, prod_ceded,\n"
+           "                    cede_timer, or all (default all)\n"
+           "  --duration-ms N   simulated time per kind (default 20)\n"
+           "  --seed N          seed (default 1)\n"
+           "  --msgsnd 0|1      hw.msgsnd (default 1)\n"
+           "  --redirect 0|1    kvm.h_ipi_redirect, M1 (default 1)\n"
+           "  --guest-ipi M     kvm.guest_ipi, M2: targeted or reschedule (default targeted)\n\n"
+           "Prints per kind: calls, round trip mean/p50/p99 (ns), whole-core exits per\n"
+           "call, and the target VCPU's wakeup latency (raise -> back in the guest).\n");
+}
+
+int bench_hcall(int argc, char **argv)
+{
+    int kind = -1;
+    uint64_t ms = 20, seed = 1, msgsnd = 1, redirect = 1;
+    int gipi = KVM_GUEST_IPI_TARGETED;
+    const char *cmd = "bench hcall";
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage();
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "hvwake %s: option '%s' is unknown or lacks its value; see --help\n", cmd, o);
+            return HV_EXIT_USAGE;
+        }
+        const char *v = argv[++i];
+        int rc = 0;
+        if (!strcmp(o, "--kind")) {
+            kind = -2;
+            for (int k = 0; k < HCALL_NKINDS; k++)
+                if (!strcmp(v, hcall_kind_name(k)))
+                    kind = k;
+            if (!strcmp(v, "all"))
+                kind = -1;
+            if (kind == -2) {
+                fprintf(stderr, "hvwake %s: option --kind: '%s' is not valid; expected all", cmd, v);
+                for (int k = 0; k < HCALL_NKINDS; k++)
+                    fprintf(stderr, ", %s", hcall_kind_name(k));
+                fprintf(stderr, "\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "--duration-ms")) {
+            rc = cli_parse_u64(cmd, o, v, 1, 100000, &ms);
+        } else if (!strcmp(o, "--seed")) {
+            rc = cli_parse_u64(cmd, o, v, 0, UINT64_MAX, &seed);
+        } else if (!strcmp(o, "--msgsnd")) {
+            rc = cli_parse_u64(cmd, o, v, 0, 1, &msgsnd);
+        } else if (!strcmp(o, "--redirect")) {
+            rc = cli_parse_u64(cmd, o, v, 0, 1, &redirect);
+        } else if (!strcmp(o, "--guest-ipi")) {
+            if (!strcmp(v, "targeted"))
+                gipi = KVM_GUEST_IPI_TARGETED;
+            else if (!strcmp(v, "reschedule"))
+                gipi = KVM_GUEST_IPI_RESCHEDULE;
+            else {
+                fprintf(stderr, "hvwake %s: option --guest-ipi: '%s' is not valid; expected targeted or reschedule\n", cmd, v);
+                return HV_EXIT_USAGE;
+            }
+        } else {
+            fprintf(stderr, "hvwake %s: unknown option '%s'; see hvwake bench hcall --help\n", cmd, o);
+            return HV_EXIT_USAGE;
+        }
+        if (rc)
+            return rc;
+    }
+    hw_cfg hw = hw_cfg_default();
+    hw.chips = 1;
+    hw.cores_per_chip = 4;
+    hw.msgsnd = msgsnd;
+    host_cfg hc = host_cfg_default();
+    kvm_cfg kc = kvm_cfg_default();
+    kc.h_ipi_redirect = redirect;
+    kc.guest_ipi = gipi;
+    printf("hvwake %s bench hcall: seed %llu, %llu ms per kind, msgsnd %llu, h_ipi_redirect %llu, guest_ipi %s\n\n",
+           HV_VERSION, (unsigned long long)seed, (unsigned long long)ms, (unsigned long long)msgsnd,
+           (unsigned long long)redirect, gipi == KVM_GUEST_IPI_TARGETED ? "targeted" : "reschedule");
+    printf("%-13s %7s %10s %8s %8s %11s %13s\n", "kind", "calls", "mean_ns", "p50_ns", "p99_ns",
+           "exits/call", "wake_mean_ns");
+    for (int k = 0; k < HCALL_NKINDS; k++) {
+        if (kind >= 0 && k != kind)
+            continue;
+        hcall_cfg c = hcall_cfg_default();
+        c.kind = k;
+        hcall_result r;
+        const char *e = hcall_bench_run(&hw, &hc, &kc, NULL, &c, seed, 0, DES_MS(ms), &r);
+        if (e) {
+            fprintf(stderr, "hvwake %s: model check failed (%s): %s\n", cmd, hcall_kind_name(k), e);
+            hcall_result_free(&r);
+            return HV_EXIT_CHECK;
+        }
+        printf("%-13s %7llu %10.1f %8llu %8llu %11.3f %13.1f\n", hcall_kind_name(k),
+               (unsigned long long)r.calls, des_hist_mean(&r.rtt),
+               (unsigned long long)des_hist_quantile(&r.rtt, 0.5),
+               (unsigned long long)des_hist_quantile(&r.rtt, 0.99),
+               r.calls ? (double)r.exits / (double)r.calls : 0.0, des_hist_mean(&r.wake));
+        hcall_result_free(&r);
+    }
+    return 0;
+}
