@@ -30,6 +30,7 @@ int cmd_bench(int argc, char **argv);
 int bench_hcall(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_costs(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

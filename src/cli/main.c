@@ -10,6 +10,7 @@
 
 static const cli_cmd commands[] = {
     {"run", cmd_run, "run a scenario and report it (table, JSON, CSV, traces)"},
+    {"sweep", cmd_sweep, "every variant x replication in parallel processes or shards (then merge)"},
     {"compare", cmd_compare, "one scenario under several settings, side by side with 95% CIs"},
     {"bench", cmd_bench, "engine benchmarks (bench phold)"},
     {"validate", cmd_validate, "the KVM model against published POWER8 timings"},
