@@ -67,6 +67,7 @@ int cmd_compare(int argc, char **argv)
     }
     struct scenario base;
     if (cli_scenario("compare", &a, &base)) {
+        scn_free(&base);
         cli_scn_args_free(&a);
         return HV_EXIT_USAGE;
     }

@@ -105,9 +105,13 @@ int cmd_run(int argc, char **argv)
         a.sets[a.nsets++] = dur_set;
     }
     struct scenario s;
-    if (!rc && cli_scenario("run", &a, &s) != 0) {
-        rc = HV_EXIT_USAGE;
-    } else if (!rc) {
+    int have = 0;
+    if (!rc) {
+        have = 1; /* scn_free in both cases (cli_scenario's contract) */
+        if (cli_scenario("run", &a, &s) != 0)
+            rc = HV_EXIT_USAGE;
+    }
+    if (!rc) {
         run_outputs o = {.window = window, .trace_cap = 2000000, .progress = !quiet};
         if (trace && !(o.trace = open_w(trace)))
             rc = HV_EXIT_USAGE;
@@ -129,8 +133,9 @@ int cmd_run(int argc, char **argv)
             fclose(o.timeline);
         if (o.kernel)
             fclose(o.kernel);
-        scn_free(&s);
     }
+    if (have)
+        scn_free(&s);
     cli_scn_args_free(&a);
     free(dur_set);
     return rc;

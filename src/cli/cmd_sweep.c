@@ -144,6 +144,7 @@ int cmd_sweep(int argc, char **argv)
     }
     struct scenario base;
     if (cli_scenario("sweep", &a, &base)) {
+        scn_free(&base);
         cli_scn_args_free(&a);
         return HV_EXIT_USAGE;
     }
