@@ -208,6 +208,7 @@ const char *kvm_hipi_outcome_name(int o);
 #define KVM_H_PROD 0xE8u
 #define KVM_H_NULL 0x1F0u    /* not a PAPR number: hvwake's null hcall */
 #define KVM_H_GENERIC 0x1F4u /* any other virtual-mode hcall */
+#define KVM_H_USER 0x1F8u    /* hvwake: an exit QEMU handles in userspace (MMIO, console); r4 = its work in ns */
 const char *kvm_hcall_name(unsigned hcall);
 
 /* vcpu->arch.pending_exceptions bits (BOOK3S_IRQPRIO_*). */
@@ -251,7 +252,7 @@ typedef struct kvm_timing {
     X(exits) X(ext_intr) X(dec) X(queue_intr) X(halt_wakeup) X(sig)          \
     X(halt_successful_poll) X(halt_attempted_poll) X(halt_successful_wait)    \
     X(halt_poll_success_ns) X(halt_poll_fail_ns) X(halt_wait_ns)              \
-    X(hcalls) X(hcalls_rm) X(hcalls_vm) X(cede) X(prod)
+    X(hcalls) X(hcalls_rm) X(hcalls_vm) X(cede) X(prod) X(user_exits)
 typedef struct kvm_stats {
 #define KVM_STAT_FIELD(n) uint64_t n;
     KVM_STATS(KVM_STAT_FIELD)
@@ -286,6 +287,9 @@ typedef struct kvm_vcpu {
     /* vcpu->arch */
     uint32_t pending;          /* KVM_PEND_* */
     bool ceded, prodded;
+    bool away;                 /* in userspace (QEMU): not in the vcore's runnable set */
+    bool user_pending;         /* its task must do the userspace work */
+    des_time user_work;        /* QEMU work of the current userspace exit */
     int thread_cpu;            /* physical thread while loaded, else -1 */
     int cpu;                   /* thread 0 of the core while loaded, else last/ -1 */
     bool ext_injected;         /* 0x500 delivered to the guest, not yet accepted (H_XIRR) */
@@ -352,6 +356,7 @@ typedef struct kvm_vcore {
     int rstate;                /* runner state machine (kvm_runner.c) */
     /* statistics */
     uint64_t entries, exits_by_cause[KVM_EXIT_NCAUSES];
+    uint64_t late_joins, too_late; /* VCPUs joining a running vcore; refused (secondary_too_late) */
 } kvm_vcore;
 
 typedef struct kvm_vm {

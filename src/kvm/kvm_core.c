@@ -661,8 +661,8 @@ void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
     des_time d = delay;
     for (unsigned p = 0; p < 8; p++) {
         kvm_vcpu *v = vc->vcpus[p];
-        if (!v)
-            continue;
+        if (!v || (v->away && p != 0))
+            continue; /* not in the runnable set (in userspace) */
         int cpu = pcpu + (int)p;
         hw_thread *t = kvm_thr(s, cpu);
         v->thread_cpu = cpu;
@@ -682,6 +682,27 @@ void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
     }
     kvm_trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 0);
     at(vc->vcpus[0], d, ST_PRIMARY_ENTER, 0);
+}
+
+void kvm_core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
+{
+    kvm_sys *s = vc->vm->sys;
+    HV_CHECK(v->ptid != 0 && v->thread_cpu < 0 && vc->pcpu >= 0);
+    int cpu = vc->pcpu + (int)v->ptid;
+    hw_thread *t = kvm_thr(s, cpu);
+    v->thread_cpu = cpu;
+    v->cpu = vc->pcpu;
+    vc->threads_out |= 1u << v->ptid; /* the exit waits for it (wait_for_nap) */
+    t->kvm_vcpu = v;
+    t->kvm_vcore = vc;
+    t->ptid = (uint8_t)v->ptid;
+    t->hwthread_req = 1;
+    vc->late_joins++;
+    /* kvmppc_ipi_thread from the joiner's CPU: another core, so an MFRR write */
+    if (from_cpu >= 0)
+        hw_ipi_thread(s->hw, from_cpu, cpu);
+    else
+        hw_send_xics_ipi(s->hw, -1, cpu, HW_IPI_PRIORITY);
 }
 
 /* The primary switches the partition once every started secondary has
@@ -730,6 +751,7 @@ static void secondary_enter(kvm_vcpu *v)
     kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, v->ptid);
     if (!r.ok) {
         /* secondary_too_late: back to nap; the vcpu did not run this round. */
+        vc->too_late++;
         vc->saved_mask |= 1u << v->ptid;
         secondary_out(v);
         primary_try_switch(vc);

@@ -47,6 +47,9 @@ static inline des_time kvm_cost(kvm_sys *s, int cpu, hw_cost_id id)
 /* kvmppc_start_thread for every secondary VCPU, then the primary enters real
  * mode after `delay` (the runner's C-side work); called by the runner. */
 void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay);
+/* kvmppc_run_vcpu for a VCPU back from userspace while its vcore runs:
+ * kvmppc_start_thread from the joiner's CPU (a late joiner). */
+void kvm_core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu);
 /* A host timer fired on thread 0 while the core is in the guest: HDEC exit. */
 void kvm_core_hdec(kvm_vcore *vc);
 /* Raise v's external line from host context (virtual mode): pending bit,

@@ -21,6 +21,7 @@
 
 #include "base/hv.h"
 #include "host/host.h"
+#include "kvm/vcore_sync.h"
 
 enum { R_NEW, R_RUNNING, R_SLEEPING };
 
@@ -31,7 +32,7 @@ static bool vcore_woken(const kvm_vcore *vc)
 {
     for (unsigned p = 0; p < 8; p++) {
         const kvm_vcpu *v = vc->vcpus[p];
-        if (v && (v->pending || v->prodded || !v->ceded))
+        if (v && !v->away && (v->pending || v->prodded || !v->ceded))
             return true;
     }
     return false;
@@ -146,6 +147,15 @@ static void vm_hcall(kvm_sys *s, kvm_vcpu *v, int cpu)
             kvm_fast_vcpu_kick(s, tv, cpu);
             break;
         }
+        case KVM_H_USER:
+            /* KVM_EXIT_PAPR_HCALL / MMIO to QEMU: the VCPU leaves the runnable
+             * set until its task has done the userspace work; the hcall
+             * returns when it next enters the guest. */
+            v->away = true;
+            v->user_pending = true;
+            v->user_work = (des_time)v->args[0];
+            v->st.user_exits++;
+            break;
         default: /* H_CONFER, generic: nothing to do in the model */
             break;
         }
@@ -157,6 +167,25 @@ static void vm_hcall(kvm_sys *s, kvm_vcpu *v, int cpu)
 
 static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc);
 
+static void runner_decide(host *h, host_task *t, kvm_vcore *vc)
+{
+    vc->state = KVM_VCORE_INACTIVE;
+    if (vcore_woken(vc))
+        run_core(h, t, vc);
+    else
+        vcore_blocked(h, t, vc);
+}
+
+/* The runner's own VCPU was in userspace: its task did the work itself (the
+ * kernel would hand the runner role to another VCPU meanwhile; here the
+ * vcore waits — a simplification, docs/kvm.md). */
+static void runner_user_done(host *h, host_task *t, void *arg)
+{
+    kvm_vcore *vc = arg;
+    vc->vcpus[0]->away = false;
+    runner_decide(h, t, vc);
+}
+
 static void runner_post(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
@@ -166,11 +195,20 @@ static void runner_post(host *h, host_task *t, void *arg)
         if (v && v->hcall_active && v->hcall_needs_vm)
             vm_hcall(s, v, t->cpu);
     }
-    vc->state = KVM_VCORE_INACTIVE;
-    if (vcore_woken(vc))
-        run_core(h, t, vc);
-    else
-        vcore_blocked(h, t, vc);
+    /* VCPUs leaving for userspace: their own tasks do the QEMU work. */
+    for (unsigned p = 1; p < 8; p++) {
+        kvm_vcpu *v = vc->vcpus[p];
+        if (v && v->user_pending)
+            host_task_wake(h, v->task, t->cpu);
+    }
+    kvm_vcpu *r = vc->vcpus[0];
+    if (r->user_pending) {
+        r->user_pending = false;
+        host_task_compute(h, t, kvm_cost(s, t->cpu, HW_COST_kvm_user_exit) + r->user_work,
+                          runner_user_done, vc);
+        return;
+    }
+    runner_decide(h, t, vc);
 }
 
 static void runner_after_exit(host *h, host_task *t, void *arg)
@@ -295,11 +333,34 @@ static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc)
 
 /* ---- the VCPU task behaviour ------------------------------------------------ */
 
+/* Back from userspace (kvmppc_run_vcpu): join the vcore. */
+static void user_done(host *h, host_task *t, void *arg)
+{
+    kvm_vcpu *v = arg;
+    kvm_vcore *vc = v->vc;
+    kvm_sys *s = v->vm->sys;
+    v->away = false;
+    if (vc->state == KVM_VCORE_RUNNING && vc->pcpu >= 0 && !kvm_eem_exiting(vc->entry_exit_map)) {
+        kvm_core_late_join(vc, v, t->cpu); /* a late joiner */
+    } else if (vc->wq_sleeper) {
+        vc->wq_sleeper = false; /* the vcore is runnable again */
+        host_task_wake(h, vc->vcpus[0]->task, t->cpu);
+    }
+    (void)s;
+    host_task_block(h, t); /* kvmppc_wait_for_exec */
+}
+
 static void vcpu_task_run(host *h, host_task *t)
 {
     kvm_vcpu *v = t->ctx;
     kvm_vcore *vc = v->vc;
     if (v->ptid != 0) {
+        if (v->user_pending) {
+            v->user_pending = false;
+            host_task_compute(h, t, kvm_cost(v->vm->sys, t->cpu, HW_COST_kvm_user_exit) + v->user_work,
+                              user_done, v);
+            return;
+        }
         host_task_block(h, t); /* kvmppc_wait_for_exec: the runner drives us */
         return;
     }
@@ -347,7 +408,9 @@ void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
         char name[32];
         snprintf(name, sizeof name, "%.16s/vcpu%u", vm->cfg.name, k);
         host_cpumask aff = prim;
-        if (v->vc->runner_cpu_pin >= 0) {
+        /* first_core pins the runners (the vcores' cores); the other VCPU
+         * threads, which run only for userspace work, float. */
+        if (v->vc->runner_cpu_pin >= 0 && v->ptid == 0) {
             aff = (host_cpumask){0};
             host_cpumask_set(&aff, v->vc->runner_cpu_pin);
         }

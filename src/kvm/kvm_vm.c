@@ -37,6 +37,7 @@ const char *kvm_hcall_name(unsigned h)
     case KVM_H_PROD: return "H_PROD";
     case KVM_H_NULL: return "H_NULL";
     case KVM_H_GENERIC: return "H_GENERIC";
+    case KVM_H_USER: return "H_USER";
     }
     return xics_hcall_name(h);
 }
@@ -237,7 +238,7 @@ void kvm_reset_stats(kvm_sys *s)
         }
         for (uint32_t c = 0; c < vm->n_vcores; c++) {
             memset(vm->vcores[c].exits_by_cause, 0, sizeof vm->vcores[c].exits_by_cause);
-            vm->vcores[c].entries = 0;
+            vm->vcores[c].entries = vm->vcores[c].late_joins = vm->vcores[c].too_late = 0;
         }
     }
     memset(s->exits_by_cause, 0, sizeof s->exits_by_cause);

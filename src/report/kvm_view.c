@@ -42,6 +42,14 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
         whole += s->exits_by_cause[c];
     }
     rep_metric(m, (double)whole, "kvm.core_exits.total");
+    uint64_t late = 0, too_late = 0;
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t c = 0; c < s->vms[i]->n_vcores; c++) {
+            late += s->vms[i]->vcores[c].late_joins;
+            too_late += s->vms[i]->vcores[c].too_late;
+        }
+    rep_metric(m, (double)late, "kvm.late_joins");
+    rep_metric(m, (double)too_late, "kvm.secondary_too_late");
     rep_metric(m, (double)s->redirect_handled, "m1.redirect_handled");
     rep_metric(m, (double)s->redirect_spurious, "m1.redirect_spurious");
     rep_metric(m, (double)s->redirect_delayed, "m1.redirect_delayed");

@@ -16,7 +16,9 @@ mix_cfg mix_cfg_default(void)
                      .p_hpte = 0.63,
                      .p_ipi = 0.066,
                      .p_vm = 0.031,
-                     .p_idle = 0.070};
+                     .p_idle = 0.070,
+                     .p_user = 0,
+                     .user_work = DES_US(10)};
 }
 
 boot_cfg boot_cfg_default(void)
@@ -40,6 +42,8 @@ static void busy_item(guest *g, guest_cpu *c, void *arg, uint64_t a)
         guest_hcall(g, c, KVM_H_ENTER, 0, 0);
     if (des_rng_u01(&b->rng) <= b->cfg.p_vm)
         guest_hcall(g, c, KVM_H_GENERIC, 0, 0);
+    if (b->cfg.p_user > 0 && des_rng_u01(&b->rng) <= b->cfg.p_user)
+        guest_hcall(g, c, KVM_H_USER, b->cfg.user_work, 0);
     if (g->vm->n_vcpus > 1 && des_rng_u01(&b->rng) <= b->cfg.p_ipi) {
         uint32_t t = des_rng_below(&b->rng, g->vm->n_vcpus - 1);
         if (t >= c->index)

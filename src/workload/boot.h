@@ -27,6 +27,8 @@
 typedef struct mix_cfg {
     des_time busy_mean, idle_mean, wake_work;
     double p_hpte, p_ipi, p_vm, p_idle;
+    double p_user;      /* a userspace exit (QEMU) after a work item */
+    des_time user_work; /* its QEMU work */
 } mix_cfg;
 mix_cfg mix_cfg_default(void);
 

@@ -127,6 +127,7 @@ static void randomized_configs_keep_invariants(void)
         if (bc.vcpus / bc.threads_per_vcore > 4)
             bc.vcpus = 4 * bc.threads_per_vcore;
         bc.mix.p_ipi = 0.05 + 0.3 * des_rng_u01(&r);
+        bc.mix.p_user = des_rng_below(&r, 2) ? 0.03 * des_rng_u01(&r) : 0;
         run_out o;
         const char *e = boot_run(seed, &hw, &k, &bc, DES_MS(3), &o);
         if (e)
@@ -185,8 +186,43 @@ static void device_interrupts_all_delivered(void)
     model_free(m);
 }
 
+static void late_joiners(void)
+{
+    /* VCPUs leave for userspace and come back while their vcore runs:
+     * kvmppc_start_thread on a running vcore, or secondary_too_late once an
+     * exit began; every invariant holds throughout. */
+    hw_cfg hw = small_hw();
+    hw.cores_per_chip = 6;
+    kvm_cfg k = kvm_cfg_default();
+    host_cfg hc = host_cfg_default();
+    model *m = model_new(&hw, &hc, &k, NULL, 21, 0, NULL);
+    boot_cfg bc = boot_cfg_default();
+    bc.vcpus = 16;
+    bc.mix.p_user = 0.03;
+    boot *b = boot_new(m, &bc, 1);
+    const char *e = model_run(m, DES_MS(5));
+    if (e)
+        printf("# %s\n", e);
+    TAP_CHECK(e == NULL);
+    uint64_t late = 0, too_late = 0, user = 0;
+    for (uint32_t c = 0; c < b->vm->n_vcores; c++) {
+        late += b->vm->vcores[c].late_joins;
+        too_late += b->vm->vcores[c].too_late;
+    }
+    for (uint32_t i = 0; i < b->vm->n_vcpus; i++)
+        user += b->vm->vcpus[i].st.user_exits;
+    printf("# user exits %llu, late joins %llu, too late %llu\n", (unsigned long long)user,
+           (unsigned long long)late, (unsigned long long)too_late);
+    TAP_CHECK(user > 50);
+    TAP_CHECK(late > 10);
+    TAP_CHECK(late <= user);
+    boot_free(b);
+    model_free(m);
+}
+
 int main(void)
 {
+    TAP_RUN(late_joiners);
     TAP_RUN(device_interrupts_all_delivered);
     TAP_RUN(m2_targeted_vs_reschedule);
     TAP_RUN(m1_redirect_vs_fallback);
