@@ -59,6 +59,7 @@
  *   first), so the global order is: early heap, then radix queue.
  *   PHOLD never uses it; a model that runs in steps uses it briefly.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (Linux) */
 #include "des/des.h"
 
 #include "base/hv.h"
@@ -66,6 +67,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct des_hot {
     des_fn fn;          /* NULL while the slot is free */
@@ -192,46 +194,59 @@ static inline unsigned rq_low_digit(const des_sim *s, unsigned l)
             return w * 64 + (unsigned)__builtin_ctzll(s->bitmap[l][w]);
 }
 
-/* Make level 0 non-empty (the radix part must be non-empty): redistribute the
- * lowest non-empty bucket around its minimum. Returns the level-0 bucket
- * holding the minimum. */
-static rq_bucket *rq_front_bucket(des_sim *s)
+/* Where the minimum of the radix part is: bucket (l, d). */
+typedef struct rq_pos {
+    rq_bucket *bk;
+    unsigned l, d;
+} rq_pos;
+
+/* Find the bucket whose front is the minimum (the radix part must not be
+ * empty). If level 0 is empty, the lowest non-empty bucket B is either a
+ * single entry (then that entry is the minimum and is popped from B
+ * directly: setting last to it keeps every other entry's bucket valid, by
+ * the same argument as a redistribution) or is redistributed around its
+ * minimum into the lower levels. */
+static inline rq_pos rq_front(des_sim *s)
 {
-    if (!(s->level_mask & 1u)) {
-        unsigned l = (unsigned)__builtin_ctz(s->level_mask);
-        unsigned d = rq_low_digit(s, l);
-        rq_bucket *bk = &s->b[l][d];
-        des_time m = DES_TIME_MAX;
-        for (uint32_t i = bk->head; i < bk->n; i++)
-            if (bk->e[i].t < m)
-                m = bk->e[i].t;
-        s->last = m;
-        /* Every target is at a level < l, so bk is not appended to. */
-        for (uint32_t i = bk->head; i < bk->n; i++) {
-            des_ent e = bk->e[i];
-            unsigned nl = rq_level(e.t, m);
-            /* An entry landing in level 0 or 1 (within 64 K ns of the
-             * front) runs within the next few dozen pops even with a
-             * million pending: start fetching its record now. The pool is
-             * far bigger than the cache at large sizes and this is the one
-             * cache miss per event. */
-            if (nl <= 1)
-                __builtin_prefetch(&s->hot[e.idx]);
-            rq_append(s, nl, rq_digit(e.t, nl), e);
-        }
-        rq_mark_empty(s, l, d);
+    if (s->level_mask & 1u) {
+        unsigned d = rq_low_digit(s, 0);
+        return (rq_pos){&s->b[0][d], 0, d};
     }
-    return &s->b[0][rq_low_digit(s, 0)];
+    unsigned l = (unsigned)__builtin_ctz(s->level_mask);
+    unsigned d = rq_low_digit(s, l);
+    rq_bucket *bk = &s->b[l][d];
+    if (bk->n - bk->head == 1)
+        return (rq_pos){bk, l, d};
+    des_time m = DES_TIME_MAX;
+    for (uint32_t i = bk->head; i < bk->n; i++)
+        if (bk->e[i].t < m)
+            m = bk->e[i].t;
+    s->last = m;
+    /* Every target is at a level < l, so bk is not appended to. */
+    for (uint32_t i = bk->head; i < bk->n; i++) {
+        des_ent e = bk->e[i];
+        unsigned nl = rq_level(e.t, m);
+        /* An entry landing in level 0 or 1 (within 64 K ns of the front)
+         * runs within the next few dozen pops even with a million pending:
+         * start fetching its record now. The pool is far bigger than the
+         * cache at large sizes and this is the one cache miss per event. */
+        if (nl <= 1)
+            __builtin_prefetch(&s->hot[e.idx]);
+        rq_append(s, nl, rq_digit(e.t, nl), e);
+    }
+    rq_mark_empty(s, l, d);
+    d = rq_low_digit(s, 0);
+    return (rq_pos){&s->b[0][d], 0, d};
 }
 
-/* Remove the front entry of level-0 bucket bk (found by rq_front_bucket). */
-static inline des_ent rq_pop_front(des_sim *s, rq_bucket *bk)
+/* Remove the front entry of the bucket found by rq_front. */
+static inline des_ent rq_pop_front(des_sim *s, rq_pos p)
 {
-    des_ent e = bk->e[bk->head++];
+    des_ent e = p.bk->e[p.bk->head++];
     s->last = e.t;
     s->rq_n--;
-    if (bk->head == bk->n)
-        rq_mark_empty(s, 0, rq_digit(e.t, 0));
+    if (p.bk->head == p.bk->n)
+        rq_mark_empty(s, p.l, p.d);
     return e;
 }
 
@@ -303,14 +318,37 @@ void des_free(des_sim *s)
 
 des_time des_now(const des_sim *s) { return s->now; }
 
+/* Pool arrays of 2 MB and more are 2 MB aligned and, where the kernel
+ * offers transparent huge pages on request (madvise mode), backed by huge
+ * pages: the pool is read at random, one record per event, and with 4 KB
+ * pages a million pending events would also cost a TLB miss per event. */
+#define POOL_HUGE ((size_t)2 << 20)
+
+static void *pool_array(void *old, size_t old_bytes, size_t bytes)
+{
+    void *p;
+    if (bytes < POOL_HUGE)
+        return hv_xrealloc(old, bytes);
+    size_t sz = (bytes + POOL_HUGE - 1) & ~(POOL_HUGE - 1);
+    if (posix_memalign(&p, POOL_HUGE, sz) != 0)
+        HV_DIE("des: out of memory for %zu bytes of event pool", sz);
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, sz, MADV_HUGEPAGE); /* advice only; failure is harmless */
+#endif
+    if (old_bytes)
+        memcpy(p, old, old_bytes);
+    free(old);
+    return p;
+}
+
 static void pool_grow(des_sim *s)
 {
     uint32_t old = s->pool_cap;
     if (old > UINT32_MAX / 2)
         HV_DIE("des: more than %u pending events", old);
     uint32_t cap = old ? old * 2 : 256;
-    s->hot = hv_xrealloc(s->hot, (size_t)cap * sizeof *s->hot);
-    s->cold = hv_xrealloc(s->cold, (size_t)cap * sizeof *s->cold);
+    s->hot = pool_array(s->hot, (size_t)old * sizeof *s->hot, (size_t)cap * sizeof *s->hot);
+    s->cold = pool_array(s->cold, (size_t)old * sizeof *s->cold, (size_t)cap * sizeof *s->cold);
     memset(s->hot + old, 0, (size_t)(cap - old) * sizeof *s->hot);
     memset(s->cold + old, 0, (size_t)(cap - old) * sizeof *s->cold);
     /* Chain the new slots so the lowest index is handed out first. */
@@ -448,14 +486,14 @@ bool des_cancel(des_sim *s, des_handle *h)
 
 /* The front of the queue: drop stale entries until a live one is first.
  * Returns false if nothing is pending. On true, *from_early tells which
- * part holds it and *t its time; for the radix part *bk is its bucket. */
+ * part holds it and *t its time; for the radix part pos is its bucket. */
 typedef struct front {
     bool early;
-    rq_bucket *bk;
+    rq_pos pos;
     des_time t;
 } front;
 
-static bool find_front(des_sim *s, front *f)
+static inline bool find_front(des_sim *s, front *f)
 {
     while (s->early_n) {
         const des_early *e = &s->early[0];
@@ -468,15 +506,15 @@ static bool find_front(des_sim *s, front *f)
         s->stale--;
     }
     while (s->rq_n) {
-        rq_bucket *bk = rq_front_bucket(s);
-        const des_ent *e = &bk->e[bk->head];
+        rq_pos p = rq_front(s);
+        const des_ent *e = &p.bk->e[p.bk->head];
         if (ent_live(s, e->idx, e->gen)) {
             f->early = false;
-            f->bk = bk;
+            f->pos = p;
             f->t = e->t;
             return true;
         }
-        rq_pop_front(s, bk);
+        rq_pop_front(s, p);
         s->stale--;
     }
     return false;
@@ -494,7 +532,7 @@ static inline void run_front(des_sim *s, const front *f)
     if (f->early)
         idx = early_pop(s).idx;
     else
-        idx = rq_pop_front(s, f->bk).idx;
+        idx = rq_pop_front(s, f->pos).idx;
     des_hot *h = &s->hot[idx];
     des_fn fn = h->fn;
     void *obj = h->obj;
