@@ -25,12 +25,20 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+/* llround(x) for 0 <= x < 2^53, without the library call: x - trunc(x) is
+ * exact in that range, so the half-way test is exact too. */
+static inline uint64_t round_pos(double x)
+{
+    uint64_t f = (uint64_t)x;
+    return f + (x - (double)f >= 0.5);
+}
+
 /* Time units (1.0 = 1 s) to ns, on the grid if any. */
 static inline des_time to_ns(const phold *p, double units)
 {
     if (p->grid)
-        return (des_time)llround(units * 1e9 / (double)p->grid) * p->grid;
-    return (des_time)llround(units * 1e9);
+        return (des_time)round_pos(units * 1e9 / (double)p->grid) * p->grid;
+    return (des_time)round_pos(units * 1e9);
 }
 
 static void phold_event(des_sim *sim, void *obj, uint64_t lp)
