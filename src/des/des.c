@@ -4,16 +4,17 @@
  * docs/performance.md for the measurements behind the design.
  *
  * Event records (the pool)
- *   Split in two parallel arrays indexed by the slot number:
- *     hot[idx]  {fn, obj, arg, gen, next_free}  32 bytes, one cache line
- *               holds two records; read when the event runs or its handle
- *               is tested.
- *     cold[idx] {t, seq}                          16 bytes; read only by
- *               des_event_time() and the self-checks.
- *   A slot is live while hot.fn != NULL. Releasing a slot (event ran or was
+ *   pool[idx] = {fn, obj, arg, t, seq, gen, next_free}, padded to 64 bytes
+ *   and 64-byte aligned: one cache line per event. Running an event reads
+ *   its line (the one cache miss per event at large sizes, prefetched, see
+ *   rq_front); the handler's des_at() takes the slot just released (LIFO
+ *   free list), so scheduling writes a line that is already in cache. (An
+ *   earlier split into a 32-byte hot part and a 16-byte {t, seq} part cost
+ *   a second miss per event, a write to a cold line: 9.2 M vs 14.4 M
+ *   events/s at PHOLD L; see docs/performance.md.)
+ *   A slot is live while fn != NULL. Releasing a slot (event ran or was
  *   cancelled) bumps gen, so every handle and queue entry taken earlier for
- *   it becomes stale. The free list is LIFO: the slot a handler's event just
- *   left is the one its next des_at() reuses (it is still in cache).
+ *   it becomes stale.
  *
  * Queue entries
  *   {t, idx, gen}, 16 bytes. Cancellation is lazy: des_cancel releases the
@@ -69,19 +70,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
-typedef struct des_hot {
+typedef struct des_rec {
     des_fn fn;          /* NULL while the slot is free */
     void *obj;
     uint64_t arg;
+    des_time t;         /* event time */
+    uint64_t seq;       /* scheduling sequence number */
     uint32_t gen;       /* bumped on release */
     uint32_t next_free; /* free list link (idx + 1), 0 = end */
-} des_hot;
-_Static_assert(sizeof(des_hot) == 32, "hot record is half a cache line");
-
-typedef struct des_cold {
-    des_time t;   /* event time */
-    uint64_t seq; /* scheduling sequence number */
-} des_cold;
+    uint64_t pad_[2];   /* to one cache line */
+} des_rec;
+_Static_assert(sizeof(des_rec) == 64, "an event record is one cache line");
 
 typedef struct des_ent {
     des_time t;
@@ -101,6 +100,8 @@ typedef struct des_early {
 #define RQ_DIGITS (1u << RQ_BITS)      /* 256 buckets per level */
 #define RQ_LEVELS (64 / RQ_BITS)       /* 8 levels */
 #define RQ_WORDS (RQ_DIGITS / 64)      /* bitmap words per level */
+#define RQ_PREFETCH 512                /* see rq_front */
+#define RQ_AHEAD 8                     /* see rq_pop_front */
 
 typedef struct rq_bucket {
     des_ent *e;
@@ -111,8 +112,7 @@ struct des_sim {
     des_time now;
     uint64_t seq;
     /* pool */
-    des_hot *hot;
-    des_cold *cold;
+    des_rec *pool;
     uint32_t pool_cap, free_head;
     /* radix queue */
     des_time last;
@@ -217,21 +217,37 @@ static inline rq_pos rq_front(des_sim *s)
     rq_bucket *bk = &s->b[l][d];
     if (bk->n - bk->head == 1)
         return (rq_pos){bk, l, d};
-    des_time m = DES_TIME_MAX;
-    for (uint32_t i = bk->head; i < bk->n; i++)
-        if (bk->e[i].t < m)
-            m = bk->e[i].t;
+    des_time m = DES_TIME_MAX, mx = 0;
+    for (uint32_t i = bk->head; i < bk->n; i++) {
+        des_time t = bk->e[i].t;
+        m = t < m ? t : m;
+        mx = t > mx ? t : mx;
+    }
     s->last = m;
+    if (m == mx) {
+        /* One time only (ties, e.g. a time grid): the whole bucket is the
+         * level-0 bucket of that time, in the same order. Swap the arrays
+         * instead of moving the entries; the level-0 bucket is empty. */
+        unsigned d0 = rq_digit(m, 0);
+        rq_bucket *z = &s->b[0][d0], tmp = *z;
+        *z = *bk;
+        *bk = tmp;
+        rq_mark_empty(s, l, d);
+        s->bitmap[0][d0 / 64] |= 1ull << (d0 % 64);
+        s->level_mask |= 1u;
+        return (rq_pos){z, 0, d0};
+    }
+    /* A bucket of at most RQ_PREFETCH entries is the next few hundred events
+     * to run: start fetching their records now. At large sizes the pool is
+     * far bigger than the cache and this is the one cache miss per event;
+     * bigger buckets are not prefetched (they would evict each other). */
+    bool pf = bk->n - bk->head <= RQ_PREFETCH;
     /* Every target is at a level < l, so bk is not appended to. */
     for (uint32_t i = bk->head; i < bk->n; i++) {
         des_ent e = bk->e[i];
         unsigned nl = rq_level(e.t, m);
-        /* An entry landing in level 0 or 1 (within 64 K ns of the front)
-         * runs within the next few dozen pops even with a million pending:
-         * start fetching its record now. The pool is far bigger than the
-         * cache at large sizes and this is the one cache miss per event. */
-        if (nl <= 1)
-            __builtin_prefetch(&s->hot[e.idx]);
+        if (pf)
+            __builtin_prefetch(&s->pool[e.idx]);
         rq_append(s, nl, rq_digit(e.t, nl), e);
     }
     rq_mark_empty(s, l, d);
@@ -239,9 +255,12 @@ static inline rq_pos rq_front(des_sim *s)
     return (rq_pos){&s->b[0][d], 0, d};
 }
 
-/* Remove the front entry of the bucket found by rq_front. */
+/* Remove the front entry of the bucket found by rq_front. In a bucket of
+ * many entries (ties), fetch the record RQ_AHEAD pops ahead. */
 static inline des_ent rq_pop_front(des_sim *s, rq_pos p)
 {
+    if (p.bk->head + RQ_AHEAD < p.bk->n)
+        __builtin_prefetch(&s->pool[p.bk->e[p.bk->head + RQ_AHEAD].idx]);
     des_ent e = p.bk->e[p.bk->head++];
     s->last = e.t;
     s->rq_n--;
@@ -311,8 +330,7 @@ void des_free(des_sim *s)
         for (unsigned d = 0; d < RQ_DIGITS; d++)
             free(s->b[l][d].e);
     free(s->early);
-    free(s->hot);
-    free(s->cold);
+    free(s->pool);
     free(s);
 }
 
@@ -347,13 +365,11 @@ static void pool_grow(des_sim *s)
     if (old > UINT32_MAX / 2)
         HV_DIE("des: more than %u pending events", old);
     uint32_t cap = old ? old * 2 : 256;
-    s->hot = pool_array(s->hot, (size_t)old * sizeof *s->hot, (size_t)cap * sizeof *s->hot);
-    s->cold = pool_array(s->cold, (size_t)old * sizeof *s->cold, (size_t)cap * sizeof *s->cold);
-    memset(s->hot + old, 0, (size_t)(cap - old) * sizeof *s->hot);
-    memset(s->cold + old, 0, (size_t)(cap - old) * sizeof *s->cold);
+    s->pool = pool_array(s->pool, (size_t)old * sizeof *s->pool, (size_t)cap * sizeof *s->pool);
+    memset(s->pool + old, 0, (size_t)(cap - old) * sizeof *s->pool);
     /* Chain the new slots so the lowest index is handed out first. */
     for (uint32_t i = cap; i > old; i--) {
-        s->hot[i - 1].next_free = s->free_head;
+        s->pool[i - 1].next_free = s->free_head;
         s->free_head = i;
     }
     s->pool_cap = cap;
@@ -364,13 +380,13 @@ static inline uint32_t rec_alloc(des_sim *s)
     if (!s->free_head)
         pool_grow(s);
     uint32_t idx = s->free_head - 1;
-    s->free_head = s->hot[idx].next_free;
+    s->free_head = s->pool[idx].next_free;
     return idx;
 }
 
 static inline void rec_release(des_sim *s, uint32_t idx)
 {
-    des_hot *h = &s->hot[idx];
+    des_rec *h = &s->pool[idx];
     h->gen++;
     h->fn = NULL;
     h->next_free = s->free_head;
@@ -381,7 +397,7 @@ static inline void rec_release(des_sim *s, uint32_t idx)
 
 static inline bool ent_live(const des_sim *s, uint32_t idx, uint32_t gen)
 {
-    const des_hot *h = &s->hot[idx];
+    const des_rec *h = &s->pool[idx];
     return h->fn != NULL && h->gen == gen;
 }
 
@@ -431,12 +447,13 @@ des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
                (unsigned long long)s->now);
     HV_CHECK(fn != NULL);
     uint32_t idx = rec_alloc(s);
-    des_hot *h = &s->hot[idx];
+    des_rec *h = &s->pool[idx];
     h->fn = fn;
     h->obj = obj;
     h->arg = arg;
     uint64_t seq = s->seq++;
-    s->cold[idx] = (des_cold){t, seq};
+    h->t = t;
+    h->seq = seq;
     if (t >= s->last)
         rq_push(s, (des_ent){t, idx, h->gen});
     else
@@ -466,7 +483,7 @@ des_time des_event_time(const des_sim *s, des_handle h)
 {
     if (!des_pending(s, h))
         HV_DIE("des_event_time: handle {%u,%u} is not pending", h.idx, h.gen);
-    return s->cold[h.idx - 1].t;
+    return s->pool[h.idx - 1].t;
 }
 
 bool des_cancel(des_sim *s, des_handle *h)
@@ -533,7 +550,7 @@ static inline void run_front(des_sim *s, const front *f)
         idx = early_pop(s).idx;
     else
         idx = rq_pop_front(s, f->pos).idx;
-    des_hot *h = &s->hot[idx];
+    des_rec *h = &s->pool[idx];
     des_fn fn = h->fn;
     void *obj = h->obj;
     uint64_t arg = h->arg;
@@ -581,7 +598,7 @@ des_stats des_get_stats(const des_sim *s) { return s->st; }
 double des_bytes_per_event(const des_sim *s)
 {
     /* Pool slots plus every queue array actually allocated, per pool slot. */
-    size_t bytes = (size_t)s->pool_cap * (sizeof(des_hot) + sizeof(des_cold));
+    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec);
     for (unsigned l = 0; l < RQ_LEVELS; l++)
         for (unsigned d = 0; d < RQ_DIGITS; d++)
             bytes += (size_t)s->b[l][d].cap * sizeof(des_ent);
