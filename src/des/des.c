@@ -118,6 +118,7 @@ struct des_sim {
     des_time last;
     uint64_t rq_n;                           /* entries in buckets (live + stale) */
     uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
+    uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
     rq_bucket b[RQ_LEVELS][RQ_DIGITS];
     /* early heap (keys < last) */
@@ -146,6 +147,13 @@ static inline unsigned rq_digit(des_time k, unsigned level)
     return (unsigned)(k >> (level * RQ_BITS)) & (RQ_DIGITS - 1);
 }
 
+static inline void rq_mark_nonempty(des_sim *s, unsigned l, unsigned d)
+{
+    s->bitmap[l][d / 64] |= 1ull << (d % 64);
+    s->word_mask[l] |= 1u << (d / 64);
+    s->level_mask |= 1u << l;
+}
+
 static inline void rq_append(des_sim *s, unsigned l, unsigned d, des_ent e)
 {
     rq_bucket *bk = &s->b[l][d];
@@ -162,10 +170,8 @@ static inline void rq_append(des_sim *s, unsigned l, unsigned d, des_ent e)
             bk->e = hv_xrealloc(bk->e, (size_t)bk->cap * sizeof *bk->e);
         }
     }
-    if (bk->n == bk->head) {
-        s->bitmap[l][d / 64] |= 1ull << (d % 64);
-        s->level_mask |= 1u << l;
-    }
+    if (bk->n == bk->head)
+        rq_mark_nonempty(s, l, d);
     bk->e[bk->n++] = e;
 }
 
@@ -180,18 +186,15 @@ static inline void rq_mark_empty(des_sim *s, unsigned l, unsigned d)
 {
     rq_bucket *bk = &s->b[l][d];
     bk->head = bk->n = 0;
-    s->bitmap[l][d / 64] &= ~(1ull << (d % 64));
-    if (!(s->bitmap[l][0] | s->bitmap[l][1] | s->bitmap[l][2] | s->bitmap[l][3]))
+    if (!(s->bitmap[l][d / 64] &= ~(1ull << (d % 64))) && !(s->word_mask[l] &= ~(1u << (d / 64))))
         s->level_mask &= ~(1u << l);
 }
-_Static_assert(RQ_WORDS == 4, "rq_mark_empty tests four bitmap words");
 
 /* Lowest non-empty digit of level l (the level must be non-empty). */
 static inline unsigned rq_low_digit(const des_sim *s, unsigned l)
 {
-    for (unsigned w = 0;; w++)
-        if (s->bitmap[l][w])
-            return w * 64 + (unsigned)__builtin_ctzll(s->bitmap[l][w]);
+    unsigned w = (unsigned)__builtin_ctz(s->word_mask[l]);
+    return w * 64 + (unsigned)__builtin_ctzll(s->bitmap[l][w]);
 }
 
 /* Where the minimum of the radix part is: bucket (l, d). */
@@ -233,8 +236,7 @@ static inline rq_pos rq_front(des_sim *s)
         *z = *bk;
         *bk = tmp;
         rq_mark_empty(s, l, d);
-        s->bitmap[0][d0 / 64] |= 1ull << (d0 % 64);
-        s->level_mask |= 1u;
+        rq_mark_nonempty(s, 0, d0);
         return (rq_pos){z, 0, d0};
     }
     /* A bucket of at most RQ_PREFETCH entries is the next few hundred events
@@ -344,14 +346,15 @@ des_time des_now(const des_sim *s) { return s->now; }
 
 static void *pool_array(void *old, size_t old_bytes, size_t bytes)
 {
+    /* Records are 64-byte lines: align small pools to 64 bytes too. */
+    size_t align = bytes < POOL_HUGE ? 64 : POOL_HUGE;
+    size_t sz = (bytes + align - 1) & ~(align - 1);
     void *p;
-    if (bytes < POOL_HUGE)
-        return hv_xrealloc(old, bytes);
-    size_t sz = (bytes + POOL_HUGE - 1) & ~(POOL_HUGE - 1);
-    if (posix_memalign(&p, POOL_HUGE, sz) != 0)
+    if (posix_memalign(&p, align, sz) != 0)
         HV_DIE("des: out of memory for %zu bytes of event pool", sz);
 #ifdef MADV_HUGEPAGE
-    (void)madvise(p, sz, MADV_HUGEPAGE); /* advice only; failure is harmless */
+    if (align == POOL_HUGE)
+        (void)madvise(p, sz, MADV_HUGEPAGE); /* advice only; failure is harmless */
 #endif
     if (old_bytes)
         memcpy(p, old, old_bytes);

@@ -26,11 +26,12 @@ static double now_s(void)
 }
 
 /* llround(x) for 0 <= x < 2^53, without the library call: x - trunc(x) is
- * exact in that range, so the half-way test is exact too. */
+ * exact in that range, so the half-way test is exact too. (The signed
+ * conversion is one instruction; the unsigned one is not, on x86-64.) */
 static inline uint64_t round_pos(double x)
 {
-    uint64_t f = (uint64_t)x;
-    return f + (x - (double)f >= 0.5);
+    int64_t f = (int64_t)x;
+    return (uint64_t)f + (x - (double)f >= 0.5);
 }
 
 /* Time units (1.0 = 1 s) to ns, on the grid if any. */
