@@ -117,6 +117,7 @@ struct des_sim {
     /* radix queue */
     des_time last;
     uint64_t rq_n;                           /* entries in buckets (live + stale) */
+    uint64_t rq_cap;                         /* sum of bucket capacities (entries) */
     uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
     uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
@@ -166,8 +167,10 @@ static inline void rq_append(des_sim *s, unsigned l, unsigned d, des_ent e)
         if (bk->n == bk->cap) {
             if (bk->cap > UINT32_MAX / 2)
                 HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
-            bk->cap = bk->cap ? bk->cap * 2 : 16;
-            bk->e = hv_xrealloc(bk->e, (size_t)bk->cap * sizeof *bk->e);
+            uint32_t cap = bk->cap ? bk->cap * 2 : 16;
+            bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
+            s->rq_cap += cap - bk->cap;
+            bk->cap = cap;
         }
     }
     if (bk->n == bk->head)
@@ -253,6 +256,16 @@ static inline rq_pos rq_front(des_sim *s)
         rq_append(s, nl, rq_digit(e.t, nl), e);
     }
     rq_mark_empty(s, l, d);
+    /* Bucket arrays keep their capacity for reuse, but over a long run every
+     * high-level bucket gets its turn to be big: free a big emptied array
+     * when the total capacity exceeds 4x the pool (memory stays O(peak
+     * pending); at steady state nothing is freed). */
+    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
+        s->rq_cap -= bk->cap;
+        free(bk->e);
+        bk->e = NULL;
+        bk->cap = 0;
+    }
     d = rq_low_digit(s, 0);
     return (rq_pos){&s->b[0][d], 0, d};
 }
