@@ -155,24 +155,33 @@ static inline void rq_mark_nonempty(des_sim *s, unsigned l, unsigned d)
     s->level_mask |= 1u << l;
 }
 
-static inline void rq_append(des_sim *s, unsigned l, unsigned d, des_ent e)
+/* A full bucket: slide a partly popped level-0 bucket down, or double the
+ * array. Out of line: rare, and it keeps the inlined append small. */
+static __attribute__((noinline)) void rq_grow(des_sim *s, rq_bucket *bk, unsigned l, unsigned d)
+{
+    if (bk->head) {
+        memmove(bk->e, bk->e + bk->head, (size_t)(bk->n - bk->head) * sizeof *bk->e);
+        bk->n -= bk->head;
+        bk->head = 0;
+    }
+    if (bk->n == bk->cap) {
+        if (bk->cap > UINT32_MAX / 2)
+            HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
+        uint32_t cap = bk->cap ? bk->cap * 2 : 16;
+        bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
+        s->rq_cap += cap - bk->cap;
+        bk->cap = cap;
+    }
+}
+
+/* Append e to bucket (l, d). Always inlined: it is on every schedule and
+ * every move (measured: +5% events/s at every PHOLD size). */
+static inline __attribute__((always_inline)) void rq_append(des_sim *s, unsigned l, unsigned d,
+                                                            des_ent e)
 {
     rq_bucket *bk = &s->b[l][d];
-    if (bk->n == bk->cap) {
-        if (bk->head) { /* level-0 bucket partly popped: slide down first */
-            memmove(bk->e, bk->e + bk->head, (size_t)(bk->n - bk->head) * sizeof *bk->e);
-            bk->n -= bk->head;
-            bk->head = 0;
-        }
-        if (bk->n == bk->cap) {
-            if (bk->cap > UINT32_MAX / 2)
-                HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
-            uint32_t cap = bk->cap ? bk->cap * 2 : 16;
-            bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
-            s->rq_cap += cap - bk->cap;
-            bk->cap = cap;
-        }
-    }
+    if (__builtin_expect(bk->n == bk->cap, 0))
+        rq_grow(s, bk, l, d);
     if (bk->n == bk->head)
         rq_mark_nonempty(s, l, d);
     bk->e[bk->n++] = e;
@@ -456,7 +465,8 @@ static void sweep_stale(des_sim *s)
 
 /* ---- API --------------------------------------------------------------- */
 
-des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
+/* des_at's body, inlined into des_at and des_after (the handlers' path). */
+static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
 {
     if (t < s->now)
         HV_DIE("des_at: time %llu is before now %llu", (unsigned long long)t,
@@ -480,12 +490,17 @@ des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
     return (des_handle){idx + 1, h->gen};
 }
 
+des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
+{
+    return schedule(s, t, fn, obj, arg);
+}
+
 des_handle des_after(des_sim *s, des_time delay, des_fn fn, void *obj, uint64_t arg)
 {
     if (delay > DES_TIME_MAX - s->now)
         HV_DIE("des_after: now %llu + delay %llu overflows", (unsigned long long)s->now,
                (unsigned long long)delay);
-    return des_at(s, s->now + delay, fn, obj, arg);
+    return schedule(s, s->now + delay, fn, obj, arg);
 }
 
 bool des_pending(const des_sim *s, des_handle h)
