@@ -33,9 +33,12 @@
  *   level 1 < ...; within a level, by digit.
  *     pop: if level 0 is not empty, its lowest non-empty bucket holds the
  *       minimum; take its front. Otherwise take the lowest non-empty bucket B
- *       (lowest level, then lowest digit), find its minimum m, set last = m
- *       and move every entry of B to its bucket relative to m (a lower
- *       level; all lower levels are empty at that point).
+ *       (lowest level, then lowest digit). If B holds one entry, that is the
+ *       minimum: pop it in place. If all of B's entries have one time, B
+ *       becomes that time's level-0 bucket (arrays swapped, order kept).
+ *       Else find B's minimum m, set last = m and move every entry of B to
+ *       its bucket relative to m (a lower level; all lower levels are empty
+ *       at that point).
  *     Changing last to m keeps every other entry's bucket valid: m shares
  *     all bytes above B's level with the old last and B's digit is the
  *     lowest of its level, so the highest byte in which any other key
@@ -45,10 +48,11 @@
  *   in scheduling order and a redistribution moves them in their order into
  *   empty buckets, so each bucket stays in scheduling order for equal keys;
  *   level-0 buckets are popped from the front.
- *   Cost: an entry moves at most once per level (8) and in practice 2-4
- *   times, each move a sequential read and an append; no comparisons on
- *   (time, seq) at all. A bitmap per level and a mask of non-empty levels
- *   find the lowest non-empty bucket with two count-trailing-zeros.
+ *   Cost: an entry moves at most once per level (8) and in practice once or
+ *   twice (PHOLD S to L), each move a sequential read and an append; no
+ *   comparisons on (time, seq) at all. A mask of non-empty levels, one of
+ *   non-empty bitmap words per level and a 256-bit bitmap per level find
+ *   the lowest non-empty bucket with count-trailing-zeros, no scan.
  *
  * Keys below last (the "early" heap)
  *   Looking at the front (des_next_time, or des_run_until meeting an event
@@ -533,8 +537,8 @@ bool des_cancel(des_sim *s, des_handle *h)
 }
 
 /* The front of the queue: drop stale entries until a live one is first.
- * Returns false if nothing is pending. On true, *from_early tells which
- * part holds it and *t its time; for the radix part pos is its bucket. */
+ * Returns false if nothing is pending. On true, f->early tells which part
+ * holds it and f->t its time; for the radix part f->pos is its bucket. */
 typedef struct front {
     bool early;
     rq_pos pos;
