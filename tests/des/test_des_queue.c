@@ -12,6 +12,8 @@
 #include "tap.h"
 
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* ---- reference model: every event ever scheduled, linear scans ------- */
 
@@ -498,6 +500,69 @@ static void check_hook_after_every_event(void)
     des_free(s);
 }
 
+/* ---- fatal paths: run in a child, expect exit status 1 ------------------ */
+
+static const char *failing_check(des_sim *s, void *ctx)
+{
+    (void)ctx;
+    return des_now(s) >= 30 ? "test invariant broken on purpose" : NULL;
+}
+
+/* Runs fn in a child process with stderr silenced; returns its exit status
+ * (or -1 if it did not exit normally). */
+static int exit_status_of(void (*fn)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr))
+            _exit(99);
+        fn();
+        _exit(0);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -2;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void schedule_in_the_past(void)
+{
+    des_sim *s = des_new();
+    des_run_until(s, 100);
+    des_at(s, 99, respawn, NULL, 0); /* fatal */
+    des_free(s);
+}
+
+static void check_hook_reports(void)
+{
+    des_sim *s = des_new();
+    des_set_check(s, failing_check, NULL);
+    des_enable_checks(s, true);
+    for (des_time t = 10; t <= 50; t += 10)
+        des_at(s, t, respawn, NULL, 0);
+    des_run_until(s, 100); /* fatal at t = 30 when HV_CHECKS */
+    des_free(s);
+}
+
+static void after_overflow(void)
+{
+    des_sim *s = des_new();
+    des_run_until(s, DES_TIME_MAX - 5);
+    des_after(s, 10, respawn, NULL, 0); /* fatal: overflow */
+    des_free(s);
+}
+
+static void fatal_errors_exit_1(void)
+{
+    int st = exit_status_of(schedule_in_the_past);
+    TAP_EQ(st, 1);
+    st = exit_status_of(after_overflow);
+    TAP_EQ(st, 1);
+    st = exit_status_of(check_hook_reports);
+    TAP_EQ(st, HV_CHECKS ? 1 : 0);
+}
+
 int main(void)
 {
     TAP_RUN(random_interleavings_match_reference);
@@ -509,5 +574,6 @@ int main(void)
     TAP_RUN(schedule_below_peeked_front);
     TAP_RUN(run_while_and_stop);
     TAP_RUN(check_hook_after_every_event);
+    TAP_RUN(fatal_errors_exit_1);
     return tap_done();
 }
