@@ -19,7 +19,11 @@ static void phold_usage(FILE *f)
             "  --grid G     round every delay to a multiple of G ns; 0 = off (default 0)\n"
             "  --sampler K  exponential sampler: log (as the reference programs) or zig (default log)\n"
             "  --help       this text\n\n"
-            "Prints one RESULT line: events, loop_s, ev_per_s, peak_pending, bytes_per_event, chk.\n");
+            "Prints one RESULT line: the configuration, then events (committed), init_s and\n"
+            "loop_s (wall seconds of set-up and of the event loop), ev_per_s (events / loop_s),\n"
+            "peak_pending, bytes_per_event (engine bytes per pool slot) and chk (checksum of\n"
+            "the per-LP counts; equal to the reference programs' for the same options with\n"
+            "--sampler log).\n");
 }
 
 static int bench_phold(int argc, char **argv)
@@ -70,9 +74,10 @@ static int bench_phold(int argc, char **argv)
             return rc;
     }
     phold_result r = phold_run(&p);
-    printf("RESULT engine=hvwake sampler=%s N=%u E=%u tend=%g remote=%g grid_ns=%llu events=%llu "
+    printf("RESULT engine=hvwake sampler=%s seed=%llu N=%u E=%u tend=%g remote=%g grid_ns=%llu events=%llu "
            "init_s=%.6f loop_s=%.6f ev_per_s=%.0f peak_pending=%llu bytes_per_event=%.1f chk=%016llx\n",
-           p.zig ? "zig" : "log", p.lps, p.events, p.end, p.remote, (unsigned long long)p.grid_ns,
+           p.zig ? "zig" : "log", (unsigned long long)p.seed, p.lps, p.events, p.end, p.remote,
+           (unsigned long long)p.grid_ns,
            (unsigned long long)r.events, r.init_s, r.loop_s, r.ev_per_s,
            (unsigned long long)r.peak_pending, r.bytes_per_event, (unsigned long long)r.chk);
     return 0;

@@ -1,8 +1,70 @@
 /*
- * des/des.c — baseline engine: pooled event records, 4-ary min-heap of
- * (time, seq, idx, gen) entries, lazy cancellation by generation.
- * See des.h for the contract.
+ * des/des.c — the engine: pooled event records and a monotone radix queue
+ * keyed on the 64-bit nanosecond time. See des.h for the contract and
+ * docs/performance.md for the measurements behind the design.
+ *
+ * Event records (the pool)
+ *   pool[idx] = {fn, obj, arg, t, seq, gen, next_free}, padded to 64 bytes
+ *   and 64-byte aligned: one cache line per event. Running an event reads
+ *   its line (the one cache miss per event at large sizes, prefetched, see
+ *   rq_front); the handler's des_at() takes the slot just released (LIFO
+ *   free list), so scheduling writes a line that is already in cache. (An
+ *   earlier split into a 32-byte hot part and a 16-byte {t, seq} part cost
+ *   a second miss per event, a write to a cold line: 9.2 M vs 14.4 M
+ *   events/s at PHOLD L; see docs/performance.md.)
+ *   A slot is live while fn != NULL. Releasing a slot (event ran or was
+ *   cancelled) bumps gen, so every handle and queue entry taken earlier for
+ *   it becomes stale.
+ *
+ * Queue entries
+ *   {t, idx, gen}, 16 bytes. Cancellation is lazy: des_cancel releases the
+ *   slot at once, the entry stays in the queue and is dropped when it
+ *   reaches the front (gen no longer matches). When stale entries outnumber
+ *   live ones (and there are many), one sweep drops them all (amortised
+ *   O(1) per cancel; memory stays within 2x the pending set).
+ *
+ * The radix queue (a radix heap with 8-bit digits)
+ *   `last` is a time <= every key in the radix part (the last key popped or
+ *   the minimum found by the last redistribution). A key k != last is kept
+ *   in bucket (level, digit): level = index of the highest byte in which k
+ *   and last differ, digit = that byte of k. Keys equal to last sit in level
+ *   0 with digit = low byte of last. Every level-0 bucket therefore holds a
+ *   single time value, and buckets order the keys: all of level 0 < all of
+ *   level 1 < ...; within a level, by digit.
+ *     pop: if level 0 is not empty, its lowest non-empty bucket holds the
+ *       minimum; take its front. Otherwise take the lowest non-empty bucket B
+ *       (lowest level, then lowest digit). If B holds one entry, that is the
+ *       minimum: pop it in place. If all of B's entries have one time, B
+ *       becomes that time's level-0 bucket (arrays swapped, order kept).
+ *       Else find B's minimum m, set last = m and move every entry of B to
+ *       its bucket relative to m (a lower level; all lower levels are empty
+ *       at that point).
+ *     Changing last to m keeps every other entry's bucket valid: m shares
+ *     all bytes above B's level with the old last and B's digit is the
+ *     lowest of its level, so the highest byte in which any other key
+ *     differs from m is the same as before.
+ *   FIFO ties, exactly: the bucket of a key is a function of (key, last)
+ *   only, so equal keys are always in the same bucket; entries are appended
+ *   in scheduling order and a redistribution moves them in their order into
+ *   empty buckets, so each bucket stays in scheduling order for equal keys;
+ *   level-0 buckets are popped from the front.
+ *   Cost: an entry moves at most once per level (8) and in practice once or
+ *   twice (PHOLD S to L), each move a sequential read and an append; no
+ *   comparisons on (time, seq) at all. A mask of non-empty levels, one of
+ *   non-empty bitmap words per level and a 256-bit bitmap per level find
+ *   the lowest non-empty bucket with count-trailing-zeros, no scan.
+ *
+ * Keys below last (the "early" heap)
+ *   Looking at the front (des_next_time, or des_run_until meeting an event
+ *   at or after `end`) may move last up to the next event's time m while
+ *   now stays below m; a handler or caller may then schedule at t in
+ *   [now, m). Such keys cannot enter the radix part. They go to a small
+ *   binary heap ordered by (t, seq); all its keys are < last <= every radix
+ *   key, and last does not move while it is non-empty (it is drained
+ *   first), so the global order is: early heap, then radix queue.
+ *   PHOLD never uses it; a model that runs in steps uses it briefly.
  */
+#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (Linux) */
 #include "des/des.h"
 
 #include "base/hv.h"
@@ -10,31 +72,64 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct des_rec {
-    des_time t;
-    uint64_t seq;
-    des_fn fn;
+    des_fn fn;          /* NULL while the slot is free */
     void *obj;
     uint64_t arg;
-    uint32_t gen;
-    uint32_t next_free; /* free list link (idx+1), 0 = end */
+    des_time t;         /* event time */
+    uint64_t seq;       /* scheduling sequence number */
+    uint32_t gen;       /* bumped on release */
+    uint32_t next_free; /* free list link (idx + 1), 0 = end */
+    uint64_t pad_[2];   /* to one cache line */
 } des_rec;
+_Static_assert(sizeof(des_rec) == 64, "an event record is one cache line");
 
 typedef struct des_ent {
     des_time t;
-    uint64_t seq;
     uint32_t idx;
     uint32_t gen;
 } des_ent;
+_Static_assert(sizeof(des_ent) == 16, "queue entry is 16 bytes");
+
+/* Early-heap entry: seq orders equal times (FIFO). */
+typedef struct des_early {
+    des_time t;
+    uint64_t seq;
+    uint32_t idx, gen;
+} des_early;
+
+#define RQ_BITS 8
+#define RQ_DIGITS (1u << RQ_BITS)      /* 256 buckets per level */
+#define RQ_LEVELS (64 / RQ_BITS)       /* 8 levels */
+#define RQ_WORDS (RQ_DIGITS / 64)      /* bitmap words per level */
+#define RQ_PREFETCH 512                /* see rq_front */
+#define RQ_AHEAD 8                     /* see rq_pop_front */
+
+typedef struct rq_bucket {
+    des_ent *e;
+    uint32_t head, n, cap; /* entries e[head..n) are queued */
+} rq_bucket;
 
 struct des_sim {
     des_time now;
     uint64_t seq;
+    /* pool */
     des_rec *pool;
     uint32_t pool_cap, free_head;
-    des_ent *heap;
-    size_t heap_n, heap_cap;
+    /* radix queue */
+    des_time last;
+    uint64_t rq_n;                           /* entries in buckets (live + stale) */
+    uint64_t rq_cap;                         /* sum of bucket capacities (entries) */
+    uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
+    uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
+    uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
+    rq_bucket b[RQ_LEVELS][RQ_DIGITS];
+    /* early heap (keys < last) */
+    des_early *early;
+    size_t early_n, early_cap;
+    uint64_t stale; /* queue entries whose slot was cancelled */
     des_stats st;
     bool stop;
     des_check_fn check;
@@ -42,49 +137,211 @@ struct des_sim {
     bool checks_on;
 };
 
-static inline bool ent_less(const des_ent *a, const des_ent *b)
+/* ---- radix queue ------------------------------------------------------- */
+
+/* Level of key k relative to last (k >= last): 0 if they differ only in the
+ * low byte (or not at all), else the index of the highest differing byte. */
+static inline unsigned rq_level(des_time k, des_time last)
+{
+    uint64_t x = k ^ last;
+    return x ? (unsigned)(63 - __builtin_clzll(x)) / RQ_BITS : 0;
+}
+
+static inline unsigned rq_digit(des_time k, unsigned level)
+{
+    return (unsigned)(k >> (level * RQ_BITS)) & (RQ_DIGITS - 1);
+}
+
+static inline void rq_mark_nonempty(des_sim *s, unsigned l, unsigned d)
+{
+    s->bitmap[l][d / 64] |= 1ull << (d % 64);
+    s->word_mask[l] |= 1u << (d / 64);
+    s->level_mask |= 1u << l;
+}
+
+/* A full bucket: slide a partly popped level-0 bucket down, or double the
+ * array. Out of line: rare, and it keeps the inlined append small. */
+static __attribute__((noinline)) void rq_grow(des_sim *s, rq_bucket *bk, unsigned l, unsigned d)
+{
+    if (bk->head) {
+        memmove(bk->e, bk->e + bk->head, (size_t)(bk->n - bk->head) * sizeof *bk->e);
+        bk->n -= bk->head;
+        bk->head = 0;
+    }
+    if (bk->n == bk->cap) {
+        if (bk->cap > UINT32_MAX / 2)
+            HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
+        uint32_t cap = bk->cap ? bk->cap * 2 : 16;
+        bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
+        s->rq_cap += cap - bk->cap;
+        bk->cap = cap;
+    }
+}
+
+/* Append e to bucket (l, d). Always inlined: it is on every schedule and
+ * every move (measured: +5% events/s at every PHOLD size). */
+static inline __attribute__((always_inline)) void rq_append(des_sim *s, unsigned l, unsigned d,
+                                                            des_ent e)
+{
+    rq_bucket *bk = &s->b[l][d];
+    if (__builtin_expect(bk->n == bk->cap, 0))
+        rq_grow(s, bk, l, d);
+    if (bk->n == bk->head)
+        rq_mark_nonempty(s, l, d);
+    bk->e[bk->n++] = e;
+}
+
+static inline void rq_push(des_sim *s, des_ent e)
+{
+    unsigned l = rq_level(e.t, s->last);
+    rq_append(s, l, rq_digit(e.t, l), e);
+    s->rq_n++;
+}
+
+static inline void rq_mark_empty(des_sim *s, unsigned l, unsigned d)
+{
+    rq_bucket *bk = &s->b[l][d];
+    bk->head = bk->n = 0;
+    if (!(s->bitmap[l][d / 64] &= ~(1ull << (d % 64))) && !(s->word_mask[l] &= ~(1u << (d / 64))))
+        s->level_mask &= ~(1u << l);
+}
+
+/* Lowest non-empty digit of level l (the level must be non-empty). */
+static inline unsigned rq_low_digit(const des_sim *s, unsigned l)
+{
+    unsigned w = (unsigned)__builtin_ctz(s->word_mask[l]);
+    return w * 64 + (unsigned)__builtin_ctzll(s->bitmap[l][w]);
+}
+
+/* Where the minimum of the radix part is: bucket (l, d). */
+typedef struct rq_pos {
+    rq_bucket *bk;
+    unsigned l, d;
+} rq_pos;
+
+/* Find the bucket whose front is the minimum (the radix part must not be
+ * empty). If level 0 is empty, the lowest non-empty bucket B is either a
+ * single entry (then that entry is the minimum and is popped from B
+ * directly: setting last to it keeps every other entry's bucket valid, by
+ * the same argument as a redistribution) or is redistributed around its
+ * minimum into the lower levels. */
+static inline rq_pos rq_front(des_sim *s)
+{
+    if (s->level_mask & 1u) {
+        unsigned d = rq_low_digit(s, 0);
+        return (rq_pos){&s->b[0][d], 0, d};
+    }
+    unsigned l = (unsigned)__builtin_ctz(s->level_mask);
+    unsigned d = rq_low_digit(s, l);
+    rq_bucket *bk = &s->b[l][d];
+    if (bk->n - bk->head == 1)
+        return (rq_pos){bk, l, d};
+    des_time m = DES_TIME_MAX, mx = 0;
+    for (uint32_t i = bk->head; i < bk->n; i++) {
+        des_time t = bk->e[i].t;
+        m = t < m ? t : m;
+        mx = t > mx ? t : mx;
+    }
+    s->last = m;
+    if (m == mx) {
+        /* One time only (ties, e.g. a time grid): the whole bucket is the
+         * level-0 bucket of that time, in the same order. Swap the arrays
+         * instead of moving the entries; the level-0 bucket is empty. */
+        unsigned d0 = rq_digit(m, 0);
+        rq_bucket *z = &s->b[0][d0], tmp = *z;
+        *z = *bk;
+        *bk = tmp;
+        rq_mark_empty(s, l, d);
+        rq_mark_nonempty(s, 0, d0);
+        return (rq_pos){z, 0, d0};
+    }
+    /* A bucket of at most RQ_PREFETCH entries is the next few hundred events
+     * to run: start fetching their records now. At large sizes the pool is
+     * far bigger than the cache and this is the one cache miss per event;
+     * bigger buckets are not prefetched (they would evict each other). */
+    bool pf = bk->n - bk->head <= RQ_PREFETCH;
+    /* Every target is at a level < l, so bk is not appended to. */
+    for (uint32_t i = bk->head; i < bk->n; i++) {
+        des_ent e = bk->e[i];
+        unsigned nl = rq_level(e.t, m);
+        if (pf)
+            __builtin_prefetch(&s->pool[e.idx]);
+        rq_append(s, nl, rq_digit(e.t, nl), e);
+    }
+    rq_mark_empty(s, l, d);
+    /* Bucket arrays keep their capacity for reuse, but over a long run every
+     * high-level bucket gets its turn to be big: free a big emptied array
+     * when the total capacity exceeds 4x the pool (memory stays O(peak
+     * pending); at steady state nothing is freed). */
+    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
+        s->rq_cap -= bk->cap;
+        free(bk->e);
+        bk->e = NULL;
+        bk->cap = 0;
+    }
+    d = rq_low_digit(s, 0);
+    return (rq_pos){&s->b[0][d], 0, d};
+}
+
+/* Remove the front entry of the bucket found by rq_front. In a bucket of
+ * many entries (ties), fetch the record RQ_AHEAD pops ahead. */
+static inline des_ent rq_pop_front(des_sim *s, rq_pos p)
+{
+    if (p.bk->head + RQ_AHEAD < p.bk->n)
+        __builtin_prefetch(&s->pool[p.bk->e[p.bk->head + RQ_AHEAD].idx]);
+    des_ent e = p.bk->e[p.bk->head++];
+    s->last = e.t;
+    s->rq_n--;
+    if (p.bk->head == p.bk->n)
+        rq_mark_empty(s, p.l, p.d);
+    return e;
+}
+
+/* ---- early heap (binary, keys < last) --------------------------------- */
+
+static inline bool early_less(const des_early *a, const des_early *b)
 {
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void heap_push(des_sim *s, des_ent e)
+static void early_push(des_sim *s, des_early e)
 {
-    if (s->heap_n == s->heap_cap) {
-        s->heap_cap = s->heap_cap ? s->heap_cap * 2 : 256;
-        s->heap = hv_xrealloc(s->heap, s->heap_cap * sizeof *s->heap);
+    if (s->early_n == s->early_cap) {
+        s->early_cap = s->early_cap ? s->early_cap * 2 : 64;
+        s->early = hv_xrealloc(s->early, s->early_cap * sizeof *s->early);
     }
-    size_t i = s->heap_n++;
+    size_t i = s->early_n++;
     while (i > 0) {
-        size_t p = (i - 1) / 4;
-        if (!ent_less(&e, &s->heap[p]))
+        size_t p = (i - 1) / 2;
+        if (!early_less(&e, &s->early[p]))
             break;
-        s->heap[i] = s->heap[p];
+        s->early[i] = s->early[p];
         i = p;
     }
-    s->heap[i] = e;
+    s->early[i] = e;
 }
 
-static des_ent heap_pop(des_sim *s)
+static des_early early_pop(des_sim *s)
 {
-    des_ent top = s->heap[0], last = s->heap[--s->heap_n];
-    size_t i = 0, n = s->heap_n;
+    des_early top = s->early[0], last = s->early[--s->early_n];
+    size_t i = 0, n = s->early_n;
     for (;;) {
-        size_t c = 4 * i + 1;
+        size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        size_t best = c, end = c + 4 < n ? c + 4 : n;
-        for (size_t k = c + 1; k < end; k++)
-            if (ent_less(&s->heap[k], &s->heap[best]))
-                best = k;
-        if (!ent_less(&s->heap[best], &last))
+        if (c + 1 < n && early_less(&s->early[c + 1], &s->early[c]))
+            c++;
+        if (!early_less(&s->early[c], &last))
             break;
-        s->heap[i] = s->heap[best];
-        i = best;
+        s->early[i] = s->early[c];
+        i = c;
     }
     if (n)
-        s->heap[i] = last;
+        s->early[i] = last;
     return top;
 }
+
+/* ---- pool ----------------------------------------------------------- */
 
 des_sim *des_new(void)
 {
@@ -97,56 +354,149 @@ void des_free(des_sim *s)
 {
     if (!s)
         return;
+    for (unsigned l = 0; l < RQ_LEVELS; l++)
+        for (unsigned d = 0; d < RQ_DIGITS; d++)
+            free(s->b[l][d].e);
+    free(s->early);
     free(s->pool);
-    free(s->heap);
     free(s);
 }
 
 des_time des_now(const des_sim *s) { return s->now; }
 
-static uint32_t rec_alloc(des_sim *s)
+/* Pool arrays of 2 MB and more are 2 MB aligned and, where the kernel
+ * offers transparent huge pages on request (madvise mode), backed by huge
+ * pages: the pool is read at random, one record per event, and with 4 KB
+ * pages a million pending events would also cost a TLB miss per event. */
+#define POOL_HUGE ((size_t)2 << 20)
+
+static void *pool_array(void *old, size_t old_bytes, size_t bytes)
 {
-    if (!s->free_head) {
-        uint32_t old = s->pool_cap, cap = old ? old * 2 : 256;
-        s->pool = hv_xrealloc(s->pool, (size_t)cap * sizeof *s->pool);
-        memset(s->pool + old, 0, (size_t)(cap - old) * sizeof *s->pool);
-        for (uint32_t i = cap; i > old; i--) {
-            s->pool[i - 1].next_free = s->free_head;
-            s->free_head = i;
-        }
-        s->pool_cap = cap;
+    /* Records are 64-byte lines: align small pools to 64 bytes too. */
+    size_t align = bytes < POOL_HUGE ? 64 : POOL_HUGE;
+    size_t sz = (bytes + align - 1) & ~(align - 1);
+    void *p;
+    if (posix_memalign(&p, align, sz) != 0)
+        HV_DIE("des: out of memory for %zu bytes of event pool", sz);
+#ifdef MADV_HUGEPAGE
+    if (align == POOL_HUGE)
+        (void)madvise(p, sz, MADV_HUGEPAGE); /* advice only; failure is harmless */
+#endif
+    if (old_bytes)
+        memcpy(p, old, old_bytes);
+    free(old);
+    return p;
+}
+
+static void pool_grow(des_sim *s)
+{
+    uint32_t old = s->pool_cap;
+    if (old > UINT32_MAX / 2)
+        HV_DIE("des: more than %u pending events", old);
+    uint32_t cap = old ? old * 2 : 256;
+    s->pool = pool_array(s->pool, (size_t)old * sizeof *s->pool, (size_t)cap * sizeof *s->pool);
+    memset(s->pool + old, 0, (size_t)(cap - old) * sizeof *s->pool);
+    /* Chain the new slots so the lowest index is handed out first. */
+    for (uint32_t i = cap; i > old; i--) {
+        s->pool[i - 1].next_free = s->free_head;
+        s->free_head = i;
     }
+    s->pool_cap = cap;
+}
+
+static inline uint32_t rec_alloc(des_sim *s)
+{
+    if (!s->free_head)
+        pool_grow(s);
     uint32_t idx = s->free_head - 1;
     s->free_head = s->pool[idx].next_free;
     return idx;
 }
 
-static void rec_release(des_sim *s, uint32_t idx)
+static inline void rec_release(des_sim *s, uint32_t idx)
 {
-    s->pool[idx].gen++;
-    s->pool[idx].fn = NULL;
-    s->pool[idx].next_free = s->free_head;
+    des_rec *h = &s->pool[idx];
+    h->gen++;
+    h->fn = NULL;
+    h->next_free = s->free_head;
     s->free_head = idx + 1;
 }
 
-des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
+/* ---- stale-entry sweep -------------------------------------------------- */
+
+static inline bool ent_live(const des_sim *s, uint32_t idx, uint32_t gen)
+{
+    const des_rec *h = &s->pool[idx];
+    return h->fn != NULL && h->gen == gen;
+}
+
+/* Drop every cancelled entry from the radix buckets and the early heap.
+ * Order is kept (compaction in place), so FIFO ties are unaffected. */
+static void sweep_stale(des_sim *s)
+{
+    for (unsigned l = 0; l < RQ_LEVELS; l++) {
+        if (!(s->level_mask & (1u << l)))
+            continue;
+        for (unsigned d = 0; d < RQ_DIGITS; d++) {
+            rq_bucket *bk = &s->b[l][d];
+            if (bk->n == bk->head)
+                continue;
+            uint32_t w = 0;
+            for (uint32_t i = bk->head; i < bk->n; i++)
+                if (ent_live(s, bk->e[i].idx, bk->e[i].gen))
+                    bk->e[w++] = bk->e[i];
+            s->rq_n -= (bk->n - bk->head) - w;
+            if (w == 0)
+                rq_mark_empty(s, l, d);
+            else {
+                bk->head = 0;
+                bk->n = w;
+            }
+        }
+    }
+    /* The early heap: filter, then rebuild by re-pushing (it is small). */
+    size_t n = s->early_n;
+    s->early_n = 0;
+    des_early *tmp = s->early;
+    s->early = NULL;
+    s->early_cap = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ent_live(s, tmp[i].idx, tmp[i].gen))
+            early_push(s, tmp[i]);
+    free(tmp);
+    s->stale = 0;
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+/* des_at's body, inlined into des_at and des_after (the handlers' path). */
+static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
 {
     if (t < s->now)
         HV_DIE("des_at: time %llu is before now %llu", (unsigned long long)t,
                (unsigned long long)s->now);
     HV_CHECK(fn != NULL);
     uint32_t idx = rec_alloc(s);
-    des_rec *r = &s->pool[idx];
-    r->t = t;
-    r->seq = s->seq++;
-    r->fn = fn;
-    r->obj = obj;
-    r->arg = arg;
-    heap_push(s, (des_ent){t, r->seq, idx, r->gen});
+    des_rec *h = &s->pool[idx];
+    h->fn = fn;
+    h->obj = obj;
+    h->arg = arg;
+    uint64_t seq = s->seq++;
+    h->t = t;
+    h->seq = seq;
+    if (t >= s->last)
+        rq_push(s, (des_ent){t, idx, h->gen});
+    else
+        early_push(s, (des_early){t, seq, idx, h->gen});
     s->st.scheduled++;
     if (++s->st.pending > s->st.peak_pending)
         s->st.peak_pending = s->st.pending;
-    return (des_handle){idx + 1, r->gen};
+    return (des_handle){idx + 1, h->gen};
+}
+
+des_handle des_at(des_sim *s, des_time t, des_fn fn, void *obj, uint64_t arg)
+{
+    return schedule(s, t, fn, obj, arg);
 }
 
 des_handle des_after(des_sim *s, des_time delay, des_fn fn, void *obj, uint64_t arg)
@@ -154,15 +504,14 @@ des_handle des_after(des_sim *s, des_time delay, des_fn fn, void *obj, uint64_t 
     if (delay > DES_TIME_MAX - s->now)
         HV_DIE("des_after: now %llu + delay %llu overflows", (unsigned long long)s->now,
                (unsigned long long)delay);
-    return des_at(s, s->now + delay, fn, obj, arg);
+    return schedule(s, s->now + delay, fn, obj, arg);
 }
 
 bool des_pending(const des_sim *s, des_handle h)
 {
     if (h.idx == 0 || h.idx > s->pool_cap)
         return false;
-    const des_rec *r = &s->pool[h.idx - 1];
-    return r->fn != NULL && r->gen == h.gen;
+    return ent_live(s, h.idx - 1, h.gen);
 }
 
 des_time des_event_time(const des_sim *s, des_handle h)
@@ -179,38 +528,69 @@ bool des_cancel(des_sim *s, des_handle *h)
         rec_release(s, h->idx - 1);
         s->st.cancelled++;
         s->st.pending--;
+        /* Its queue entry is now stale; sweep when stale ones dominate. */
+        if (++s->stale > 1024 && s->stale > s->st.pending)
+            sweep_stale(s);
     }
     *h = DES_HANDLE_NONE;
     return was;
 }
 
-/* Drop cancelled entries from the top; return true if a live event is on top. */
-static bool top_live(des_sim *s)
+/* The front of the queue: drop stale entries until a live one is first.
+ * Returns false if nothing is pending. On true, f->early tells which part
+ * holds it and f->t its time; for the radix part f->pos is its bucket. */
+typedef struct front {
+    bool early;
+    rq_pos pos;
+    des_time t;
+} front;
+
+static inline bool find_front(des_sim *s, front *f)
 {
-    while (s->heap_n) {
-        const des_ent *e = &s->heap[0];
-        const des_rec *r = &s->pool[e->idx];
-        if (r->fn && r->gen == e->gen)
+    while (s->early_n) {
+        const des_early *e = &s->early[0];
+        if (ent_live(s, e->idx, e->gen)) {
+            f->early = true;
+            f->t = e->t;
             return true;
-        heap_pop(s);
+        }
+        early_pop(s);
+        s->stale--;
+    }
+    while (s->rq_n) {
+        rq_pos p = rq_front(s);
+        const des_ent *e = &p.bk->e[p.bk->head];
+        if (ent_live(s, e->idx, e->gen)) {
+            f->early = false;
+            f->pos = p;
+            f->t = e->t;
+            return true;
+        }
+        rq_pop_front(s, p);
+        s->stale--;
     }
     return false;
 }
 
 des_time des_next_time(des_sim *s)
 {
-    return top_live(s) ? s->heap[0].t : DES_TIME_MAX;
+    front f;
+    return find_front(s, &f) ? f.t : DES_TIME_MAX;
 }
 
-static void run_one(des_sim *s)
+static inline void run_front(des_sim *s, const front *f)
 {
-    des_ent e = heap_pop(s);
-    des_rec *r = &s->pool[e.idx];
-    des_fn fn = r->fn;
-    void *obj = r->obj;
-    uint64_t arg = r->arg;
-    s->now = e.t;
-    rec_release(s, e.idx);
+    uint32_t idx;
+    if (f->early)
+        idx = early_pop(s).idx;
+    else
+        idx = rq_pop_front(s, f->pos).idx;
+    des_rec *h = &s->pool[idx];
+    des_fn fn = h->fn;
+    void *obj = h->obj;
+    uint64_t arg = h->arg;
+    s->now = f->t;
+    rec_release(s, idx);
     s->st.pending--;
     s->st.run++;
     fn(s, obj, arg);
@@ -227,9 +607,10 @@ static void run_one(des_sim *s)
 uint64_t des_run_until(des_sim *s, des_time end)
 {
     uint64_t n0 = s->st.run;
+    front f;
     s->stop = false;
-    while (!s->stop && top_live(s) && s->heap[0].t < end)
-        run_one(s);
+    while (!s->stop && find_front(s, &f) && f.t < end)
+        run_front(s, &f);
     if (!s->stop && end > s->now)
         s->now = end;
     return s->st.run - n0;
@@ -238,9 +619,10 @@ uint64_t des_run_until(des_sim *s, des_time end)
 uint64_t des_run_while(des_sim *s, des_pred_fn pred, void *ctx)
 {
     uint64_t n0 = s->st.run;
+    front f;
     s->stop = false;
-    while (!s->stop && top_live(s) && pred(s, ctx))
-        run_one(s);
+    while (!s->stop && find_front(s, &f) && pred(s, ctx))
+        run_front(s, &f);
     return s->st.run - n0;
 }
 
@@ -250,8 +632,14 @@ des_stats des_get_stats(const des_sim *s) { return s->st; }
 
 double des_bytes_per_event(const des_sim *s)
 {
+    /* Pool slots plus every queue array actually allocated, per pool slot. */
+    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec);
+    for (unsigned l = 0; l < RQ_LEVELS; l++)
+        for (unsigned d = 0; d < RQ_DIGITS; d++)
+            bytes += (size_t)s->b[l][d].cap * sizeof(des_ent);
+    bytes += s->early_cap * sizeof(des_early);
     size_t slots = s->pool_cap ? s->pool_cap : 1;
-    return (double)(s->pool_cap * sizeof(des_rec) + s->heap_cap * sizeof(des_ent)) / (double)slots;
+    return (double)bytes / (double)slots;
 }
 
 const char *des_conservation(const des_sim *s)

@@ -13,6 +13,14 @@
  *   pool       event records (time, seq, fn, obj, arg, generation), pooled:
  *              no allocation per event in steady state; the pool grows by
  *              doubling when the pending set exceeds it.
+ *   queue      a radix queue on the ns time with 8-bit digits (des.c,
+ *              docs/performance.md): schedule and run are O(1) amortised
+ *              (an entry moves at most once per byte of the time), FIFO
+ *              ties hold by construction, cancellation is lazy (the entry
+ *              is dropped when it reaches the front; a sweep compacts when
+ *              cancelled entries outnumber pending ones). 64 bytes of
+ *              record plus ~50 bytes of queue per pending event at 10^6
+ *              pending.
  *   stats      scheduled, run, cancelled, pending, peak_pending.
  *
  * Invariants

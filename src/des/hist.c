@@ -44,6 +44,14 @@ static inline uint64_t bucket_mid(int row, uint32_t sub)
     return lo + (((uint64_t)1 << sh) >> 1);
 }
 
+/* Add (hi:lo) to the exact 128-bit sum. */
+static inline void sum_add(des_hist *h, uint64_t lo, uint64_t hi)
+{
+    uint64_t old = h->sum_lo;
+    h->sum_lo += lo;
+    h->sum_hi += hi + (h->sum_lo < old);
+}
+
 void des_hist_add(des_hist *h, uint64_t v)
 {
     int row;
@@ -60,6 +68,7 @@ void des_hist_add(des_hist *h, uint64_t v)
         h->max = v;
     h->n++;
     h->sum += (double)v;
+    sum_add(h, v, 0);
 }
 
 void des_hist_merge(des_hist *dst, const des_hist *src)
@@ -71,8 +80,12 @@ void des_hist_merge(des_hist *dst, const des_hist *src)
             continue;
         if (!dst->rows[r])
             dst->rows[r] = hv_xcalloc(HIST_SUB, sizeof(uint32_t));
-        for (uint32_t s = 0; s < HIST_SUB; s++)
+        for (uint32_t s = 0; s < HIST_SUB; s++) {
+            if (dst->rows[r][s] > UINT32_MAX - src->rows[r][s])
+                HV_DIE("histogram merge: bucket (%d,%u) overflows: %u + %u", r, s,
+                       dst->rows[r][s], src->rows[r][s]);
             dst->rows[r][s] += src->rows[r][s];
+        }
     }
     if (dst->n == 0 || src->min < dst->min)
         dst->min = src->min;
@@ -80,6 +93,7 @@ void des_hist_merge(des_hist *dst, const des_hist *src)
         dst->max = src->max;
     dst->n += src->n;
     dst->sum += src->sum;
+    sum_add(dst, src->sum_lo, src->sum_hi);
 }
 
 uint64_t des_hist_quantile(const des_hist *h, double q)
@@ -90,7 +104,8 @@ uint64_t des_hist_quantile(const des_hist *h, double q)
         return h->min;
     if (q > 1)
         q = 1;
-    uint64_t rank = (uint64_t)ceil(q * (double)h->n);
+    double qn = q * (double)h->n, near = nearbyint(qn);
+    uint64_t rank = fabs(qn - near) <= 1e-9 * qn ? (uint64_t)near : (uint64_t)ceil(qn);
     if (rank < 1)
         rank = 1;
     uint64_t seen = 0;
@@ -108,7 +123,15 @@ uint64_t des_hist_quantile(const des_hist *h, double q)
     return h->max;
 }
 
-double des_hist_mean(const des_hist *h) { return h->n ? h->sum / (double)h->n : 0.0; }
+double des_hist_mean(const des_hist *h)
+{
+    if (!h->n)
+        return 0.0;
+    /* Integer part exactly when the sum fits 64 bits, then the remainder. */
+    if (!h->sum_hi)
+        return (double)(h->sum_lo / h->n) + (double)(h->sum_lo % h->n) / (double)h->n;
+    return ((double)h->sum_hi * 0x1.0p64 + (double)h->sum_lo) / (double)h->n;
+}
 
 uint64_t des_hist_bytes(const des_hist *h)
 {

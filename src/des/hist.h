@@ -9,11 +9,17 @@
  *   relative error of any quantile is at most 2^-(HIST_SUB_BITS+1) (0.39% with
  *   7 bits; the requirement is 1%). Rows (one per exponent) are allocated on
  *   first use, so an unused histogram costs ~0.6 KB.
- *   n, sum, min, max are exact.
+ *   n, min, max are exact, and so is the mean: the sum is kept exactly in
+ *   128 bits (sum_hi:sum_lo); `sum` is the same sum as a double, for
+ *   convenience.
  *
  * Quantiles use the nearest-rank definition: the q-quantile is the smallest
  * recorded value v with count(<= v) >= ceil(q * n) (q in (0, 1]; q = 0 gives
- * min). The result is clamped to [min, max].
+ * min; q * n within 1e-9 relative of an integer counts as that integer, so
+ * 0.07 * 100 is rank 7, not 8). The result is the midpoint of v's bucket,
+ * clamped to [min, max]: exact below 2^HIST_SUB_BITS, else within 0.39%.
+ * Bucket counts are 32-bit: more than 2^32 - 1 values in one bucket (by
+ * des_hist_add or des_hist_merge) is a fatal error.
  *
  * Concurrency: single owner.
  */
@@ -29,6 +35,7 @@ typedef struct des_hist {
     uint64_t n;
     double sum;
     uint64_t min, max;
+    uint64_t sum_lo, sum_hi; /* exact sum of values, 128 bits */
     uint32_t *rows[64]; /* rows[e] for e >= HIST_SUB_BITS; rows[0] = exact low values */
 } des_hist;
 
