@@ -525,7 +525,7 @@ static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
     kvm_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
     des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
     /* A doorbell is a KVM poke unless a host IPI set host_ipi. */
-    switch (kvm_check_wake_reason((kvm_wake_reason)cause, !t->host_ipi)) {
+    switch (kvm_check_wake_reason(cause, !t->host_ipi)) {
     case KVM_WAKE_ACT_READ_INTR:
         ri_begin(v, RI_CEDE, c);
         return;

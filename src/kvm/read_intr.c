@@ -1,8 +1,7 @@
 /* M2 real-mode interrupt classification; see read_intr.h. */
 #include "kvm/read_intr.h"
 
-/* XICS_IPI: the IPI source number (book3s_xics.h). */
-enum { KVM_XICS_IPI = 2 };
+#include "xics/xics.h"
 
 const char *kvm_ri_result_name(kvm_ri_result r)
 {
@@ -10,16 +9,6 @@ const char *kvm_ri_result_name(kvm_ri_result r)
 #define KVM_RI_NAME(e, v, n) case e: return n;
         KVM_RI_RESULTS(KVM_RI_NAME)
 #undef KVM_RI_NAME
-    }
-    return "?";
-}
-
-const char *kvm_wake_reason_name(kvm_wake_reason w)
-{
-    switch (w) {
-#define KVM_WAKE_NAME(e, v, n) case e: return n;
-        KVM_WAKE_REASONS(KVM_WAKE_NAME)
-#undef KVM_WAKE_NAME
     }
     return "?";
 }
@@ -38,7 +27,7 @@ kvm_ri_step kvm_ri_classify(uint32_t xirr)
     /* The XIRR is always latched first; the host driver consumes it. */
     if (xisr == 0)
         return (kvm_ri_step){true, KVM_RI_NONE, KVM_RI_ACT_SAVE_XIRR};
-    if (xisr != KVM_XICS_IPI)
+    if (xisr != XICS_IPI)
         return (kvm_ri_step){true, KVM_RI_HOST, KVM_RI_ACT_SAVE_XIRR};
     /* A guest-or-host IPI: clear it and EOI, then re-check host_ipi. */
     return (kvm_ri_step){false, KVM_RI_NONE,
@@ -64,18 +53,18 @@ kvm_deliver kvm_deliver_guest_interrupt(bool ext_pending, bool msr_ee, bool dec_
     return d;
 }
 
-kvm_wake_action kvm_check_wake_reason(kvm_wake_reason w, bool doorbell_is_kvm_poke)
+kvm_wake_action kvm_check_wake_reason(hw_wake_reason w, bool doorbell_is_kvm_poke)
 {
     switch (w) {
-    case KVM_WAKE_EXTERNAL:
+    case HW_WAKE_EXTERNAL:
         return KVM_WAKE_ACT_READ_INTR;
-    case KVM_WAKE_DECREMENTER:
-    case KVM_WAKE_PRIV_DOORBELL:
+    case HW_WAKE_DECREMENTER:
+    case HW_WAKE_PRIV_DOORBELL:
         return KVM_WAKE_ACT_NOTHING;
-    case KVM_WAKE_HV_DOORBELL:
+    case HW_WAKE_HV_DOORBELL:
         return doorbell_is_kvm_poke ? KVM_WAKE_ACT_NOTHING : KVM_WAKE_ACT_HOST;
-    case KVM_WAKE_OTHER:
-        return KVM_WAKE_ACT_HOST;
+    case HW_WAKE_NONE:
+        break;
     }
     return KVM_WAKE_ACT_HOST;
 }

@@ -56,6 +56,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/hw.h"
+
 /* Return values of kvmppc_read_intr(). */
 #define KVM_RI_RESULTS(X)                                                    \
     X(KVM_RI_GUEST_IPI, -1, "guest_ipi")                                     \
@@ -109,24 +111,10 @@ typedef struct kvm_deliver {
 kvm_deliver kvm_deliver_guest_interrupt(bool ext_pending, bool msr_ee, bool dec_negative);
 
 /*
- * kvmppc_check_wake_reason: the SRR1 wake field of a thread leaving nap
- * (POWER8: 4 bits). Returns what the woken thread does next.
+ * kvmppc_check_wake_reason: what a thread leaving nap does next, from the
+ * decoded SRR1 wake field (hw_wake_reason, hw/hw.h: external 8, decrementer
+ * 6, privileged doorbell 5, hypervisor doorbell 3, anything else).
  */
-#define KVM_WAKE_REASONS(X)                                                  \
-    X(KVM_WAKE_EXTERNAL, 8, "external")                                      \
-    X(KVM_WAKE_DECREMENTER, 6, "decrementer")                                \
-    X(KVM_WAKE_PRIV_DOORBELL, 5, "priv_doorbell")                            \
-    X(KVM_WAKE_HV_DOORBELL, 3, "hv_doorbell")                                \
-    X(KVM_WAKE_OTHER, 0, "other")
-
-typedef enum {
-#define KVM_WAKE_ENUM(e, v, n) e = v,
-    KVM_WAKE_REASONS(KVM_WAKE_ENUM)
-#undef KVM_WAKE_ENUM
-} kvm_wake_reason;
-
-const char *kvm_wake_reason_name(kvm_wake_reason w);
-
 typedef enum {
     KVM_WAKE_ACT_READ_INTR, /* external: run kvmppc_read_intr; trap 0x500 */
     KVM_WAKE_ACT_NOTHING,   /* 0: nothing for the host (decrementer, msgsndp) */
@@ -139,6 +127,6 @@ typedef enum {
  * from KVM is a guest poke: pass doorbell_is_kvm_poke = true to get NOTHING
  * (the woken thread then re-examines its vcpu / pending exceptions).
  */
-kvm_wake_action kvm_check_wake_reason(kvm_wake_reason w, bool doorbell_is_kvm_poke);
+kvm_wake_action kvm_check_wake_reason(hw_wake_reason w, bool doorbell_is_kvm_poke);
 
 #endif

@@ -106,13 +106,12 @@ static void deliver_guest_interrupt_table(void)
 
 static void wake_reasons(void)
 {
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_EXTERNAL, false), KVM_WAKE_ACT_READ_INTR);
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_DECREMENTER, false), KVM_WAKE_ACT_NOTHING);
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_PRIV_DOORBELL, false), KVM_WAKE_ACT_NOTHING);
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_HV_DOORBELL, false), KVM_WAKE_ACT_HOST);
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_HV_DOORBELL, true), KVM_WAKE_ACT_NOTHING);
-    TAP_EQ(kvm_check_wake_reason(KVM_WAKE_OTHER, true), KVM_WAKE_ACT_HOST);
-    TAP_STREQ(kvm_wake_reason_name(KVM_WAKE_EXTERNAL), "external");
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_EXTERNAL, false), KVM_WAKE_ACT_READ_INTR);
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_DECREMENTER, false), KVM_WAKE_ACT_NOTHING);
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_PRIV_DOORBELL, false), KVM_WAKE_ACT_NOTHING);
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_HV_DOORBELL, false), KVM_WAKE_ACT_HOST);
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_HV_DOORBELL, true), KVM_WAKE_ACT_NOTHING);
+    TAP_EQ(kvm_check_wake_reason(HW_WAKE_NONE, true), KVM_WAKE_ACT_HOST);
     TAP_STREQ(kvm_ri_result_name(KVM_RI_GUEST_IPI), "guest_ipi");
 }
 
