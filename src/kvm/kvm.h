@@ -110,7 +110,7 @@ typedef struct kvm_cfg {
     int redirect_policy; /* kvm_hc_policy */
     int redirect_send;   /* KVM_REDIRECT_SEND_* */
     int guest_ipi;       /* KVM_GUEST_IPI_* */
-    uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink;
+    uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink, halt_poll_ns_grow_start;
     bool real_mode, real_mode_dbg;
     des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
 } kvm_cfg;

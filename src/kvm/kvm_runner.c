@@ -262,8 +262,8 @@ static void finish_block(kvm_vcore *vc)
             /* shrink_halt_poll_ns */
             vc->halt_poll_ns = s->cfg.halt_poll_ns_shrink ? vc->halt_poll_ns / s->cfg.halt_poll_ns_shrink : 0;
         } else if (vc->halt_poll_ns < max && block_ns < max) {
-            /* grow_halt_poll_ns: start at 10 us (kernel constant, not a latency) */
-            vc->halt_poll_ns = vc->halt_poll_ns == 0 && s->cfg.halt_poll_ns_grow ? DES_US(10)
+            /* grow_halt_poll_ns: from 0 to the grow start, then times grow */
+            vc->halt_poll_ns = vc->halt_poll_ns == 0 && s->cfg.halt_poll_ns_grow ? s->cfg.halt_poll_ns_grow_start
                                                                                  : vc->halt_poll_ns * s->cfg.halt_poll_ns_grow;
         }
         if (vc->halt_poll_ns > max)

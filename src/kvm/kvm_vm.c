@@ -52,6 +52,7 @@ kvm_cfg kvm_cfg_default(void)
         .halt_poll_ns = 10000,
         .halt_poll_ns_grow = 2,
         .halt_poll_ns_shrink = 0,
+        .halt_poll_ns_grow_start = 10000,
         .real_mode = true,
         .real_mode_dbg = false,
         .lost_wakeup_ns = DES_MS(10),
