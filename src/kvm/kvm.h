@@ -307,14 +307,9 @@ typedef struct kvm_vcpu {
     long hcall_rc;
     uint64_t hcalls_issued;    /* I-one-completion: issued (never reset) ... */
     uint64_t hcall_done_count; /* ... and completed */
-    des_time hcall_start;
-    /* read_intr in progress */
-    int ri_step;
-    uint32_t ri_xirr;
     kvm_exit_cause exit_cause;
     /* guest decrementer (its timer) */
     des_handle dec_ev;
-    des_time dec_at;           /* 0 = not armed */
     /* guest program */
     const kvm_guest_ops *gops;
     void *gctx;
@@ -350,8 +345,6 @@ typedef struct kvm_vcore {
     /* halt polling */
     uint64_t halt_poll_ns;     /* vc->halt_poll_ns */
     des_time block_start, poll_end;
-    des_handle poll_ev;
-    bool kicked;               /* a kick arrived while blocked/polling */
     bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
     int rstate;                /* runner state machine (kvm_runner.c) */
     /* statistics */

@@ -313,7 +313,6 @@ static void hcall_start(kvm_vcpu *v, const kvm_gact *a)
     v->args[1] = a->args[1];
     v->ret[0] = v->ret[1] = 0;
     v->hcall_rc = 0;
-    v->hcall_start = des_now(s->sim);
     v->st.hcalls++;
     v->hcalls_issued++;
     kvm_set_act(s, v, KVM_ACT_RM);
@@ -413,7 +412,6 @@ static void ri_begin(kvm_vcpu *v, enum ri_purpose why, des_time before)
     kvm_ri_step st = kvm_ri_check_host_ipi(t->host_ipi);
     if (st.done) {
         /* Leave the ICP to Linux. Finish after the handling cost. */
-        v->ri_step = 1;
         at(v, before, ST_RI_REARMED, why | (1u << 8));
         return;
     }
@@ -432,7 +430,6 @@ static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
         ri_finish(v, why, st.result, st.result == KVM_RI_HOST);
         return;
     }
-    v->ri_xirr = xirr;
     if (st.actions & KVM_RI_ACT_CLEAR_MFRR)
         hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
     if (st.actions & KVM_RI_ACT_EOI)
@@ -956,7 +953,6 @@ static void dec_fire(des_sim *sim, void *obj, uint64_t arg)
     (void)arg;
     kvm_vcpu *v = obj;
     kvm_sys *s = sys_of(v);
-    v->dec_at = 0;
     v->pending |= KVM_PEND_DEC;
     switch (v->act) {
     case KVM_ACT_CEDED:
@@ -983,7 +979,6 @@ void kvm_vcpu_set_timer(kvm_vcpu *v, des_time when)
 {
     kvm_sys *s = sys_of(v);
     des_cancel(s->sim, &v->dec_ev);
-    v->dec_at = when;
     if (when)
         v->dec_ev = des_at(s->sim, when < des_now(s->sim) ? des_now(s->sim) : when, dec_fire, v, 0);
 }

@@ -320,7 +320,6 @@ static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
     vc->block_start = des_now(s->sim);
-    vc->kicked = false;
     if (vc->halt_poll_ns) {
         vc->state = KVM_VCORE_POLLING;
         vc->poll_end = vc->block_start + vc->halt_poll_ns;
@@ -439,7 +438,7 @@ void kvm_fast_vcpu_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu)
             hw_send_xics_ipi(s->hw, -1, v->thread_cpu, HW_IPI_PRIORITY);
         return;
     }
-    vc->kicked = true; /* a polling or busy runner re-checks pending */
+    /* A polling or busy runner sees the pending bit at its next check. */
     if (v->cpu >= 0 && host_cpu_online(s->host, v->cpu))
         host_smp_send_reschedule(s->host, from_cpu, v->cpu);
 }
