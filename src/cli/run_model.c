@@ -119,8 +119,10 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         t += d;
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
     }
-    if (!e)
+    if (!e) {
         reset_all(m, l, vr, s->n_vm);
+        hw_trace_modes(m->hw); /* the timeline starts with every thread's mode */
+    }
     for (des_time t = 0; t < dur && !e;) {
         des_time d = dur - t < step ? dur - t : step;
         e = model_run(m, d);

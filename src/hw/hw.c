@@ -142,6 +142,8 @@ void hw_set_mode(hw_machine *m, hw_thread *t, hw_mode mode)
     des_time now = des_now(m->sim);
     t->mode_ns[t->mode] += now - t->mode_since;
     t->mode_since = now;
+    if (mode != t->mode)
+        des_trace_emit(m->trace, now, t->cpu, HW_TRACE_MODE, (uint64_t)mode, 0, 0, 0);
     t->mode = mode;
 }
 
@@ -392,4 +394,11 @@ void hw_reset_stats(hw_machine *m)
         memset(t->n_msg_set, 0, sizeof t->n_msg_set);
         memset(t->n_msg_coalesced, 0, sizeof t->n_msg_coalesced);
     }
+}
+
+void hw_trace_modes(hw_machine *m)
+{
+    for (uint32_t c = 0; c < m->ncpus; c++)
+        des_trace_emit(m->trace, des_now(m->sim), c, HW_TRACE_MODE, (uint64_t)m->threads[c].mode, 0, 0,
+                       0);
 }

@@ -78,6 +78,7 @@
 
 #include "des/des.h"
 #include "des/rng.h"
+#include "des/trace.h"
 #include "hw/costs.h"
 #include "hw/ipimsg.h"
 
@@ -200,7 +201,14 @@ struct hw_machine {
     uint32_t ncpus, ncores, threads_shift, threads_per_subcore;
     hw_thread *threads; /* [ncpus] */
     uint64_t signals_sent, signals_arrived, signals_inflight;
+    des_trace *trace; /* optional: every mode change is recorded (HW_TRACE_MODE) */
 };
+
+/* Trace record kind of hw (des/trace.h): a thread entered mode a0
+ * (hw_mode), track = CPU number. The timeline shows these as its states. */
+enum { HW_TRACE_MODE = 0x100 };
+/* Record every thread's current mode now (the start of a trace window). */
+void hw_trace_modes(hw_machine *m);
 
 /* RNG entity kind of hw threads: des_rng_id(HW_RNG_KIND_THREAD, cpu). */
 enum { HW_RNG_KIND_THREAD = 0x100 };

@@ -119,8 +119,16 @@ static const char *rc_name(long rc)
 void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
 {
     (void)s;
-    fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%" PRIu64 "\n#\n",
-            tr->n, (uint64_t)tr->n + tr->dropped);
+    /* The entries are the tracepoint lines printed below (records of other
+     * kinds — hw modes, thread activities — are for the timeline). */
+    size_t lines = 0;
+    for (size_t i = 0; i < tr->n; i++) {
+        int k = (int)tr->recs[i].kind - KVM_TRACE_BASE;
+        lines += k == KVM_TR_GUEST_ENTER || k == KVM_TR_GUEST_EXIT || k == KVM_TR_HCALL_ENTER ||
+                 k == KVM_TR_HCALL_EXIT || k == KVM_TR_RUN_CORE || k == KVM_TR_VCORE_BLOCKED;
+    }
+    fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%zu%s\n#\n", lines, lines,
+            tr->dropped ? " (the trace buffer was full: later records were dropped)" : "");
     fprintf(f, "#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n#              | |         |         |         |\n");
     for (size_t i = 0; i < tr->n; i++) {
         const des_trace_rec *r = &tr->recs[i];
@@ -171,10 +179,12 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
 static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
 {
     (void)ctx;
+    if (r->kind == HW_TRACE_MODE)
+        return REP_TL_STATE; /* host, host_nap, offline_nap, kvm_rm, guest, guest_nap */
     if (r->kind < KVM_TRACE_BASE)
         return REP_TL_IGNORE;
     switch (r->kind - KVM_TRACE_BASE) {
-    case KVM_TR_ACT: return REP_TL_STATE;
+    case KVM_TR_ACT: return REP_TL_IGNORE; /* the hw modes are the states */
     case KVM_TR_IPI_OUT: return REP_TL_FLOW_OUT;
     case KVM_TR_IPI_IN: return REP_TL_FLOW_IN;
     case KVM_TR_GUEST_EXIT:
@@ -187,6 +197,8 @@ static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
 static const char *tl_name(const des_trace_rec *r, void *ctx)
 {
     (void)ctx;
+    if (r->kind == HW_TRACE_MODE)
+        return hw_mode_name((int)r->a[0]);
     switch (r->kind - KVM_TRACE_BASE) {
     case KVM_TR_ACT: return r->a[0] == KVM_ACT_OUT ? "host" : kvm_act_name((int)r->a[0]);
     case KVM_TR_IPI_OUT:

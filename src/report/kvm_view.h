@@ -10,7 +10,10 @@
  *                     (CONFIG_KVM_BOOK3S_HV_EXIT_TIMING: "name: count total min max")
  *   rep_kvm_ftrace    an ftrace-style text trace with the kvm_hv tracepoint
  *                     formats (trace_hv.h), simulated timestamps
- *   rep_kvm_timeline_spec  the timeline classification of kvm trace records
+ *   rep_kvm_timeline_spec  the timeline: one track per hardware thread whose
+ *                     states are its hw modes (host, host_nap, offline_nap,
+ *                     kvm_rm, guest, guest_nap), with guest-IPI arrows and
+ *                     instants for exits, virtual-mode hcalls, vcore blocks
  */
 #ifndef HV_REPORT_KVM_VIEW_H
 #define HV_REPORT_KVM_VIEW_H

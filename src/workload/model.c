@@ -23,6 +23,7 @@ model *model_new(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg *kc, const
     m->trace = trace;
     m->sim = des_new();
     m->hw = hw_new(m->sim, hwc, costs, seed, run);
+    m->hw->trace = trace;
     m->host = host_new(m->sim, m->hw, hc, seed, run);
     m->kvm = kvm_sys_new(m->sim, m->hw, m->host, kc, trace, seed, run);
     des_set_check(m->sim, check_all, m);
