@@ -225,7 +225,9 @@ typedef struct rq_pos {
  * directly: setting last to it keeps every other entry's bucket valid, by
  * the same argument as a redistribution) or is redistributed around its
  * minimum into the lower levels. */
-static inline rq_pos rq_front(des_sim *s)
+static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
+
+static inline __attribute__((always_inline)) rq_pos rq_front(des_sim *s)
 {
     if (s->level_mask & 1u) {
         unsigned d = rq_low_digit(s, 0);
@@ -236,6 +238,15 @@ static inline rq_pos rq_front(des_sim *s)
     rq_bucket *bk = &s->b[l][d];
     if (bk->n - bk->head == 1)
         return (rq_pos){bk, l, d};
+    return rq_redistribute(s, l, d);
+}
+
+/* rq_front's slow path, out of line so that the common case (a level-0
+ * bucket or a single-entry bucket) inlines into the run loop: bucket (l, d)
+ * is the lowest non-empty one, l > 0, and it holds several entries. */
+static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d)
+{
+    rq_bucket *bk = &s->b[l][d];
     des_time m = DES_TIME_MAX, mx = 0;
     for (uint32_t i = bk->head; i < bk->n; i++) {
         des_time t = bk->e[i].t;
@@ -260,13 +271,30 @@ static inline rq_pos rq_front(des_sim *s)
      * far bigger than the cache and this is the one cache miss per event;
      * bigger buckets are not prefetched (they would evict each other). */
     bool pf = bk->n - bk->head <= RQ_PREFETCH;
-    /* Every target is at a level < l, so bk is not appended to. */
-    for (uint32_t i = bk->head; i < bk->n; i++) {
-        des_ent e = bk->e[i];
+    /* Every target is at a level < l, so bk is not appended to, and every
+     * target starts empty (head == n == 0): set its bitmap bit on every
+     * append, unconditionally (no unpredictable "was it empty" branch), and
+     * rebuild the word and level masks of the levels below l once, after
+     * the loop. */
+    const des_ent *src = bk->e;
+    for (uint32_t i = bk->head, n = bk->n; i < n; i++) {
+        des_ent e = src[i];
         unsigned nl = rq_level(e.t, m);
+        unsigned dg = rq_digit(e.t, nl);
         if (pf)
             __builtin_prefetch(&s->pool[e.idx]);
-        rq_append(s, nl, rq_digit(e.t, nl), e);
+        rq_bucket *tb = &s->b[nl][dg];
+        if (__builtin_expect(tb->n == tb->cap, 0))
+            rq_grow(s, tb, nl, dg);
+        tb->e[tb->n++] = e;
+        s->bitmap[nl][dg / 64] |= 1ull << (dg % 64);
+    }
+    for (unsigned k = 0; k < l; k++) {
+        uint32_t wm = 0;
+        for (unsigned w = 0; w < RQ_WORDS; w++)
+            wm |= (uint32_t)(s->bitmap[k][w] != 0) << w;
+        s->word_mask[k] = wm;
+        s->level_mask |= (uint32_t)(wm != 0) << k;
     }
     rq_mark_empty(s, l, d);
     /* Bucket arrays keep their capacity for reuse, but over a long run every
@@ -285,7 +313,7 @@ static inline rq_pos rq_front(des_sim *s)
 
 /* Remove the front entry of the bucket found by rq_front. In a bucket of
  * many entries (ties), fetch the record RQ_AHEAD pops ahead. */
-static inline des_ent rq_pop_front(des_sim *s, rq_pos p)
+static inline __attribute__((always_inline)) des_ent rq_pop_front(des_sim *s, rq_pos p)
 {
     if (p.bk->head + RQ_AHEAD < p.bk->n)
         __builtin_prefetch(&s->pool[p.bk->e[p.bk->head + RQ_AHEAD].idx]);
@@ -304,7 +332,7 @@ static inline bool early_less(const des_early *a, const des_early *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void early_push(des_sim *s, des_early e)
+static __attribute__((noinline)) void early_push(des_sim *s, des_early e)
 {
     if (s->early_n == s->early_cap) {
         s->early_cap = s->early_cap ? s->early_cap * 2 : 64;
@@ -321,7 +349,7 @@ static void early_push(des_sim *s, des_early e)
     s->early[i] = e;
 }
 
-static des_early early_pop(des_sim *s)
+static __attribute__((noinline)) des_early early_pop(des_sim *s)
 {
     des_early top = s->early[0], last = s->early[--s->early_n];
     size_t i = 0, n = s->early_n;
@@ -545,7 +573,7 @@ typedef struct front {
     des_time t;
 } front;
 
-static inline bool find_front(des_sim *s, front *f)
+static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *f)
 {
     while (s->early_n) {
         const des_early *e = &s->early[0];
