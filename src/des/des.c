@@ -272,11 +272,11 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
      * bigger buckets are not prefetched (they would evict each other). */
     bool pf = bk->n - bk->head <= RQ_PREFETCH;
     /* Every target is at a level < l, so bk is not appended to, and every
-     * target starts empty (head == n == 0): set its bitmap bit on every
-     * append, unconditionally (no unpredictable "was it empty" branch), and
-     * rebuild the word and level masks of the levels below l once, after
-     * the loop. */
+     * target starts empty (head == n == 0): set its bitmap and word-mask
+     * bits on every append, unconditionally (no unpredictable "was it
+     * empty" branch), and the level bits once, after the loop. */
     const des_ent *src = bk->e;
+    uint32_t lv = 0;
     for (uint32_t i = bk->head, n = bk->n; i < n; i++) {
         des_ent e = src[i];
         unsigned nl = rq_level(e.t, m);
@@ -288,14 +288,10 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
             rq_grow(s, tb, nl, dg);
         tb->e[tb->n++] = e;
         s->bitmap[nl][dg / 64] |= 1ull << (dg % 64);
+        s->word_mask[nl] |= 1u << (dg / 64);
+        lv |= 1u << nl;
     }
-    for (unsigned k = 0; k < l; k++) {
-        uint32_t wm = 0;
-        for (unsigned w = 0; w < RQ_WORDS; w++)
-            wm |= (uint32_t)(s->bitmap[k][w] != 0) << w;
-        s->word_mask[k] = wm;
-        s->level_mask |= (uint32_t)(wm != 0) << k;
-    }
+    s->level_mask |= lv;
     rq_mark_empty(s, l, d);
     /* Bucket arrays keep their capacity for reuse, but over a long run every
      * high-level bucket gets its turn to be big: free a big emptied array
