@@ -106,10 +106,10 @@ typedef struct des_early {
 #define RQ_WORDS (RQ_DIGITS / 64)      /* bitmap words per level */
 #define RQ_PREFETCH 512                /* see rq_front */
 #define RQ_AHEAD 8                     /* see rq_pop_front */
-#define RUN_MIN 16                     /* see run_form: buckets of */
+#define RUN_MIN 8                      /* see run_form: buckets of */
 #define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
 #define RUN_INSERTION 32               /* up to this many by insertion */
-#define RUN_PENDING 4096               /* only with this many events pending */
+#define RUN_PENDING 512                /* only with this many events pending */
 
 typedef struct rq_bucket {
     des_ent *e;
@@ -274,19 +274,21 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
     s->rq_n -= c;
     s->last = mx;
     if (c <= RUN_INSERTION) {
-        /* Few entries: insertion sort, stable (an entry passes only
-         * strictly greater times). */
-        des_ent *r = s->run;
+        /* Few entries: place each at its rank, the number of entries before
+         * it in (time, position) order; branch-free, stable. */
+        des_time tk[RUN_INSERTION];
         for (uint32_t i = 0; i < c; i++) {
-            des_ent e = src[i];
-            uint32_t j = i;
-            while (j > 0 && r[j - 1].t > e.t) {
-                r[j] = r[j - 1];
-                j--;
-            }
-            r[j] = e;
-            if (c <= RQ_PREFETCH)
-                __builtin_prefetch(&s->pool[e.idx]);
+            tk[i] = src[i].t;
+            __builtin_prefetch(&s->pool[src[i].idx]);
+        }
+        for (uint32_t i = 0; i < c; i++) {
+            des_time t = tk[i];
+            uint32_t r = 0;
+            for (uint32_t j = 0; j < i; j++)
+                r += tk[j] <= t;
+            for (uint32_t j = i + 1; j < c; j++)
+                r += tk[j] < t;
+            s->run[r] = src[i];
         }
         return;
     }
@@ -509,7 +511,7 @@ static void *pool_array(void *old, size_t old_bytes, size_t bytes)
     return p;
 }
 
-static void pool_grow(des_sim *s)
+static __attribute__((noinline)) void pool_grow(des_sim *s)
 {
     uint32_t old = s->pool_cap;
     if (old > UINT32_MAX / 2)
