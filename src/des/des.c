@@ -54,6 +54,15 @@
  *   non-empty bitmap words per level and a 256-bit bitmap per level find
  *   the lowest non-empty bucket with count-trailing-zeros, no scan.
  *
+ * The sorted run (run_form)
+ *   With >= RUN_PENDING events pending, a lowest bucket of RUN_MIN..RUN_MAX
+ *   entries and more than one time is sorted, stably, into run[] instead of
+ *   being moved to the levels below, and popped from there in order; last
+ *   becomes the run's largest key, keys scheduled below it while the run
+ *   lasts go to the early heap, and the front is the run's or the early
+ *   heap's (the run wins ties: its entries were scheduled first). See
+ *   run_form for the argument and docs/performance.md for the numbers.
+ *
  * Keys below last (the "early" heap)
  *   Looking at the front (des_next_time, or des_run_until meeting an event
  *   at or after `end`) may move last up to the next event's time m while
