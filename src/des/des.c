@@ -117,7 +117,7 @@ typedef struct des_early {
 #define RQ_AHEAD 8                     /* see rq_pop_front */
 #define RUN_MIN 8                      /* see run_form: buckets of */
 #define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
-#define RUN_INSERTION 32               /* up to this many by insertion */
+#define RUN_INSERTION 32               /* up to this many by rank placement */
 #define RUN_PENDING 512                /* only with this many events pending */
 
 typedef struct rq_bucket {
@@ -140,7 +140,7 @@ struct des_sim {
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
     rq_bucket b[RQ_LEVELS][RQ_DIGITS];
     /* the sorted run: entries run[run_h..run_n), in (time, seq) order, all
-     * <= last; see rq_redistribute */
+     * <= last; see run_form */
     uint32_t run_h, run_n;
     des_ent run[RUN_MAX], run_tmp[RUN_MAX];
     /* early heap (keys < last) */
@@ -236,12 +236,6 @@ typedef struct rq_pos {
     unsigned l, d;
 } rq_pos;
 
-/* Find the bucket whose front is the minimum (the radix part must not be
- * empty). If level 0 is empty, the lowest non-empty bucket B is either a
- * single entry (then that entry is the minimum and is popped from B
- * directly: setting last to it keeps every other entry's bucket valid, by
- * the same argument as a redistribution) or is redistributed around its
- * minimum into the lower levels. */
 /* Bucket arrays keep their capacity for reuse, but over a long run every
  * high-level bucket gets its turn to be big: free a big emptied array when
  * the total capacity exceeds 4x the pool (memory stays O(peak pending); at
@@ -259,11 +253,14 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
 /* The sorted run. A lowest bucket (l, d), l >= 1, of RUN_MIN..RUN_MAX
  * entries with more than one time is not moved into the levels below l
  * (about two appends per entry and a bitmap search per pop, most target
- * buckets holding one entry) but sorted, stably, by its low l bytes (an LSD
- * radix sort, a byte per pass, passes over bytes that all entries share
- * skipped) into run[], which is then popped in order. Entries of one time
- * stay in scheduling order (the sort is stable and the bucket was), so
- * the run is in (time, seq) order.
+ * buckets holding one entry) but sorted, stably, into run[], which is then
+ * popped in order: up to RUN_INSERTION entries by rank placement, more by
+ * an LSD radix sort on the low l bytes (a byte per pass, passes over bytes
+ * that all entries share skipped). Only with RUN_PENDING or more events
+ * pending (docs/performance.md: measured gains at 1024 and more; below,
+ * the model's queue and memory figures stay as they were). Entries of one
+ * time stay in scheduling order (the sort is stable and the bucket was),
+ * so the run is in (time, seq) order.
  *   last is set to mx, the run's largest key: valid for every other bucket
  * (mx lies in bucket (l, d)'s range, the argument of a redistribution),
  * and every radix key is >= mx. Keys scheduled below mx while the run is
@@ -337,6 +334,13 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
 
 static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
 
+/* Find the bucket whose front is the minimum (the radix part must not be
+ * empty). If level 0 is empty, the lowest non-empty bucket B is either a
+ * single entry (then that entry is the minimum and is popped from B
+ * directly: setting last to it keeps every other entry's bucket valid, by
+ * the same argument as a redistribution) or is redistributed around its
+ * minimum into the lower levels, or sorted into a run (then pos.bk is
+ * NULL: the front is the run's head). */
 static inline __attribute__((always_inline)) rq_pos rq_front(des_sim *s)
 {
     if (s->level_mask & 1u) {
@@ -676,8 +680,9 @@ bool des_cancel(des_sim *s, des_handle *h)
 }
 
 /* The front of the queue: drop stale entries until a live one is first.
- * Returns false if nothing is pending. On true, f->early tells which part
- * holds it and f->t its time; for the radix part f->pos is its bucket. */
+ * Returns false if nothing is pending. On true, f->src tells which part
+ * holds it (radix buckets, run, early heap) and f->t its time; for the
+ * radix part f->pos is its bucket. */
 enum { SRC_RADIX, SRC_EARLY, SRC_RUN };
 
 typedef struct front {
