@@ -54,6 +54,15 @@
  *   non-empty bitmap words per level and a 256-bit bitmap per level find
  *   the lowest non-empty bucket with count-trailing-zeros, no scan.
  *
+ * The sorted run (run_form)
+ *   With >= RUN_PENDING events pending, a lowest bucket of RUN_MIN..RUN_MAX
+ *   entries and more than one time is sorted, stably, into run[] instead of
+ *   being moved to the levels below, and popped from there in order; last
+ *   becomes the run's largest key, keys scheduled below it while the run
+ *   lasts go to the early heap, and the front is the run's or the early
+ *   heap's (the run wins ties: its entries were scheduled first). See
+ *   run_form for the argument and docs/performance.md for the numbers.
+ *
  * Keys below last (the "early" heap)
  *   Looking at the front (des_next_time, or des_run_until meeting an event
  *   at or after `end`) may move last up to the next event's time m while
@@ -106,6 +115,10 @@ typedef struct des_early {
 #define RQ_WORDS (RQ_DIGITS / 64)      /* bitmap words per level */
 #define RQ_PREFETCH 512                /* see rq_front */
 #define RQ_AHEAD 8                     /* see rq_pop_front */
+#define RUN_MIN 8                      /* see run_form: buckets of */
+#define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
+#define RUN_INSERTION 32               /* up to this many by rank placement */
+#define RUN_PENDING 512                /* only with this many events pending */
 
 typedef struct rq_bucket {
     des_ent *e;
@@ -126,6 +139,10 @@ struct des_sim {
     uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
     rq_bucket b[RQ_LEVELS][RQ_DIGITS];
+    /* the sorted run: entries run[run_h..run_n), in (time, seq) order, all
+     * <= last; see run_form */
+    uint32_t run_h, run_n;
+    des_ent run[RUN_MAX], run_tmp[RUN_MAX];
     /* early heap (keys < last) */
     des_early *early;
     size_t early_n, early_cap;
@@ -219,13 +236,112 @@ typedef struct rq_pos {
     unsigned l, d;
 } rq_pos;
 
+/* Bucket arrays keep their capacity for reuse, but over a long run every
+ * high-level bucket gets its turn to be big: free a big emptied array when
+ * the total capacity exceeds 4x the pool (memory stays O(peak pending); at
+ * steady state nothing is freed). */
+static inline void rq_free_big(des_sim *s, rq_bucket *bk)
+{
+    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
+        s->rq_cap -= bk->cap;
+        free(bk->e);
+        bk->e = NULL;
+        bk->cap = 0;
+    }
+}
+
+/* The sorted run. A lowest bucket (l, d), l >= 1, of RUN_MIN..RUN_MAX
+ * entries with more than one time is not moved into the levels below l
+ * (about two appends per entry and a bitmap search per pop, most target
+ * buckets holding one entry) but sorted, stably, into run[], which is then
+ * popped in order: up to RUN_INSERTION entries by rank placement, more by
+ * an LSD radix sort on the low l bytes (a byte per pass, passes over bytes
+ * that all entries share skipped). Only with RUN_PENDING or more events
+ * pending (docs/performance.md: measured gains at 1024 and more; below,
+ * the model's queue and memory figures stay as they were). Entries of one
+ * time stay in scheduling order (the sort is stable and the bucket was),
+ * so the run is in (time, seq) order.
+ *   last is set to mx, the run's largest key: valid for every other bucket
+ * (mx lies in bucket (l, d)'s range, the argument of a redistribution),
+ * and every radix key is >= mx. Keys scheduled below mx while the run is
+ * not empty go to the early heap (t < last). The front is then: the run's
+ * front if it is <= the early heap's front (run entries were all scheduled
+ * before any early entry: the run is formed only when the early heap is
+ * empty), else the early heap's; the radix part only when both are empty
+ * (its keys are >= mx, and a radix key equal to a run key was scheduled
+ * later: it is in no bucket when the run is formed, all of which hold
+ * keys > mx). */
+static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
+{
+    const des_ent *src = bk->e + bk->head;
+    uint32_t c = bk->n - bk->head;
+    s->run_h = 0;
+    s->run_n = c;
+    s->rq_n -= c;
+    s->last = mx;
+    if (c <= RUN_INSERTION) {
+        /* Few entries: place each at its rank, the number of entries before
+         * it in (time, position) order; branch-free, stable. */
+        des_time tk[RUN_INSERTION];
+        for (uint32_t i = 0; i < c; i++) {
+            tk[i] = src[i].t;
+            __builtin_prefetch(&s->pool[src[i].idx]);
+        }
+        for (uint32_t i = 0; i < c; i++) {
+            des_time t = tk[i];
+            uint32_t r = 0;
+            for (uint32_t j = 0; j < i; j++)
+                r += tk[j] <= t;
+            for (uint32_t j = i + 1; j < c; j++)
+                r += tk[j] < t;
+            s->run[r] = src[i];
+        }
+        return;
+    }
+    uint32_t cnt[RQ_LEVELS - 1][RQ_DIGITS];
+    memset(cnt, 0, (size_t)l * sizeof cnt[0]);
+    bool pf = c <= RQ_PREFETCH;
+    for (uint32_t i = 0; i < c; i++) {
+        des_time t = src[i].t;
+        for (unsigned b = 0; b < l; b++)
+            cnt[b][(t >> (8 * b)) & 0xff]++;
+        if (pf)
+            __builtin_prefetch(&s->pool[src[i].idx]);
+    }
+    /* Bytes in which the entries differ: one pass each. */
+    unsigned pass[RQ_LEVELS], np = 0;
+    for (unsigned b = 0; b < l; b++)
+        if (cnt[b][(src[0].t >> (8 * b)) & 0xff] != c)
+            pass[np++] = b;
+    /* Ping-pong so that the last pass writes run[]. */
+    des_ent *out = (np & 1) ? s->run : s->run_tmp;
+    if (np == 0)
+        memcpy(s->run, src, (size_t)c * sizeof *src); /* not reached: m != mx */
+    for (unsigned k = 0; k < np; k++) {
+        unsigned b = pass[k];
+        uint32_t *h = cnt[b], sum = 0;
+        for (unsigned v = 0; v < RQ_DIGITS; v++) {
+            uint32_t x = h[v];
+            h[v] = sum;
+            sum += x;
+        }
+        for (uint32_t i = 0; i < c; i++)
+            out[h[(src[i].t >> (8 * b)) & 0xff]++] = src[i];
+        src = out;
+        out = out == s->run ? s->run_tmp : s->run;
+    }
+}
+
+static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
+
 /* Find the bucket whose front is the minimum (the radix part must not be
  * empty). If level 0 is empty, the lowest non-empty bucket B is either a
  * single entry (then that entry is the minimum and is popped from B
  * directly: setting last to it keeps every other entry's bucket valid, by
  * the same argument as a redistribution) or is redistributed around its
- * minimum into the lower levels. */
-static inline rq_pos rq_front(des_sim *s)
+ * minimum into the lower levels, or sorted into a run (then pos.bk is
+ * NULL: the front is the run's head). */
+static inline __attribute__((always_inline)) rq_pos rq_front(des_sim *s)
 {
     if (s->level_mask & 1u) {
         unsigned d = rq_low_digit(s, 0);
@@ -236,6 +352,15 @@ static inline rq_pos rq_front(des_sim *s)
     rq_bucket *bk = &s->b[l][d];
     if (bk->n - bk->head == 1)
         return (rq_pos){bk, l, d};
+    return rq_redistribute(s, l, d);
+}
+
+/* rq_front's slow path, out of line so that the common case (a level-0
+ * bucket or a single-entry bucket) inlines into the run loop: bucket (l, d)
+ * is the lowest non-empty one, l > 0, and it holds several entries. */
+static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d)
+{
+    rq_bucket *bk = &s->b[l][d];
     des_time m = DES_TIME_MAX, mx = 0;
     for (uint32_t i = bk->head; i < bk->n; i++) {
         des_time t = bk->e[i].t;
@@ -255,37 +380,48 @@ static inline rq_pos rq_front(des_sim *s)
         rq_mark_nonempty(s, 0, d0);
         return (rq_pos){z, 0, d0};
     }
+    uint32_t c = bk->n - bk->head;
+    if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n) {
+        run_form(s, bk, l, mx);
+        rq_mark_empty(s, l, d);
+        rq_free_big(s, bk);
+        return (rq_pos){NULL, 0, 0};
+    }
     /* A bucket of at most RQ_PREFETCH entries is the next few hundred events
      * to run: start fetching their records now. At large sizes the pool is
      * far bigger than the cache and this is the one cache miss per event;
      * bigger buckets are not prefetched (they would evict each other). */
     bool pf = bk->n - bk->head <= RQ_PREFETCH;
-    /* Every target is at a level < l, so bk is not appended to. */
-    for (uint32_t i = bk->head; i < bk->n; i++) {
-        des_ent e = bk->e[i];
+    /* Every target is at a level < l, so bk is not appended to, and every
+     * target starts empty (head == n == 0): set its bitmap and word-mask
+     * bits on every append, unconditionally (no unpredictable "was it
+     * empty" branch), and the level bits once, after the loop. */
+    const des_ent *src = bk->e;
+    uint32_t lv = 0;
+    for (uint32_t i = bk->head, n = bk->n; i < n; i++) {
+        des_ent e = src[i];
         unsigned nl = rq_level(e.t, m);
+        unsigned dg = rq_digit(e.t, nl);
         if (pf)
             __builtin_prefetch(&s->pool[e.idx]);
-        rq_append(s, nl, rq_digit(e.t, nl), e);
+        rq_bucket *tb = &s->b[nl][dg];
+        if (__builtin_expect(tb->n == tb->cap, 0))
+            rq_grow(s, tb, nl, dg);
+        tb->e[tb->n++] = e;
+        s->bitmap[nl][dg / 64] |= 1ull << (dg % 64);
+        s->word_mask[nl] |= 1u << (dg / 64);
+        lv |= 1u << nl;
     }
+    s->level_mask |= lv;
     rq_mark_empty(s, l, d);
-    /* Bucket arrays keep their capacity for reuse, but over a long run every
-     * high-level bucket gets its turn to be big: free a big emptied array
-     * when the total capacity exceeds 4x the pool (memory stays O(peak
-     * pending); at steady state nothing is freed). */
-    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
-        s->rq_cap -= bk->cap;
-        free(bk->e);
-        bk->e = NULL;
-        bk->cap = 0;
-    }
+    rq_free_big(s, bk);
     d = rq_low_digit(s, 0);
     return (rq_pos){&s->b[0][d], 0, d};
 }
 
 /* Remove the front entry of the bucket found by rq_front. In a bucket of
  * many entries (ties), fetch the record RQ_AHEAD pops ahead. */
-static inline des_ent rq_pop_front(des_sim *s, rq_pos p)
+static inline __attribute__((always_inline)) des_ent rq_pop_front(des_sim *s, rq_pos p)
 {
     if (p.bk->head + RQ_AHEAD < p.bk->n)
         __builtin_prefetch(&s->pool[p.bk->e[p.bk->head + RQ_AHEAD].idx]);
@@ -304,7 +440,7 @@ static inline bool early_less(const des_early *a, const des_early *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void early_push(des_sim *s, des_early e)
+static __attribute__((noinline)) void early_push(des_sim *s, des_early e)
 {
     if (s->early_n == s->early_cap) {
         s->early_cap = s->early_cap ? s->early_cap * 2 : 64;
@@ -321,7 +457,7 @@ static void early_push(des_sim *s, des_early e)
     s->early[i] = e;
 }
 
-static des_early early_pop(des_sim *s)
+static __attribute__((noinline)) des_early early_pop(des_sim *s)
 {
     des_early top = s->early[0], last = s->early[--s->early_n];
     size_t i = 0, n = s->early_n;
@@ -388,7 +524,7 @@ static void *pool_array(void *old, size_t old_bytes, size_t bytes)
     return p;
 }
 
-static void pool_grow(des_sim *s)
+static __attribute__((noinline)) void pool_grow(des_sim *s)
 {
     uint32_t old = s->pool_cap;
     if (old > UINT32_MAX / 2)
@@ -454,6 +590,13 @@ static void sweep_stale(des_sim *s)
             }
         }
     }
+    /* The run: compact in place, order kept. */
+    uint32_t w = 0;
+    for (uint32_t i = s->run_h; i < s->run_n; i++)
+        if (ent_live(s, s->run[i].idx, s->run[i].gen))
+            s->run[w++] = s->run[i];
+    s->run_h = 0;
+    s->run_n = w;
     /* The early heap: filter, then rebuild by re-pushing (it is small). */
     size_t n = s->early_n;
     s->early_n = 0;
@@ -537,31 +680,68 @@ bool des_cancel(des_sim *s, des_handle *h)
 }
 
 /* The front of the queue: drop stale entries until a live one is first.
- * Returns false if nothing is pending. On true, f->early tells which part
- * holds it and f->t its time; for the radix part f->pos is its bucket. */
+ * Returns false if nothing is pending. On true, f->src tells which part
+ * holds it (radix buckets, run, early heap) and f->t its time; for the
+ * radix part f->pos is its bucket. */
+enum { SRC_RADIX, SRC_EARLY, SRC_RUN };
+
 typedef struct front {
-    bool early;
+    int src;
     rq_pos pos;
     des_time t;
 } front;
 
-static inline bool find_front(des_sim *s, front *f)
+/* find_front with a non-empty early heap: drop stale fronts, then the run
+ * (if any) or the early heap holds the front. Returns false if the early
+ * heap turned out empty (all stale): look again. */
+static __attribute__((noinline)) bool find_front_early(des_sim *s, front *f)
 {
-    while (s->early_n) {
-        const des_early *e = &s->early[0];
-        if (ent_live(s, e->idx, e->gen)) {
-            f->early = true;
-            f->t = e->t;
-            return true;
-        }
+    while (s->early_n && !ent_live(s, s->early[0].idx, s->early[0].gen)) {
         early_pop(s);
         s->stale--;
     }
-    while (s->rq_n) {
+    while (s->run_h < s->run_n && !ent_live(s, s->run[s->run_h].idx, s->run[s->run_h].gen)) {
+        s->run_h++;
+        s->stale--;
+    }
+    if (!s->early_n)
+        return false;
+    if (s->run_h < s->run_n && s->run[s->run_h].t <= s->early[0].t) {
+        f->src = SRC_RUN;
+        f->t = s->run[s->run_h].t;
+    } else {
+        f->src = SRC_EARLY;
+        f->t = s->early[0].t;
+    }
+    return true;
+}
+
+static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *f)
+{
+    for (;;) {
+        if (__builtin_expect(s->early_n != 0, 0) && find_front_early(s, f))
+            return true;
+        if (s->run_h < s->run_n) {
+            const des_ent *e = &s->run[s->run_h];
+            if (s->run_h + RQ_AHEAD < s->run_n)
+                __builtin_prefetch(&s->pool[e[RQ_AHEAD].idx]);
+            if (ent_live(s, e->idx, e->gen)) {
+                f->src = SRC_RUN;
+                f->t = e->t;
+                return true;
+            }
+            s->run_h++;
+            s->stale--;
+            continue;
+        }
+        if (!s->rq_n)
+            return false;
         rq_pos p = rq_front(s);
+        if (!p.bk)
+            continue; /* a run was formed */
         const des_ent *e = &p.bk->e[p.bk->head];
         if (ent_live(s, e->idx, e->gen)) {
-            f->early = false;
+            f->src = SRC_RADIX;
             f->pos = p;
             f->t = e->t;
             return true;
@@ -569,7 +749,6 @@ static inline bool find_front(des_sim *s, front *f)
         rq_pop_front(s, p);
         s->stale--;
     }
-    return false;
 }
 
 des_time des_next_time(des_sim *s)
@@ -581,10 +760,12 @@ des_time des_next_time(des_sim *s)
 static inline void run_front(des_sim *s, const front *f)
 {
     uint32_t idx;
-    if (f->early)
-        idx = early_pop(s).idx;
-    else
+    if (f->src == SRC_RADIX)
         idx = rq_pop_front(s, f->pos).idx;
+    else if (f->src == SRC_RUN)
+        idx = s->run[s->run_h++].idx;
+    else
+        idx = early_pop(s).idx;
     des_rec *h = &s->pool[idx];
     des_fn fn = h->fn;
     void *obj = h->obj;

@@ -18,9 +18,11 @@
  *              (an entry moves at most once per byte of the time), FIFO
  *              ties hold by construction, cancellation is lazy (the entry
  *              is dropped when it reaches the front; a sweep compacts when
- *              cancelled entries outnumber pending ones). 64 bytes of
- *              record plus ~50 bytes of queue per pending event at 10^6
- *              pending.
+ *              cancelled entries outnumber pending ones); with 512 or
+ *              more pending, a small lowest bucket is sorted into a run
+ *              instead of being moved down (same order, fewer moves). 64
+ *              bytes of record plus ~50 bytes of queue per pending event at
+ *              10^6 pending.
  *   stats      scheduled, run, cancelled, pending, peak_pending.
  *
  * Invariants

@@ -35,6 +35,9 @@ typedef struct world {
     uint64_t ran;
     int depth_budget;    /* handler actions left (bounds the growth) */
     des_time grid;       /* delays are multiples of this (ties) */
+    bool by_order;       /* check the order invariant instead of ref_next */
+    des_time prev_t;     /* by_order: the last event run */
+    uint64_t prev_seq;
 } world;
 
 static void handler(des_sim *s, void *obj, uint64_t id);
@@ -96,9 +99,22 @@ static void w_cancel_random(world *w)
 static void handler(des_sim *s, void *obj, uint64_t id)
 {
     world *w = obj;
-    int64_t want = ref_next(w);
-    if (want != (int64_t)id || w->ev[id].state != ST_PENDING || des_now(s) != w->ev[id].t)
+    if (w->by_order) {
+        /* Large worlds: ref_next is a linear scan. Events are run in
+         * (time, seq) order iff each one run is after the previous one in
+         * that order (a time is never below now) and every event is run or
+         * cancelled in the end (checked by the caller). */
+        const ref_ev *e = &w->ev[id];
+        if (w->ran && (e->t < w->prev_t || (e->t == w->prev_t && e->seq < w->prev_seq)))
+            w->mismatches++;
+        if (e->state != ST_PENDING || des_now(s) != e->t)
+            w->mismatches++;
+        w->prev_t = e->t;
+        w->prev_seq = e->seq;
+    } else if (ref_next(w) != (int64_t)id || w->ev[id].state != ST_PENDING ||
+               des_now(s) != w->ev[id].t) {
         w->mismatches++;
+    }
     w->ev[id].state = ST_RUN;
     w->ran++;
     /* A running event is no longer pending: cancelling itself is a no-op. */
@@ -179,6 +195,64 @@ static void random_interleavings_match_reference(void)
         des_run_until(w.sim, DES_TIME_MAX);
         TAP_EQ(w.mismatches, 0);
         TAP_CHECK(ref_next(&w) < 0);
+        world_check_stats(&w);
+        world_free(&w);
+    }
+}
+
+/* Sorted runs: with >= 4096 events pending, a lowest bucket of 16..512
+ * entries is sorted into a run instead of being moved to the levels below.
+ * Preload thousands of events so that the buckets near the front hold tens
+ * to hundreds of them, then run with handlers that schedule into the run's
+ * range (below the run's last key: the early heap), at now (ties), far
+ * ahead, and cancel events inside the run; peeks, runs to random ends, a
+ * mass cancel (the sweep compacts the run). */
+static void sorted_runs_keep_order(void)
+{
+    static const des_time grids[] = {1, 3, 1000};
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        world w;
+        world_init(&w, seed, grids[seed % 3], 60000);
+        w.by_order = true;
+        for (int i = 0; i < 20000; i++)
+            w_schedule(&w, (des_time)des_rng_below(&w.rng, 20000 * 200) * w.grid);
+        for (int op = 0; op < 300; op++) {
+            uint32_t k = des_rng_below(&w.rng, 20);
+            if (op == 20) {
+                /* Peek (the front bucket becomes a run), then cancel two
+                 * thirds of the pending events: the sweep runs (stale
+                 * entries outnumber live ones) with a run pending. */
+                int64_t nx = ref_next(&w);
+                if (des_next_time(w.sim) != (nx < 0 ? DES_TIME_MAX : w.ev[nx].t))
+                    w.mismatches++;
+                for (uint64_t i = 0; i < w.n; i++)
+                    if (w.ev[i].state == ST_PENDING && des_rng_below(&w.rng, 3)) {
+                        des_handle h = w.ev[i].h;
+                        if (!des_cancel(w.sim, &h))
+                            w.mismatches++;
+                        w.ev[i].state = ST_CANCELLED;
+                    }
+            } else if (k < 4) {
+                for (int i = 0; i < 50; i++)
+                    w_schedule(&w, des_now(w.sim) + w_delay(&w));
+            } else if (k < 8) {
+                w_cancel_random(&w);
+            } else if (k < 9) {
+                int64_t nx = ref_next(&w);
+                des_time want = nx < 0 ? DES_TIME_MAX : w.ev[nx].t;
+                if (des_next_time(w.sim) != want)
+                    w.mismatches++;
+            } else {
+                des_time end = des_now(w.sim) + (des_time)des_rng_below(&w.rng, 20000) * w.grid;
+                des_run_until(w.sim, end);
+                if (des_now(w.sim) != end)
+                    w.mismatches++;
+            }
+        }
+        des_run_until(w.sim, DES_TIME_MAX);
+        TAP_EQ(w.mismatches, 0);
+        TAP_CHECK(ref_next(&w) < 0);
+        TAP_CHECK(w.ran > 20000);
         world_check_stats(&w);
         world_free(&w);
     }
@@ -566,6 +640,7 @@ static void fatal_errors_exit_1(void)
 int main(void)
 {
     TAP_RUN(random_interleavings_match_reference);
+    TAP_RUN(sorted_runs_keep_order);
     TAP_RUN(fifo_ties_at_scale);
     TAP_RUN(fifo_ties_while_running);
     TAP_RUN(large_pending_set);
