@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 static char dir[64];
 
 static int parse(cli_scn_args *a, int accept, int argc, char **argv)
@@ -37,7 +31,7 @@ static void t_args(void)
     cli_scn_args a;
     char *argv[] = {"smoke", "--set", "sim.seed=3", "--set=sim.run=1", "--seed", "9", "--vary", "sim.run=0,1",
                     "--variant", "x:sim.label=a", "--shard", "2/3", "--json", "-o", "out.json", "--run=4"};
-    RC_EQ(parse(&a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT, 16, argv), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT, 16, argv), 0);
     TAP_STREQ(a.src, "smoke");
     TAP_EQ(a.nsets, 4);
     TAP_STREQ(a.sets[1], "sim.run=1");
@@ -50,16 +44,16 @@ static void t_args(void)
     TAP_STREQ(a.out, "out.json");
     cli_scn_args_free(&a);
     char *v2[] = {"--vary", "sim.run=0,1"};
-    RC_EQ(parse(&a, 0, 2, v2), -1); /* not accepted by this command */
+    TAP_EQ(parse(&a, 0, 2, v2), -1); /* not accepted by this command */
     cli_scn_args_free(&a);
     char *v3[] = {"--set"};
-    RC_EQ(parse(&a, 0, 1, v3), -1);
+    TAP_EQ(parse(&a, 0, 1, v3), -1);
     cli_scn_args_free(&a);
     char *v4[] = {"a.ini", "b.ini"};
-    RC_EQ(parse(&a, 0, 2, v4), 101); /* a second scenario is not ours */
+    TAP_EQ(parse(&a, 0, 2, v4), 101); /* a second scenario is not ours */
     cli_scn_args_free(&a);
     char *v5[] = {"--csv", "--json"};
-    RC_EQ(parse(&a, 0, 2, v5), 100);
+    TAP_EQ(parse(&a, 0, 2, v5), 100);
     cli_scn_args_free(&a);
 }
 
@@ -68,10 +62,10 @@ static void t_variants(void)
     cli_scn_args a;
     char *argv[] = {"smoke", "--set", "sim.seed=5", "--vary", "sim.warmup=0ms,2ms", "--variant", "long:sim.duration=1s",
                     "--variant", "short:"};
-    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 9, argv), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 9, argv), 0);
     scn_variants vs;
     struct scenario *s;
-    RC_EQ(cli_build_variants("test", &a, &vs, &s), 0);
+    TAP_EQ(cli_build_variants("test", &a, &vs, &s), 0);
     TAP_EQ(vs.n, 4);
     if (vs.n == 4) {
         TAP_STREQ(vs.v[1].name, "long,sim.warmup=2ms");
@@ -91,14 +85,14 @@ static void t_variants(void)
     cli_scn_args_free(&a);
     /* Errors: all or nothing. */
     char *bad[] = {"smoke", "--vary", "sim.warmup=1ms,5"};
-    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad), 0);
     printf("# expected error follows:\n");
-    RC_EQ(cli_build_variants("test", &a, &vs, &s), 2);
+    TAP_EQ(cli_build_variants("test", &a, &vs, &s), 2);
     TAP_CHECK(s == NULL);
     cli_scn_args_free(&a);
     char *bad2[] = {"smok", "--vary", "sim.warmup=1ms,2ms"};
-    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad2), 0);
-    RC_EQ(cli_build_variants("test", &a, &vs, &s), 2);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad2), 0);
+    TAP_EQ(cli_build_variants("test", &a, &vs, &s), 2);
     cli_scn_args_free(&a);
 }
 
@@ -120,26 +114,26 @@ static void t_write_run(void)
     char out[128];
     snprintf(out, sizeof out, "%s/run.json", dir);
     char *argv[] = {"smoke", "--seed", "11", "--json", "-o", out};
-    RC_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 6, argv), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 6, argv), 0);
     struct scenario s;
-    RC_EQ(cli_scenario("test", &a, &s), 0);
+    TAP_EQ(cli_scenario("test", &a, &s), 0);
     rep_metrics m;
     rep_metrics_init(&m);
     rep_metric(&m, 12345, "sim.events");
-    RC_EQ(cli_write_run("test", &a, &s, &m), 0);
+    TAP_EQ(cli_write_run("test", &a, &s, &m), 0);
     char *j = slurp(out);
     TAP_CONTAINS(j, "\"scenario\": \"smoke\",\n  \"seed\": 11,\n  \"run\": 0,");
     TAP_CONTAINS(j, "\"sim.seed\": \"--set\"");
     TAP_CONTAINS(j, "\"sim.events\": 12345");
     free(j);
     a.format = CLI_FMT_CSV;
-    RC_EQ(cli_write_run("test", &a, &s, &m), 0);
+    TAP_EQ(cli_write_run("test", &a, &s, &m), 0);
     j = slurp(out);
     TAP_CONTAINS(j, "# seed 11\n");
     TAP_CONTAINS(j, "metric,value,unit\nsim.events,12345,count\n");
     free(j);
     a.out = "/nonexistent/dir/x";
-    RC_EQ(cli_write_run("test", &a, &s, &m), 2);
+    TAP_EQ(cli_write_run("test", &a, &s, &m), 2);
     rep_metrics_free(&m);
     scn_free(&s);
     cli_scn_args_free(&a);
@@ -150,10 +144,10 @@ static void t_sharded_sweep(void)
 {
     cli_scn_args a;
     char *argv[] = {"smoke", "--vary", "sim.warmup=0ms,1ms,2ms"};
-    RC_EQ(parse(&a, CLI_ACCEPT_VARY, 3, argv), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 3, argv), 0);
     scn_variants vs;
     struct scenario *s;
-    RC_EQ(cli_build_variants("test", &a, &vs, &s), 0);
+    TAP_EQ(cli_build_variants("test", &a, &vs, &s), 0);
     size_t R = 2;
     char rdir[128];
     snprintf(rdir, sizeof rdir, "%s/results/a", dir);
@@ -179,8 +173,8 @@ static void t_sharded_sweep(void)
     scn_errors e;
     scn_errors_init(&e);
     rep_results_init(&r);
-    RC_EQ(rep_results_read_path(&r, rdir, &e), 0);
-    RC_EQ(rep_results_complete(&r, &e), 0);
+    TAP_EQ(rep_results_read_path(&r, rdir, &e), 0);
+    TAP_EQ(rep_results_complete(&r, &e), 0);
     rep_compare c;
     rep_results_compare(&r, &c);
     TAP_EQ(c.nv, 3);

@@ -498,7 +498,6 @@ static void run_while_and_stop(void)
     for (des_time t = 10; t <= 100; t += 10)
         des_at(s, t, nop, &runs, 0);
     des_time lim = 35;
-    /* TAP_EQ evaluates its operands twice: keep side effects out of it. */
     uint64_t n;
     /* pred is tested before each event: runs 10, 20, 30, 40 (now 30 < 35
      * before 40), then now = 40 stops it. */

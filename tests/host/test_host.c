@@ -149,7 +149,7 @@ static void cost_override_exact(void)
     /* path: ttwu + XICS IPI + nap exit + irq entry + ack + resched + eoi + irq exit + switch */
     TAP_CHECK(base > 894 + 2000);
     int rc = hw_costs_set_name(&c, "nap_exit", c.value_ns[HW_COST_nap_exit] + 1000);
-    TAP_EQ(rc, HV_OK); /* (TAP_EQ evaluates its arguments twice) */
+    TAP_EQ(rc, HV_OK);
     uint64_t slower = idle_wakeup_latency(&c);
     TAP_EQ(slower, base + 1000);
     hw_costs_init(&c);

@@ -4,12 +4,6 @@
 #include "report/compare.h"
 #include "tap.h"
 
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 #include <math.h>
 #include <stdlib.h>
 

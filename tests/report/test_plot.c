@@ -4,12 +4,6 @@
 #include "report/plot.h"
 #include "tap.h"
 
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,7 +74,7 @@ static void t_scripts(void)
         free(d);
         if (!gp)
             continue;
-        RC_EQ(rep_plot_render(script), 0);
+        TAP_EQ(rep_plot_render(script), 0);
         char *img = slurp(out, &len);
         TAP_CHECK(img != NULL);
         if (img && i == 2)
@@ -97,11 +91,11 @@ static void t_scripts(void)
     scn_errors_init(&e);
     char script[512], out[256];
     snprintf(out, sizeof out, "%s/x.pdf", dir);
-    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, out, script, sizeof script, &e), -7);
+    TAP_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, out, script, sizeof script, &e), -7);
     snprintf(out, sizeof out, "%s/x.svg", dir);
-    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, "nope", out, script, sizeof script, &e), -7);
-    RC_EQ(rep_plot_write(&c, REP_PLOT_CDF, "ops_per_s", out, script, sizeof script, &e), -7);
-    RC_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, "/nonexistent/dir/x.svg", script, sizeof script, &e), -6);
+    TAP_EQ(rep_plot_write(&c, REP_PLOT_BARS, "nope", out, script, sizeof script, &e), -7);
+    TAP_EQ(rep_plot_write(&c, REP_PLOT_CDF, "ops_per_s", out, script, sizeof script, &e), -7);
+    TAP_EQ(rep_plot_write(&c, REP_PLOT_BARS, NULL, "/nonexistent/dir/x.svg", script, sizeof script, &e), -6);
     TAP_EQ(e.n, 4);
     TAP_CONTAINS(e.msg[0], "x.pdf: unknown output type; expected a file name ending in .svg or .png");
     TAP_CONTAINS(e.msg[1], "no metric 'nope' in the results");

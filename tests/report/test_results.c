@@ -11,12 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 static char dir[64];
 static const char *vnames[] = {"base", "kvm.h_ipi_redirect=0"};
 enum { NV = 2, R = 3 };
@@ -71,8 +65,8 @@ static void t_roundtrip(void)
     scn_errors e;
     scn_errors_init(&e);
     rep_results_init(&r);
-    RC_EQ(rep_results_read_path(&r, d, &e), 0);
-    RC_EQ(rep_results_complete(&r, &e), 0);
+    TAP_EQ(rep_results_read_path(&r, d, &e), 0);
+    TAP_EQ(rep_results_complete(&r, &e), 0);
     if (e.n)
         scn_errors_print(&e, stdout, "#   ");
     TAP_EQ(r.nfiles, 4);
@@ -105,9 +99,9 @@ static void t_roundtrip(void)
         char name[64], path[400];
         rep_results_file_name(name, sizeof name, i, 4);
         snprintf(path, sizeof path, "%s/%s", d, name);
-        RC_EQ(rep_results_read(&r2, path, &e), 0);
+        TAP_EQ(rep_results_read(&r2, path, &e), 0);
     }
-    RC_EQ(rep_results_complete(&r2, &e), 0);
+    TAP_EQ(rep_results_complete(&r2, &e), 0);
     rep_compare c2;
     rep_results_compare(&r2, &c2);
     TAP_EQ(c2.nm, c.nm);
@@ -184,7 +178,7 @@ static void t_errors(void)
         scn_errors e;
         scn_errors_init(&e);
         rep_results_init(&r);
-        RC_EQ(rep_results_read(&r, path, &e), -7);
+        TAP_EQ(rep_results_read(&r, path, &e), -7);
         TAP_CONTAINS(e.n ? e.msg[0] : "(no error)", bad[i].msg);
         rep_results_free(&r);
         scn_errors_free(&e);

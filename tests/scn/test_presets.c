@@ -4,13 +4,6 @@
 #include "scn/scenario.h"
 #include "tap.h"
 
-/* TAP_EQ evaluates its operands twice: calls with effects go through RC_EQ. */
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 #include <stdlib.h>
 #include <string.h>
 

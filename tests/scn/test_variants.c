@@ -2,13 +2,6 @@
 #include "scn/variants.h"
 #include "tap.h"
 
-/* TAP_EQ evaluates its operands twice: calls with effects go through RC_EQ. */
-#define RC_EQ(expr, want)                                                    \
-    do {                                                                     \
-        long long rc_once_ = (long long)(expr);                              \
-        TAP_EQ(rc_once_, want);                                              \
-    } while (0)
-
 #include <string.h>
 
 static const char *first(const scn_errors *e) { return e->n ? e->msg[0] : "(no error)"; }
@@ -19,7 +12,7 @@ static void t_vary_product(void)
     scn_errors e;
     scn_errors_init(&e);
     const char *vary[] = {"fake.count=2,4", "fake.policy=upstream,nearest,oracle"};
-    RC_EQ(scn_variants_expand(&vs, vary, 2, NULL, 0, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, vary, 2, NULL, 0, &e), 0);
     TAP_EQ(vs.n, 6);
     if (vs.n == 6) {
         TAP_STREQ(vs.v[0].name, "fake.count=2,fake.policy=upstream");
@@ -32,20 +25,20 @@ static void t_vary_product(void)
     }
     scn_variants_free(&vs);
     /* No options at all: one empty "base" variant. */
-    RC_EQ(scn_variants_expand(&vs, NULL, 0, NULL, 0, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, NULL, 0, NULL, 0, &e), 0);
     TAP_EQ(vs.n, 1);
     TAP_STREQ(vs.v[0].name, "base");
     TAP_EQ(vs.v[0].nsets, 0);
     scn_variants_free(&vs);
     /* Ranges. */
     const char *r[] = {"vm.*.vcpus=1..9/4"};
-    RC_EQ(scn_variants_expand(&vs, r, 1, NULL, 0, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, r, 1, NULL, 0, &e), 0);
     TAP_EQ(vs.n, 3);
     if (vs.n == 3)
         TAP_STREQ(vs.v[2].name, "vm.*.vcpus=9");
     scn_variants_free(&vs);
     const char *r2[] = {"sim.seed=3..3"};
-    RC_EQ(scn_variants_expand(&vs, r2, 1, NULL, 0, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, r2, 1, NULL, 0, &e), 0);
     TAP_EQ(vs.n, 1);
     scn_variants_free(&vs);
     TAP_EQ(e.n, 0);
@@ -59,7 +52,7 @@ static void t_explicit(void)
     scn_errors_init(&e);
     const char *var[] = {"old:fake.policy=upstream,fake.flag=off", "new:fake.policy=oracle", "same:"};
     const char *vary[] = {"sim.seed=1,2"};
-    RC_EQ(scn_variants_expand(&vs, vary, 1, var, 3, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, vary, 1, var, 3, &e), 0);
     TAP_EQ(vs.n, 6);
     if (vs.n == 6) {
         TAP_STREQ(vs.v[0].name, "old,sim.seed=1");
@@ -74,7 +67,7 @@ static void t_explicit(void)
     /* Apply: provenance follows. */
     struct scenario s;
     scn_init(&s);
-    RC_EQ(scn_variant_apply(&s, &vs.v[2], NULL, &e), 0);
+    TAP_EQ(scn_variant_apply(&s, &vs.v[2], NULL, &e), 0);
     TAP_EQ(s.fake.policy, 2);
     char b[64];
     TAP_STREQ(scn_origin(&s, "fake", NULL, "policy", b, sizeof b), "--variant new");
@@ -83,9 +76,9 @@ static void t_explicit(void)
     scn_variants_free(&vs);
     /* A bad key surfaces when applied, with its origin. */
     const char *badv[] = {"x:fake.cuont=1"};
-    RC_EQ(scn_variants_expand(&vs, NULL, 0, badv, 1, &e), 0);
+    TAP_EQ(scn_variants_expand(&vs, NULL, 0, badv, 1, &e), 0);
     scn_init(&s);
-    RC_EQ(scn_variant_apply(&s, &vs.v[0], NULL, &e), -7);
+    TAP_EQ(scn_variant_apply(&s, &vs.v[0], NULL, &e), -7);
     TAP_CONTAINS(first(&e), "--variant x fake.cuont=1: unknown key 'cuont' in [fake]; did you mean 'count'?");
     scn_free(&s);
     scn_variants_free(&vs);
@@ -113,7 +106,7 @@ static void t_errors(void)
         scn_variants vs;
         scn_errors e;
         scn_errors_init(&e);
-        RC_EQ(scn_variants_expand(&vs, &bad[i].vary, bad[i].vary ? 1 : 0, &bad[i].variant, bad[i].variant ? 1 : 0, &e),
+        TAP_EQ(scn_variants_expand(&vs, &bad[i].vary, bad[i].vary ? 1 : 0, &bad[i].variant, bad[i].variant ? 1 : 0, &e),
                -7);
         TAP_CONTAINS(first(&e), bad[i].msg);
         scn_variants_free(&vs);
@@ -123,11 +116,11 @@ static void t_errors(void)
     scn_errors e;
     scn_errors_init(&e);
     const char *dup[] = {"a:x=1", "a:x=2"};
-    RC_EQ(scn_variants_expand(&vs, NULL, 0, dup, 2, &e), -7);
+    TAP_EQ(scn_variants_expand(&vs, NULL, 0, dup, 2, &e), -7);
     TAP_CONTAINS(first(&e), "variant name 'a' used twice");
     scn_variants_free(&vs);
     const char *big[] = {"a=1..100", "b=1..100", "c=1..100"};
-    RC_EQ(scn_variants_expand(&vs, big, 3, NULL, 0, &e), -7);
+    TAP_EQ(scn_variants_expand(&vs, big, 3, NULL, 0, &e), -7);
     scn_variants_free(&vs);
     scn_errors_free(&e);
 }
@@ -137,13 +130,13 @@ static void t_shards(void)
     scn_errors e;
     scn_errors_init(&e);
     scn_shard s;
-    RC_EQ(scn_shard_parse("3/8", &s, &e), 0);
+    TAP_EQ(scn_shard_parse("3/8", &s, &e), 0);
     TAP_EQ(s.i, 3);
     TAP_EQ(s.n, 8);
     const char *bad[] = {"0/4", "5/4", "1/0", "x", "1/2/3", "-1/4", "1/4x", " 1/4", "1/+4"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         scn_shard t;
-        RC_EQ(scn_shard_parse(bad[i], &t, &e), -7);
+        TAP_EQ(scn_shard_parse(bad[i], &t, &e), -7);
     }
     TAP_CONTAINS(e.msg[0], "--shard 0/4: shard 0 of 4 does not exist; expected 1 <= I <= N");
     TAP_EQ(e.n, 9);

@@ -18,21 +18,6 @@
 
 #include <stdlib.h>
 
-/* TAP_EQ evaluates its operands twice; these hcalls have side effects. EQ
- * evaluates each operand once and prints like TAP_EQ. */
-#define EQ(a, b)                                                            \
-    do {                                                                    \
-        unsigned long long eq_a_ = (unsigned long long)(a),                 \
-                           eq_b_ = (unsigned long long)(b);                 \
-        if (eq_a_ != eq_b_) {                                               \
-            char eq_m_[512];                                                \
-            snprintf(eq_m_, sizeof eq_m_,                                   \
-                     "expected %s == %s: %lld (0x%llx) vs %lld (0x%llx)",   \
-                     #a, #b, (long long)eq_a_, eq_a_, (long long)eq_b_, eq_b_); \
-            tap_fail_(__FILE__, __LINE__, eq_m_);                           \
-        }                                                                   \
-    } while (0)
-
 /* Raw word (a constant expression for the tables); OUT_EE is sealed by
  * xics_icp_seal() — the library's one place — when the row is used. */
 #define W(c, m, p, x, nr)                                                   \
@@ -202,11 +187,11 @@ static void run_table(const struct row *rows, size_t n)
         xics_fx_str(&fx, fxs, sizeof fxs);
         int before = tap_cur_failed_;
         tap_cur_failed_ = 0;
-        EQ(rc, r->rc);
-        EQ(r4, r->r4);
-        EQ(xics_icp_word(x, 0), xics_icp_seal(r->e0));
-        EQ(xics_icp_word(x, 1), xics_icp_seal(r->e1));
-        EQ(xics_icp_word(x, 2), RESET);
+        TAP_EQ(rc, r->rc);
+        TAP_EQ(r4, r->r4);
+        TAP_EQ(xics_icp_word(x, 0), xics_icp_seal(r->e0));
+        TAP_EQ(xics_icp_word(x, 1), xics_icp_seal(r->e1));
+        TAP_EQ(xics_icp_word(x, 2), RESET);
         TAP_STREQ(summ(x), r->post ? r->post : "");
         TAP_STREQ(fxs, r->fx ? r->fx : "");
         const char *bad = xics_check(x);
@@ -472,9 +457,9 @@ static void race_hook(struct xics *x, enum xics_step s, uint32_t server, uint32_
         return;
     r->fired = 1;
     if (r->kind == 0)
-        EQ(xics_h_cppr(x, XICS_VIRT, 0, 0xff, &r->fx), XICS_H_SUCCESS);
+        TAP_EQ(xics_h_cppr(x, XICS_VIRT, 0, 0xff, &r->fx), XICS_H_SUCCESS);
     else
-        EQ(xics_h_ipi(x, XICS_VIRT, 1, 0, 4, &r->fx), XICS_H_SUCCESS);
+        TAP_EQ(xics_h_ipi(x, XICS_VIRT, 1, 0, 4, &r->fx), XICS_H_SUCCESS);
 }
 
 /* icp_deliver_irq: the owner clears NEED_RESEND (Down_CPPR) after the failed
@@ -488,11 +473,11 @@ static void t_race_need_resend_cleared(void)
     set_word(x, 0, WS(5, 0xff, 0xff, 0, 0));
     x->step = race_hook;
     x->step_arg = &r;
-    EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
-    EQ(r.fired, 1);
-    EQ(atomic_load(&x->n_recheck_retry), 1);
-    EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
-    EQ(xics_source(x, 16)->resend, 0);
+    TAP_EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
+    TAP_EQ(r.fired, 1);
+    TAP_EQ(atomic_load(&x->n_recheck_retry), 1);
+    TAP_EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
+    TAP_EQ(xics_source(x, 16)->resend, 0);
     TAP_STREQ(summ(x), "S0:map1"); /* a stale map bit: harmless */
     TAP_CHECK(xics_check(x) == NULL);
     xics_fx_fini(&fx);
@@ -511,8 +496,8 @@ static void t_race_need_resend_cleared_late(void)
     set_word(x, 0, WS(5, 0xff, 0xff, 0, 0));
     x->step = race_hook;
     x->step_arg = &r;
-    EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
-    EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 1));
+    TAP_EQ(xics_irq_line(x, 16, XICS_LINE_SET, &fx), HV_OK);
+    TAP_EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 1));
     TAP_STREQ(summ(x), "16:R S0:map1");
     TAP_CHECK(xics_check(x) == NULL);
     xics_fx_fini(&fx);
@@ -540,20 +525,20 @@ static void t_race_cas_retry(void)
     struct xics_cfg cfg = {.nr_servers = 2, .real_mode = true, .commit = XICS_COMMIT_ATOMIC};
     struct xics *x = xics_create(&cfg);
     struct xics_effects fx = {0};
-    EQ(xics_create_icp(x, 0), HV_OK);
-    EQ(xics_create_icp(x, 1), HV_OK);
+    TAP_EQ(xics_create_icp(x, 0), HV_OK);
+    TAP_EQ(xics_create_icp(x, 1), HV_OK);
     struct xics_source_cfg sc = {.server = 0, .priority = 5};
-    EQ(xics_set_source(x, 16, &sc, &fx), HV_OK);
+    TAP_EQ(xics_set_source(x, 16, &sc, &fx), HV_OK);
     set_word(x, 0, WS(0xff, 0xff, 5, 16, 0));
     struct race r = {.at = XICS_STEP_BEFORE_COMMIT, .kind = 1};
     x->step = race_hook;
     x->step_arg = &r;
     uint32_t xirr = 0;
-    EQ(xics_h_xirr(x, XICS_VIRT, 0, &xirr, &fx), XICS_H_SUCCESS);
-    EQ(xirr, 0xff000002);
-    EQ(xics_icp_word(x, 0), WS(4, 4, 0xff, 0, 1));
-    EQ(xics_source(x, 16)->resend, 1);
-    EQ(atomic_load(&x->n_cas_fail), 1);
+    TAP_EQ(xics_h_xirr(x, XICS_VIRT, 0, &xirr, &fx), XICS_H_SUCCESS);
+    TAP_EQ(xirr, 0xff000002);
+    TAP_EQ(xics_icp_word(x, 0), WS(4, 4, 0xff, 0, 1));
+    TAP_EQ(xics_source(x, 16)->resend, 1);
+    TAP_EQ(atomic_load(&x->n_cas_fail), 1);
     TAP_CHECK(xics_check(x) == NULL);
     xics_fx_fini(&fx);
     xics_fx_fini(&r.fx);
@@ -568,9 +553,9 @@ static void t_eoi_raising_cppr_is_not_handled(void)
     struct xics *x = fixture(0);
     struct xics_effects fx = {0};
     set_word(x, 0, WS(5, 0xff, 3, 17, 0));
-    EQ(xics_h_eoi(x, XICS_VIRT, 0, 0x02000010, &fx), XICS_H_SUCCESS);
-    EQ(xics_icp_word(x, 0), WS(2, 0xff, 3, 17, 0));
-    EQ(xics_icp_out_ee(xics_icp_word(x, 0)), 0);
+    TAP_EQ(xics_h_eoi(x, XICS_VIRT, 0, 0x02000010, &fx), XICS_H_SUCCESS);
+    TAP_EQ(xics_icp_word(x, 0), WS(2, 0xff, 3, 17, 0));
+    TAP_EQ(xics_icp_out_ee(xics_icp_word(x, 0)), 0);
     TAP_CONTAINS(xics_check(x), "I-ICP-consistent");
     xics_fx_fini(&fx);
     xics_destroy(x);
@@ -586,23 +571,23 @@ static void t_rm_kick_completion(void)
     set_word(x, 1, xics_icp_seal(OPEN));
     uint64_t args[2] = {1, 4}, ret[2] = {0, 0};
     int rc = xics_rm_hcall(x, 0, XICS_H_IPI, args, ret, &fx);
-    EQ(rc, XICS_RC_FINISH);
+    TAP_EQ(rc, XICS_RC_FINISH);
     TAP_STREQ(xics_fx_str(&fx, b, sizeof b), "RAISE(1)");
     /* The KVM layer finds server 1 not loaded and no free host core. */
-    EQ(xics_rm_defer_kick(x, 0, 1), HV_OK);
-    EQ(xics_rm_finish(x, 0, rc), XICS_H_TOO_HARD);
+    TAP_EQ(xics_rm_defer_kick(x, 0, 1), HV_OK);
+    TAP_EQ(xics_rm_finish(x, 0, rc), XICS_H_TOO_HARD);
     uint64_t w1 = xics_icp_word(x, 1);
     xics_fx_reset(&fx);
-    EQ(xics_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_SUCCESS);
+    TAP_EQ(xics_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_SUCCESS);
     TAP_STREQ(xics_fx_str(&fx, b, sizeof b), "KICK(1)");
-    EQ(xics_icp_word(x, 1), w1); /* never redone */
-    EQ(xics_find_server(x, 0)->rm_action, 0);
-    EQ(atomic_load(&xics_find_server(x, 0)->n_rm_kick_vcpu), 1);
+    TAP_EQ(xics_icp_word(x, 1), w1); /* never redone */
+    TAP_EQ(xics_find_server(x, 0)->rm_action, 0);
+    TAP_EQ(atomic_load(&xics_find_server(x, 0)->n_rm_kick_vcpu), 1);
     /* A second target overwrites the first (the kernel hazard), counted. */
-    EQ(xics_rm_defer_kick(x, 0, 1), HV_OK);
-    EQ(xics_rm_defer_kick(x, 0, 2), HV_OK);
-    EQ(atomic_load(&xics_find_server(x, 0)->n_rm_kick_overwrite), 1);
-    EQ(xics_rm_defer_kick(x, 3, 1), HV_ENOENT);
+    TAP_EQ(xics_rm_defer_kick(x, 0, 1), HV_OK);
+    TAP_EQ(xics_rm_defer_kick(x, 0, 2), HV_OK);
+    TAP_EQ(atomic_load(&xics_find_server(x, 0)->n_rm_kick_overwrite), 1);
+    TAP_EQ(xics_rm_defer_kick(x, 3, 1), HV_ENOENT);
     xics_fx_fini(&fx);
     xics_destroy(x);
 }
@@ -621,20 +606,20 @@ static void t_rm_complete_order(void)
     icp->rm_resend_icp = 1;
     icp->rm_reject = 16;
     icp->rm_eoied_irq = 18;
-    EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
+    TAP_EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
     TAP_STREQ(xics_fx_str(&fx, b, sizeof b), "KICK(2) RAISE(1) RAISE(0) NOTIFY_EOI(18)");
-    EQ(icp->rm_action, 0);
-    EQ(atomic_load(&icp->n_rm_kick_vcpu), 1);
-    EQ(atomic_load(&icp->n_rm_check_resend), 1);
-    EQ(atomic_load(&icp->n_rm_reject), 1);
-    EQ(atomic_load(&icp->n_rm_notify_eoi), 1);
+    TAP_EQ(icp->rm_action, 0);
+    TAP_EQ(atomic_load(&icp->n_rm_kick_vcpu), 1);
+    TAP_EQ(atomic_load(&icp->n_rm_check_resend), 1);
+    TAP_EQ(atomic_load(&icp->n_rm_reject), 1);
+    TAP_EQ(atomic_load(&icp->n_rm_notify_eoi), 1);
     /* the scan does not clear NEED_RESEND: the transaction that latched it did */
-    EQ(xics_icp_word(x, 1), WS(0x10, 0xff, 6, 19, 1));
-    EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
+    TAP_EQ(xics_icp_word(x, 1), WS(0x10, 0xff, 6, 19, 1));
+    TAP_EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
     /* Completion with nothing recorded does nothing. */
     xics_fx_reset(&fx);
-    EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
-    EQ(fx.n, 0);
+    TAP_EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
+    TAP_EQ(fx.n, 0);
     xics_fx_fini(&fx);
     xics_destroy(x);
 }
@@ -648,31 +633,31 @@ static void t_rm_modes(void)
     uint64_t args[2] = {1, 4}, ret[2] = {0, 0};
     set_word(x, 1, xics_icp_seal(OPEN));
     x->real_mode = false;
-    EQ(xics_rm_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_TOO_HARD);
-    EQ(xics_icp_word(x, 1), OPEN);
-    EQ(xics_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_SUCCESS);
-    EQ(xics_icp_word(x, 1), WS(0xff, 4, 4, 2, 0));
+    TAP_EQ(xics_rm_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_TOO_HARD);
+    TAP_EQ(xics_icp_word(x, 1), OPEN);
+    TAP_EQ(xics_hcall(x, 0, XICS_H_IPI, args, ret, &fx), XICS_H_SUCCESS);
+    TAP_EQ(xics_icp_word(x, 1), WS(0xff, 4, 4, 2, 0));
     x->real_mode = true;
     x->real_mode_dbg = true;
     set_word(x, 0, WS(5, 0xff, 0xff, 0, 0));
     args[0] = 5;
     int rc = xics_rm_hcall(x, 0, XICS_H_CPPR, args, ret, &fx);
-    EQ(xics_rm_finish(x, 0, rc), XICS_H_SUCCESS);
+    TAP_EQ(xics_rm_finish(x, 0, rc), XICS_H_SUCCESS);
     args[0] = 6;
     rc = xics_rm_hcall(x, 0, XICS_H_CPPR, args, ret, &fx);
-    EQ(xics_rm_finish(x, 0, rc), XICS_H_TOO_HARD);
-    EQ(xics_check_too_hard(x, 0), XICS_H_TOO_HARD);
+    TAP_EQ(xics_rm_finish(x, 0, rc), XICS_H_TOO_HARD);
+    TAP_EQ(xics_check_too_hard(x, 0), XICS_H_TOO_HARD);
     /* H_XIRR through the dispatchers: r4 carries the XIRR. */
     x->real_mode_dbg = false;
     set_word(x, 0, WS(0xff, 0xff, 5, 16, 0));
     rc = xics_rm_hcall(x, 0, XICS_H_XIRR, args, ret, &fx);
-    EQ(xics_rm_finish(x, 0, rc), XICS_H_SUCCESS);
-    EQ(ret[0], 0xff000010);
+    TAP_EQ(xics_rm_finish(x, 0, rc), XICS_H_SUCCESS);
+    TAP_EQ(ret[0], 0xff000010);
     ret[0] = ret[1] = 0;
     args[0] = 0;
-    EQ(xics_hcall(x, 0, XICS_H_IPOLL, args, ret, &fx), XICS_H_SUCCESS);
-    EQ(ret[0], 0x05000000);
-    EQ(ret[1], 0xff);
+    TAP_EQ(xics_hcall(x, 0, XICS_H_IPOLL, args, ret, &fx), XICS_H_SUCCESS);
+    TAP_EQ(ret[0], 0x05000000);
+    TAP_EQ(ret[1], 0xff);
     xics_fx_fini(&fx);
     xics_destroy(x);
 }
@@ -685,39 +670,39 @@ static void t_bad_args(void)
     struct xics_effects fx = {0};
     uint64_t args[2] = {0, 0}, ret[2] = {0, 0};
     uint32_t xirr = 0;
-    EQ(xics_create_icp(x, 4), HV_ERANGE);
-    EQ(xics_create_icp(x, 0), HV_EEXIST);
-    EQ(xics_create_ics(x, XICS_NR_IRQS), HV_ERANGE);
+    TAP_EQ(xics_create_icp(x, 4), HV_ERANGE);
+    TAP_EQ(xics_create_icp(x, 0), HV_EEXIST);
+    TAP_EQ(xics_create_ics(x, XICS_NR_IRQS), HV_ERANGE);
     struct xics_source_cfg sc = {.server = 0, .priority = 5};
-    EQ(xics_set_source(x, 5, &sc, &fx), HV_ERANGE);
-    EQ(xics_set_source(x, XICS_NR_IRQS, &sc, &fx), HV_ERANGE);
+    TAP_EQ(xics_set_source(x, 5, &sc, &fx), HV_ERANGE);
+    TAP_EQ(xics_set_source(x, XICS_NR_IRQS, &sc, &fx), HV_ERANGE);
     sc.priority = 0x100;
-    EQ(xics_set_source(x, 30, &sc, &fx), HV_ERANGE);
+    TAP_EQ(xics_set_source(x, 30, &sc, &fx), HV_ERANGE);
     sc.priority = 5;
     sc.server = 3;
-    EQ(xics_set_source(x, 30, &sc, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_source(x, 30, &sc, &fx), HV_EINVAL);
     sc.priority = 0xff; /* masked to an unknown server is allowed */
-    EQ(xics_set_source(x, 30, &sc, &fx), HV_OK);
+    TAP_EQ(xics_set_source(x, 30, &sc, &fx), HV_OK);
     /* callers without an ICP */
-    EQ(xics_h_xirr(x, XICS_VIRT, 3, &xirr, &fx), XICS_H_HARDWARE);
-    EQ(xics_h_xirr(x, XICS_REAL, 3, &xirr, &fx), XICS_H_TOO_HARD);
-    EQ(xics_h_cppr(x, XICS_VIRT, 99, 5, &fx), XICS_H_HARDWARE);
-    EQ(xics_h_ipi(x, XICS_VIRT, UINT32_MAX, 0, 5, &fx), XICS_H_HARDWARE);
-    EQ(xics_hcall(x, 3, XICS_H_XIRR, args, ret, &fx), XICS_H_HARDWARE);
-    EQ(xics_hcall(x, 0, 0xE0 /* H_CEDE */, args, ret, &fx), XICS_H_PARAMETER);
-    EQ(xics_rm_hcall(x, 0, 0xE0, args, ret, &fx), XICS_H_TOO_HARD);
-    EQ(xics_rm_complete(x, 3, &fx), XICS_H_HARDWARE);
-    EQ(xics_h_ipoll(x, XICS_VIRT, 0, 1ull << 33, args, ret), XICS_H_PARAMETER);
+    TAP_EQ(xics_h_xirr(x, XICS_VIRT, 3, &xirr, &fx), XICS_H_HARDWARE);
+    TAP_EQ(xics_h_xirr(x, XICS_REAL, 3, &xirr, &fx), XICS_H_TOO_HARD);
+    TAP_EQ(xics_h_cppr(x, XICS_VIRT, 99, 5, &fx), XICS_H_HARDWARE);
+    TAP_EQ(xics_h_ipi(x, XICS_VIRT, UINT32_MAX, 0, 5, &fx), XICS_H_HARDWARE);
+    TAP_EQ(xics_hcall(x, 3, XICS_H_XIRR, args, ret, &fx), XICS_H_HARDWARE);
+    TAP_EQ(xics_hcall(x, 0, 0xE0 /* H_CEDE */, args, ret, &fx), XICS_H_PARAMETER);
+    TAP_EQ(xics_rm_hcall(x, 0, 0xE0, args, ret, &fx), XICS_H_TOO_HARD);
+    TAP_EQ(xics_rm_complete(x, 3, &fx), XICS_H_HARDWARE);
+    TAP_EQ(xics_h_ipoll(x, XICS_VIRT, 0, 1ull << 33, args, ret), XICS_H_PARAMETER);
     /* set_icp consistency (kvmppc_xics_set_icp) */
-    EQ(xics_set_icp(x, 3, 0xff, 0xff, 0xff, 0, &fx), HV_ENOENT);
-    EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 0, &fx), HV_EINVAL);
-    EQ(xics_set_icp(x, 0, 0xff, 4, 5, XICS_IPI, &fx), HV_EINVAL);
-    EQ(xics_set_icp(x, 0, 5, 0xff, 5, 16, &fx), HV_EINVAL);
-    EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 5000, &fx), HV_EINVAL);
-    EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 1u << 24, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_icp(x, 3, 0xff, 0xff, 0xff, 0, &fx), HV_ENOENT);
+    TAP_EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 0, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_icp(x, 0, 0xff, 4, 5, XICS_IPI, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_icp(x, 0, 5, 0xff, 5, 16, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 5000, &fx), HV_EINVAL);
+    TAP_EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 1u << 24, &fx), HV_EINVAL);
     xics_fx_reset(&fx);
-    EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 16, &fx), HV_OK);
-    EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
+    TAP_EQ(xics_set_icp(x, 0, 0xff, 0xff, 5, 16, &fx), HV_OK);
+    TAP_EQ(xics_icp_word(x, 0), WS(0xff, 0xff, 5, 16, 0));
     char b[128];
     TAP_STREQ(xics_fx_str(&fx, b, sizeof b), "LOWER(0) RAISE(0)");
     /* nothing above corrupted the state */
@@ -726,14 +711,14 @@ static void t_bad_args(void)
     struct xics_icp *icp = xics_find_server(x, 0);
     icp->rm_action = XICS_RM_REJECT;
     icp->rm_reject = 5000;
-    EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
-    EQ(atomic_load(&x->err_noics), 1);
+    TAP_EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
+    TAP_EQ(atomic_load(&x->err_noics), 1);
     src_mut(x, 30)->priority = 5; /* unmasked to server 3, which has no ICP */
-    EQ(xics_int_on(x, 30, &fx), XICS_RTAS_PARAM_ERROR);
+    TAP_EQ(xics_int_on(x, 30, &fx), XICS_RTAS_PARAM_ERROR);
     icp->rm_action = XICS_RM_REJECT;
     icp->rm_reject = 30;
-    EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
-    EQ(atomic_load(&x->err_noicp), 1);
+    TAP_EQ(xics_rm_complete(x, 0, &fx), XICS_H_SUCCESS);
+    TAP_EQ(atomic_load(&x->err_noicp), 1);
     xics_fx_fini(&fx);
     xics_destroy(x);
 }
@@ -774,26 +759,26 @@ static void t_check_negatives(void)
 static void t_word_layout(void)
 {
     uint64_t w = xics_icp_make(0x12, 0x34, 0x56, 0xABCDEF, 1);
-    EQ(w, 0x0003563412ABCDEFull & ~XICS_ICP_OUT_EE_BIT); /* PPRI 0x56 >= CPPR 0x12 */
-    EQ(xics_icp_xirr(w), 0x12ABCDEF);
-    EQ(xics_icp_cppr(w), 0x12);
-    EQ(xics_icp_mfrr(w), 0x34);
-    EQ(xics_icp_ppri(w), 0x56);
-    EQ(xics_icp_xisr(w), 0xABCDEF);
-    EQ(xics_icp_need_resend(w), 1);
-    EQ(xics_icp_out_ee(w), 0);
-    EQ(xics_icp_out_ee(xics_icp_make(0x57, 0x34, 0x56, 0xABCDEF, 0)), 1);
-    EQ(xics_icp_out_ee(xics_icp_make(0x57, 0x34, 0x56, 0, 0)), 0);
-    EQ(XICS_ICP_RESET_WORD, xics_icp_make(0, 0xff, 0xff, 0, 0));
+    TAP_EQ(w, 0x0003563412ABCDEFull & ~XICS_ICP_OUT_EE_BIT); /* PPRI 0x56 >= CPPR 0x12 */
+    TAP_EQ(xics_icp_xirr(w), 0x12ABCDEF);
+    TAP_EQ(xics_icp_cppr(w), 0x12);
+    TAP_EQ(xics_icp_mfrr(w), 0x34);
+    TAP_EQ(xics_icp_ppri(w), 0x56);
+    TAP_EQ(xics_icp_xisr(w), 0xABCDEF);
+    TAP_EQ(xics_icp_need_resend(w), 1);
+    TAP_EQ(xics_icp_out_ee(w), 0);
+    TAP_EQ(xics_icp_out_ee(xics_icp_make(0x57, 0x34, 0x56, 0xABCDEF, 0)), 1);
+    TAP_EQ(xics_icp_out_ee(xics_icp_make(0x57, 0x34, 0x56, 0, 0)), 0);
+    TAP_EQ(XICS_ICP_RESET_WORD, xics_icp_make(0, 0xff, 0xff, 0, 0));
     /* transitions never touch OUT_EE; the commit seals */
     struct xics_icp_tx t = xics_icp_set_mfrr(xics_icp_make(0xff, 0xff, 0xff, 0, 0), 4);
-    EQ(xics_icp_out_ee(t.next), 0);
-    EQ(xics_icp_out_ee(xics_icp_seal(t.next)), 1);
+    TAP_EQ(xics_icp_out_ee(t.next), 0);
+    TAP_EQ(xics_icp_out_ee(xics_icp_seal(t.next)), 1);
     t = xics_icp_accept(xics_icp_make(0xff, 0xff, 0xff, 0, 0));
-    EQ(t.write, 0);
+    TAP_EQ(t.write, 0);
     t = xics_icp_try_deliver(xics_icp_make(0xff, 0xff, 5, 16, 0), 17, 5);
-    EQ(t.ok, 0);
-    EQ(xics_icp_need_resend(t.next), 1);
+    TAP_EQ(t.ok, 0);
+    TAP_EQ(xics_icp_need_resend(t.next), 1);
 }
 
 static void t_names(void)
@@ -802,18 +787,18 @@ static void t_names(void)
     TAP_STREQ(xics_hcall_name(0x2FC), "H_XIRR_X");
     TAP_STREQ(xics_hcall_name(0x70), "H_IPOLL");
     TAP_STREQ(xics_hcall_name(0x123), "H_?");
-    EQ(XICS_H_EOI, 0x64);
-    EQ(XICS_H_CPPR, 0x68);
-    EQ(XICS_H_XIRR, 0x74);
+    TAP_EQ(XICS_H_EOI, 0x64);
+    TAP_EQ(XICS_H_CPPR, 0x68);
+    TAP_EQ(XICS_H_XIRR, 0x74);
     TAP_STREQ(xics_hrc_name(9999), "H_TOO_HARD");
     TAP_STREQ(xics_hrc_name(-4), "H_PARAMETER");
     TAP_STREQ(xics_hrc_name(-1), "H_HARDWARE");
     TAP_STREQ(xics_fx_name(XICS_FX_NOTIFY_EOI), "NOTIFY_EOI");
-    EQ(XICS_RM_KICK_VCPU | XICS_RM_CHECK_RESEND << 4 | XICS_RM_REJECT << 8 |
+    TAP_EQ(XICS_RM_KICK_VCPU | XICS_RM_CHECK_RESEND << 4 | XICS_RM_REJECT << 8 |
            XICS_RM_NOTIFY_EOI << 12, 0x8421);
-    EQ(XICS_IPI, 2);
-    EQ(XICS_IPI_PRIORITY, 4);
-    EQ(XICS_DEFAULT_PRIORITY, 5);
+    TAP_EQ(XICS_IPI, 2);
+    TAP_EQ(XICS_IPI_PRIORITY, 4);
+    TAP_EQ(XICS_DEFAULT_PRIORITY, 5);
 }
 
 /* Hide buffer sizes from -Wformat-truncation inside TAP_STREQ. */
@@ -829,7 +814,7 @@ static void t_dump(void)
     atomic_store(&xics_find_server(x, 1)->n_reject, 2);
     char buf[4096];
     size_t n = xics_dump_buf(x, buf, sizeof buf, true);
-    EQ(n, strlen(buf));
+    TAP_EQ(n, strlen(buf));
     TAP_STREQ(str(buf), str(
               "=========\nICP state\n=========\n"
               "cpu server 0 XIRR:0 PPRI:0xff CPPR:0x3 MFRR:0xff OUT:0 NR:1\n"
@@ -847,20 +832,20 @@ static void t_dump(void)
     /* the kernel's full form: all 1024 sources of the ICS */
     size_t need = xics_dump_buf(x, buf, sizeof buf, false);
     char *big = malloc(need + 1);
-    EQ(xics_dump_buf(x, big, need + 1, false), need);
+    TAP_EQ(xics_dump_buf(x, big, need + 1, false), need);
     size_t lines = 0;
     for (char *p = big; *p; p++)
         lines += *p == '\n';
-    EQ(lines, 3 + 3 + 2 + 3 + 1024);
+    TAP_EQ(lines, 3 + 3 + 2 + 3 + 1024);
     TAP_CONTAINS(big, "irq 0x0003ff: server 0 prio 0xff save prio 0xff asserted 0");
     free(big);
     /* FILE* form, tiny buffer form */
     FILE *f = tmpfile();
     xics_dump(x, f, true);
-    EQ((size_t)ftell(f), n);
+    TAP_EQ((size_t)ftell(f), n);
     fclose(f);
     char tiny[8];
-    EQ(xics_dump_buf(x, tiny, sizeof tiny, true), n);
+    TAP_EQ(xics_dump_buf(x, tiny, sizeof tiny, true), n);
     TAP_STREQ(str(tiny), "=======");
     xics_destroy(x);
 }
