@@ -116,7 +116,15 @@
 #include "hw/hw.h"
 
 /* Scenario keys: host/host_options.def (field name = key name). */
-typedef enum { HOST_SECONDARIES_OFFLINE, HOST_SECONDARIES_ONLINE } host_secondaries;
+/* host.secondaries: X(enum, choice) */
+#define HOST_SECONDARIES(X)                                                 \
+    X(HOST_SECONDARIES_OFFLINE, "offline")                                  \
+    X(HOST_SECONDARIES_ONLINE, "online")
+typedef enum {
+#define HOST_SEC_ENUM(e, n) e,
+    HOST_SECONDARIES(HOST_SEC_ENUM)
+#undef HOST_SEC_ENUM
+} host_secondaries;
 typedef struct host_cfg {
     uint64_t hz;
     int secondaries; /* host_secondaries */

@@ -25,15 +25,25 @@
 #define OPT(s, k, T, d, mn, mx, h)                                          \
     _Static_assert(_Generic(((struct s##_cfg *)0)->k, SCN_CTYPE_##T: 1, default: 0), \
                    "scenario key " #s "." #k ": field type does not match " #T);
-#define OPT_ENUM(s, k, d, v, h)                                             \
+/* ENUM: the field is an int, and each enumerator of the X-list equals its
+ * position in the list (the index the key stores and prints). */
+#define ENUM_POS(e, n) e##_scn_pos_,
+#define ENUM_AT_POS(e, n)                                                   \
+    _Static_assert((int)e == (int)e##_scn_pos_, "ENUM choice \"" n "\": " #e         \
+                   " is not its position in its X-list");
+#define OPT_ENUM(s, k, d, LIST, h)                                          \
     _Static_assert(_Generic(((struct s##_cfg *)0)->k, int: 1, default: 0),  \
-                   "scenario key " #s "." #k ": an ENUM field must be int");
+                   "scenario key " #s "." #k ": an ENUM field must be int"); \
+    enum { LIST(ENUM_POS) };                                                \
+    LIST(ENUM_AT_POS)
 #include SCN_ROOMS_TABLE
 #undef SECTION
 #undef INSTANCES
 #undef VALIDATE
 #undef OPT
 #undef OPT_ENUM
+#undef ENUM_POS
+#undef ENUM_AT_POS
 
 #define FIELD_SIZE(s, k) sizeof(((struct s##_cfg *)0)->k)
 
@@ -44,8 +54,8 @@ const scn_opt scn_opts[] = {
 #define OPT(s, k, T, d, mn, mx, h)                                          \
     {#s, #k, {SCN_T_##T, (long double)(mn), (long double)(mx), NULL, FIELD_SIZE(s, k)}, d, h,    \
      SCN_MAX_##s, offsetof(struct scenario, s), sizeof(struct s##_cfg), offsetof(struct s##_cfg, k)},
-#define OPT_ENUM(s, k, d, v, h)                                             \
-    {#s, #k, {SCN_T_ENUM, 0, 0, v, FIELD_SIZE(s, k)}, d, h, SCN_MAX_##s, offsetof(struct scenario, s), \
+#define OPT_ENUM(s, k, d, LIST, h)                                          \
+    {#s, #k, {SCN_T_ENUM, 0, 0, SCN_ENUM_CHOICES(LIST), FIELD_SIZE(s, k)}, d, h, SCN_MAX_##s, offsetof(struct scenario, s), \
      sizeof(struct s##_cfg), offsetof(struct s##_cfg, k)},
 #include SCN_ROOMS_TABLE
 #undef SECTION

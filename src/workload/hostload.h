@@ -37,7 +37,15 @@
 
 #include "host/host.h"
 
-typedef enum { HOSTLOAD_CPU, HOSTLOAD_PERIODIC } hostload_kind;
+/* hostload.kind: X(enum, choice) */
+#define HOSTLOAD_KINDS(X)                                                   \
+    X(HOSTLOAD_CPU, "cpu")                                                  \
+    X(HOSTLOAD_PERIODIC, "periodic")
+typedef enum {
+#define HOSTLOAD_KIND_ENUM(e, n) e,
+    HOSTLOAD_KINDS(HOSTLOAD_KIND_ENUM)
+#undef HOSTLOAD_KIND_ENUM
+} hostload_kind;
 
 /* Scenario keys: workload/hostload_options.def (field name = key name). */
 typedef struct hostload_cfg {
