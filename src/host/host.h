@@ -101,7 +101,7 @@
  *   transitions are instantaneous.
  *
  * RNG: hw thread streams for costs drawn on a CPU; task kind
- *   HOST_RNG_KIND_TASK (0x200) + task id for sched_ttwu draws.
+ *   HOST_RNG_KIND_TASK (des/rng.h) + task id for sched_ttwu draws.
  *
  * Concurrency contract: single-threaded (the DES thread of one model).
  */
@@ -134,8 +134,6 @@ typedef struct host_cfg {
     des_time ipi_pending_max;
 } host_cfg;
 host_cfg host_cfg_default(void);
-
-enum { HOST_RNG_KIND_TASK = 0x200 };
 
 typedef struct host_cpumask {
     uint64_t w[HW_MAX_CPUS / 64];

@@ -210,9 +210,6 @@ enum { HW_TRACE_MODE = 0x100 };
 /* Record every thread's current mode now (the start of a trace window). */
 void hw_trace_modes(hw_machine *m);
 
-/* RNG entity kind of hw threads: des_rng_id(HW_RNG_KIND_THREAD, cpu). */
-enum { HW_RNG_KIND_THREAD = 0x100 };
-
 /* Build a machine on sim; costs NULL = defaults. Every thread starts in
  * HW_MODE_OFFLINE_NAP with no sink (the host brings its CPUs online).
  * Fatal if hw_cfg_validate fails. */

@@ -18,7 +18,7 @@
  *   Scheduling latency (runnable -> running) and wakeup latency
  *   (host_task_wake -> running) are the host tasks' histograms.
  *
- * RNG: kind HOSTLOAD_RNG_KIND_TASK (0x300) + task index (release phases).
+ * RNG: kind HOSTLOAD_RNG_KIND_TASK (des/rng.h) + task index (release phases).
  *
  * Host-only model (hostload_model): des engine + hw + host + hostload from
  *   configs, cost table (NULL = defaults), seed and run. hostload_model_run
@@ -56,8 +56,6 @@ typedef struct hostload_cfg {
     des_time chunk;
 } hostload_cfg;
 hostload_cfg hostload_cfg_default(void);
-
-enum { HOSTLOAD_RNG_KIND_TASK = 0x300 };
 
 typedef struct hostload_task {
     struct hostload *load;
