@@ -169,9 +169,8 @@ void host_reset_stats(host *h)
 
 /* ---------- checks ---------- */
 
-const char *host_check(const host *h)
+const char *host_check(host *h)
 {
-    static _Thread_local char buf[256];
     const char *e = hw_check(h->hw);
     if (e)
         return e;
@@ -179,8 +178,8 @@ const char *host_check(const host *h)
     des_time now = des_now(h->sim);
 #define FAIL(...)                                                           \
     do {                                                                    \
-        snprintf(buf, sizeof buf, __VA_ARGS__);                             \
-        return buf;                                                         \
+        snprintf(h->check_msg, sizeof h->check_msg, __VA_ARGS__);           \
+        return h->check_msg;                                                \
     } while (0)
     for (uint32_t i = 0; i < h->hw->ncpus; i++) {
         const host_cpu *c = &h->cpus[i];
@@ -222,9 +221,8 @@ const char *host_check(const host *h)
     return NULL;
 }
 
-const char *host_conservation(const host *h)
+const char *host_conservation(host *h)
 {
-    static _Thread_local char buf[256];
     const char *e = hw_conservation(h->hw);
     if (e)
         return e;
@@ -241,17 +239,17 @@ const char *host_conservation(const host *h)
             pending += c->phase == PH_MSG && c->cur_msg == msg;
         }
         if (h->ipi_raised[msg] != h->ipi_demuxed[msg] + pending) {
-            snprintf(buf, sizeof buf, "host: %s raised %llu != demuxed %llu + pending %llu",
+            snprintf(h->check_msg, sizeof h->check_msg, "host: %s raised %llu != demuxed %llu + pending %llu",
                      hw_msg_name(msg), (unsigned long long)h->ipi_raised[msg],
                      (unsigned long long)h->ipi_demuxed[msg], (unsigned long long)pending);
-            return buf;
+            return h->check_msg;
         }
     }
     if (h->wakeups_sent != h->wakeups_consumed + h->wakeups_coalesced) {
-        snprintf(buf, sizeof buf, "host: wakeups sent %llu != consumed %llu + coalesced %llu",
+        snprintf(h->check_msg, sizeof h->check_msg, "host: wakeups sent %llu != consumed %llu + coalesced %llu",
                  (unsigned long long)h->wakeups_sent, (unsigned long long)h->wakeups_consumed,
                  (unsigned long long)h->wakeups_coalesced);
-        return buf;
+        return h->check_msg;
     }
     return NULL;
 }

@@ -297,6 +297,7 @@ struct host {
         base_ipi_coalesced[PPC_MSG_COUNT], base_ipi_demuxed[PPC_MSG_COUNT];
     uint64_t base_wakeups_consumed, base_wakeups_coalesced;
     des_time stats_since; /* time of the last reset (0 at start) */
+    char check_msg[256]; /* the message host_check / host_conservation return */
 };
 
 /* Build the host on hw: brings the Linux CPUs online (idle, napping) and
@@ -359,7 +360,9 @@ void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */
  * host, its CPUs and tasks, and of hw (hw_reset_stats); conservation
  * counters keep counting and get a baseline instead. */
 void host_reset_stats(host *h);
-const char *host_check(const host *h);
-const char *host_conservation(const host *h);
+/* NULL, or the first broken invariant (hw's first) as a message held in
+ * h->check_msg or h->hw->check_msg (valid until the next check). */
+const char *host_check(host *h);
+const char *host_conservation(host *h);
 
 #endif

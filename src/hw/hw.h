@@ -202,6 +202,7 @@ struct hw_machine {
     hw_thread *threads; /* [ncpus] */
     uint64_t signals_sent, signals_arrived, signals_inflight;
     des_trace *trace; /* optional: every mode change is recorded (HW_TRACE_MODE) */
+    char check_msg[256]; /* the message hw_check / hw_conservation return */
 };
 
 /* Trace record kind of hw (des/trace.h): a thread entered mode a0
@@ -293,7 +294,9 @@ void hw_nap_enter(hw_machine *m, hw_thread *t, hw_mode mode);
 bool hw_set_message(hw_thread *t, int msg);
 
 /* --- checks --- */
-const char *hw_check(const hw_machine *m);
-const char *hw_conservation(const hw_machine *m);
+/* NULL, or the first broken invariant as a message held in m->check_msg
+ * (valid until the next check of m). */
+const char *hw_check(hw_machine *m);
+const char *hw_conservation(hw_machine *m);
 
 #endif

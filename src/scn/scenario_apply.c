@@ -14,9 +14,8 @@
 
 /* ---- applying values ---- */
 
-const char **scn__section_names(void)
+const char **scn__section_names(const char *names[SCN__SECTION_NAMES])
 {
-    static const char *names[64 + 2];
     size_t k = 0;
     for (size_t i = 0; i < scn_n_sections && k < 64; i++)
         names[k++] = scn_sections[i].name;
@@ -171,13 +170,14 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
                 if (rep[r].file == en->file && !strcmp(rep[r].section, en->section))
                     seen = 1;
             if (!seen && !en->key) {
-                const char *best = scn_suggest(en->section, scn__section_names());
+                const char *names[SCN__SECTION_NAMES];
+                const char *best = scn_suggest(en->section, scn__section_names(names));
                 char hint[512];
                 if (best)
                     snprintf(hint, sizeof hint, "did you mean [%s]?", best);
                 else {
                     size_t o = (size_t)snprintf(hint, sizeof hint, "expected one of:");
-                    for (const char **n = scn__section_names(); *n && o < sizeof hint; n++)
+                    for (const char **n = names; *n && o < sizeof hint; n++)
                         o += (size_t)snprintf(hint + o, sizeof hint - o, " [%s]", *n);
                 }
                 scn_error(e, en->file, en->section_line, "unknown section [%s]; %s", en->section, hint);

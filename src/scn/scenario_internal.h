@@ -51,7 +51,9 @@ void scn__format_origin(const scn__origin *o, char *buf, size_t n);
 int scn__find_cost(const struct scenario *s, const char *name);
 
 /* scenario_apply.c */
-const char **scn__section_names(void);
+/* Every section name, then "cost", then NULL, into names; returns names. */
+#define SCN__SECTION_NAMES (64 + 2)
+const char **scn__section_names(const char *names[SCN__SECTION_NAMES]);
 void scn__key_hint(const char *section, const char *key, char *buf, size_t n);
 int scn__apply_cost(struct scenario *s, const char *name, const char *value, const scn__origin *org,
                     const char *where, unsigned line, const scn_parse_opts *po, scn_errors *e);

@@ -143,7 +143,8 @@ int scn_set(struct scenario *s, const char *assign, const char *origin_label, co
     }
     const scn_section *sec = scn_find_section(parts[0]);
     if (!sec) {
-        const char *best = scn_suggest(parts[0], scn__section_names());
+        const char *names[SCN__SECTION_NAMES];
+        const char *best = scn_suggest(parts[0], scn__section_names(names));
         if (best)
             scn_error(e, where, 0, "unknown section '%s'; did you mean '%s'?", parts[0], best);
         else
