@@ -163,7 +163,6 @@ void host_reset_stats(host *h)
     }
     h->base_wakeups_consumed = h->wakeups_consumed;
     h->base_wakeups_coalesced = h->wakeups_coalesced;
-    h->stats_since = des_now(h->sim);
     hw_reset_stats(h->hw);
 }
 

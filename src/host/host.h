@@ -139,7 +139,6 @@ typedef struct host_cpumask {
     uint64_t w[HW_MAX_CPUS / 64];
 } host_cpumask;
 static inline void host_cpumask_set(host_cpumask *m, int c) { m->w[c >> 6] |= 1ull << (c & 63); }
-static inline void host_cpumask_clear(host_cpumask *m, int c) { m->w[c >> 6] &= ~(1ull << (c & 63)); }
 static inline bool host_cpumask_test(const host_cpumask *m, int c) { return (m->w[c >> 6] >> (c & 63)) & 1; }
 void host_cpumask_fill(host_cpumask *m, int ncpus);
 
@@ -296,7 +295,6 @@ struct host {
     uint64_t base_ipi_sent[PPC_MSG_COUNT], base_ipi_raised[PPC_MSG_COUNT],
         base_ipi_coalesced[PPC_MSG_COUNT], base_ipi_demuxed[PPC_MSG_COUNT];
     uint64_t base_wakeups_consumed, base_wakeups_coalesced;
-    des_time stats_since; /* time of the last reset (0 at start) */
     char check_msg[256]; /* the message host_check / host_conservation return */
 };
 
@@ -352,7 +350,6 @@ void host_restore_sink(host *h, int cpu);
  * nap it again. Without fn (or with hwthread_req clear) the host flushes
  * pending IPIs and naps again. */
 void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx);
-static inline host_cpu *host_cpu_get(host *h, int cpu) { return &h->cpus[cpu]; }
 
 /* --- accounting, checks --- */
 void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */

@@ -321,7 +321,7 @@ void host__check_task_ctx(host_task *t, const char *what)
 
 void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, void *arg)
 {
-    (void)h;
+    HV_CHECK(t->h == h);
     host__check_task_ctx(t, "host_task_compute");
     t->has_work = true;
     t->work_left = ns;
@@ -331,14 +331,14 @@ void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, vo
 
 void host_task_block(host *h, host_task *t)
 {
-    (void)h;
+    HV_CHECK(t->h == h);
     host__check_task_ctx(t, "host_task_block");
     t->state = HOST_TASK_SLEEPING;
 }
 
 void host_task_exit(host *h, host_task *t)
 {
-    (void)h;
+    HV_CHECK(t->h == h);
     host__check_task_ctx(t, "host_task_exit");
     t->state = HOST_TASK_DEAD;
 }

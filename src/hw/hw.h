@@ -224,10 +224,6 @@ static inline int hw_cpu_thread_in_core(const hw_machine *m, int cpu)
 {
     return cpu & (int)(m->cfg.threads_per_core - 1);
 }
-static inline int hw_cpu_first_thread_sibling(const hw_machine *m, int cpu)
-{
-    return cpu & ~(int)(m->cfg.threads_per_core - 1);
-}
 static inline int hw_cpu_core(const hw_machine *m, int cpu) { return cpu >> m->threads_shift; }
 static inline int hw_core_first_cpu(const hw_machine *m, int core) { return core << m->threads_shift; }
 static inline int hw_cpu_chip(const hw_machine *m, int cpu)

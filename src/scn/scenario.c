@@ -129,19 +129,29 @@ const char *scn__intern(scn_meta *m, const char *s)
     return m->strs[m->nstrs++] = hv_xstrdup(s);
 }
 
-void *scn__field_ptr(const struct scenario *s, const scn_opt *o, int inst)
+static size_t field_off(const scn_opt *o, int inst)
 {
-    return (char *)s + o->sec_off + (size_t)(inst > 0 ? inst : 0) * o->stride + o->field_off;
+    return o->sec_off + (size_t)(inst > 0 ? inst : 0) * o->stride + o->field_off;
+}
+void *scn__field_ptr(struct scenario *s, const scn_opt *o, int inst) { return (char *)s + field_off(o, inst); }
+const void *scn__field_cptr(const struct scenario *s, const scn_opt *o, int inst)
+{
+    return (const char *)s + field_off(o, inst);
 }
 
-size_t *scn__count_ptr(const struct scenario *s, const scn_section *sec)
+static size_t *count_ptr(struct scenario *s, const scn_section *sec) { return (size_t *)((char *)s + sec->count_off); }
+size_t scn__count(const struct scenario *s, const scn_section *sec)
 {
-    return (size_t *)((char *)s + sec->count_off);
+    return *(const size_t *)((const char *)s + sec->count_off);
 }
 
-char *scn__name_ptr(const struct scenario *s, const scn_section *sec, size_t i)
+static char *name_ptr(struct scenario *s, const scn_section *sec, size_t i)
 {
     return (char *)s + sec->names_off + i * SCN_NAME_MAX;
+}
+const char *scn__name(const struct scenario *s, const scn_section *sec, size_t i)
+{
+    return (const char *)s + sec->names_off + i * SCN_NAME_MAX;
 }
 
 static void set_default(struct scenario *s, const scn_opt *o, int inst)
@@ -178,11 +188,7 @@ void scn_free(struct scenario *s)
     s->meta = NULL;
 }
 
-static const char *rebase(const scn_meta *from, scn_meta *to, const char *p)
-{
-    (void)from;
-    return p ? scn__intern(to, p) : NULL;
-}
+static const char *rebase(scn_meta *to, const char *p) { return p ? scn__intern(to, p) : NULL; }
 
 void scn_copy(struct scenario *dst, const struct scenario *src)
 {
@@ -195,9 +201,9 @@ void scn_copy(struct scenario *dst, const struct scenario *src)
     m->nslots = f->nslots;
     m->slot = hv_xcalloc(m->nslots, sizeof *m->slot);
     for (size_t i = 0; i < m->nslots; i++)
-        m->slot[i] = (scn__origin){rebase(f, m, f->slot[i].where), f->slot[i].line};
+        m->slot[i] = (scn__origin){rebase(m, f->slot[i].where), f->slot[i].line};
     for (size_t i = 0; i < SCN_COST_MAX; i++)
-        m->cost[i] = (scn__origin){rebase(f, m, f->cost[i].where), f->cost[i].line};
+        m->cost[i] = (scn__origin){rebase(m, f->cost[i].where), f->cost[i].line};
     dst->meta = m;
 }
 
@@ -208,7 +214,7 @@ const char *scn_description(const struct scenario *s)
     /* The top file's own description key (or a --set), else its leading
      * comment, else a description inherited from an include. */
     const scn_opt *o = scn_find_opt("sim", "description");
-    const char *d = o ? scn__field_ptr(s, o, 0) : "";
+    const char *d = o ? scn__field_cptr(s, o, 0) : "";
     int own = 0;
     if (o && d[0]) {
         const scn__origin *org = &s->meta->slot[scn__slot_base((size_t)(o - scn_opts))];
@@ -226,9 +232,9 @@ int scn_instance(const struct scenario *s, const char *section, const char *name
     const scn_section *sec = scn_find_section(section);
     if (!sec || !sec->instances)
         return -1;
-    size_t n = *scn__count_ptr(s, sec);
+    size_t n = scn__count(s, sec);
     for (size_t i = 0; i < n; i++)
-        if (!strcmp(scn__name_ptr(s, sec, i), name))
+        if (!strcmp(scn__name(s, sec, i), name))
             return (int)i;
     return -1;
 }
@@ -236,11 +242,11 @@ int scn_instance(const struct scenario *s, const char *section, const char *name
 /* New instance at its defaults; -1 if the section is full. */
 int scn__add_instance(struct scenario *s, const scn_section *sec, const char *name)
 {
-    size_t *n = scn__count_ptr(s, sec);
+    size_t *n = count_ptr(s, sec);
     if (*n >= (size_t)sec->instances)
         return -1;
     int idx = (int)(*n)++;
-    snprintf(scn__name_ptr(s, sec, (size_t)idx), SCN_NAME_MAX, "%s", name);
+    snprintf(name_ptr(s, sec, (size_t)idx), SCN_NAME_MAX, "%s", name);
     for (size_t i = 0; i < scn_n_opts; i++)
         if (!strcmp(scn_opts[i].section, sec->name))
             set_default(s, &scn_opts[i], idx);

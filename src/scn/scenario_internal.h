@@ -41,9 +41,12 @@ struct scn_meta {
 size_t scn__slot_base(size_t opt_index);
 /* s interned in m (owned by m, compared by pointer). */
 const char *scn__intern(scn_meta *m, const char *s);
-void *scn__field_ptr(const struct scenario *s, const scn_opt *o, int inst);
-size_t *scn__count_ptr(const struct scenario *s, const scn_section *sec);
-char *scn__name_ptr(const struct scenario *s, const scn_section *sec, size_t i);
+/* Option o's field of instance inst (0 for plain sections). */
+void *scn__field_ptr(struct scenario *s, const scn_opt *o, int inst);
+const void *scn__field_cptr(const struct scenario *s, const scn_opt *o, int inst);
+/* Instances of an instance section, and the name of instance i. */
+size_t scn__count(const struct scenario *s, const scn_section *sec);
+const char *scn__name(const struct scenario *s, const scn_section *sec, size_t i);
 /* New instance at its defaults; -1 if the section is full. */
 int scn__add_instance(struct scenario *s, const scn_section *sec, const char *name);
 void scn__format_origin(const scn__origin *o, char *buf, size_t n);

@@ -15,7 +15,7 @@
 
 /* Loader: "preset:NAME" and includes from a preset go to the embedded
  * presets; everything else to the file system. */
-static int loader(void *ctx, const char *from, const char *path, char **name, char **id, char **buf,
+static int loader(const void *ctx, const char *from, const char *path, char **name, char **id, char **buf,
                   size_t *len, const char **why)
 {
     const scn_parse_opts *po = ctx;
@@ -66,7 +66,7 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
     if (p) {
         char name[128];
         snprintf(name, sizeof name, "preset:%s", p->name);
-        rc = scn_ini_read_buffer(&ini, name, p->text, p->len, loader, (void *)po, e);
+        rc = scn_ini_read_buffer(&ini, name, p->text, p->len, loader, po, e);
     } else if (!is_file) {
         const char *cand[256];
         size_t k = 0;
@@ -81,7 +81,7 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
         scn_ini_free(&ini);
         return HV_EPARSE;
     } else
-        rc = scn_ini_read(&ini, src, loader, (void *)po, e);
+        rc = scn_ini_read(&ini, src, loader, po, e);
     return load_common(s, &ini, rc, po, e);
 }
 
@@ -92,7 +92,7 @@ int scn_load_buffer(struct scenario *s, const char *name, const char *buf, size_
     scn_ini_init(&ini);
     free(s->meta->source);
     s->meta->source = hv_xstrdup(name);
-    int rc = scn_ini_read_buffer(&ini, name, buf, len, loader, (void *)po, e);
+    int rc = scn_ini_read_buffer(&ini, name, buf, len, loader, po, e);
     return load_common(s, &ini, rc, po, e);
 }
 
@@ -171,11 +171,11 @@ int scn_set(struct scenario *s, const char *assign, const char *origin_label, co
                   sec->name, sec->name, key, sec->name, key);
         return HV_EPARSE;
     }
-    size_t n = *scn__count_ptr(s, sec);
+    size_t n = scn__count(s, sec);
     if (!strcmp(parts[1], "*")) {
         int failed = 0;
         for (size_t i = 0; i < n; i++)
-            failed |= scn__apply_opt(s, o, (int)i, scn__name_ptr(s, sec, i), value, &org, where, 0, e) != 0;
+            failed |= scn__apply_opt(s, o, (int)i, scn__name(s, sec, i), value, &org, where, 0, e) != 0;
         return failed ? HV_EPARSE : 0;
     }
     int inst = scn_instance(s, sec->name, parts[1]);
@@ -183,7 +183,7 @@ int scn_set(struct scenario *s, const char *assign, const char *origin_label, co
         const char *cand[SCN_NAME_MAX * 16 + 1];
         size_t k = 0;
         for (size_t i = 0; i < n && k < HV_ARRAY_LEN(cand) - 1; i++)
-            cand[k++] = scn__name_ptr(s, sec, i);
+            cand[k++] = scn__name(s, sec, i);
         cand[k] = NULL;
         const char *best = scn_suggest(parts[1], cand);
         if (best)

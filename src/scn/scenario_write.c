@@ -30,7 +30,7 @@ int scn_get_text(const struct scenario *s, const char *section, const char *inst
         if (!instance || (inst = scn_instance(s, section, instance)) < 0)
             return -1;
     }
-    scn_value_format(&o->spec, scn__field_ptr(s, o, inst), buf, n);
+    scn_value_format(&o->spec, scn__field_cptr(s, o, inst), buf, n);
     return 0;
 }
 
@@ -40,15 +40,15 @@ void scn_visit(const struct scenario *s, scn_visit_fn fn, void *ctx)
     static const scn_valspec tspec = {SCN_T_TIME, 0, 0, NULL, 0};
     for (size_t si = 0; si < scn_n_sections; si++) {
         const scn_section *sec = &scn_sections[si];
-        size_t ninst = sec->instances ? *scn__count_ptr(s, sec) : 1;
+        size_t ninst = sec->instances ? scn__count(s, sec) : 1;
         for (size_t in = 0; in < ninst; in++) {
             for (size_t i = 0; i < scn_n_opts; i++) {
                 const scn_opt *o = &scn_opts[i];
                 if (strcmp(o->section, sec->name))
                     continue;
-                const void *f = scn__field_ptr(s, o, (int)in);
+                const void *f = scn__field_cptr(s, o, (int)in);
                 if (sec->instances)
-                    snprintf(name, sizeof name, "%s.%s.%s", sec->name, scn__name_ptr(s, sec, in), o->key);
+                    snprintf(name, sizeof name, "%s.%s.%s", sec->name, scn__name(s, sec, in), o->key);
                 else
                     snprintf(name, sizeof name, "%s.%s", sec->name, o->key);
                 scn_value_format(&o->spec, f, text, sizeof text);

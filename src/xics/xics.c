@@ -108,8 +108,7 @@ struct xics_ics *xics_find_ics(const struct xics *x, uint32_t irq)
     if (!x || icsid > XICS_MAX_ICS_ID)
         return NULL;
     /* Pairs with the release store in xics_create_ics (smp_wmb there). */
-    return atomic_load_explicit((_Atomic(struct xics_ics *) *)&x->ics[icsid],
-                                memory_order_acquire);
+    return atomic_load_explicit(&x->ics[icsid], memory_order_acquire);
 }
 
 const struct xics_source *xics_source(const struct xics *x, uint32_t irq)

@@ -26,7 +26,7 @@ static const char *fail(struct xics *x, const char *fmt, ...)
 
 static bool map_bit(const struct xics_icp *icp, uint32_t id)
 {
-    return (atomic_load_explicit((_Atomic uint64_t *)&icp->resend_map[id / 64],
+    return (atomic_load_explicit(&icp->resend_map[id / 64],
                                  memory_order_relaxed) >> (id % 64)) & 1;
 }
 
@@ -130,12 +130,12 @@ bool xics_equal(const struct xics *a, const struct xics *b)
         if (xics__icp_load(p) != xics__icp_load(q) || p->rm_action != q->rm_action)
             return false;
         for (uint32_t i = 0; i < XICS_RESEND_WORDS; i++)
-            if (atomic_load_explicit((_Atomic uint64_t *)&p->resend_map[i], memory_order_relaxed) !=
-                atomic_load_explicit((_Atomic uint64_t *)&q->resend_map[i], memory_order_relaxed))
+            if (atomic_load_explicit(&p->resend_map[i], memory_order_relaxed) !=
+                atomic_load_explicit(&q->resend_map[i], memory_order_relaxed))
                 return false;
     }
-    uint32_t max = atomic_load_explicit((_Atomic uint32_t *)&a->max_icsid, memory_order_relaxed);
-    if (max != atomic_load_explicit((_Atomic uint32_t *)&b->max_icsid, memory_order_relaxed))
+    uint32_t max = atomic_load_explicit(&a->max_icsid, memory_order_relaxed);
+    if (max != atomic_load_explicit(&b->max_icsid, memory_order_relaxed))
         return false;
     for (uint32_t id = 0; id <= max; id++) {
         const struct xics_ics *p = xics_find_ics(a, id << XICS_ICS_SHIFT);

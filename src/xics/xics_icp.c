@@ -154,9 +154,5 @@ bool xics__icp_commit(struct xics__ctx *c, struct xics_icp *icp, uint64_t old, u
     }
     if (xics_icp_out_ee(next))
         xics_fx_push(c->fx, XICS_FX_RAISE, icp->server);
-    if (xics__rm(c) && c->caller) {
-        c->caller->rm_dbgstate = next;
-        c->caller->rm_dbgtgt = icp->server;
-    }
     return true;
 }

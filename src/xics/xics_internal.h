@@ -29,7 +29,7 @@ struct xics__ctx {
 static inline bool xics__rm(const struct xics__ctx *c) { return c->m == XICS_REAL; }
 
 #define CNT_INC(ctr) atomic_fetch_add_explicit(&(ctr), 1, memory_order_relaxed)
-#define CNT_GET(ctr) atomic_load_explicit((xics_counter *)&(ctr), memory_order_relaxed)
+#define CNT_GET(ctr) atomic_load_explicit(&(ctr), memory_order_relaxed)
 
 static inline void xics__ics_lock(const struct xics *x, struct xics_ics *ics)
 {
@@ -56,7 +56,7 @@ static inline void xics__step(struct xics *x, enum xics_step s, uint32_t server,
 /* READ_ONCE(icp->state); acquire pairs with the seq_cst CAS of a committer. */
 static inline uint64_t xics__icp_load(const struct xics_icp *icp)
 {
-    return atomic_load_explicit((_Atomic uint64_t *)&icp->state, memory_order_acquire);
+    return atomic_load_explicit(&icp->state, memory_order_acquire);
 }
 
 /* xics_icp.c */
