@@ -77,7 +77,7 @@ typedef enum {
  * at compile time that each ENUMERATOR equals its position (the int the
  * key stores). */
 #define SCN_ENUM_CHOICE_(e, n) "|" n
-#define SCN_ENUM_CHOICES(LIST) (LIST(SCN_ENUM_CHOICE_) + 1)
+#define SCN_ENUM_CHOICES(LIST) (&(LIST(SCN_ENUM_CHOICE_))[1])
 
 const char *scn_type_name(scn_type t);
 /* Unit shown by `hvwake keys` and in headers ("ns", "fraction", "" …). */
