@@ -1,15 +1,36 @@
 /* hvwake bench hcall — the hypercall microbenchmark (workload/hcall.h). */
 #include "base/hv.h"
 #include "cli/cli.h"
+#include "scn/value.h"
 #include "workload/hcall.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* kvm.guest_ipi's choices, from the kvm room's list: "targeted|reschedule". */
+static const char *const guest_ipis = SCN_ENUM_CHOICES(KVM_GUEST_IPIS);
+
+/* The choices as "a, b or c". */
+static const char *choices_or(char *buf, size_t n)
+{
+    char name[32];
+    int count = 0;
+    while (scn_enum_name(guest_ipis, count, name, sizeof name) == 0)
+        count++;
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < count && at < n; i++) {
+        scn_enum_name(guest_ipis, i, name, sizeof name);
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", i == 0 ? "" : i + 1 < count ? ", " : " or ", name);
+    }
+    return buf;
+}
+
 static void usage(void)
 {
+    char any[128];
     printf("usage: hvwake bench hcall [--kind K|all] [--duration-ms N] [--seed N] [--msgsnd 0|1]\n"
-           "                          [--redirect 0|1] [--guest-ipi targeted|reschedule]\n\n"
+           "                          [--redirect 0|1] [--guest-ipi %s]\n\n"
            "A guest VCPU loops issuing one hypercall and times the round trip as the guest\n"
            "sees it (like kvm-unit-tests), on a 1-chip, 4-core POWER8 with default costs.\n\n"
            "  --kind K          null, ipi_running, ipi_ceded, ipi_sleeping, prod_ceded,\n"
@@ -18,9 +39,10 @@ static void usage(void)
            "  --seed N          seed (default 1)\n"
            "  --msgsnd 0|1      hw.msgsnd (default 1)\n"
            "  --redirect 0|1    kvm.h_ipi_redirect, M1 (default 1)\n"
-           "  --guest-ipi M     kvm.guest_ipi, M2: targeted or reschedule (default targeted)\n\n"
+           "  --guest-ipi M     kvm.guest_ipi, M2: %s (default targeted)\n\n"
            "Prints per kind: calls, round trip mean/p50/p99 (ns), whole-core exits per\n"
-           "call, and the target VCPU's wakeup latency (raise -> back in the guest).\n");
+           "call, and the target VCPU's wakeup latency (raise -> back in the guest).\n",
+           guest_ipis, choices_or(any, sizeof any));
 }
 
 int bench_hcall(int argc, char **argv)
@@ -64,12 +86,14 @@ int bench_hcall(int argc, char **argv)
         } else if (!strcmp(o, "--redirect")) {
             rc = cli_parse_u64(cmd, o, v, 0, 1, &redirect);
         } else if (!strcmp(o, "--guest-ipi")) {
-            if (!strcmp(v, "targeted"))
-                gipi = KVM_GUEST_IPI_TARGETED;
-            else if (!strcmp(v, "reschedule"))
-                gipi = KVM_GUEST_IPI_RESCHEDULE;
-            else {
-                fprintf(stderr, "hvwake %s: option --guest-ipi: '%s' is not valid; expected targeted or reschedule\n", cmd, v);
+            char name[32], any[128];
+            gipi = -1;
+            for (int g = 0; scn_enum_name(guest_ipis, g, name, sizeof name) == 0; g++)
+                if (!strcmp(v, name))
+                    gipi = g;
+            if (gipi < 0) {
+                fprintf(stderr, "hvwake %s: option --guest-ipi: '%s' is not valid; expected %s\n", cmd, v,
+                        choices_or(any, sizeof any));
                 return HV_EXIT_USAGE;
             }
         } else {
@@ -87,9 +111,11 @@ int bench_hcall(int argc, char **argv)
     kvm_cfg kc = kvm_cfg_default();
     kc.h_ipi_redirect = redirect;
     kc.guest_ipi = gipi;
+    char gipi_name[32];
+    scn_enum_name(guest_ipis, gipi, gipi_name, sizeof gipi_name);
     printf("hvwake %s bench hcall: seed %llu, %llu ms per kind, msgsnd %llu, h_ipi_redirect %llu, guest_ipi %s\n\n",
            HV_VERSION, (unsigned long long)seed, (unsigned long long)ms, (unsigned long long)msgsnd,
-           (unsigned long long)redirect, gipi == KVM_GUEST_IPI_TARGETED ? "targeted" : "reschedule");
+           (unsigned long long)redirect, gipi_name);
     printf("%-13s %7s %10s %8s %8s %11s %13s\n", "kind", "calls", "mean_ns", "p50_ns", "p99_ns",
            "exits/call", "wake_mean_ns");
     for (int k = 0; k < HCALL_NKINDS; k++) {

@@ -46,7 +46,8 @@ int cmd_validate(int argc, char **argv)
             return rc;
     }
     validate_row r[VALIDATE_ROWS];
-    const char *e = validate_run(NULL, seed, run, DES_MS(ms), r);
+    char err[512];
+    const char *e = validate_run(NULL, seed, run, DES_MS(ms), r, err, sizeof err);
     if (e) {
         fprintf(stderr, "hvwake validate: model check failed: %s\n", e);
         return HV_EXIT_CHECK;

@@ -152,6 +152,7 @@ struct des_sim {
     des_check_fn check;
     void *check_ctx;
     bool checks_on;
+    char check_msg[160]; /* the message des_conservation returns */
 };
 
 /* ---- radix queue ------------------------------------------------------- */
@@ -823,15 +824,14 @@ double des_bytes_per_event(const des_sim *s)
     return (double)bytes / (double)slots;
 }
 
-const char *des_conservation(const des_sim *s)
+const char *des_conservation(des_sim *s)
 {
-    static char msg[160];
     if (s->st.scheduled == s->st.run + s->st.cancelled + s->st.pending)
         return NULL;
-    snprintf(msg, sizeof msg, "events scheduled %llu != run %llu + cancelled %llu + pending %llu",
+    snprintf(s->check_msg, sizeof s->check_msg, "events scheduled %llu != run %llu + cancelled %llu + pending %llu",
              (unsigned long long)s->st.scheduled, (unsigned long long)s->st.run,
              (unsigned long long)s->st.cancelled, (unsigned long long)s->st.pending);
-    return msg;
+    return s->check_msg;
 }
 
 void des_set_check(des_sim *s, des_check_fn fn, void *ctx)

@@ -116,8 +116,9 @@ des_time des_next_time(des_sim *sim);
 des_stats des_get_stats(const des_sim *sim);
 /* Bytes of engine memory per pending event slot (pool + queue). */
 double des_bytes_per_event(const des_sim *sim);
-/* Returns NULL if scheduled == run + cancelled + pending, else a message. */
-const char *des_conservation(const des_sim *sim);
+/* Returns NULL if scheduled == run + cancelled + pending, else a message
+ * held in the engine (valid until the next call). */
+const char *des_conservation(des_sim *sim);
 
 void des_set_check(des_sim *sim, des_check_fn fn, void *ctx);
 void des_enable_checks(des_sim *sim, bool on);

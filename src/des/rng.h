@@ -8,7 +8,7 @@
  * Streams: every entity draws from its own stream derived from
  * (seed, run, entity id) by des_rng_stream(); adding an entity never changes
  * the draws of the others. Entity ids are stable names (see docs/rng.md):
- * callers build them with des_rng_id(kind, index).
+ * callers build them with des_rng_id(kind, index), kind from DES_RNG_KINDS.
  *
  * Distributions (des_dist) carry their parameters in nanoseconds or plain
  * numbers; des_dist_sample() draws one value, des_dist_mean() gives the
@@ -38,8 +38,25 @@ uint64_t des_splitmix64(uint64_t *state);
 void des_rng_seed(des_rng *r, uint64_t seed);
 /* Independent stream for (seed, run, entity). */
 des_rng des_rng_stream(uint64_t seed, uint64_t run, uint64_t entity);
-/* Stable entity id from a kind tag (a small constant per entity kind) and an
- * index within that kind. */
+/* Every entity kind of the model, in one list (so no two rooms pick the same
+ * tag): X(NAME, tag, "entity", "index"). The names keep the prefix of the
+ * room that draws from the stream; docs/architecture.md's table is this
+ * list (tests/des/test_rng.c checks it). */
+#define DES_RNG_KINDS(X)                                                    \
+    X(HW_RNG_KIND_THREAD, 0x100, "hardware thread (cost draws on it)", "CPU number") \
+    X(HOST_RNG_KIND_TASK, 0x200, "host task (wakeup draws)", "task id")     \
+    X(HOSTLOAD_RNG_KIND_TASK, 0x300, "host load task", "task number")       \
+    X(KVM_RNG_KIND_VCPU, 0x400, "KVM VCPU", "VM index × 4096 + VCPU id")    \
+    X(BOOT_RNG_KIND, 0x500, "guest mix generator", "VM index")              \
+    X(VHOST_RNG_KIND, 0x600, "vhost device", "VM index")
+enum {
+#define DES_RNG_KIND_ENUM(e, v, entity, index) e = v,
+    DES_RNG_KINDS(DES_RNG_KIND_ENUM)
+#undef DES_RNG_KIND_ENUM
+};
+
+/* Stable entity id from a kind tag (DES_RNG_KINDS) and an index within
+ * that kind. */
 static inline uint64_t des_rng_id(uint32_t kind, uint32_t index)
 {
     return ((uint64_t)kind << 32) | index;

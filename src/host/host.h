@@ -101,7 +101,7 @@
  *   transitions are instantaneous.
  *
  * RNG: hw thread streams for costs drawn on a CPU; task kind
- *   HOST_RNG_KIND_TASK (0x200) + task id for sched_ttwu draws.
+ *   HOST_RNG_KIND_TASK (des/rng.h) + task id for sched_ttwu draws.
  *
  * Concurrency contract: single-threaded (the DES thread of one model).
  */
@@ -116,7 +116,15 @@
 #include "hw/hw.h"
 
 /* Scenario keys: host/host_options.def (field name = key name). */
-typedef enum { HOST_SECONDARIES_OFFLINE, HOST_SECONDARIES_ONLINE } host_secondaries;
+/* host.secondaries: X(enum, choice) */
+#define HOST_SECONDARIES(X)                                                 \
+    X(HOST_SECONDARIES_OFFLINE, "offline")                                  \
+    X(HOST_SECONDARIES_ONLINE, "online")
+typedef enum {
+#define HOST_SEC_ENUM(e, n) e,
+    HOST_SECONDARIES(HOST_SEC_ENUM)
+#undef HOST_SEC_ENUM
+} host_secondaries;
 typedef struct host_cfg {
     uint64_t hz;
     int secondaries; /* host_secondaries */
@@ -127,13 +135,10 @@ typedef struct host_cfg {
 } host_cfg;
 host_cfg host_cfg_default(void);
 
-enum { HOST_RNG_KIND_TASK = 0x200 };
-
 typedef struct host_cpumask {
     uint64_t w[HW_MAX_CPUS / 64];
 } host_cpumask;
 static inline void host_cpumask_set(host_cpumask *m, int c) { m->w[c >> 6] |= 1ull << (c & 63); }
-static inline void host_cpumask_clear(host_cpumask *m, int c) { m->w[c >> 6] &= ~(1ull << (c & 63)); }
 static inline bool host_cpumask_test(const host_cpumask *m, int c) { return (m->w[c >> 6] >> (c & 63)) & 1; }
 void host_cpumask_fill(host_cpumask *m, int ncpus);
 
@@ -290,7 +295,7 @@ struct host {
     uint64_t base_ipi_sent[PPC_MSG_COUNT], base_ipi_raised[PPC_MSG_COUNT],
         base_ipi_coalesced[PPC_MSG_COUNT], base_ipi_demuxed[PPC_MSG_COUNT];
     uint64_t base_wakeups_consumed, base_wakeups_coalesced;
-    des_time stats_since; /* time of the last reset (0 at start) */
+    char check_msg[256]; /* the message host_check / host_conservation return */
 };
 
 /* Build the host on hw: brings the Linux CPUs online (idle, napping) and
@@ -345,7 +350,6 @@ void host_restore_sink(host *h, int cpu);
  * nap it again. Without fn (or with hwthread_req clear) the host flushes
  * pending IPIs and naps again. */
 void host_set_offline_kvm_entry(host *h, host_offline_kvm_fn fn, void *ctx);
-static inline host_cpu *host_cpu_get(host *h, int cpu) { return &h->cpus[cpu]; }
 
 /* --- accounting, checks --- */
 void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */
@@ -353,7 +357,9 @@ void host_account(host *h); /* bring acct_ns and hw mode_ns up to now */
  * host, its CPUs and tasks, and of hw (hw_reset_stats); conservation
  * counters keep counting and get a baseline instead. */
 void host_reset_stats(host *h);
-const char *host_check(const host *h);
-const char *host_conservation(const host *h);
+/* NULL, or the first broken invariant (hw's first) as a message held in
+ * h->check_msg or h->hw->check_msg (valid until the next check). */
+const char *host_check(host *h);
+const char *host_conservation(host *h);
 
 #endif

@@ -344,9 +344,8 @@ bool hw_set_message(hw_thread *t, int msg)
 
 /* --- checks --- */
 
-const char *hw_check(const hw_machine *m)
+const char *hw_check(hw_machine *m)
 {
-    static _Thread_local char buf[256];
     for (uint32_t c = 0; c < m->ncpus; c++) {
         const hw_thread *t = &m->threads[c];
         const char *what = NULL;
@@ -364,21 +363,22 @@ const char *hw_check(const hw_machine *m)
         else if (des_pending(m->sim, t->wake_ev) && !hw_mode_is_nap(t->mode))
             what = "I-hw-wake: nap wake scheduled for a thread that is not napping";
         if (what) {
-            snprintf(buf, sizeof buf, "cpu %u (mode %s): %s", c, hw_mode_name(t->mode), what);
-            return buf;
+            snprintf(m->check_msg, sizeof m->check_msg, "cpu %u (mode %s): %s", c,
+                     hw_mode_name(t->mode), what);
+            return m->check_msg;
         }
     }
     return NULL;
 }
 
-const char *hw_conservation(const hw_machine *m)
+const char *hw_conservation(hw_machine *m)
 {
-    static _Thread_local char buf[160];
     if (m->signals_sent != m->signals_arrived + m->signals_inflight) {
-        snprintf(buf, sizeof buf, "hw: signals sent %llu != arrived %llu + in flight %llu",
+        snprintf(m->check_msg, sizeof m->check_msg,
+                 "hw: signals sent %llu != arrived %llu + in flight %llu",
                  (unsigned long long)m->signals_sent, (unsigned long long)m->signals_arrived,
                  (unsigned long long)m->signals_inflight);
-        return buf;
+        return m->check_msg;
     }
     return NULL;
 }

@@ -202,6 +202,7 @@ struct hw_machine {
     hw_thread *threads; /* [ncpus] */
     uint64_t signals_sent, signals_arrived, signals_inflight;
     des_trace *trace; /* optional: every mode change is recorded (HW_TRACE_MODE) */
+    char check_msg[256]; /* the message hw_check / hw_conservation return */
 };
 
 /* Trace record kind of hw (des/trace.h): a thread entered mode a0
@@ -209,9 +210,6 @@ struct hw_machine {
 enum { HW_TRACE_MODE = 0x100 };
 /* Record every thread's current mode now (the start of a trace window). */
 void hw_trace_modes(hw_machine *m);
-
-/* RNG entity kind of hw threads: des_rng_id(HW_RNG_KIND_THREAD, cpu). */
-enum { HW_RNG_KIND_THREAD = 0x100 };
 
 /* Build a machine on sim; costs NULL = defaults. Every thread starts in
  * HW_MODE_OFFLINE_NAP with no sink (the host brings its CPUs online).
@@ -225,10 +223,6 @@ static inline hw_thread *hw_thread_of(hw_machine *m, int cpu) { return &m->threa
 static inline int hw_cpu_thread_in_core(const hw_machine *m, int cpu)
 {
     return cpu & (int)(m->cfg.threads_per_core - 1);
-}
-static inline int hw_cpu_first_thread_sibling(const hw_machine *m, int cpu)
-{
-    return cpu & ~(int)(m->cfg.threads_per_core - 1);
 }
 static inline int hw_cpu_core(const hw_machine *m, int cpu) { return cpu >> m->threads_shift; }
 static inline int hw_core_first_cpu(const hw_machine *m, int core) { return core << m->threads_shift; }
@@ -296,7 +290,9 @@ void hw_nap_enter(hw_machine *m, hw_thread *t, hw_mode mode);
 bool hw_set_message(hw_thread *t, int msg);
 
 /* --- checks --- */
-const char *hw_check(const hw_machine *m);
-const char *hw_conservation(const hw_machine *m);
+/* NULL, or the first broken invariant as a message held in m->check_msg
+ * (valid until the next check of m). */
+const char *hw_check(hw_machine *m);
+const char *hw_conservation(hw_machine *m);
 
 #endif

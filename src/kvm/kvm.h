@@ -102,8 +102,16 @@ struct host_task;
 
 /* ---- configuration: [kvm] (kvm_options.def) and [vm "name"] (vm_options.def) */
 
-enum { KVM_REDIRECT_SEND_4_11 = 0, KVM_REDIRECT_SEND_4_6 = 1 };
-enum { KVM_GUEST_IPI_TARGETED = 0, KVM_GUEST_IPI_RESCHEDULE = 1 };
+/* The [kvm] and [vm] choices, X(enum, choice); the order is the stored
+ * value (scn/scenario.c checks it). kvm.redirect_policy: KVM_HC_POLICIES. */
+#define KVM_REDIRECT_SENDS(X) X(KVM_REDIRECT_SEND_4_11, "4.11") X(KVM_REDIRECT_SEND_4_6, "4.6")
+#define KVM_GUEST_IPIS(X) X(KVM_GUEST_IPI_TARGETED, "targeted") X(KVM_GUEST_IPI_RESCHEDULE, "reschedule")
+#define KVM_VM_GUESTS(X) X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle")
+#define KVM_CHOICE_ENUM(e, n) e,
+enum { KVM_REDIRECT_SENDS(KVM_CHOICE_ENUM) };
+enum { KVM_GUEST_IPIS(KVM_CHOICE_ENUM) };
+enum { KVM_VM_GUESTS(KVM_CHOICE_ENUM) };
+#undef KVM_CHOICE_ENUM
 
 typedef struct kvm_cfg {
     bool h_ipi_redirect;
@@ -129,7 +137,6 @@ typedef struct vm_cfg {
     des_time dev_work;    /* vhost CPU time per interrupt */
     des_time dev_handler; /* guest handler time per interrupt */
 } vm_cfg;
-enum { KVM_VM_GUEST_MIX, KVM_VM_GUEST_IDLE };
 
 /* ---- enums that print ------------------------------------------------- */
 

@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KVM_RNG_KIND_VCPU = 0x400 }; /* hw 0x100, host 0x200, hostload 0x300 */
-
 #define NAME_FN(fn, LIST, M)                                                 \
     const char *fn(int x)                                                    \
     {                                                                        \

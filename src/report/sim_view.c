@@ -2,7 +2,7 @@
 
 #include "base/hv.h"
 
-void rep_sim_view(rep_metrics *m, const des_sim *sim, des_time warmup_ns)
+void rep_sim_view(rep_metrics *m, des_sim *sim, des_time warmup_ns)
 {
     const char *bad = des_conservation(sim);
     if (bad)

@@ -21,6 +21,6 @@
  *   sim.events_pending_peak  maximum pending at any time
  *   sim.engine_event_bytes  engine memory per pending-event slot (bytes)
  * and fails (HV_DIE) if scheduled != run + cancelled + pending. */
-void rep_sim_view(rep_metrics *m, const des_sim *sim, des_time warmup_ns);
+void rep_sim_view(rep_metrics *m, des_sim *sim, des_time warmup_ns);
 
 #endif

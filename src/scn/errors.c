@@ -49,14 +49,6 @@ void scn_errors_print(const scn_errors *e, FILE *f, const char *prefix)
         fprintf(f, "%s... and %zu more errors\n", prefix, e->dropped);
 }
 
-int scn_errors_contain(const scn_errors *e, const char *sub)
-{
-    for (size_t i = 0; i < e->n; i++)
-        if (strstr(e->msg[i], sub))
-            return 1;
-    return 0;
-}
-
 unsigned scn_edit_distance(const char *a, const char *b)
 {
     /* Optimal string alignment: insertions, deletions, substitutions and

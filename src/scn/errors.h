@@ -36,8 +36,6 @@ void scn_error(scn_errors *e, const char *where, unsigned line, const char *fmt,
     __attribute__((format(printf, 4, 5)));
 /* Print every message, one per line, each prefixed by prefix (may be ""). */
 void scn_errors_print(const scn_errors *e, FILE *f, const char *prefix);
-/* 1 if some kept message contains sub (tests). */
-int scn_errors_contain(const scn_errors *e, const char *sub);
 
 /* Edit distance (optimal string alignment: insert, delete, substitute,
  * swap neighbours), for "did you mean"; strings of up to 63 bytes, longer

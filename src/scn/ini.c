@@ -61,7 +61,7 @@ int scn_read_file(const char *path, char **buf, size_t *len)
     return 0;
 }
 
-int scn_ini_file_loader(void *ctx, const char *from, const char *path, char **name, char **id,
+int scn_ini_file_loader(const void *ctx, const char *from, const char *path, char **name, char **id,
                         char **buf, size_t *len, const char **why)
 {
     (void)ctx;
@@ -95,7 +95,7 @@ int scn_ini_file_loader(void *ctx, const char *from, const char *path, char **na
 typedef struct reader {
     scn_ini *ini;
     scn_ini_loader load;
-    void *ctx;
+    const void *ctx;
     scn_errors *errs;
     const char *stack[SCN_INI_DEPTH_MAX + 1]; /* ids of the files being read */
     int depth;
@@ -421,7 +421,7 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
 }
 
 int scn_ini_read_buffer(scn_ini *ini, const char *name, const char *buf, size_t len,
-                        scn_ini_loader load, void *ctx, scn_errors *errs)
+                        scn_ini_loader load, const void *ctx, scn_errors *errs)
 {
     reader r = {.ini = ini, .load = load, .ctx = ctx, .errs = errs};
     const char *iname = intern_file(ini, name);
@@ -429,7 +429,7 @@ int scn_ini_read_buffer(scn_ini *ini, const char *name, const char *buf, size_t 
     return r.failed ? HV_EPARSE : 0;
 }
 
-int scn_ini_read(scn_ini *ini, const char *path, scn_ini_loader load, void *ctx, scn_errors *errs)
+int scn_ini_read(scn_ini *ini, const char *path, scn_ini_loader load, const void *ctx, scn_errors *errs)
 {
     char *name = NULL, *id = NULL, *buf = NULL;
     size_t len = 0;

@@ -68,7 +68,7 @@ typedef struct scn_ini {
  * *len. On failure return a negative HV_E* code and set *why (static text,
  * e.g. "no such file") — the reader reports it at the include line.
  */
-typedef int (*scn_ini_loader)(void *ctx, const char *from, const char *path, char **name,
+typedef int (*scn_ini_loader)(const void *ctx, const char *from, const char *path, char **name,
                               char **id, char **buf, size_t *len, const char **why);
 
 void scn_ini_init(scn_ini *ini);
@@ -77,15 +77,15 @@ void scn_ini_free(scn_ini *ini);
 /* Read the top file `path` through load (with its includes) and append its
  * entries. Returns 0, or HV_EPARSE with messages in errs (entries read so
  * far stay, but the result must not be used). */
-int scn_ini_read(scn_ini *ini, const char *path, scn_ini_loader load, void *ctx, scn_errors *errs);
+int scn_ini_read(scn_ini *ini, const char *path, scn_ini_loader load, const void *ctx, scn_errors *errs);
 /* Same, for an in-memory buffer named name (includes go through load; load
  * may be NULL, and then any include is an error). */
 int scn_ini_read_buffer(scn_ini *ini, const char *name, const char *buf, size_t len,
-                        scn_ini_loader load, void *ctx, scn_errors *errs);
+                        scn_ini_loader load, const void *ctx, scn_errors *errs);
 
 /* The file-system loader: path relative to dirname(from) unless absolute;
  * id is realpath(). ctx unused. */
-int scn_ini_file_loader(void *ctx, const char *from, const char *path, char **name, char **id,
+int scn_ini_file_loader(const void *ctx, const char *from, const char *path, char **name, char **id,
                         char **buf, size_t *len, const char **why);
 /* Read a whole file (at most 16 MiB). 0 or HV_ENOENT / HV_EIO / HV_ERANGE. */
 int scn_read_file(const char *path, char **buf, size_t *len);

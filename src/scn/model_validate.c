@@ -48,9 +48,7 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
     int rc = 0;
     uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
     uint64_t tpc = s->hw.threads_per_core / (s->hw.subcores_per_core ? s->hw.subcores_per_core : 1);
-    static unsigned char used[4096];
-    for (uint64_t c = 0; c < cores && c < sizeof used; c++)
-        used[c] = 0;
+    unsigned char used[4096] = {0}; /* cores pinned so far (the first 4096) */
     for (size_t i = 0; i < s->n_vm; i++) {
         const struct vm_cfg *v = &s->vm[i];
         const char *name = s->vm_name[i];

@@ -13,7 +13,7 @@
 
 struct sim_cfg {
 #define OPT(s, k, T, d, mn, mx, h) SCN_FIELD_##T(k)
-#define OPT_ENUM(s, k, d, v, h) SCN_FIELD_ENUM(k)
+#define OPT_ENUM(s, k, d, LIST, h) SCN_FIELD_ENUM(k)
 #include "scn/sim_options.def"
 #undef OPT
 #undef OPT_ENUM

@@ -57,7 +57,7 @@ typedef enum {
 
 /* Field declarations for generating a config struct from .def rows:
  *   #define OPT(s, k, T, d, mn, mx, h) SCN_FIELD_##T(k)
- *   #define OPT_ENUM(s, k, d, v, h) SCN_FIELD_ENUM(k)
+ *   #define OPT_ENUM(s, k, d, LIST, h) SCN_FIELD_ENUM(k)
  * (see scn/sim.h). STRING fields are char[SCN_STRING_LEN]. */
 #define SCN_STRING_LEN 128
 #define SCN_FIELD_BOOL(k) bool k;
@@ -70,6 +70,15 @@ typedef enum {
 #define SCN_FIELD_ENUM(k) int k;
 #define SCN_FIELD_STRING(k) char k[SCN_STRING_LEN];
 
+/* The "a|b|c" choice string of an ENUM key, built from the room's X-list
+ * LIST(X) with rows X(ENUMERATOR, "name"): the list's string literals
+ * "|a" "|b" "|c" joined, past the first '|'. An OPT_ENUM row names LIST,
+ * so the enum and its choice strings are one list; scn/scenario.c asserts
+ * at compile time that each ENUMERATOR equals its position (the int the
+ * key stores). */
+#define SCN_ENUM_CHOICE_(e, n) "|" n
+#define SCN_ENUM_CHOICES(LIST) (&(LIST(SCN_ENUM_CHOICE_))[1])
+
 const char *scn_type_name(scn_type t);
 /* Unit shown by `hvwake keys` and in headers ("ns", "fraction", "" …). */
 const char *scn_type_unit(scn_type t);
@@ -77,7 +86,7 @@ const char *scn_type_unit(scn_type t);
 typedef struct scn_valspec {
     scn_type type;
     long double min, max; /* stored units */
-    const char *enums;    /* "a|b|c" for ENUM */
+    const char *enums;    /* "a|b|c" for ENUM (SCN_ENUM_CHOICES) */
     size_t size;          /* field size (STRING limit = size - 1) */
 } scn_valspec;
 

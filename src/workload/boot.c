@@ -5,8 +5,6 @@
 
 #include <stdlib.h>
 
-enum { BOOT_RNG_KIND = 0x500 };
-
 mix_cfg mix_cfg_default(void)
 {
     /* Fitted once with the cost table (docs/validation.md). */

@@ -18,7 +18,7 @@
  *   Scheduling latency (runnable -> running) and wakeup latency
  *   (host_task_wake -> running) are the host tasks' histograms.
  *
- * RNG: kind HOSTLOAD_RNG_KIND_TASK (0x300) + task index (release phases).
+ * RNG: kind HOSTLOAD_RNG_KIND_TASK (des/rng.h) + task index (release phases).
  *
  * Host-only model (hostload_model): des engine + hw + host + hostload from
  *   configs, cost table (NULL = defaults), seed and run. hostload_model_run
@@ -37,7 +37,15 @@
 
 #include "host/host.h"
 
-typedef enum { HOSTLOAD_CPU, HOSTLOAD_PERIODIC } hostload_kind;
+/* hostload.kind: X(enum, choice) */
+#define HOSTLOAD_KINDS(X)                                                   \
+    X(HOSTLOAD_CPU, "cpu")                                                  \
+    X(HOSTLOAD_PERIODIC, "periodic")
+typedef enum {
+#define HOSTLOAD_KIND_ENUM(e, n) e,
+    HOSTLOAD_KINDS(HOSTLOAD_KIND_ENUM)
+#undef HOSTLOAD_KIND_ENUM
+} hostload_kind;
 
 /* Scenario keys: workload/hostload_options.def (field name = key name). */
 typedef struct hostload_cfg {
@@ -48,8 +56,6 @@ typedef struct hostload_cfg {
     des_time chunk;
 } hostload_cfg;
 hostload_cfg hostload_cfg_default(void);
-
-enum { HOSTLOAD_RNG_KIND_TASK = 0x300 };
 
 typedef struct hostload_task {
     struct hostload *load;

@@ -15,9 +15,8 @@ static const struct {
 };
 
 const char *validate_run(const hw_costs *costs, uint64_t seed, uint64_t run, des_time duration,
-                         validate_row rows[VALIDATE_ROWS])
+                         validate_row rows[VALIDATE_ROWS], char *err, size_t errlen)
 {
-    static char err[512];
     int n = 0;
     for (int ms = 0; ms <= 1; ms++) {
         hw_cfg hw = hw_cfg_default();
@@ -33,7 +32,7 @@ const char *validate_run(const hw_costs *costs, uint64_t seed, uint64_t run, des
         boot_timings t;
         boot_timings_of(b->vm, &t);
         if (e)
-            snprintf(err, sizeof err, "msgsnd=%d: %s", ms, e);
+            snprintf(err, errlen, "msgsnd=%d: %s", ms, e);
         boot_free(b);
         model_free(m);
         if (e)

@@ -29,8 +29,9 @@ typedef struct validate_row {
 #define VALIDATE_ROWS 6
 
 /* Run both settings (1 chip of 6 cores, the VM on cores 1-4) for duration;
- * costs NULL = defaults. Returns NULL or a failed model check. */
+ * costs NULL = defaults. Returns NULL, or err holding the failed model
+ * check ("msgsnd=M: message", at most errlen bytes with the NUL). */
 const char *validate_run(const hw_costs *costs, uint64_t seed, uint64_t run, des_time duration,
-                         validate_row rows[VALIDATE_ROWS]);
+                         validate_row rows[VALIDATE_ROWS], char *err, size_t errlen);
 
 #endif

@@ -6,8 +6,6 @@
 
 #include <stdlib.h>
 
-enum { VHOST_RNG_KIND = 0x600 };
-
 static void vh_run(host *h, host_task *t);
 
 static void arm(vhost *v);

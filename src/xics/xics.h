@@ -39,8 +39,9 @@
  *
  * Per ICP besides the word: resend_map (one bit per ICS that may hold a
  * source needing a resend to this ICP), the real-mode hand-off (rm_action
- * flags and operands rm_kick_target, rm_resend_icp, rm_reject, rm_eoied_irq;
- * rm_dbgstate / rm_dbgtgt), counters (below).
+ * flags and operands rm_kick_target, rm_resend_icp, rm_reject,
+ * rm_eoied_irq), counters (below). The kernel's debug-only rm_dbgstate /
+ * rm_dbgtgt are not modelled (nothing reads them).
  *
  * Per source (kernel `struct ics_irq_state`): number, server, priority
  * (0xFF = masked), saved_priority (restored by int-on), resend (a delivery
@@ -336,8 +337,6 @@ struct xics_icp {
     uint32_t rm_resend_icp;                          /* server to rescan */
     uint32_t rm_reject;                              /* irq to redeliver */
     uint32_t rm_eoied_irq;                           /* irq to notify */
-    uint64_t rm_dbgstate;                            /* last rm commit */
-    uint32_t rm_dbgtgt;                              /* its server */
     xics_counter n_rm_kick_vcpu, n_rm_check_resend, n_rm_reject,
         n_rm_notify_eoi, n_check_resend, n_reject, n_rm_kick_overwrite;
 };

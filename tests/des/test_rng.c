@@ -353,6 +353,47 @@ static void streams_differ_and_reproduce(void)
     free(first);
 }
 
+/* DES_RNG_KINDS: distinct tags, and docs/architecture.md's "RNG entity
+ * kinds" table is exactly the list, row for row and in order. */
+static void entity_kinds_one_table(void)
+{
+    static const struct {
+        uint32_t tag;
+        const char *entity, *index;
+    } kinds[] = {
+#define ROW(e, v, entity, index) {e, entity, index},
+        DES_RNG_KINDS(ROW)
+#undef ROW
+    };
+    enum { N = sizeof kinds / sizeof kinds[0] };
+    TAP_EQ(N, 6);
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++)
+            TAP_CHECK(kinds[i].tag != kinds[j].tag);
+    FILE *f = fopen(HV_SOURCE_DIR "/docs/architecture.md", "r");
+    TAP_CHECK(f != NULL);
+    if (!f)
+        return;
+    char line[200], want[200];
+    int row = 0, in_section = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#')
+            in_section = !strncmp(line, "### RNG entity kinds", 20);
+        if (!in_section || strncmp(line, "| 0x", 4))
+            continue;
+        line[strcspn(line, "\n")] = 0;
+        TAP_CHECK(row < N);
+        if (row >= N)
+            break;
+        snprintf(want, sizeof want, "| 0x%x | %s | %s |", kinds[row].tag, kinds[row].entity,
+                 kinds[row].index);
+        TAP_STREQ(line, want);
+        row++;
+    }
+    fclose(f);
+    TAP_EQ(row, N);
+}
+
 int main(void)
 {
     TAP_RUN(seeding_matches_anchors);
@@ -367,5 +408,6 @@ int main(void)
     TAP_RUN(empirical_table);
     TAP_RUN(zipf_ycsb);
     TAP_RUN(streams_differ_and_reproduce);
+    TAP_RUN(entity_kinds_one_table);
     return tap_done();
 }

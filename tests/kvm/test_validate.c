@@ -10,7 +10,8 @@
 static void within_ten_percent(void)
 {
     validate_row r[VALIDATE_ROWS];
-    const char *e = validate_run(NULL, 1, 0, DES_MS(20), r);
+    char err[512];
+    const char *e = validate_run(NULL, 1, 0, DES_MS(20), r, err, sizeof err);
     if (e)
         printf("# %s\n", e);
     TAP_CHECK(e == NULL);

@@ -6,6 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The ENUM keys' choices, X(enum, choice). */
+#define FAKE_POLICIES(X) X(FAKE_POLICY_UPSTREAM, "upstream") X(FAKE_POLICY_NEAREST, "nearest") X(FAKE_POLICY_ORACLE, "oracle")
+#define FAKE_WORKLOADS(X) X(FAKE_WORKLOAD_YCSB, "ycsb") X(FAKE_WORKLOAD_TCP_RR, "tcp_rr") X(FAKE_WORKLOAD_HCALL, "hcall")
+#define FAKE_CHOICE_ENUM(e, n) e,
+enum { FAKE_POLICIES(FAKE_CHOICE_ENUM) };
+enum { FAKE_WORKLOADS(FAKE_CHOICE_ENUM) };
+#undef FAKE_CHOICE_ENUM
+
 /* Hand-written (not generated): the types are checked against the rows. */
 struct fake_cfg {
     bool flag;

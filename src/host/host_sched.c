@@ -1,0 +1,344 @@
+/*
+ * host/host_sched.c — the CFS-like scheduler: per-CPU run queues, wakeup
+ * placement, the tick's preemption and push balance, and the task API.
+ * Mirrors kernel/sched/fair.c (update_curr, place_entity, pick_next_entity,
+ * check_preempt_wakeup, select_task_rq_fair, idle_balance, task_tick_fair)
+ * and kernel/sched/core.c (try_to_wake_up, wake_up_new_task,
+ * scheduler_tick). Simplifications: host/host.h.
+ */
+#include "host/host_internal.h"
+
+#include "base/hv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---------- run queue ---------- */
+
+static uint32_t nr_running(const host_cpu *c) { return c->nq + (c->curr ? 1u : 0u); }
+static bool cpu_idle(const host_cpu *c) { return c->online && !c->curr && c->nq == 0; }
+
+void host__update_min_vruntime(host_cpu *c)
+{
+    des_time m = DES_TIME_MAX;
+    if (c->curr)
+        m = c->curr->vruntime;
+    for (uint32_t i = 0; i < c->nq; i++)
+        if (c->rq[i]->vruntime < m)
+            m = c->rq[i]->vruntime;
+    if (m != DES_TIME_MAX && m > c->min_vruntime)
+        c->min_vruntime = m;
+}
+
+void host__rq_add(host_cpu *c, host_task *t)
+{
+    if (c->nq == c->capq) {
+        c->capq = c->capq ? 2 * c->capq : 8;
+        c->rq = hv_xrealloc(c->rq, c->capq * sizeof *c->rq);
+    }
+    c->rq[c->nq++] = t;
+    t->cpu = c->cpu;
+    t->state = HOST_TASK_RUNNABLE;
+    t->runnable_since = host__now(c->h);
+}
+
+void host__rq_del(host_cpu *c, host_task *t)
+{
+    for (uint32_t i = 0; i < c->nq; i++)
+        if (c->rq[i] == t) {
+            memmove(&c->rq[i], &c->rq[i + 1], (c->nq - i - 1) * sizeof *c->rq);
+            c->nq--;
+            return;
+        }
+    HV_DIE("task %s not queued on cpu %d", t->name, c->cpu);
+}
+
+/* Leftmost (smallest vruntime; ties: earliest queued). */
+host_task *host__rq_pick(const host_cpu *c)
+{
+    host_task *best = NULL;
+    for (uint32_t i = 0; i < c->nq; i++)
+        if (!best || c->rq[i]->vruntime < best->vruntime)
+            best = c->rq[i];
+    return best;
+}
+
+/* Charge the running task's time since exec_start. */
+void host__update_curr(host_cpu *c)
+{
+    host_task *t = c->curr;
+    if (!t)
+        return;
+    des_time now = host__now(c->h);
+    if (now > t->exec_start) {
+        des_time d = now - t->exec_start;
+        t->vruntime += d;
+        t->run_ns += d;
+    }
+    t->exec_start = now;
+}
+
+static void migrate_vruntime(host_task *t, host_cpu *from, host_cpu *to)
+{
+    /* place relative to the new queue, as CFS does across migrations */
+    des_time rel = t->vruntime > from->min_vruntime ? t->vruntime - from->min_vruntime : 0;
+    t->vruntime = to->min_vruntime + rel;
+}
+
+/* ---------- placement ---------- */
+
+static bool allowed(const host *h, const host_task *t, int cpu)
+{
+    return h->cpus[cpu].online && host_cpumask_test(&t->affinity, cpu);
+}
+
+/* select_task_rq: prev if idle; else an idle CPU in prev's chip; else the
+ * least loaded allowed CPU (ties: prev, then the first from prev on). */
+int host__select_cpu(host *h, host_task *t)
+{
+    hw_machine *m = h->hw;
+    int n = (int)m->ncpus, prev = t->cpu;
+    if (prev >= 0 && allowed(h, t, prev) && cpu_idle(&h->cpus[prev]))
+        return prev;
+    if (prev >= 0) {
+        int chip = hw_cpu_chip(m, prev);
+        for (int i = 1; i < n; i++) {
+            int c = (prev + i) % n;
+            if (hw_cpu_chip(m, c) == chip && allowed(h, t, c) && cpu_idle(&h->cpus[c]))
+                return c;
+        }
+    }
+    int best = -1;
+    uint32_t best_nr = UINT32_MAX;
+    int start = prev >= 0 ? prev : 0;
+    for (int i = 0; i < n; i++) {
+        int c = (start + i) % n;
+        if (!allowed(h, t, c))
+            continue;
+        uint32_t nr = nr_running(&h->cpus[c]);
+        if (nr < best_nr) {
+            best = c;
+            best_nr = nr;
+        }
+    }
+    if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq) */
+        h->affinity_broken++;
+        for (int i = 0; i < n; i++) {
+            int c = (start + i) % n;
+            if (h->cpus[c].online && nr_running(&h->cpus[c]) < best_nr) {
+                best = c;
+                best_nr = nr_running(&h->cpus[c]);
+            }
+        }
+        HV_CHECK(best >= 0);
+        host_cpumask_set(&t->affinity, best);
+    }
+    return best;
+}
+
+/* Enqueue t on cpu (from a wakeup, a migration or a preemption elsewhere). */
+void host__enqueue_on(host *h, host_task *t, int cpu, int from_cpu, bool wakeup)
+{
+    host_cpu *c = &h->cpus[cpu];
+    if (t->cpu >= 0 && t->cpu != cpu) {
+        migrate_vruntime(t, &h->cpus[t->cpu], c);
+        t->n_migrations++;
+        h->migrations++;
+    } else if (t->cpu < 0) {
+        t->vruntime = c->min_vruntime;
+    }
+    if (wakeup) {
+        /* place_entity: sleeper credit of half a latency period */
+        des_time credit = h->cfg.sched_latency / 2;
+        des_time floor = c->min_vruntime > credit ? c->min_vruntime - credit : 0;
+        if (t->vruntime < floor)
+            t->vruntime = floor;
+    }
+    host__rq_add(c, t);
+    /* check_preempt_curr */
+    if (!c->curr) {
+        host__resched_cpu(h, cpu, from_cpu);
+    } else if (wakeup && c->curr->vruntime > t->vruntime &&
+               c->curr->vruntime - t->vruntime > h->cfg.sched_wakeup_granularity) {
+        host__resched_cpu(h, cpu, from_cpu);
+    }
+}
+
+/* Pull one waiting task from the busiest allowed queue (idle balance). */
+host_task *host__pull_task(host_cpu *c)
+{
+    host *h = c->h;
+    host_cpu *busiest = NULL;
+    host_task *pick = NULL;
+    for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+        host_cpu *o = &h->cpus[i];
+        if (o == c || !o->online || o->nq == 0)
+            continue;
+        if (busiest && nr_running(o) <= nr_running(busiest))
+            continue;
+        for (uint32_t k = 0; k < o->nq; k++)
+            if (host_cpumask_test(&o->rq[k]->affinity, c->cpu)) {
+                busiest = o;
+                pick = o->rq[k];
+                break;
+            }
+    }
+    if (!pick || nr_running(busiest) < 2)
+        return NULL;
+    host__rq_del(busiest, pick);
+    migrate_vruntime(pick, busiest, c);
+    pick->n_migrations++;
+    h->migrations++;
+    des_time since = pick->runnable_since;
+    host__rq_add(c, pick);
+    pick->runnable_since = since;
+    return pick;
+}
+
+/* scheduler_tick: charge the task, preempt it if its slice is used. */
+void host__scheduler_tick(host_cpu *c)
+{
+    host *h = c->h;
+    c->n_ticks++;
+    host_task *t = c->curr;
+    if (!t || t->state != HOST_TASK_RUNNING)
+        return;
+    host__update_curr(c);
+    host__update_min_vruntime(c);
+    if (c->nq == 0)
+        goto balance;
+    des_time slice = h->cfg.sched_latency / nr_running(c);
+    if (slice < h->cfg.sched_min_granularity)
+        slice = h->cfg.sched_min_granularity;
+    des_time ran = t->run_ns - t->slice_start_run;
+    host_task *left = host__rq_pick(c);
+    if (ran > slice)
+        c->need_resched = true;
+    else if (ran >= h->cfg.sched_min_granularity && t->vruntime > left->vruntime &&
+             t->vruntime - left->vruntime > slice)
+        c->need_resched = true;
+balance:
+    /* push one waiting task to an idle allowed CPU (nohz idle balance) */
+    if (c->nq > 0) {
+        for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+            host_cpu *o = &h->cpus[i];
+            if (o == c || !cpu_idle(o))
+                continue;
+            for (uint32_t k = 0; k < c->nq; k++) {
+                host_task *w = c->rq[k];
+                if (host_cpumask_test(&w->affinity, o->cpu)) {
+                    des_time since = w->runnable_since;
+                    host__rq_del(c, w);
+                    migrate_vruntime(w, c, o);
+                    w->n_migrations++;
+                    h->migrations++;
+                    host__rq_add(o, w);
+                    w->runnable_since = since;
+                    host__resched_cpu(h, o->cpu, c->cpu);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/* ---------- tasks ---------- */
+
+host_task *host_task_new(host *h, const char *name, const host_cpumask *affinity,
+                         const host_task_ops *ops, void *ctx)
+{
+    HV_CHECK(ops && ops->run);
+    host_task *t = hv_xcalloc(1, sizeof *t);
+    t->id = h->ntasks;
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->state = HOST_TASK_NEW;
+    if (affinity)
+        t->affinity = *affinity;
+    else
+        host_cpumask_fill(&t->affinity, (int)h->hw->ncpus);
+    t->ops = ops;
+    t->ctx = ctx;
+    t->cpu = -1;
+    t->h = h;
+    t->wake_from = -1;
+    t->wake_at = DES_TIME_MAX;
+    des_hist_init(&t->wake_lat);
+    des_hist_init(&t->sched_lat);
+    t->rng = des_rng_stream(h->seed, h->run, des_rng_id(HOST_RNG_KIND_TASK, t->id));
+    if (h->ntasks == h->captasks) {
+        h->captasks = h->captasks ? 2 * h->captasks : 16;
+        h->tasks = hv_xrealloc(h->tasks, h->captasks * sizeof *h->tasks);
+    }
+    h->tasks[h->ntasks++] = t;
+    return t;
+}
+
+static void do_wake(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    host_task *t = obj;
+    host *h = t->h;
+    HV_CHECK(t->state == HOST_TASK_WAKING);
+    int cpu = host__select_cpu(h, t);
+    host__enqueue_on(h, t, cpu, t->wake_from, true);
+}
+
+static void wake_after_ttwu(host *h, host_task *t, int from_cpu)
+{
+    t->state = HOST_TASK_WAKING;
+    t->wake_at = host__now(h);
+    t->wake_from = from_cpu;
+    des_time d = hw_cost_draw(&h->hw->costs, HW_COST_sched_ttwu, &t->rng);
+    des_after(h->sim, d, do_wake, t, 0);
+}
+
+void host_task_start(host *h, host_task *t)
+{
+    HV_CHECK(t->state == HOST_TASK_NEW);
+    wake_after_ttwu(h, t, -1);
+    t->wake_at = DES_TIME_MAX; /* wake_up_new_task is not a wakeup */
+}
+
+void host_task_wake(host *h, host_task *t, int from_cpu)
+{
+    h->wakeups_sent++;
+    if (t->state != HOST_TASK_SLEEPING) {
+        h->wakeups_coalesced++;
+        return;
+    }
+    h->wakeups_consumed++;
+    t->n_wakeups++;
+    wake_after_ttwu(h, t, from_cpu);
+}
+
+void host__check_task_ctx(host_task *t, const char *what)
+{
+    if (!t->in_cb || t->state != HOST_TASK_RUNNING || t->has_work || t->kvm_req)
+        HV_DIE("%s(%s): not in the task's context or an action is already chosen", what,
+               t->name);
+}
+
+void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, void *arg)
+{
+    HV_CHECK(t->h == h);
+    host__check_task_ctx(t, "host_task_compute");
+    t->has_work = true;
+    t->work_left = ns;
+    t->work_done = done;
+    t->work_arg = arg;
+}
+
+void host_task_block(host *h, host_task *t)
+{
+    HV_CHECK(t->h == h);
+    host__check_task_ctx(t, "host_task_block");
+    t->state = HOST_TASK_SLEEPING;
+}
+
+void host_task_exit(host *h, host_task *t)
+{
+    HV_CHECK(t->h == h);
+    host__check_task_ctx(t, "host_task_exit");
+    t->state = HOST_TASK_DEAD;
+}
