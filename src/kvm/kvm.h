@@ -199,6 +199,40 @@ typedef enum {
 } kvm_hipi_outcome;
 const char *kvm_hipi_outcome_name(int o);
 
+/* Trace records of the kvm room (des/trace.h kinds KVM_TRACE_BASE + k);
+ * report/kvm_view.c formats them as the kvm_hv tracepoints and the timeline. */
+#define KVM_TRACE_KINDS(X)                                                   \
+    X(KVM_TR_ACT)            /* a0 act, a1 vm, a2 vcpu: thread activity */   \
+    X(KVM_TR_GUEST_ENTER)    /* a0 vm, a1 vcpu, a2 pending, a3 ceded */      \
+    X(KVM_TR_GUEST_EXIT)     /* a0 vm, a1 vcpu, a2 trap, a3 ceded */         \
+    X(KVM_TR_HCALL_ENTER)    /* a0 vm, a1 vcpu, a2 hcall, a3 r4 */           \
+    X(KVM_TR_HCALL_EXIT)     /* a0 vm, a1 vcpu, a2 rc, a3 ret kind */        \
+    X(KVM_TR_RUN_CORE)       /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
+    X(KVM_TR_VCORE_BLOCKED)  /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
+    X(KVM_TR_IPI_OUT)        /* a0 flow id, a1 to cpu, a2 kind */            \
+    X(KVM_TR_IPI_IN)         /* a0 flow id, a1 from cpu, a2 kind */
+enum {
+#define KVM_TRK(e) e,
+    KVM_TRACE_KINDS(KVM_TRK)
+#undef KVM_TRK
+    KVM_TR_COUNT
+};
+/* Trace kinds of the kvm room start here (des_trace kinds are per room). */
+#define KVM_TRACE_BASE 0x200
+
+/* Trap numbers of kvm_guest_exit records (trace_hv.h kvm_trace_symbol_exit). */
+#define KVM_TRAPS(X)                                                         \
+    X(KVM_TRAP_EXTERNAL, 0x500, "EXTERNAL")                                  \
+    X(KVM_TRAP_HV_DECREMENTER, 0x980, "HV_DECREMENTER")                      \
+    X(KVM_TRAP_SYSCALL, 0xc00, "SYSCALL")                                    \
+    X(KVM_TRAP_H_DOORBELL, 0xe80, "H_DOORBELL")
+enum {
+#define KVM_E6(e, v, n) e = v,
+    KVM_TRAPS(KVM_E6)
+#undef KVM_E6
+};
+const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
+
 /* Hypercall numbers the model knows (PAPR; trace_hv.h names). The XICS ones
  * come from xics/xics.h. H_NULL is hvwake's stand-in for a real-mode hcall
  * with an empty body (the microbenchmark's "null hcall"). */
@@ -415,5 +449,15 @@ void kvm_reset_stats(kvm_sys *s);
 const char *kvm_check(const kvm_sys *s);
 /* End of run: wakeups sent == consumed + coalesced + still pending. */
 const char *kvm_conservation(const kvm_sys *s);
+
+/* Device side (kvm_irq.c). kvm_set_irq: an in-kernel interrupt source fires
+ * from host context on from_cpu (-1: no CPU), as irqfd does: kvm_set_irq ->
+ * ics_deliver_irq -> icp_deliver_irq; the target VCPU's line is raised in
+ * virtual mode and the VCPU kicked. level is an enum xics_level. Returns
+ * HV_OK or the xics_irq_line error (no such source).
+ * kvm_set_irq_source: configure a source of the VM's XICS before it runs
+ * (KVM_DEV_XICS_GRP_SOURCES, xics_set_source); HV_OK or its error. */
+int kvm_set_irq(kvm_vm *vm, uint32_t irq, int level, int from_cpu);
+int kvm_set_irq_source(kvm_vm *vm, uint32_t irq, const struct xics_source_cfg *c);
 
 #endif

@@ -4,7 +4,7 @@
  * model and docs/kvm.md for the mapping to book3s_hv_rmhandlers.S.
  *
  * Every loaded VCPU has at most one pending step event (v->ev); interrupts
- * reach threads through the hw sink (kvm_thread_intr). Real-mode code runs
+ * reach threads through the hw sink (kvm__core_thread_intr). Real-mode code runs
  * with interrupts off: a condition raised meanwhile stays pending in hw and
  * is taken at the next return to the guest or nap (checkpoints).
  */
@@ -51,13 +51,6 @@ static void at(kvm_vcpu *v, des_time delay, enum step s, uint32_t extra)
     v->ev = des_after(sy->sim, delay, step, v, ((uint64_t)extra << 32) | (uint64_t)s);
 }
 
-void kvm_trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0, uint64_t a1, uint64_t a2,
-               uint64_t a3)
-{
-    des_trace_emit(s->trace, des_now(s->sim), track, (uint16_t)(KVM_TRACE_BASE + kind), a0, a1, a2,
-                   a3);
-}
-
 /* An IPI a real-mode loop sends after the work that precedes it in the loop
  * (kvmppc_start_thread, kvmhv_commence_exit): sent at now + delay. */
 static void ipi_later(des_sim *sim, void *obj, uint64_t arg)
@@ -78,7 +71,7 @@ static void send_ipi_at(kvm_sys *s, des_time delay, int from, int to)
 
 /* ---- timing accumulators (kvmhv_accumulate_time) ---------------------- */
 
-void kvm_tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm)
+static void tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm)
 {
     des_time now = des_now(s->sim);
     if (v->tm_cur != KVM_TM_NONE) {
@@ -102,18 +95,18 @@ static const kvm_tm act_tm[] = {
     [KVM_ACT_EXIT] = KVM_TM_RM_EXIT,
 };
 
-void kvm_set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a)
+static void set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a)
 {
     /* ENTRY -> WAIT_IN stays in rm_entry: no new interval. */
     if (act_tm[a] != v->tm_cur || (a != KVM_ACT_WAIT_IN && a != v->act))
-        kvm_tm_switch(s, v, act_tm[a]);
+        tm_switch(s, v, act_tm[a]);
     v->act = a;
     if (v->thread_cpu >= 0) {
-        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
         hw_mode m = a == KVM_ACT_GUEST ? HW_MODE_GUEST : HW_MODE_KVM_RM;
         if (a != KVM_ACT_CEDED && a != KVM_ACT_OUT && t->mode != m)
             hw_set_mode(s->hw, t, m);
-        kvm_trace(s, (uint32_t)v->thread_cpu, KVM_TR_ACT, a, v->vm->index, v->id, 0);
+        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_ACT, a, v->vm->index, v->id, 0);
     }
 }
 
@@ -166,7 +159,7 @@ static void enter_guest_x(kvm_vcpu *v, bool after_intr)
 {
     kvm_sys *s = sys_of(v);
     kvm_vcore *vc = v->vc;
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     bool exiting = kvm_eem_exiting(vc->entry_exit_map);
     if (vc->hdec_pending && !exiting) {
         thread_exit(v, KVM_EXIT_HDEC);
@@ -178,9 +171,9 @@ static void enter_guest_x(kvm_vcpu *v, bool after_intr)
     }
     bool first_entry = v->act != KVM_ACT_RM;
     v->ceded = false; /* fast_guest_return clears ceded */
-    kvm_set_act(s, v, KVM_ACT_GUEST);
+    set_act(s, v, KVM_ACT_GUEST);
     if (first_entry)
-        kvm_trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_ENTER, v->vm->index, v->id, v->pending,
+        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_ENTER, v->vm->index, v->id, v->pending,
                   0);
     if (v->wake_t0) {
         des_hist_add(&v->wake_ns, des_now(s->sim) - v->wake_t0);
@@ -213,18 +206,6 @@ static void enter_guest_x(kvm_vcpu *v, bool after_intr)
 
 /* ---- real-mode raise of a VCPU (icp_rm_set_vcpu_irq) ------------------ */
 
-/* Account one wakeup sent to v: consumed now if v runs guest code, else
- * timed until v is back in the guest (or coalesced with one under way). */
-void kvm_wake_note(kvm_sys *s, kvm_vcpu *v)
-{
-    if (v->act == KVM_ACT_GUEST)
-        s->wakeups_consumed++;
-    else if (!v->wake_t0)
-        v->wake_t0 = des_now(s->sim);
-    else
-        s->wakeups_coalesced++;
-}
-
 static kvm_hipi_outcome rm_raise(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
 {
     kvm_sys *s = sys_of(caller);
@@ -236,39 +217,26 @@ static kvm_hipi_outcome rm_raise(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
         s->wakeups_consumed++;
         return KVM_HIPI_SELF;
     }
-    kvm_wake_note(s, tv);
+    kvm__irq_wake_note(s, tv);
     if (tv->thread_cpu >= 0) {
         if (s->cfg.guest_ipi == KVM_GUEST_IPI_RESCHEDULE) {
             /* Pre-2013: smp_send_reschedule to thread 0 of the target's core. */
-            kvm_host_resched(s, caller->thread_cpu, tv->cpu);
-            *cost += kvm_cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
+            host_smp_send_reschedule(s->host, caller->thread_cpu, tv->cpu);
+            *cost += kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
             return KVM_HIPI_RESCHED;
         }
         /* kvmhv_rm_send_ipi: doorbell within the core, else MFRR; no host_ipi. */
         bool same = hw_cpu_core(s->hw, caller->thread_cpu) == hw_cpu_core(s->hw, tv->thread_cpu);
         hw_ipi_thread(s->hw, caller->thread_cpu, tv->thread_cpu);
-        *cost += kvm_cost(s, caller->thread_cpu,
+        *cost += kvm__cost(s, caller->thread_cpu,
                           same && s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
         tv->flow_id = s->wakeups_sent;
-        kvm_trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, tv->flow_id,
+        kvm__trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, tv->flow_id,
                   (uint64_t)tv->thread_cpu, 1, 0);
         return KVM_HIPI_LOADED;
     }
-    if (s->cfg.h_ipi_redirect && s->rm_core && s->cfg.guest_ipi == KVM_GUEST_IPI_TARGETED) {
-        int probes = 0;
-        int my_core = hw_cpu_core(s->hw, caller->thread_cpu);
-        int hcore = kvm_hc_find(kvm_hc_des_ops(s), (int)s->hw->ncores, my_core, (kvm_hc_policy)s->cfg.redirect_policy,
-                                KVM_HC_ACTION_KICK_VCPU, &probes);
-        *cost += (des_time)probes * kvm_cost(s, caller->thread_cpu, HW_COST_kvm_hostcore_probe);
-        if (hcore >= 0) {
-            s->rm_core[hcore].rm_data = tv; /* after the reserving CAS + smp_wmb */
-            s->rm_core[hcore].reserved_at = des_now(s->sim);
-            kvm_redirect_send(s, caller->thread_cpu, hcore);
-            *cost += kvm_cost(s, caller->thread_cpu, HW_COST_kvm_redirect_send) +
-                     kvm_cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
-            return KVM_HIPI_REDIRECTED;
-        }
-    }
+    if (kvm__m1_redirect(caller, tv, cost))
+        return KVM_HIPI_REDIRECTED;
     /* Fallback: rm_action KICK -> H_TOO_HARD, the kick happens in virtual mode. */
     xics_rm_defer_kick(caller->vm->xics, caller->server, tv->server);
     return KVM_HIPI_TOO_HARD;
@@ -315,8 +283,8 @@ static void hcall_start(kvm_vcpu *v, const kvm_gact *a)
     v->hcall_rc = 0;
     v->st.hcalls++;
     v->hcalls_issued++;
-    kvm_set_act(s, v, KVM_ACT_RM);
-    at(v, kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), ST_HCALL_DISPATCH, 0);
+    set_act(s, v, KVM_ACT_RM);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), ST_HCALL_DISPATCH, 0);
 }
 
 static void rm_return(kvm_vcpu *v, long rc, des_time cost)
@@ -347,7 +315,7 @@ static void rm_cede(kvm_vcpu *v)
         return;
     }
     vc->napping_threads |= (uint8_t)(1u << v->ptid);
-    at(v, kvm_cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), ST_CEDE_NAP, 0);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), ST_CEDE_NAP, 0);
 }
 
 static void hcall_dispatch(kvm_vcpu *v)
@@ -356,7 +324,7 @@ static void hcall_dispatch(kvm_vcpu *v)
     kvm_vm *vm = v->vm;
     unsigned h = v->hcall;
     if (xics_is_hcall(h)) {
-        des_time cost = kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_xics);
+        des_time cost = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_xics);
         uint64_t ret[2] = {0, 0};
         xics_fx_reset(&vm->fx);
         int rc = xics_rm_hcall(vm->xics, v->server, h, v->args, ret, &vm->fx);
@@ -392,7 +360,7 @@ static void hcall_dispatch(kvm_vcpu *v)
         rm_return(v, XICS_H_SUCCESS, 0);
         return;
     case KVM_H_ENTER: /* kvmppc_rm_h_enter & co: an HPT update in real mode */
-        rm_return(v, XICS_H_SUCCESS, kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_hpte));
+        rm_return(v, XICS_H_SUCCESS, kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_hpte));
         return;
     default: /* H_PROD, H_CONFER and the rest: virtual mode only */
         v->hcall_needs_vm = true;
@@ -408,20 +376,20 @@ static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool de
 static void ri_begin(kvm_vcpu *v, enum ri_purpose why, des_time before)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     kvm_ri_step st = kvm_ri_check_host_ipi(t->host_ipi);
     if (st.done) {
         /* Leave the ICP to Linux. Finish after the handling cost. */
         at(v, before, ST_RI_REARMED, why | (1u << 8));
         return;
     }
-    at(v, before + kvm_cost(s, v->thread_cpu, HW_COST_rm_mmio_load), ST_RI_XIRR, why);
+    at(v, before + kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_load), ST_RI_XIRR, why);
 }
 
 static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     uint32_t xirr = hw_icp_accept(t);
     kvm_ri_step st = kvm_ri_classify(xirr);
     if (st.actions & KVM_RI_ACT_SAVE_XIRR)
@@ -434,18 +402,18 @@ static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
         hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
     if (st.actions & KVM_RI_ACT_EOI)
         hw_icp_eoi(s->hw, t, xirr);
-    at(v, 2 * kvm_cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_RECHECK, why);
+    at(v, 2 * kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_RECHECK, why);
 }
 
 static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     kvm_ri_step st = kvm_ri_recheck(t->host_ipi);
     if (st.actions & KVM_RI_ACT_REARM_MFRR) {
         /* We raced with the host: resend that IPI. */
         hw_icp_write_mfrr(s->hw, t, HW_IPI_PRIORITY);
-        at(v, kvm_cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_REARMED, why | (1u << 8));
+        at(v, kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_REARMED, why | (1u << 8));
         return;
     }
     if (st.actions & KVM_RI_ACT_CLEAR_SAVED)
@@ -460,7 +428,7 @@ static void primary_check_arrivals(kvm_vcore *vc);
 static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool device)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     kvm_exit_cause cause = t->host_ipi || !device ? KVM_EXIT_HOST_IPI : KVM_EXIT_EXT_DEVICE;
     switch (why) {
     case RI_START:
@@ -483,7 +451,7 @@ static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool de
 static void flow_in(kvm_sys *s, kvm_vcpu *v)
 {
     if (v->flow_id) {
-        kvm_trace(s, (uint32_t)v->thread_cpu, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
+        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
         v->flow_id = 0;
     }
 }
@@ -493,10 +461,10 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
     kvm_sys *s = sys_of(v);
     flow_in(s, v);
     pause_guest(v);
-    kvm_set_act(s, v, KVM_ACT_RM);
-    des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
+    set_act(s, v, KVM_ACT_RM);
+    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
     if (cause == HW_WAKE_HV_DOORBELL) {
-        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
         if (t->host_ipi) {
             /* H_DOORBELL with host_ipi set: a host IPI; Linux takes the
              * doorbell after the exit. */
@@ -504,7 +472,7 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
             return;
         }
         hw_doorbell_clear(t);
-        at(v, c + kvm_cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_GUEST);
+        at(v, c + kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_GUEST);
         return;
     }
     HV_CHECK_I64(cause, ==, HW_WAKE_EXTERNAL);
@@ -516,11 +484,11 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
 static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     flow_in(s, v);
     t->napping = HW_NAPPING_NONE;
-    kvm_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
-    des_time c = kvm_cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
+    set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
+    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
     /* A doorbell is a KVM poke unless a host IPI set host_ipi. */
     switch (kvm_check_wake_reason(cause, !t->host_ipi)) {
     case KVM_WAKE_ACT_READ_INTR:
@@ -567,11 +535,11 @@ static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause)
     if (v->act == KVM_ACT_GUEST)
         pause_guest(v);
     des_cancel(s->sim, &v->ev);
-    kvm_set_act(s, v, KVM_ACT_EXIT);
+    set_act(s, v, KVM_ACT_EXIT);
     v->exit_cause = cause;
     kvm_eem_result r = kvm_eem_exit(vc->entry_exit_map, v->ptid);
     vc->entry_exit_map = r.map;
-    des_time cost = kvm_cost(s, v->thread_cpu, HW_COST_kvm_guest_save);
+    des_time cost = kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_save);
     if (r.ok) {
         /* kvmhv_commence_exit: the first exiter pulls the others out. */
         vc->first_exit = cause;
@@ -582,7 +550,7 @@ static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause)
             for (unsigned q = 0; q < 8; q++) {
                 if (!(in & (1u << q)))
                     continue;
-                cost += kvm_cost(s, v->thread_cpu,
+                cost += kvm__cost(s, v->thread_cpu,
                                  s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
                 send_ipi_at(s, cost, v->thread_cpu, vc->pcpu + (int)q);
             }
@@ -593,7 +561,7 @@ static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause)
                               cause == KVM_EXIT_CEDE
                         ? KVM_TRAP_SYSCALL
                         : KVM_TRAP_EXTERNAL;
-    kvm_trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_EXIT, v->vm->index, v->id, trap, v->ceded);
+    kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_EXIT, v->vm->index, v->id, trap, v->ceded);
     at(v, cost, ST_EXIT_SAVED, 0);
 }
 
@@ -602,12 +570,12 @@ static void secondary_out(kvm_vcpu *v)
     /* Clear kvm_vcpu, lwsync, clear kvm_vcore, nap (kvm_no_guest). */
     kvm_sys *s = sys_of(v);
     kvm_vcore *vc = v->vc;
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     t->kvm_vcpu = NULL;
     t->kvm_vcore = NULL;
     t->hwthread_req = 0;
     t->napping = HW_NAPPING_NONE;
-    kvm_set_act(s, v, KVM_ACT_OUT);
+    set_act(s, v, KVM_ACT_OUT);
     v->thread_cpu = -1;
     vc->threads_out &= ~(1u << v->ptid);
     hw_nap_enter(s->hw, t, HW_MODE_OFFLINE_NAP);
@@ -623,7 +591,7 @@ static void primary_try_switch(kvm_vcore *vc)
     if (!kvm_eem_all_out(vc->entry_exit_map) || (vc->saved_mask & entered) != entered)
         return;
     vc->exit_switching = true;
-    at(p, kvm_cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_exit_switch_back), ST_SWITCHED_BACK, 0);
+    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_exit_switch_back), ST_SWITCHED_BACK, 0);
 }
 
 static void vcore_maybe_done(kvm_vcore *vc)
@@ -631,12 +599,12 @@ static void vcore_maybe_done(kvm_vcore *vc)
     if (vc->in_guest || vc->exit_switching || vc->threads_out != 0 || vc->state != KVM_VCORE_RUNNING)
         return;
     vc->state = KVM_VCORE_EXITING;
-    kvm_runner_core_exited(vc);
+    kvm__runner_core_exited(vc);
 }
 
 /* ---- entry --------------------------------------------------------------- */
 
-void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
+void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay)
 {
     kvm_sys *s = vc->vm->sys;
     HV_CHECK(hw_cpu_thread_in_core(s->hw, pcpu) == 0);
@@ -652,16 +620,14 @@ void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
     vc->primary_waiting = false;
     vc->state = KVM_VCORE_RUNNING;
     vc->entries++;
-    if (s->rm_core) /* kvmppc_clear_host_core: in_host = 0 (plain store) */
-        s->rm_core[hw_cpu_core(s->hw, pcpu)].rm_state =
-            kvm_hc_with_in_host(s->rm_core[hw_cpu_core(s->hw, pcpu)].rm_state, 0);
+    kvm__m1_set_host_core(s, pcpu, 0); /* kvmppc_clear_host_core: in_host = 0 */
     des_time d = delay;
     for (unsigned p = 0; p < 8; p++) {
         kvm_vcpu *v = vc->vcpus[p];
         if (!v || (v->away && p != 0))
             continue; /* not in the runnable set (in userspace) */
         int cpu = pcpu + (int)p;
-        hw_thread *t = kvm_thr(s, cpu);
+        hw_thread *t = kvm__thr(s, cpu);
         v->thread_cpu = cpu;
         v->cpu = pcpu;
         vc->threads_out |= 1u << p;
@@ -672,21 +638,21 @@ void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay)
         if (p == 0)
             continue;
         t->hwthread_req = 1;
-        d += kvm_cost(s, pcpu, HW_COST_kvm_start_thread);
+        d += kvm__cost(s, pcpu, HW_COST_kvm_start_thread);
         /* kvmppc_ipi_thread from the runner's thread 0: same core. */
-        d += kvm_cost(s, pcpu, s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
+        d += kvm__cost(s, pcpu, s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
         send_ipi_at(s, d, pcpu, cpu);
     }
-    kvm_trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 0);
+    kvm__trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 0);
     at(vc->vcpus[0], d, ST_PRIMARY_ENTER, 0);
 }
 
-void kvm_core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
+void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
 {
     kvm_sys *s = vc->vm->sys;
     HV_CHECK(v->ptid != 0 && v->thread_cpu < 0 && vc->pcpu >= 0);
     int cpu = vc->pcpu + (int)v->ptid;
-    hw_thread *t = kvm_thr(s, cpu);
+    hw_thread *t = kvm__thr(s, cpu);
     v->thread_cpu = cpu;
     v->cpu = vc->pcpu;
     vc->threads_out |= 1u << v->ptid; /* the exit waits for it (wait_for_nap) */
@@ -716,7 +682,7 @@ static void primary_check_arrivals(kvm_vcore *vc)
     if ((kvm_eem_entered(vc->entry_exit_map) & want) != want)
         return;
     vc->primary_waiting = false;
-    at(p, kvm_cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_partition_switch), ST_PRIMARY_SWITCHED,
+    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_partition_switch), ST_PRIMARY_SWITCHED,
        0);
 }
 
@@ -725,13 +691,13 @@ static void primary_check_arrivals(kvm_vcore *vc)
 static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = sys_of(v);
-    hw_thread *t = kvm_thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
     /* kvm_start_guest: out of nap; the vcpu is not timed until
      * kvmppc_hv_entry (it loads its vcpu pointer after clearing the IPI). */
     hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
     if (cause == HW_WAKE_HV_DOORBELL) {
         hw_doorbell_clear(t);
-        at(v, kvm_cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_START);
+        at(v, kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_START);
         return;
     }
     if (cause == HW_WAKE_EXTERNAL) {
@@ -756,13 +722,13 @@ static void secondary_enter(kvm_vcpu *v)
         return;
     }
     vc->entry_exit_map = r.map;
-    kvm_set_act(s, v, KVM_ACT_ENTRY); /* kvmppc_hv_entry: rm_entry starts */
+    set_act(s, v, KVM_ACT_ENTRY); /* kvmppc_hv_entry: rm_entry starts */
     if (!vc->in_guest) {
-        kvm_set_act(s, v, KVM_ACT_WAIT_IN);
+        set_act(s, v, KVM_ACT_WAIT_IN);
         primary_check_arrivals(vc);
         return;
     }
-    at(v, kvm_cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
 }
 
 /* ---- the step dispatcher ------------------------------------------------- */
@@ -777,7 +743,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
     uint32_t extra = (uint32_t)(arg >> 32);
     switch (st) {
     case ST_PRIMARY_ENTER: {
-        kvm_set_act(s, v, KVM_ACT_ENTRY);
+        set_act(s, v, KVM_ACT_ENTRY);
         kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, 0);
         HV_CHECK(r.ok);
         vc->entry_exit_map = r.map;
@@ -790,9 +756,9 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
         for (unsigned p = 1; p < 8; p++) {
             kvm_vcpu *w = vc->vcpus[p];
             if (w && w->act == KVM_ACT_WAIT_IN)
-                at(w, kvm_cost(s, w->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
+                at(w, kvm__cost(s, w->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
         }
-        at(v, kvm_cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
+        at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
         return;
     case ST_GUEST_LOADED:
         enter_guest(v);
@@ -827,7 +793,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
         return;
     }
     case ST_CEDE_NAP: {
-        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
         if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
             /* Something arrived while saving state: do not nap. */
             vc->napping_threads &= (uint8_t)~(1u << v->ptid);
@@ -837,7 +803,7 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
             enter_guest(v);
             return;
         }
-        kvm_set_act(s, v, KVM_ACT_CEDED);
+        set_act(s, v, KVM_ACT_CEDED);
         t->napping = HW_NAPPING_CEDE;
         hw_nap_enter(s->hw, t, HW_MODE_GUEST_NAP);
         return;
@@ -865,10 +831,10 @@ static void step(des_sim *sim, void *obj, uint64_t arg)
                 secondary_out(w);
         }
         /* The primary is back in the host partition (virtual mode next). */
-        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
         t->kvm_vcpu = NULL;
         t->kvm_vcore = NULL;
-        kvm_set_act(s, v, KVM_ACT_OUT);
+        set_act(s, v, KVM_ACT_OUT);
         v->thread_cpu = -1; /* reset on guest exit, as the assembly path does */
         vc->threads_out &= ~1u;
         vcore_maybe_done(vc);
@@ -893,7 +859,7 @@ static void idle_stray(kvm_sys *s, hw_thread *t)
     hw_nap_enter(s->hw, t, HW_MODE_OFFLINE_NAP);
 }
 
-void kvm_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap)
+void kvm__core_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap)
 {
     kvm_sys *s = ctx;
     kvm_vcpu *v = t->kvm_vcpu;
@@ -919,9 +885,9 @@ void kvm_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_na
      * condition stays pending and is taken at the next checkpoint. */
 }
 
-/* ---- HDEC, guest timers, virtual-mode raise ------------------------------ */
+/* ---- HDEC and guest timers ---------------------------------------------- */
 
-void kvm_core_hdec(kvm_vcore *vc)
+void kvm__core_hdec(kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
     s->hdec_exits++;
@@ -930,7 +896,7 @@ void kvm_core_hdec(kvm_vcore *vc)
         kvm_vcpu *v = vc->vcpus[p];
         if (!v || v->thread_cpu < 0)
             continue;
-        hw_thread *t = kvm_thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
         if (v->act == KVM_ACT_GUEST) {
             thread_exit(v, KVM_EXIT_HDEC);
             taken = true;
@@ -956,7 +922,7 @@ static void dec_fire(des_sim *sim, void *obj, uint64_t arg)
     v->pending |= KVM_PEND_DEC;
     switch (v->act) {
     case KVM_ACT_CEDED:
-        hw_raise_dec(s->hw, kvm_thr(s, v->thread_cpu)); /* wakes it: reason decrementer */
+        hw_raise_dec(s->hw, kvm__thr(s, v->thread_cpu)); /* wakes it: reason decrementer */
         return;
     case KVM_ACT_GUEST:
         /* Delivered to the guest directly (no hypervisor involvement). */
@@ -968,7 +934,7 @@ static void dec_fire(des_sim *sim, void *obj, uint64_t arg)
         return;
     case KVM_ACT_OUT:
         /* kvmppc_decrementer_func: queue the DEC and kick the vcpu. */
-        kvm_fast_vcpu_kick(s, v, -1);
+        kvm__irq_kick(s, v, -1);
         return;
     default:
         return; /* delivered at the next entry */
@@ -981,15 +947,4 @@ void kvm_vcpu_set_timer(kvm_vcpu *v, des_time when)
     des_cancel(s->sim, &v->dec_ev);
     if (when)
         v->dec_ev = des_at(s->sim, when < des_now(s->sim) ? des_now(s->sim) : when, dec_fire, v, 0);
-}
-
-void kvm_vm_raise(kvm_sys *s, kvm_vcpu *v, int from_cpu)
-{
-    /* Virtual-mode raise (icp_try_update in book3s_xics.c): queue the
-     * EXTERNAL_LEVEL irqprio and kick. */
-    v->st.queue_intr++;
-    v->pending |= KVM_PEND_EXTERNAL;
-    s->wakeups_sent++;
-    kvm_wake_note(s, v);
-    kvm_fast_vcpu_kick(s, v, from_cpu);
 }

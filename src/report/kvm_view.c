@@ -1,7 +1,7 @@
 /* Views of the KVM layer; see kvm_view.h. */
 #include "report/kvm_view.h"
 
-#include "kvm/kvm_internal.h"
+#include "kvm/kvm.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -94,17 +94,6 @@ void rep_kvm_timings(const kvm_sys *s, FILE *f)
         }
 }
 
-static const char *trap_name(uint64_t trap)
-{
-    switch (trap) {
-    case KVM_TRAP_EXTERNAL: return "EXTERNAL";
-    case KVM_TRAP_HV_DECREMENTER: return "HV_DECREMENTER";
-    case KVM_TRAP_SYSCALL: return "SYSCALL";
-    case KVM_TRAP_H_DOORBELL: return "H_DOORBELL";
-    }
-    return "?";
-}
-
 static const char *rc_name(long rc)
 {
     switch (rc) {
@@ -148,7 +137,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
         case KVM_TR_GUEST_EXIT:
             fprintf(f, h, task, r->track, sec, frac);
             fprintf(f, "kvm_guest_exit: VCPU %" PRIu64 ": trap=%s pc=0x0 msr=0x0, ceded=%" PRIu64 "\n",
-                    r->a[1], trap_name(r->a[2]), r->a[3]);
+                    r->a[1], kvm_trap_name(r->a[2]), r->a[3]);
             break;
         case KVM_TR_HCALL_ENTER:
             fprintf(f, h, task, r->track, sec, frac);
