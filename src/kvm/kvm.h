@@ -391,7 +391,7 @@ typedef struct kvm_vm {
     uint32_t index;
     vm_cfg cfg;
     struct xics *xics;
-    struct xics_effects fx;
+    struct xics_effects fx;    /* scratch: effects of the XICS operation under way (kvm_irq.c) */
     uint32_t n_vcpus, n_vcores;
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;

@@ -204,70 +204,6 @@ static void enter_guest_x(kvm_vcpu *v, bool after_intr)
     guest_continue(v);
 }
 
-/* ---- real-mode raise of a VCPU (icp_rm_set_vcpu_irq) ------------------ */
-
-static kvm_hipi_outcome rm_raise(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
-{
-    kvm_sys *s = sys_of(caller);
-    tv->st.queue_intr++;
-    tv->pending |= KVM_PEND_EXTERNAL; /* raise before signal */
-    s->wakeups_sent++;
-    if (tv == caller) {
-        caller->ext_injected = false; /* LPCR[MER] set: presented on return to the guest */
-        s->wakeups_consumed++;
-        return KVM_HIPI_SELF;
-    }
-    kvm__irq_wake_note(s, tv);
-    if (tv->thread_cpu >= 0) {
-        if (s->cfg.guest_ipi == KVM_GUEST_IPI_RESCHEDULE) {
-            /* Pre-2013: smp_send_reschedule to thread 0 of the target's core. */
-            host_smp_send_reschedule(s->host, caller->thread_cpu, tv->cpu);
-            *cost += kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
-            return KVM_HIPI_RESCHED;
-        }
-        /* kvmhv_rm_send_ipi: doorbell within the core, else MFRR; no host_ipi. */
-        bool same = hw_cpu_core(s->hw, caller->thread_cpu) == hw_cpu_core(s->hw, tv->thread_cpu);
-        hw_ipi_thread(s->hw, caller->thread_cpu, tv->thread_cpu);
-        *cost += kvm__cost(s, caller->thread_cpu,
-                          same && s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
-        tv->flow_id = s->wakeups_sent;
-        kvm__trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, tv->flow_id,
-                  (uint64_t)tv->thread_cpu, 1, 0);
-        return KVM_HIPI_LOADED;
-    }
-    if (kvm__m1_redirect(caller, tv, cost))
-        return KVM_HIPI_REDIRECTED;
-    /* Fallback: rm_action KICK -> H_TOO_HARD, the kick happens in virtual mode. */
-    xics_rm_defer_kick(caller->vm->xics, caller->server, tv->server);
-    return KVM_HIPI_TOO_HARD;
-}
-
-/* Carry out the effects of a real-mode XICS hcall. Returns the outcome of
- * the (last) raise, KVM_HIPI_NO_RAISE if none. */
-static kvm_hipi_outcome rm_effects(kvm_vcpu *v, des_time *cost)
-{
-    kvm_vm *vm = v->vm;
-    kvm_hipi_outcome out = KVM_HIPI_NO_RAISE;
-    for (uint32_t i = 0; i < vm->fx.n; i++) {
-        const struct xics_effect *e = &vm->fx.v[i];
-        switch (e->kind) {
-        case XICS_FX_RAISE:
-            HV_CHECK(e->arg < vm->n_vcpus);
-            out = rm_raise(v, &vm->vcpus[e->arg], cost);
-            break;
-        case XICS_FX_LOWER: /* icp_rm_clr_vcpu_irq: own line only */
-            HV_CHECK_U64(e->arg, ==, v->server);
-            v->pending &= ~KVM_PEND_EXTERNAL;
-            v->ext_injected = false;
-            break;
-        default:
-            HV_DIE("real-mode XICS produced effect %s(%u)", xics_fx_name(e->kind), e->arg);
-        }
-    }
-    xics_fx_reset(&vm->fx);
-    return out;
-}
-
 /* ---- hypercalls -------------------------------------------------------- */
 
 static void hcall_start(kvm_vcpu *v, const kvm_gact *a)
@@ -326,18 +262,17 @@ static void hcall_dispatch(kvm_vcpu *v)
     if (xics_is_hcall(h)) {
         des_time cost = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_xics);
         uint64_t ret[2] = {0, 0};
-        xics_fx_reset(&vm->fx);
-        int rc = xics_rm_hcall(vm->xics, v->server, h, v->args, ret, &vm->fx);
+        int rc = xics_rm_hcall(vm->xics, v->server, h, v->args, ret, kvm__irq_fx(vm));
+        kvm_hipi_outcome raised = kvm__irq_effects(vm, XICS_REAL, v, v->thread_cpu, &cost);
         kvm_hipi_outcome out = KVM_HIPI_VIRTUAL;
         if (rc == XICS_RC_FINISH) {
-            out = rm_effects(v, &cost);
+            out = raised;
             rc = xics_rm_finish(vm->xics, v->server, rc);
             if (rc == XICS_H_TOO_HARD && out != KVM_HIPI_TOO_HARD)
                 out = KVM_HIPI_TOO_HARD; /* another recorded action (reject, EOI notify) */
         } else if (rc != XICS_H_TOO_HARD) {
             out = rc == XICS_H_SUCCESS ? KVM_HIPI_NO_RAISE : KVM_HIPI_ERROR;
         }
-        xics_fx_reset(&vm->fx);
         if (h == XICS_H_IPI)
             vm->hipi[out]++;
         if (h == XICS_H_XIRR_X)

@@ -37,12 +37,26 @@ void kvm__core_hdec(kvm_vcore *vc);
 /* The hw sink KVM installs on a thread it owns (ctx = the kvm_sys). */
 void kvm__core_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
 
-/* --- kvm_irq.c: raising and kicking VCPUs --- */
+/* --- kvm_irq.c: carrying out XICS effects, raising and kicking VCPUs --- */
+/* The VM's scratch effects list for the next XICS operation; it is empty
+ * between operations (checked): only kvm__irq_effects empties it. */
+struct xics_effects *kvm__irq_fx(kvm_vm *vm);
+/* Carry out, in order, the effects the last XICS operation left in vm->fx,
+ * then empty it. The one interpreter, by mode:
+ *   XICS_REAL  on caller's thread in real mode (cpu = its thread): RAISE is
+ *              icp_rm_set_vcpu_irq (*cost grows by the work it does), LOWER
+ *              the caller's own line; KICK and NOTIFY_EOI are fatal (real
+ *              mode records them in rm_action instead).
+ *   XICS_VIRT  in host context on cpu (-1: none); caller is the VCPU whose
+ *              hcall it is, or NULL for a device (kvm_set_irq): RAISE queues
+ *              and kicks unless the target is the caller, LOWER needs a
+ *              caller, KICK kicks, NOTIFY_EOI has no notifier to call.
+ * Returns the outcome of the last RAISE (KVM_HIPI_VIRTUAL in virtual mode),
+ * KVM_HIPI_NO_RAISE if none. */
+kvm_hipi_outcome kvm__irq_effects(kvm_vm *vm, enum xics_mode mode, kvm_vcpu *caller, int cpu,
+                                  des_time *cost);
 /* Account a wakeup sent to v (wakeups sent = consumed + coalesced + pending). */
 void kvm__irq_wake_note(kvm_sys *s, kvm_vcpu *v);
-/* Raise v's external line from host context (virtual mode): pending bit,
- * queue_intr, then a kick. */
-void kvm__irq_raise_virt(kvm_sys *s, kvm_vcpu *v, int from_cpu);
 /* kvmppc_fast_vcpu_kick_hv from host context on from_cpu (-1: none). */
 void kvm__irq_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu);
 

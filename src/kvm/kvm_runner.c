@@ -88,39 +88,14 @@ static void vm_hcall(kvm_sys *s, kvm_vcpu *v, int cpu)
     v->st.hcalls_vm++;
     if (xics_is_hcall(v->hcall)) {
         uint64_t ret[2] = {v->ret[0], v->ret[1]};
-        xics_fx_reset(&vm->fx);
-        rc = xics_hcall(vm->xics, v->server, v->hcall, v->args, ret, &vm->fx);
+        rc = xics_hcall(vm->xics, v->server, v->hcall, v->args, ret, kvm__irq_fx(vm));
         if (v->hcall == XICS_H_IPI && !(v->exit_cause == KVM_EXIT_HCALL_TOO_HARD))
             vm->hipi[KVM_HIPI_VIRTUAL]++;
         v->ret[0] = ret[0];
         v->ret[1] = ret[1];
         if (v->hcall == XICS_H_XIRR_X)
             v->ret[1] = des_now(s->sim);
-        for (uint32_t i = 0; i < vm->fx.n; i++) {
-            struct xics_effect e = vm->fx.v[i];
-            switch (e.kind) {
-            case XICS_FX_KICK:
-                HV_CHECK(e.arg < vm->n_vcpus);
-                kvm__irq_kick(s, &vm->vcpus[e.arg], cpu);
-                break;
-            case XICS_FX_RAISE:
-                HV_CHECK(e.arg < vm->n_vcpus);
-                if (&vm->vcpus[e.arg] == v) {
-                    v->pending |= KVM_PEND_EXTERNAL;
-                    v->st.queue_intr++;
-                } else {
-                    kvm__irq_raise_virt(s, &vm->vcpus[e.arg], cpu);
-                }
-                break;
-            case XICS_FX_LOWER:
-                v->pending &= ~KVM_PEND_EXTERNAL;
-                v->ext_injected = false;
-                break;
-            case XICS_FX_NOTIFY_EOI:
-                break; /* no ack notifiers are registered in this model */
-            }
-        }
-        xics_fx_reset(&vm->fx);
+        kvm__irq_effects(vm, XICS_VIRT, v, cpu, NULL);
     } else {
         switch (v->hcall) {
         case KVM_H_CEDE:
