@@ -16,27 +16,27 @@
 
 #include <string.h>
 
-enum step {
-    ST_PRIMARY_ENTER,   /* primary starts kvmppc_hv_entry */
-    ST_PRIMARY_SWITCHED,/* partition switched: in_guest = 1 */
-    ST_GUEST_LOADED,    /* guest state loaded: hrfid */
-    ST_COMPUTE_DONE,    /* a guest compute segment finished */
-    ST_HCALL_DISPATCH,  /* sc 1 trapped: dispatch */
-    ST_RM_RETURN,       /* real-mode handling done: back to the guest */
-    ST_RI_XIRR,         /* read_intr: XIRR load done */
-    ST_RI_RECHECK,      /* read_intr: MFRR cleared, EOI done: re-check host_ipi */
-    ST_RI_REARMED,      /* read_intr: MFRR re-raised */
-    ST_DOORBELL_CLEARED,/* msgclr done */
-    ST_CEDE_NAP,        /* H_CEDE state saved: nap */
-    ST_CEDE_WOKEN,      /* kvm_end_cede done */
-    ST_EXIT_SAVED,      /* guest state saved on exit */
-    ST_SWITCHED_BACK,   /* primary restored the host partition */
-};
-
 /* Why read_intr runs: what to do with its result. */
 enum ri_purpose { RI_START, RI_GUEST, RI_CEDE };
 
-static void step(des_sim *sim, void *obj, uint64_t arg);
+/* The steps of a thread (VCPU v): des events on v, at most one pending
+ * (v->ev); arg, where a step takes one, is that step's typed operand. */
+static void st_primary_enter(des_sim *sim, void *obj, uint64_t arg);
+static void st_primary_switched(des_sim *sim, void *obj, uint64_t arg);
+static void st_guest_loaded(des_sim *sim, void *obj, uint64_t arg);
+static void st_compute_done(des_sim *sim, void *obj, uint64_t arg);
+static void st_hcall_dispatch(des_sim *sim, void *obj, uint64_t arg);
+static void st_hcall_return(des_sim *sim, void *obj, uint64_t arg);
+static void st_intr_return(des_sim *sim, void *obj, uint64_t arg);
+static void st_ri_xirr(des_sim *sim, void *obj, uint64_t why);
+static void st_ri_recheck(des_sim *sim, void *obj, uint64_t why);
+static void st_ri_host(des_sim *sim, void *obj, uint64_t why);
+static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why);
+static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg);
+static void st_cede_resume(des_sim *sim, void *obj, uint64_t arg);
+static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg);
+static void st_exit_saved(des_sim *sim, void *obj, uint64_t arg);
+static void st_switched_back(des_sim *sim, void *obj, uint64_t arg);
 static void enter_guest_x(kvm_vcpu *v, bool after_intr);
 static inline void enter_guest(kvm_vcpu *v) { enter_guest_x(v, false); }
 static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause);
@@ -44,11 +44,12 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause);
 
 static inline kvm_sys *sys_of(kvm_vcpu *v) { return v->vm->sys; }
 
-static void at(kvm_vcpu *v, des_time delay, enum step s, uint32_t extra)
+/* Schedule v's next step after delay. */
+static void at(kvm_vcpu *v, des_time delay, des_fn step, uint64_t arg)
 {
     kvm_sys *sy = sys_of(v);
     HV_CHECK(!des_pending(sy->sim, v->ev));
-    v->ev = des_after(sy->sim, delay, step, v, ((uint64_t)extra << 32) | (uint64_t)s);
+    v->ev = des_after(sy->sim, delay, step, v, arg);
 }
 
 /* An IPI a real-mode loop sends after the work that precedes it in the loop
@@ -126,7 +127,7 @@ static void hcall_start(kvm_vcpu *v, const kvm_gact *a);
 static void guest_continue(kvm_vcpu *v)
 {
     if (v->in_compute && !v->compute_paused) {
-        at(v, v->act_left, ST_COMPUTE_DONE, 0);
+        at(v, v->act_left, st_compute_done, 0);
         return;
     }
     kvm_gact a = v->gops->next(v->gctx, v);
@@ -134,13 +135,13 @@ static void guest_continue(kvm_vcpu *v)
         if (!v->in_compute)
             HV_DIE("vm %s vcpu %u: guest resumed with no paused compute", v->vm->cfg.name, v->id);
         v->compute_paused = false;
-        at(v, v->act_left, ST_COMPUTE_DONE, 0);
+        at(v, v->act_left, st_compute_done, 0);
     } else if (a.kind == KVM_GACT_COMPUTE) {
         if (v->in_compute)
             HV_DIE("vm %s vcpu %u: new compute while one is paused", v->vm->cfg.name, v->id);
         v->in_compute = true;
         v->act_left = a.ns;
-        at(v, a.ns, ST_COMPUTE_DONE, 0);
+        at(v, a.ns, st_compute_done, 0);
     } else {
         hcall_start(v, &a);
     }
@@ -220,14 +221,14 @@ static void hcall_start(kvm_vcpu *v, const kvm_gact *a)
     v->st.hcalls++;
     v->hcalls_issued++;
     set_act(s, v, KVM_ACT_RM);
-    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), ST_HCALL_DISPATCH, 0);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), st_hcall_dispatch, 0);
 }
 
 static void rm_return(kvm_vcpu *v, long rc, des_time cost)
 {
     v->hcall_rc = rc;
     v->st.hcalls_rm++;
-    at(v, cost, ST_RM_RETURN, 0);
+    at(v, cost, st_hcall_return, 0);
 }
 
 static void rm_cede(kvm_vcpu *v)
@@ -251,7 +252,7 @@ static void rm_cede(kvm_vcpu *v)
         return;
     }
     vc->napping_threads |= (uint8_t)(1u << v->ptid);
-    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), ST_CEDE_NAP, 0);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), st_cede_nap, 0);
 }
 
 static void hcall_dispatch(kvm_vcpu *v)
@@ -315,10 +316,10 @@ static void ri_begin(kvm_vcpu *v, enum ri_purpose why, des_time before)
     kvm_ri_step st = kvm_ri_check_host_ipi(t->host_ipi);
     if (st.done) {
         /* Leave the ICP to Linux. Finish after the handling cost. */
-        at(v, before, ST_RI_REARMED, why | (1u << 8));
+        at(v, before, st_ri_host, why);
         return;
     }
-    at(v, before + kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_load), ST_RI_XIRR, why);
+    at(v, before + kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_load), st_ri_xirr, why);
 }
 
 static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
@@ -337,7 +338,7 @@ static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
         hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
     if (st.actions & KVM_RI_ACT_EOI)
         hw_icp_eoi(s->hw, t, xirr);
-    at(v, 2 * kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_RECHECK, why);
+    at(v, 2 * kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_recheck, why);
 }
 
 static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
@@ -348,7 +349,7 @@ static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
     if (st.actions & KVM_RI_ACT_REARM_MFRR) {
         /* We raced with the host: resend that IPI. */
         hw_icp_write_mfrr(s->hw, t, HW_IPI_PRIORITY);
-        at(v, kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), ST_RI_REARMED, why | (1u << 8));
+        at(v, kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_host, why);
         return;
     }
     if (st.actions & KVM_RI_ACT_CLEAR_SAVED)
@@ -377,7 +378,7 @@ static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool de
             thread_exit(v, cause);
             return;
         }
-        at(v, 0, ST_RM_RETURN, 1); /* resume after an interrupt (joins an exit under way) */
+        at(v, 0, st_intr_return, 0); /* resume after an interrupt (joins an exit under way) */
         return;
     }
 }
@@ -403,11 +404,11 @@ static void guest_interrupt(kvm_vcpu *v, hw_wake_reason cause)
         if (t->host_ipi) {
             /* H_DOORBELL with host_ipi set: a host IPI; Linux takes the
              * doorbell after the exit. */
-            at(v, c, ST_RI_REARMED, RI_GUEST | (1u << 8));
+            at(v, c, st_ri_host, RI_GUEST);
             return;
         }
         hw_doorbell_clear(t);
-        at(v, c + kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_GUEST);
+        at(v, c + kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_GUEST);
         return;
     }
     HV_CHECK_I64(cause, ==, HW_WAKE_EXTERNAL);
@@ -434,10 +435,10 @@ static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
             hw_doorbell_clear(t);
         if (cause == HW_WAKE_DECREMENTER)
             hw_dec_clear(t);
-        at(v, c, ST_CEDE_WOKEN, 0);
+        at(v, c, st_cede_resume, 0);
         return;
     case KVM_WAKE_ACT_HOST:
-        at(v, c, ST_CEDE_WOKEN, 1u | ((uint32_t)KVM_EXIT_HOST_IPI << 8));
+        at(v, c, st_cede_to_host, 0);
         return;
     }
 }
@@ -497,7 +498,7 @@ static void thread_exit(kvm_vcpu *v, kvm_exit_cause cause)
                         ? KVM_TRAP_SYSCALL
                         : KVM_TRAP_EXTERNAL;
     kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_EXIT, v->vm->index, v->id, trap, v->ceded);
-    at(v, cost, ST_EXIT_SAVED, 0);
+    at(v, cost, st_exit_saved, 0);
 }
 
 static void secondary_out(kvm_vcpu *v)
@@ -526,7 +527,7 @@ static void primary_try_switch(kvm_vcore *vc)
     if (!kvm_eem_all_out(vc->entry_exit_map) || (vc->saved_mask & entered) != entered)
         return;
     vc->exit_switching = true;
-    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_exit_switch_back), ST_SWITCHED_BACK, 0);
+    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_exit_switch_back), st_switched_back, 0);
 }
 
 static void vcore_maybe_done(kvm_vcore *vc)
@@ -579,7 +580,7 @@ void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay)
         send_ipi_at(s, d, pcpu, cpu);
     }
     kvm__trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 0);
-    at(vc->vcpus[0], d, ST_PRIMARY_ENTER, 0);
+    at(vc->vcpus[0], d, st_primary_enter, 0);
 }
 
 void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
@@ -617,8 +618,7 @@ static void primary_check_arrivals(kvm_vcore *vc)
     if ((kvm_eem_entered(vc->entry_exit_map) & want) != want)
         return;
     vc->primary_waiting = false;
-    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_partition_switch), ST_PRIMARY_SWITCHED,
-       0);
+    at(p, kvm__cost(vc->vm->sys, p->thread_cpu, HW_COST_kvm_partition_switch), st_primary_switched, 0);
 }
 
 /* A secondary woke with its vcpu set (kvm_start_guest): clear the IPI that
@@ -632,7 +632,7 @@ static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
     hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
     if (cause == HW_WAKE_HV_DOORBELL) {
         hw_doorbell_clear(t);
-        at(v, kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), ST_DOORBELL_CLEARED, RI_START);
+        at(v, kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_START);
         return;
     }
     if (cause == HW_WAKE_EXTERNAL) {
@@ -663,120 +663,187 @@ static void secondary_enter(kvm_vcpu *v)
         primary_check_arrivals(vc);
         return;
     }
-    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), st_guest_loaded, 0);
 }
 
-/* ---- the step dispatcher ------------------------------------------------- */
+/* ---- the steps ------------------------------------------------------------ */
 
-static void step(des_sim *sim, void *obj, uint64_t arg)
+static void st_primary_enter(des_sim *sim, void *obj, uint64_t arg)
 {
     (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    kvm_vcore *vc = v->vc;
+    set_act(sys_of(v), v, KVM_ACT_ENTRY);
+    kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, 0);
+    HV_CHECK(r.ok);
+    vc->entry_exit_map = r.map;
+    vc->primary_waiting = true;
+    primary_check_arrivals(vc);
+}
+
+static void st_primary_switched(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
     kvm_vcpu *v = obj;
     kvm_sys *s = sys_of(v);
     kvm_vcore *vc = v->vc;
-    enum step st = (enum step)(arg & 0xffffffffu);
-    uint32_t extra = (uint32_t)(arg >> 32);
-    switch (st) {
-    case ST_PRIMARY_ENTER: {
-        set_act(s, v, KVM_ACT_ENTRY);
-        kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, 0);
-        HV_CHECK(r.ok);
-        vc->entry_exit_map = r.map;
-        vc->primary_waiting = true;
-        primary_check_arrivals(vc);
-        return;
+    vc->in_guest = true; /* signal secondaries to continue */
+    for (unsigned p = 1; p < 8; p++) {
+        kvm_vcpu *w = vc->vcpus[p];
+        if (w && w->act == KVM_ACT_WAIT_IN)
+            at(w, kvm__cost(s, w->thread_cpu, HW_COST_kvm_guest_load), st_guest_loaded, 0);
     }
-    case ST_PRIMARY_SWITCHED:
-        vc->in_guest = true; /* signal secondaries to continue */
-        for (unsigned p = 1; p < 8; p++) {
-            kvm_vcpu *w = vc->vcpus[p];
-            if (w && w->act == KVM_ACT_WAIT_IN)
-                at(w, kvm__cost(s, w->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
-        }
-        at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), ST_GUEST_LOADED, 0);
-        return;
-    case ST_GUEST_LOADED:
+    at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_guest_load), st_guest_loaded, 0);
+}
+
+static void st_guest_loaded(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    enter_guest(obj);
+}
+
+static void st_compute_done(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    v->in_compute = false;
+    v->act_left = 0;
+    v->gops->compute_done(v->gctx, v);
+    guest_continue(v);
+}
+
+static void st_hcall_dispatch(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    hcall_dispatch(obj);
+}
+
+/* Real-mode hcall done: back to the guest. */
+static void st_hcall_return(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    enter_guest_x(obj, false);
+}
+
+/* An interrupt handled in real mode: back to the guest, or join an exit. */
+static void st_intr_return(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    enter_guest_x(obj, true);
+}
+
+static void st_ri_xirr(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_xirr(obj, (enum ri_purpose)why);
+}
+
+static void st_ri_recheck(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_recheck(obj, (enum ri_purpose)why);
+}
+
+/* read_intr's result is "host" (host_ipi seen, or the MFRR re-raised). */
+static void st_ri_host(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_finish(obj, (enum ri_purpose)why, KVM_RI_HOST, false);
+}
+
+static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    if ((enum ri_purpose)why == RI_START)
+        secondary_enter(obj);
+    else
+        enter_guest_x(obj, true); /* a guest poke; joins an exit under way */
+}
+
+static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    kvm_sys *s = sys_of(v);
+    kvm_vcore *vc = v->vc;
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
+        /* Something arrived while saving state: do not nap. */
+        vc->napping_threads &= (uint8_t)~(1u << v->ptid);
+        v->prodded = false;
+        v->hcall_rc = XICS_H_SUCCESS;
+        v->st.hcalls_rm++;
         enter_guest(v);
         return;
-    case ST_COMPUTE_DONE:
-        v->in_compute = false;
-        v->act_left = 0;
-        v->gops->compute_done(v->gctx, v);
-        guest_continue(v);
-        return;
-    case ST_HCALL_DISPATCH:
-        hcall_dispatch(v);
-        return;
-    case ST_RM_RETURN:
-        enter_guest_x(v, extra == 1);
-        return;
-    case ST_RI_XIRR:
-        ri_xirr(v, (enum ri_purpose)(extra & 0xff));
-        return;
-    case ST_RI_RECHECK:
-        ri_recheck(v, (enum ri_purpose)(extra & 0xff));
-        return;
-    case ST_RI_REARMED:
-        ri_finish(v, (enum ri_purpose)(extra & 0xff), KVM_RI_HOST, false);
-        return;
-    case ST_DOORBELL_CLEARED: {
-        enum ri_purpose why = (enum ri_purpose)(extra & 0xff);
-        if (why == RI_START)
-            secondary_enter(v);
-        else
-            enter_guest_x(v, true); /* a guest poke; joins an exit under way */
-        return;
     }
-    case ST_CEDE_NAP: {
-        hw_thread *t = kvm__thr(s, v->thread_cpu);
-        if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
-            /* Something arrived while saving state: do not nap. */
-            vc->napping_threads &= (uint8_t)~(1u << v->ptid);
-            v->prodded = false;
-            v->hcall_rc = XICS_H_SUCCESS;
-            v->st.hcalls_rm++;
-            enter_guest(v);
-            return;
+    set_act(s, v, KVM_ACT_CEDED);
+    t->napping = HW_NAPPING_CEDE;
+    hw_nap_enter(s->hw, t, HW_MODE_GUEST_NAP);
+}
+
+/* kvm_end_cede done, nothing for the host: resume after the H_CEDE. */
+static void st_cede_resume(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    cede_end(obj, false, KVM_EXIT_PULLED);
+}
+
+/* kvm_end_cede done, the wake needs the host (a host IPI). */
+static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    cede_end(obj, true, KVM_EXIT_HOST_IPI);
+}
+
+static void st_exit_saved(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    kvm_vcore *vc = v->vc;
+    vc->saved_mask |= 1u << v->ptid;
+    if (v->ptid != 0) {
+        /* Secondaries wait for the primary to switch back, then nap. */
+        if (!vc->in_guest && !vc->exit_switching) {
+            secondary_out(v);
+            vcore_maybe_done(vc);
         }
-        set_act(s, v, KVM_ACT_CEDED);
-        t->napping = HW_NAPPING_CEDE;
-        hw_nap_enter(s->hw, t, HW_MODE_GUEST_NAP);
-        return;
     }
-    case ST_CEDE_WOKEN:
-        cede_end(v, (extra & 1u) != 0, (kvm_exit_cause)(extra >> 8));
-        return;
-    case ST_EXIT_SAVED:
-        vc->saved_mask |= 1u << v->ptid;
-        if (v->ptid != 0) {
-            /* Secondaries wait for the primary to switch back, then nap. */
-            if (!vc->in_guest && !vc->exit_switching) {
-                secondary_out(v);
-                vcore_maybe_done(vc);
-            }
-        }
-        primary_try_switch(vc);
-        return;
-    case ST_SWITCHED_BACK: {
-        vc->in_guest = false;
-        vc->exit_switching = false;
-        for (unsigned p = 1; p < 8; p++) {
-            kvm_vcpu *w = vc->vcpus[p];
-            if (w && w->act == KVM_ACT_EXIT && !des_pending(s->sim, w->ev))
-                secondary_out(w);
-        }
-        /* The primary is back in the host partition (virtual mode next). */
-        hw_thread *t = kvm__thr(s, v->thread_cpu);
-        t->kvm_vcpu = NULL;
-        t->kvm_vcore = NULL;
-        set_act(s, v, KVM_ACT_OUT);
-        v->thread_cpu = -1; /* reset on guest exit, as the assembly path does */
-        vc->threads_out &= ~1u;
-        vcore_maybe_done(vc);
-        return;
+    primary_try_switch(vc);
+}
+
+static void st_switched_back(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    kvm_sys *s = sys_of(v);
+    kvm_vcore *vc = v->vc;
+    vc->in_guest = false;
+    vc->exit_switching = false;
+    for (unsigned p = 1; p < 8; p++) {
+        kvm_vcpu *w = vc->vcpus[p];
+        if (w && w->act == KVM_ACT_EXIT && !des_pending(s->sim, w->ev))
+            secondary_out(w);
     }
-    }
-    HV_DIE("unknown kvm step %d", (int)st);
+    /* The primary is back in the host partition (virtual mode next). */
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    t->kvm_vcpu = NULL;
+    t->kvm_vcore = NULL;
+    set_act(s, v, KVM_ACT_OUT);
+    v->thread_cpu = -1; /* reset on guest exit, as the assembly path does */
+    vc->threads_out &= ~1u;
+    vcore_maybe_done(vc);
 }
 
 /* ---- the hw sink --------------------------------------------------------- */
