@@ -25,17 +25,51 @@ static inline void kvm__trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0,
                    a2, a3);
 }
 
-/* --- kvm_core.c: real mode on the hardware threads --- */
+static inline kvm_sys *kvm__sys(const kvm_vcpu *v) { return v->vm->sys; }
+
+/* --- kvm_vcpu.c: a VCPU on its thread --- */
+/* Schedule v's next step, step(sim, v, arg), after delay: a loaded VCPU has
+ * at most one pending step (v->ev, checked). */
+void kvm__vcpu_at(kvm_vcpu *v, des_time delay, des_fn step, uint64_t arg);
+/* v's thread activity (drives its timing accumulator, the hw mode and the
+ * KVM_TR_ACT trace). */
+void kvm__vcpu_set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a);
+/* An interrupt or exit stops the guest compute segment under way (its rest
+ * is kept in v->act_left). */
+void kvm__vcpu_pause(kvm_vcpu *v);
+/* deliver_guest_interrupt + fast_guest_return: v goes (back) into the guest,
+ * or joins an exit under way (after_intr: it just handled an interrupt). */
+void kvm__vcpu_enter_guest(kvm_vcpu *v, bool after_intr);
+
+/* --- kvm_hcall.c: hypercalls in real mode --- */
+/* sc 1: the guest issued a hypercall (then the real-mode table). */
+void kvm__hcall_start(kvm_vcpu *v, const kvm_gact *a);
+/* The real-mode handler is done with rc after cost: back to the guest. */
+void kvm__hcall_rm_return(kvm_vcpu *v, long rc, des_time cost);
+
+/* --- kvm_intr.c: interrupts, doorbells and cede on a thread KVM owns --- */
+/* The hw sink KVM installs on a thread it owns (ctx = the kvm_sys). */
+void kvm__intr_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+/* An interrupt condition taken by v's thread while it runs guest code. */
+void kvm__intr_guest(kvm_vcpu *v, hw_wake_reason cause);
+/* kvmppc_h_cede: the real-mode H_CEDE handler. */
+void kvm__intr_cede(kvm_vcpu *v);
+
+/* --- kvm_core.c: the whole core entering and leaving the guest --- */
 /* kvmppc_start_thread for every secondary VCPU, then the primary enters real
  * mode after `delay` (the runner's C-side work); called by the runner. */
 void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay);
 /* kvmppc_run_vcpu for a VCPU back from userspace while its vcore runs:
  * kvmppc_start_thread from the joiner's CPU (a late joiner). */
 void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu);
+/* A secondary cleared the IPI that started it: kvmppc_hv_entry (or
+ * secondary_too_late once an exit began). */
+void kvm__core_secondary_enter(kvm_vcpu *v);
+/* v's thread leaves the guest for cause: the first exiter pulls the others
+ * out (kvmhv_commence_exit); then save state, and nap or switch back. */
+void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause);
 /* A host timer fired on thread 0 while the core is in the guest: HDEC exit. */
 void kvm__core_hdec(kvm_vcore *vc);
-/* The hw sink KVM installs on a thread it owns (ctx = the kvm_sys). */
-void kvm__core_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
 
 /* --- kvm_irq.c: carrying out XICS effects, raising and kicking VCPUs --- */
 /* The VM's scratch effects list for the next XICS operation; it is empty

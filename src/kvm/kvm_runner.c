@@ -1,7 +1,8 @@
 /*
  * kvm/kvm_runner.c — the virtual-mode side: the vcore runner task
- * (kvmppc_run_vcpu / kvmppc_run_core in book3s_hv.c), exit handling, virtual
- * mode hypercalls, kicks, halt polling and sleeping. See kvm.h.
+ * (kvmppc_run_vcpu / kvmppc_run_core in book3s_hv.c), exit handling
+ * (kvmppc_handle_exit_hv), virtual-mode hypercalls (kvmppc_pseries_do_hcall),
+ * halt polling and sleeping (kvmppc_vcore_blocked). See kvm.h.
  *
  * The runner is the host task of the vcore's ptid-0 VCPU. Its flow, in task
  * context (host/host.h), is a small state machine:
@@ -14,8 +15,8 @@
  *              poll (vc->halt_poll_ns) in kvm_poll_check steps, then
  *              prepare_to_swait, re-check, sleep (host_task_block); a kick
  *              wakes it (host_task_wake); grow/shrink vc->halt_poll_ns.
- * The other VCPU tasks wait in kvmppc_wait_for_exec: they block once and are
- * never needed again (VCPUs never leave to userspace in this model).
+ * The other VCPU tasks wait in kvmppc_wait_for_exec; they run only for
+ * their VCPU's userspace work (H_USER) and then rejoin the vcore.
  */
 #include "kvm/kvm_internal.h"
 
@@ -42,7 +43,7 @@ static bool vcore_woken(const kvm_vcore *vc)
 static void hook_intr(void *ctx, int cpu, hw_wake_reason cause)
 {
     kvm_vcore *vc = ctx;
-    kvm__core_thread_intr(vc->vm->sys, hw_thread_of(vc->vm->sys->hw, cpu), cause, false);
+    kvm__intr_sink(vc->vm->sys, hw_thread_of(vc->vm->sys->hw, cpu), cause, false);
 }
 
 static void hook_tick(void *ctx, int cpu)
@@ -64,7 +65,7 @@ static void runner_enter(host *h, host_task *t, void *arg)
     int cpu = t->cpu;
     HV_CHECK(hw_cpu_thread_in_core(s->hw, cpu) == 0); /* on_primary_thread */
     host_cpu_enter_kvm(h, cpu, &hooks, vc);
-    hw_set_sink(hw_thread_of(s->hw, cpu), kvm__core_thread_intr, s);
+    hw_set_sink(hw_thread_of(s->hw, cpu), kvm__intr_sink, s);
     kvm__core_start(vc, cpu, 0);
 }
 

@@ -87,7 +87,7 @@ kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg
      * every thread that is not a Linux CPU. */
     for (uint32_t cpu = 0; cpu < hw->ncpus; cpu++)
         if (!host_cpu_online(h, (int)cpu) && hw_cpu_thread_in_core(hw, (int)cpu) != 0)
-            hw_set_sink(hw_thread_of(hw, (int)cpu), kvm__core_thread_intr, s);
+            hw_set_sink(hw_thread_of(hw, (int)cpu), kvm__intr_sink, s);
     return s;
 }
 
@@ -176,12 +176,6 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
     s->vms = hv_xrealloc(s->vms, (s->n_vms + 1) * sizeof *s->vms);
     s->vms[s->n_vms++] = vm;
     return vm;
-}
-
-void kvm_vcpu_set_guest(kvm_vcpu *v, const kvm_guest_ops *ops, void *ctx)
-{
-    v->gops = ops;
-    v->gctx = ctx;
 }
 
 void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
