@@ -233,17 +233,39 @@ enum {
 };
 const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
 
-/* Hypercall numbers the model knows (PAPR; trace_hv.h names). The XICS ones
- * come from xics/xics.h. H_NULL is hvwake's stand-in for a real-mode hcall
- * with an empty body (the microbenchmark's "null hcall"). */
-#define KVM_H_ENTER 0x08u   /* HPT insert: real mode (book3s_hv_rm_mmu.c); the HPT family */
-#define KVM_H_CEDE 0xE0u
-#define KVM_H_CONFER 0xE4u
-#define KVM_H_PROD 0xE8u
-#define KVM_H_NULL 0x1F0u    /* not a PAPR number: hvwake's null hcall */
-#define KVM_H_GENERIC 0x1F4u /* any other virtual-mode hcall */
-#define KVM_H_USER 0x1F8u    /* hvwake: an exit QEMU handles in userspace (MMIO, console); r4 = its work in ns */
-const char *kvm_hcall_name(unsigned hcall);
+/* Hypercalls, one list: the kernel's hcall_real_table and the switch of
+ * kvmppc_pseries_do_hcall in one table. A row is
+ *   KVM_HCALL(enum, number, name, real-mode handler, virtual-mode handler)
+ * (PAPR numbers, trace_hv.h names). The handlers are the static functions
+ * of kvm_hcall.c: the real-mode one runs on the thread and ends the hcall
+ * there (back to the guest) or exits the whole core; rm_none means no
+ * real-mode handler (the core exits, hcall_virtual). The virtual-mode one
+ * runs in the runner after the exit and returns the PAPR code. The XICS
+ * rows are xics/xics.h's own list (xics knows nothing of kvm), given their
+ * handlers by KVM_HCALL_XICS. To expand: define KVM_HCALL(e, nr, name, rm,
+ * vm), write KVM_HCALLS, undefine KVM_HCALL. A number in no row is handled
+ * as H_GENERIC. */
+#define KVM_HCALLS_KVM                                                       \
+    /* HPT insert (book3s_hv_rm_mmu.c): real mode; stands for the HPT family */ \
+    KVM_HCALL(KVM_H_ENTER, 0x08, "H_ENTER", rm_h_enter, vm_h_nop)           \
+    KVM_HCALL(KVM_H_CEDE, 0xE0, "H_CEDE", rm_h_cede, vm_h_cede)             \
+    KVM_HCALL(KVM_H_CONFER, 0xE4, "H_CONFER", rm_none, vm_h_nop)            \
+    KVM_HCALL(KVM_H_PROD, 0xE8, "H_PROD", rm_none, vm_h_prod)               \
+    /* not PAPR: hvwake's real-mode hcall with an empty body ("null hcall") */ \
+    KVM_HCALL(KVM_H_NULL, 0x1F0, "H_NULL", rm_h_null, vm_h_nop)             \
+    /* not PAPR: any other virtual-mode hcall */                             \
+    KVM_HCALL(KVM_H_GENERIC, 0x1F4, "H_GENERIC", rm_none, vm_h_nop)         \
+    /* not PAPR: an exit QEMU handles in userspace (MMIO, console); r4 = its \
+     * work in ns */                                                         \
+    KVM_HCALL(KVM_H_USER, 0x1F8, "H_USER", rm_none, vm_h_user)
+#define KVM_HCALL_XICS(e, nr, name) KVM_HCALL(e, nr, name, rm_h_xics, vm_h_xics)
+#define KVM_HCALLS XICS_HCALLS(KVM_HCALL_XICS) KVM_HCALLS_KVM
+enum kvm_hcall { /* the XICS numbers are enum xics_hcall */
+#define KVM_HCALL(e, nr, name, rm, vm) e = nr,
+    KVM_HCALLS_KVM
+#undef KVM_HCALL
+};
+const char *kvm_hcall_name(unsigned hcall); /* "H_?" when unknown */
 
 /* vcpu->arch.pending_exceptions bits (BOOK3S_IRQPRIO_*). */
 enum { KVM_PEND_EXTERNAL = 1u << 0, KVM_PEND_DEC = 1u << 1 };

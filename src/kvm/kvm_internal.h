@@ -41,11 +41,14 @@ void kvm__vcpu_pause(kvm_vcpu *v);
  * or joins an exit under way (after_intr: it just handled an interrupt). */
 void kvm__vcpu_enter_guest(kvm_vcpu *v, bool after_intr);
 
-/* --- kvm_hcall.c: hypercalls in real mode --- */
+/* --- kvm_hcall.c: hypercalls (the handlers of KVM_HCALLS) --- */
 /* sc 1: the guest issued a hypercall (then the real-mode table). */
 void kvm__hcall_start(kvm_vcpu *v, const kvm_gact *a);
 /* The real-mode handler is done with rc after cost: back to the guest. */
 void kvm__hcall_rm_return(kvm_vcpu *v, long rc, des_time cost);
+/* kvmppc_pseries_do_hcall: the runner, on cpu after the core left the
+ * guest, runs v's hcall in virtual mode (the KVM_HCALLS virtual handler). */
+void kvm__hcall_virtual(kvm_vcpu *v, int cpu);
 
 /* --- kvm_intr.c: interrupts, doorbells and cede on a thread KVM owns --- */
 /* The hw sink KVM installs on a thread it owns (ctx = the kvm_sys). */

@@ -79,67 +79,6 @@ static void run_core(host *h, host_task *t, kvm_vcore *vc)
 
 /* ---- after the core left the guest ---------------------------------------- */
 
-/* Virtual-mode completion of one VCPU's hypercall (kvmppc_pseries_do_hcall). */
-static void vm_hcall(kvm_sys *s, kvm_vcpu *v, int cpu)
-{
-    kvm_vm *vm = v->vm;
-    uint32_t track = (uint32_t)cpu;
-    kvm__trace(s, track, KVM_TR_HCALL_ENTER, vm->index, v->id, v->hcall, v->args[0]);
-    long rc = XICS_H_SUCCESS;
-    v->st.hcalls_vm++;
-    if (xics_is_hcall(v->hcall)) {
-        uint64_t ret[2] = {v->ret[0], v->ret[1]};
-        rc = xics_hcall(vm->xics, v->server, v->hcall, v->args, ret, kvm__irq_fx(vm));
-        if (v->hcall == XICS_H_IPI && !(v->exit_cause == KVM_EXIT_HCALL_TOO_HARD))
-            vm->hipi[KVM_HIPI_VIRTUAL]++;
-        v->ret[0] = ret[0];
-        v->ret[1] = ret[1];
-        if (v->hcall == XICS_H_XIRR_X)
-            v->ret[1] = des_now(s->sim);
-        kvm__irq_effects(vm, XICS_VIRT, v, cpu, NULL);
-    } else {
-        switch (v->hcall) {
-        case KVM_H_CEDE:
-            /* kvmppc_h_cede in virtual mode: the VCPU stays ceded; the vcore
-             * blocks if every VCPU has ceded. Returns when it next enters. */
-            v->ceded = true;
-            if (v->prodded || v->pending) {
-                v->prodded = false;
-                v->ceded = false;
-            }
-            break;
-        case KVM_H_PROD: {
-            uint64_t target = v->args[0];
-            if (target >= vm->n_vcpus) {
-                rc = XICS_H_PARAMETER;
-                break;
-            }
-            kvm_vcpu *tv = &vm->vcpus[target];
-            tv->prodded = true;
-            tv->st.prod++;
-            s->wakeups_sent++;
-            kvm__irq_wake_note(s, tv);
-            kvm__irq_kick(s, tv, cpu);
-            break;
-        }
-        case KVM_H_USER:
-            /* KVM_EXIT_PAPR_HCALL / MMIO to QEMU: the VCPU leaves the runnable
-             * set until its task has done the userspace work; the hcall
-             * returns when it next enters the guest. */
-            v->away = true;
-            v->user_pending = true;
-            v->user_work = (des_time)v->args[0];
-            v->st.user_exits++;
-            break;
-        default: /* H_CONFER, generic: nothing to do in the model */
-            break;
-        }
-    }
-    v->hcall_rc = rc;
-    v->hcall_needs_vm = false;
-    kvm__trace(s, track, KVM_TR_HCALL_EXIT, vm->index, v->id, (uint64_t)rc, 0);
-}
-
 static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc);
 
 static void runner_decide(host *h, host_task *t, kvm_vcore *vc)
@@ -168,7 +107,7 @@ static void runner_post(host *h, host_task *t, void *arg)
     for (unsigned p = 0; p < 8; p++) {
         kvm_vcpu *v = vc->vcpus[p];
         if (v && v->hcall_active && v->hcall_needs_vm)
-            vm_hcall(s, v, t->cpu);
+            kvm__hcall_virtual(v, t->cpu);
     }
     /* VCPUs leaving for userspace: their own tasks do the QEMU work. */
     for (unsigned p = 1; p < 8; p++) {

@@ -40,20 +40,6 @@ const char *kvm_trap_name(uint64_t trap)
     return "?";
 }
 
-const char *kvm_hcall_name(unsigned h)
-{
-    switch (h) {
-    case KVM_H_ENTER: return "H_ENTER";
-    case KVM_H_CEDE: return "H_CEDE";
-    case KVM_H_CONFER: return "H_CONFER";
-    case KVM_H_PROD: return "H_PROD";
-    case KVM_H_NULL: return "H_NULL";
-    case KVM_H_GENERIC: return "H_GENERIC";
-    case KVM_H_USER: return "H_USER";
-    }
-    return xics_hcall_name(h);
-}
-
 kvm_cfg kvm_cfg_default(void)
 {
     return (kvm_cfg){
