@@ -303,17 +303,64 @@ typedef struct kvm_timing {
     uint64_t count, total, min, max;
 } kvm_timing;
 
-/* kvm_stat counters (book3s.c debugfs_entries), per VCPU. */
-#define KVM_STATS(X)                                                         \
-    X(exits) X(ext_intr) X(dec) X(queue_intr) X(halt_wakeup) X(sig)          \
-    X(halt_successful_poll) X(halt_attempted_poll) X(halt_successful_wait)    \
-    X(halt_poll_success_ns) X(halt_poll_fail_ns) X(halt_wait_ns)              \
-    X(hcalls) X(hcalls_rm) X(hcalls_vm) X(cede) X(prod) X(user_exits)
-typedef struct kvm_stats {
-#define KVM_STAT_FIELD(n) uint64_t n;
-    KVM_STATS(KVM_STAT_FIELD)
-#undef KVM_STAT_FIELD
-} kvm_stats;
+/* ---- reporting counters, each declared once ------------------------------
+ * A row X(area, name) of a scope's list is the uint64_t field `name` of that
+ * scope's stats struct (`st`) and the metric "<area>.<name>", whose unit is
+ * its name's suffix (docs/metrics.md: _ns, none = count). kvm_reset_stats
+ * zeroes every st at the end of the warm-up; report/kvm_view.c sums each
+ * scope over the model and emits the rows in list order. The comment names
+ * where it is counted. Adding a counter: a row here and its increment.
+ * Families indexed by a printed enum (H_IPI outcomes, exit causes) sit in the
+ * same structs as arrays and are emitted per enum name. */
+
+/* Per VCPU: the kvm_stat counters (book3s.c debugfs_entries names, printed
+ * bare by rep_kvm_stat). */
+#define KVM_VCPU_COUNTERS(X)                                                 \
+    X(kvm, exits)                /* kvm_runner.c: handle_exit, each VCPU of a core that left */ \
+    X(kvm, ext_intr)             /* kvm_runner.c: ... that left for a host IPI or device */ \
+    X(kvm, dec)                  /* kvm_runner.c: ... that left for HDEC */  \
+    X(kvm, queue_intr)           /* kvm_irq.c: its external line raised */  \
+    X(kvm, halt_wakeup)          /* kvm_irq.c: a kick woke its sleeping runner */ \
+    X(kvm, sig)                  /* never: signals are not modelled */       \
+    X(kvm, halt_successful_poll) /* kvm_runner.c: the runner's poll saw a wakeup */ \
+    X(kvm, halt_attempted_poll)  /* kvm_runner.c: the runner started polling */ \
+    X(kvm, halt_successful_wait) /* kvm_runner.c: the runner went to sleep */ \
+    X(kvm, halt_poll_success_ns) /* kvm_runner.c: time polled, with a wakeup */ \
+    X(kvm, halt_poll_fail_ns)    /* kvm_runner.c: time polled, without */    \
+    X(kvm, halt_wait_ns)         /* kvm_runner.c: time slept */              \
+    X(kvm, hcalls)               /* kvm_hcall.c: hypercalls issued */        \
+    X(kvm, hcalls_rm)            /* kvm_hcall.c, kvm_intr.c: completed in real mode */ \
+    X(kvm, hcalls_vm)            /* kvm_hcall.c: completed in virtual mode */ \
+    X(kvm, cede)                 /* kvm_intr.c: H_CEDE in real mode */       \
+    X(kvm, prod)                 /* kvm_hcall.c: H_PROD received */          \
+    X(kvm, user_exits)           /* kvm_hcall.c: H_USER, exits to QEMU */
+
+/* Per vcore. */
+#define KVM_VCORE_COUNTERS(X)                                                \
+    X(kvm, late_joins)           /* kvm_core.c: a VCPU back from userspace joined it running */ \
+    X(kvm, secondary_too_late)   /* kvm_core.c: ... refused, an exit had begun */
+
+/* Per KVM instance: M1. */
+#define KVM_SYS_COUNTERS(X)                                                  \
+    X(m1, redirect_handled)      /* kvm_m1.c: RM_HOST_ACTION kicked a VCPU */ \
+    X(m1, redirect_spurious)     /* kvm_m1.c: ... found no stashed VCPU */    \
+    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */
+
+#define KVM_COUNTER_FIELD(area, name) uint64_t name;
+typedef struct kvm_vcpu_stats {
+    KVM_VCPU_COUNTERS(KVM_COUNTER_FIELD)
+} kvm_vcpu_stats;
+typedef struct kvm_vcore_stats {
+    KVM_VCORE_COUNTERS(KVM_COUNTER_FIELD)
+    uint64_t exits_by_cause[KVM_EXIT_NCAUSES]; /* kvm_core.c: kvm.core_exits.<cause> */
+} kvm_vcore_stats;
+typedef struct kvm_vm_stats {
+    uint64_t hipi[KVM_HIPI_NOUTCOMES];         /* kvm_hcall.c: hipi.<outcome> */
+} kvm_vm_stats;
+typedef struct kvm_sys_stats {
+    KVM_SYS_COUNTERS(KVM_COUNTER_FIELD)
+} kvm_sys_stats;
+#undef KVM_COUNTER_FIELD
 
 /* What a loaded VCPU's thread is doing (drives the timing accumulator). */
 #define KVM_ACTS(X)                                                          \
@@ -373,7 +420,7 @@ typedef struct kvm_vcpu {
     kvm_tm tm_cur;
     des_time tm_since;
     kvm_timing tm[KVM_TM_COUNT];
-    kvm_stats st;
+    kvm_vcpu_stats st;
     des_hist wake_ns;          /* H_IPI raise -> target back in the guest */
     des_time wake_t0;          /* 0 = no wakeup being timed */
     uint64_t flow_id;          /* trace: the IPI arrow to close on arrival */
@@ -403,9 +450,8 @@ typedef struct kvm_vcore {
     des_time block_start, poll_end;
     bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
     int rstate;                /* runner state machine (kvm_runner.c) */
-    /* statistics */
-    uint64_t entries, exits_by_cause[KVM_EXIT_NCAUSES];
-    uint64_t late_joins, too_late; /* VCPUs joining a running vcore; refused (secondary_too_late) */
+    uint64_t entries;
+    kvm_vcore_stats st;
 } kvm_vcore;
 
 typedef struct kvm_vm {
@@ -417,7 +463,7 @@ typedef struct kvm_vm {
     uint32_t n_vcpus, n_vcores;
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;
-    uint64_t hipi[KVM_HIPI_NOUTCOMES];
+    kvm_vm_stats st;
     bool destroyed;
 } kvm_vm;
 
@@ -438,10 +484,9 @@ typedef struct kvm_sys {
     kvm_rm_core *rm_core;      /* [ncores]; NULL if ops not allocated */
     des_trace *trace;
     uint64_t seed, run;
-    /* global counters */
-    uint64_t redirect_handled, redirect_spurious, redirect_delayed;
+    kvm_sys_stats st;
     uint64_t hdec_exits;
-    uint64_t exits_by_cause[KVM_EXIT_NCAUSES];
+    /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
 } kvm_sys;
 

@@ -100,7 +100,7 @@ void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
     t->kvm_vcore = vc;
     t->ptid = (uint8_t)v->ptid;
     t->hwthread_req = 1;
-    vc->late_joins++;
+    vc->st.late_joins++;
     /* kvmppc_ipi_thread from the joiner's CPU: another core, so an MFRR write */
     if (from_cpu >= 0)
         hw_ipi_thread(s->hw, from_cpu, cpu);
@@ -132,7 +132,7 @@ void kvm__core_secondary_enter(kvm_vcpu *v)
     kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, v->ptid);
     if (!r.ok) {
         /* secondary_too_late: back to nap; the vcpu did not run this round. */
-        vc->too_late++;
+        vc->st.secondary_too_late++;
         vc->saved_mask |= 1u << v->ptid;
         secondary_out(v);
         primary_try_switch(vc);
@@ -203,8 +203,7 @@ void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause)
     if (r.ok) {
         /* kvmhv_commence_exit: the first exiter pulls the others out. */
         vc->first_exit = cause;
-        vc->exits_by_cause[cause]++;
-        s->exits_by_cause[cause]++;
+        vc->st.exits_by_cause[cause]++;
         if (cause != KVM_EXIT_HDEC) {
             uint32_t in = kvm_eem_still_in(vc->entry_exit_map);
             for (unsigned q = 0; q < 8; q++) {

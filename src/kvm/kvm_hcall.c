@@ -83,7 +83,7 @@ static void rm_h_xics(kvm_vcpu *v)
         out = rc == XICS_H_SUCCESS ? KVM_HIPI_NO_RAISE : KVM_HIPI_ERROR;
     }
     if (h == XICS_H_IPI)
-        vm->hipi[out]++;
+        vm->st.hipi[out]++;
     if (h == XICS_H_XIRR_X)
         ret[1] = des_now(s->sim); /* r5 = timebase */
     v->ret[0] = ret[0];
@@ -150,7 +150,7 @@ static long vm_h_xics(kvm_vcpu *v, int cpu)
     uint64_t ret[2] = {v->ret[0], v->ret[1]};
     long rc = xics_hcall(vm->xics, v->server, v->hcall, v->args, ret, kvm__irq_fx(vm));
     if (v->hcall == XICS_H_IPI && !(v->exit_cause == KVM_EXIT_HCALL_TOO_HARD))
-        vm->hipi[KVM_HIPI_VIRTUAL]++;
+        vm->st.hipi[KVM_HIPI_VIRTUAL]++;
     v->ret[0] = ret[0];
     v->ret[1] = ret[1];
     if (v->hcall == XICS_H_XIRR_X)

@@ -53,18 +53,18 @@ static des_time rm_host_action(void *ctx, int cpu)
         return t;
     kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, cpu)];
     if (!c->rm_data) {
-        s->redirect_spurious++;
+        s->st.redirect_spurious++;
         return t;
     }
     HV_CHECK(kvm_hc_action(c->rm_state) == KVM_HC_ACTION_KICK_VCPU);
     kvm_vcpu *v = c->rm_data;
     if (kvm_hc_in_host(c->rm_state) == 0)
-        s->redirect_delayed++; /* race R5: the core was in a guest meanwhile */
+        s->st.redirect_delayed++; /* race R5: the core was in a guest meanwhile */
     kvm__irq_kick(s, v, cpu);
     t += kvm__cost(s, cpu, HW_COST_kvm_kick);
     c->rm_data = NULL;                       /* then smp_wmb() ... */
     c->rm_state = kvm_hc_released(c->rm_state); /* ... then rm_action = 0 */
-    s->redirect_handled++;
+    s->st.redirect_handled++;
     return t;
 }
 

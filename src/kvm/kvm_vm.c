@@ -192,7 +192,7 @@ void kvm_reset_stats(kvm_sys *s)
 {
     for (uint32_t i = 0; i < s->n_vms; i++) {
         kvm_vm *vm = s->vms[i];
-        memset(vm->hipi, 0, sizeof vm->hipi);
+        memset(&vm->st, 0, sizeof vm->st);
         for (uint32_t k = 0; k < vm->n_vcpus; k++) {
             kvm_vcpu *v = &vm->vcpus[k];
             memset(&v->st, 0, sizeof v->st);
@@ -200,10 +200,10 @@ void kvm_reset_stats(kvm_sys *s)
             des_hist_reset(&v->wake_ns);
         }
         for (uint32_t c = 0; c < vm->n_vcores; c++) {
-            memset(vm->vcores[c].exits_by_cause, 0, sizeof vm->vcores[c].exits_by_cause);
-            vm->vcores[c].entries = vm->vcores[c].late_joins = vm->vcores[c].too_late = 0;
+            memset(&vm->vcores[c].st, 0, sizeof vm->vcores[c].st);
+            vm->vcores[c].entries = 0;
         }
     }
-    memset(s->exits_by_cause, 0, sizeof s->exits_by_cause);
-    s->redirect_handled = s->redirect_spurious = s->redirect_delayed = s->hdec_exits = 0;
+    memset(&s->st, 0, sizeof s->st);
+    s->hdec_exits = 0;
 }

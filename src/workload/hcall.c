@@ -42,7 +42,7 @@ static uint64_t vcore_exits(const kvm_vcore *vc)
 {
     uint64_t n = 0;
     for (int i = 0; i < KVM_EXIT_NCAUSES; i++)
-        n += vc->exits_by_cause[i];
+        n += vc->st.exits_by_cause[i];
     return n;
 }
 
@@ -157,7 +157,7 @@ const char *hcall_bench_run(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg
         out->exits = vcore_exits(b.vm->vcpus[0].vc) - b.exits0;
     if (b.vm->n_vcpus > 1)
         des_hist_merge(&out->wake, &b.vm->vcpus[1].wake_ns);
-    memcpy(out->hipi, b.vm->hipi, sizeof out->hipi);
+    memcpy(out->hipi, b.vm->st.hipi, sizeof out->hipi);
     guest_free(b.g);
     model_free(b.m);
     return e;

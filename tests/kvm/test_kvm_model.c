@@ -94,9 +94,9 @@ static const char *boot_run(uint64_t seed, const hw_cfg *hw, const kvm_cfg *k, c
     o->exits = 0;
     for (uint32_t i = 0; i < b->vm->n_vcores; i++)
         for (int c = 0; c < KVM_EXIT_NCAUSES; c++)
-            o->exits += b->vm->vcores[i].exits_by_cause[c];
+            o->exits += b->vm->vcores[i].st.exits_by_cause[c];
     for (int i = 0; i < KVM_HIPI_NOUTCOMES; i++)
-        o->hipi[i] = b->vm->hipi[i];
+        o->hipi[i] = b->vm->st.hipi[i];
     static char keep[512];
     if (e) {
         snprintf(keep, sizeof keep, "%s", e);
@@ -175,7 +175,7 @@ static void device_interrupts_all_delivered(void)
     TAP_CHECK(e == NULL);
     uint64_t got = 0;
     for (uint32_t i = 0; i < vm->n_vcpus; i++)
-        got += g->cpus[i].n_dev_irq;
+        got += g->cpus[i].st.device_irqs;
     printf("# raised %llu, taken by the guest %llu\n", (unsigned long long)vh->raised, (unsigned long long)got);
     TAP_CHECK(vh->raised > 300);
     /* every raised MSI is taken, but for at most one per queue in flight */
@@ -206,8 +206,8 @@ static void late_joiners(void)
     TAP_CHECK(e == NULL);
     uint64_t late = 0, too_late = 0, user = 0;
     for (uint32_t c = 0; c < b->vm->n_vcores; c++) {
-        late += b->vm->vcores[c].late_joins;
-        too_late += b->vm->vcores[c].too_late;
+        late += b->vm->vcores[c].st.late_joins;
+        too_late += b->vm->vcores[c].st.secondary_too_late;
     }
     for (uint32_t i = 0; i < b->vm->n_vcpus; i++)
         user += b->vm->vcpus[i].st.user_exits;
