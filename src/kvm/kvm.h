@@ -482,12 +482,14 @@ typedef struct kvm_sys {
     kvm_vm **vms;
     uint32_t n_vms;
     kvm_rm_core *rm_core;      /* [ncores]; NULL if ops not allocated */
+    kvm_hc_ops hc_ops;         /* M1's committer over rm_core (plain compare-and-store) */
     des_trace *trace;
     uint64_t seed, run;
     kvm_sys_stats st;
     uint64_t hdec_exits;
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
+    char check_msg[256];       /* the message kvm_check / kvm_conservation return */
 } kvm_sys;
 
 /* ---- API ----------------------------------------------------------------- */
@@ -512,10 +514,12 @@ void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);
 /* End of warm-up: zero the reporting counters (kvm_stat, timings, H_IPI
  * outcomes, exits by cause, wakeup latency); conservation counters stay. */
 void kvm_reset_stats(kvm_sys *s);
-/* Invariants (kvm.h header); NULL or the first broken one. */
-const char *kvm_check(const kvm_sys *s);
-/* End of run: wakeups sent == consumed + coalesced + still pending. */
-const char *kvm_conservation(const kvm_sys *s);
+/* Invariants (kvm.h header); NULL or the first broken one as a message held
+ * in s->check_msg (valid until the next check). */
+const char *kvm_check(kvm_sys *s);
+/* End of run: wakeups sent == consumed + coalesced + still pending; NULL or
+ * a message in s->check_msg. */
+const char *kvm_conservation(kvm_sys *s);
 
 /* Device side (kvm_irq.c). kvm_set_irq: an in-kernel interrupt source fires
  * from host context on from_cpu (-1: no CPU), as irqfd does: kvm_set_irq ->

@@ -12,15 +12,13 @@
 
 /* ---- checks --------------------------------------------------------------- */
 
-static char check_msg[256];
-
 #define FAIL(...)                                                            \
     do {                                                                     \
-        snprintf(check_msg, sizeof check_msg, __VA_ARGS__);                  \
-        return check_msg;                                                    \
+        snprintf(s->check_msg, sizeof s->check_msg, __VA_ARGS__);            \
+        return s->check_msg;                                                 \
     } while (0)
 
-const char *kvm_check(const kvm_sys *s)
+const char *kvm_check(kvm_sys *s)
 {
     for (uint32_t i = 0; i < s->n_vms; i++) {
         const kvm_vm *vm = s->vms[i];
@@ -29,8 +27,8 @@ const char *kvm_check(const kvm_sys *s)
             FAIL("vm %s: xics: %s", vm->cfg.name, xm);
         for (uint32_t c = 0; c < vm->n_vcores; c++) {
             const kvm_vcore *vc = &vm->vcores[c];
-            const char *em = kvm_eem_check(vc->entry_exit_map);
-            if (em)
+            char em[96];
+            if (kvm_eem_check(vc->entry_exit_map, em, sizeof em))
                 FAIL("vm %s vcore %u: %s", vm->cfg.name, c, em);
             bool woken = false;
             for (unsigned p = 0; p < 8; p++) {
@@ -92,19 +90,18 @@ const char *kvm_check(const kvm_sys *s)
     return NULL;
 }
 
-const char *kvm_conservation(const kvm_sys *s)
+const char *kvm_conservation(kvm_sys *s)
 {
-    static char msg[200];
     uint64_t pending = 0;
     for (uint32_t i = 0; i < s->n_vms; i++)
         for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++)
             pending += s->vms[i]->vcpus[k].wake_t0 != 0;
     if (s->wakeups_sent != s->wakeups_consumed + s->wakeups_coalesced + pending) {
-        snprintf(msg, sizeof msg,
+        snprintf(s->check_msg, sizeof s->check_msg,
                  "kvm: wakeups sent %llu != consumed %llu + coalesced %llu + pending %llu",
                  (unsigned long long)s->wakeups_sent, (unsigned long long)s->wakeups_consumed,
                  (unsigned long long)s->wakeups_coalesced, (unsigned long long)pending);
-        return msg;
+        return s->check_msg;
     }
     return NULL;
 }

@@ -26,13 +26,6 @@ static bool hc_cas(void *ctx, int core, uint64_t old, uint64_t nw)
     return true;
 }
 
-static const kvm_hc_ops *hc_des_ops(kvm_sys *s)
-{
-    static kvm_hc_ops ops;
-    ops = (kvm_hc_ops){hc_load, hc_cas, s};
-    return &ops;
-}
-
 /* kvmppc_cpu_notify: only thread 0 of a core matters. */
 static void hotplug(void *ctx, int cpu, host_hotplug_event ev)
 {
@@ -73,6 +66,7 @@ void kvm__m1_init(kvm_sys *s)
     hw_machine *hw = s->hw;
     /* kvmppc_alloc_host_rm_ops: in_host = 1 for every online thread-0 CPU. */
     s->rm_core = hv_xcalloc(hw->ncores, sizeof *s->rm_core);
+    s->hc_ops = (kvm_hc_ops){hc_load, hc_cas, s};
     for (uint32_t c = 0; c < hw->ncores; c++)
         s->rm_core[c].rm_state =
             kvm_hc_make(host_cpu_online(s->host, hw_core_first_cpu(hw, (int)c)) ? 1 : 0, 0);
@@ -109,7 +103,7 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
         return false;
     int probes = 0;
     int my_core = hw_cpu_core(s->hw, caller->thread_cpu);
-    int hcore = kvm_hc_find(hc_des_ops(s), (int)s->hw->ncores, my_core,
+    int hcore = kvm_hc_find(&s->hc_ops, (int)s->hw->ncores, my_core,
                             (kvm_hc_policy)s->cfg.redirect_policy, KVM_HC_ACTION_KICK_VCPU, &probes);
     *cost += (des_time)probes * kvm__cost(s, caller->thread_cpu, HW_COST_kvm_hostcore_probe);
     if (hcore < 0)
