@@ -123,7 +123,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
             }
         }
         if (trp && o->trace)
-            rep_kvm_ftrace(m->kvm, trp, o->trace);
+            rep_kvm_ftrace(trp, o->trace);
         if (trp && o->timeline) {
             rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
             if (rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)) != 0)

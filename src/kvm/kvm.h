@@ -450,7 +450,6 @@ typedef struct kvm_vcore {
     des_time block_start, poll_end;
     bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
     int rstate;                /* runner state machine (kvm_runner.c) */
-    uint64_t entries;
     kvm_vcore_stats st;
 } kvm_vcore;
 
@@ -464,14 +463,12 @@ typedef struct kvm_vm {
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;
     kvm_vm_stats st;
-    bool destroyed;
 } kvm_vm;
 
 /* Per physical core (M1 rm_core): the host-state word and the stashed VCPU. */
 typedef struct kvm_rm_core {
     uint64_t rm_state; /* hostcore.h word */
     kvm_vcpu *rm_data;
-    des_time reserved_at;
 } kvm_rm_core;
 
 typedef struct kvm_sys {
@@ -486,7 +483,6 @@ typedef struct kvm_sys {
     des_trace *trace;
     uint64_t seed, run;
     kvm_sys_stats st;
-    uint64_t hdec_exits;
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     char check_msg[256];       /* the message kvm_check / kvm_conservation return */

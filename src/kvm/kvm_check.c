@@ -78,7 +78,6 @@ const char *kvm_check(kvm_sys *s)
                              vm->cfg.name, c, v->id,
                              (unsigned long long)(des_now(s->sim) - v->wake_t0));
                 }
-            (void)woken;
         }
     }
     if (s->rm_core)

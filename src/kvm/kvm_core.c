@@ -59,7 +59,6 @@ void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay)
     vc->threads_started = 0;
     vc->primary_waiting = false;
     vc->state = KVM_VCORE_RUNNING;
-    vc->entries++;
     kvm__m1_set_host_core(s, pcpu, 0); /* kvmppc_clear_host_core: in_host = 0 */
     des_time d = delay;
     for (unsigned p = 0; p < 8; p++) {
@@ -307,7 +306,6 @@ static void st_switched_back(des_sim *sim, void *obj, uint64_t arg)
 void kvm__core_hdec(kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
-    s->hdec_exits++;
     bool taken = false;
     for (unsigned p = 0; p < 8; p++) {
         kvm_vcpu *v = vc->vcpus[p];

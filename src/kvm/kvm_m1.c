@@ -109,7 +109,6 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
     if (hcore < 0)
         return false;
     s->rm_core[hcore].rm_data = tv; /* after the reserving CAS + smp_wmb */
-    s->rm_core[hcore].reserved_at = des_now(s->sim);
     redirect_send(s, caller->thread_cpu, hcore);
     *cost += kvm__cost(s, caller->thread_cpu, HW_COST_kvm_redirect_send) +
              kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);

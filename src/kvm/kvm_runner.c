@@ -247,7 +247,6 @@ static void user_done(host *h, host_task *t, void *arg)
 {
     kvm_vcpu *v = arg;
     kvm_vcore *vc = v->vc;
-    kvm_sys *s = v->vm->sys;
     v->away = false;
     if (vc->state == KVM_VCORE_RUNNING && vc->pcpu >= 0 && !kvm_eem_exiting(vc->entry_exit_map)) {
         kvm__core_late_join(vc, v, t->cpu); /* a late joiner */
@@ -255,7 +254,6 @@ static void user_done(host *h, host_task *t, void *arg)
         vc->wq_sleeper = false; /* the vcore is runnable again */
         host_task_wake(h, vc->vcpus[0]->task, t->cpu);
     }
-    (void)s;
     host_task_block(h, t); /* kvmppc_wait_for_exec */
 }
 

@@ -199,11 +199,8 @@ void kvm_reset_stats(kvm_sys *s)
             memset(v->tm, 0, sizeof v->tm);
             des_hist_reset(&v->wake_ns);
         }
-        for (uint32_t c = 0; c < vm->n_vcores; c++) {
+        for (uint32_t c = 0; c < vm->n_vcores; c++)
             memset(&vm->vcores[c].st, 0, sizeof vm->vcores[c].st);
-            vm->vcores[c].entries = 0;
-        }
     }
     memset(&s->st, 0, sizeof s->st);
-    s->hdec_exits = 0;
 }

@@ -104,20 +104,8 @@ void rep_kvm_timings(const kvm_sys *s, FILE *f)
         }
 }
 
-static const char *rc_name(long rc)
+void rep_kvm_ftrace(const des_trace *tr, FILE *f)
 {
-    switch (rc) {
-    case XICS_H_SUCCESS: return "H_SUCCESS";
-    case XICS_H_HARDWARE: return "H_HARDWARE";
-    case XICS_H_PARAMETER: return "H_PARAMETER";
-    case XICS_H_TOO_HARD: return "H_TOO_HARD";
-    }
-    return "H_?";
-}
-
-void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
-{
-    (void)s;
     /* The entries are the tracepoint lines printed below (records of other
      * kinds — hw modes, thread activities — are for the timeline). */
     size_t lines = 0;
@@ -157,7 +145,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
         case KVM_TR_HCALL_EXIT:
             fprintf(f, h, task, r->track, sec, frac);
             fprintf(f, "kvm_hcall_exit: VCPU %" PRIu64 ": ret=RESUME_GUEST hcall_rc=%s\n", r->a[1],
-                    rc_name((long)(int64_t)r->a[2]));
+                    xics_hrc_name((int)(int64_t)r->a[2]));
             break;
         case KVM_TR_RUN_CORE:
             fprintf(f, h, task, r->track, sec, frac);
@@ -175,7 +163,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
     }
 }
 
-static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
+static rep_tl_class tl_classify(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     if (r->kind == HW_TRACE_MODE)
@@ -193,7 +181,7 @@ static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
     return REP_TL_IGNORE;
 }
 
-static const char *tl_name(const des_trace_rec *r, void *ctx)
+static const char *tl_name(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     if (r->kind == HW_TRACE_MODE)
@@ -209,7 +197,7 @@ static const char *tl_name(const des_trace_rec *r, void *ctx)
     return "?";
 }
 
-static void tl_track(uint32_t track, char *buf, size_t n, void *ctx)
+static void tl_track(uint32_t track, char *buf, size_t n, const void *ctx)
 {
     const kvm_sys *s = ctx;
     snprintf(buf, n, "cpu %u (core %d thread %d)", track, hw_cpu_core(s->hw, (int)track),
@@ -218,5 +206,5 @@ static void tl_track(uint32_t track, char *buf, size_t n, void *ctx)
 
 rep_timeline_spec rep_kvm_timeline_spec(const kvm_sys *s)
 {
-    return (rep_timeline_spec){tl_classify, tl_name, tl_track, (void *)s};
+    return (rep_timeline_spec){tl_classify, tl_name, tl_track, s};
 }
