@@ -74,9 +74,9 @@
  *   vcore sleeping (checked at the end of the run and when the runner sleeps).
  *
  * Simplifications (docs/kvm.md lists them all)
- *   No piggybacking, no dynamic micro-threading (split-core off), no
- *   userspace exits, no MMU faults; guest code is time drawn by the guest
- *   program; MSR[EE] is 1 whenever the guest runs, so a pending external
+ *   No piggybacking, no dynamic micro-threading (split-core off), no MMU
+ *   faults; userspace exits are the H_USER hcall; guest code is time drawn
+ *   by the guest program; MSR[EE] is 1 whenever the guest runs, so a pending external
  *   interrupt is injected at the next return to the guest; HDEC exits are
  *   taken by every thread at once (no exit IPIs, as kvmhv_commence_exit skips
  *   them for HDEC).
