@@ -11,6 +11,7 @@
  *   TAP_CHECK(cond)
  *   TAP_EQ(a, b)        integers (signed or unsigned, printed as such)
  *   TAP_NEAR(a, b, tol) doubles, |a-b| <= tol
+ *   TAP_LE(a, b), TAP_LT(a, b)  a <= b, a < b, compared (and printed) as doubles
  *   TAP_STREQ(a, b)     C strings
  *   TAP_CONTAINS(s, sub)
  */
@@ -62,6 +63,19 @@ static inline void tap_fail_(const char *file, int line, const char *what)
             tap_fail_(__FILE__, __LINE__, tap_m_);                          \
         }                                                                   \
     } while (0)
+
+#define TAP_CMP_(a, op, b)                                                  \
+    do {                                                                    \
+        double tap_a_ = (double)(a), tap_b_ = (double)(b);                  \
+        if (!(tap_a_ op tap_b_)) {                                          \
+            char tap_m_[512];                                               \
+            snprintf(tap_m_, sizeof tap_m_, "expected %s " #op " %s: %.9g vs %.9g", \
+                     #a, #b, tap_a_, tap_b_);                               \
+            tap_fail_(__FILE__, __LINE__, tap_m_);                          \
+        }                                                                   \
+    } while (0)
+#define TAP_LE(a, b) TAP_CMP_(a, <=, b)
+#define TAP_LT(a, b) TAP_CMP_(a, <, b)
 
 #define TAP_STREQ(a, b)                                                     \
     do {                                                                    \

@@ -9,6 +9,8 @@ static void checks_pass(void)
     TAP_STREQ("a", "a");
     TAP_CONTAINS("hello world", "lo w");
     TAP_CHECK(1 + 1 == 2);
+    TAP_LE(2, 2);
+    TAP_LT(1.5, 2);
 }
 
 static void failing_check_is_caught(void)
@@ -22,6 +24,14 @@ static void failing_check_is_caught(void)
     caught = tap_cur_failed_;
     tap_cur_failed_ = 0;
     TAP_CHECK(caught == 1);
+    TAP_LT(2, 2);
+    caught = tap_cur_failed_;
+    tap_cur_failed_ = 0;
+    TAP_CHECK(caught == 1);
+    TAP_LE(3, 2);
+    caught = tap_cur_failed_;
+    tap_cur_failed_ = 0;
+    TAP_CHECK(caught == 1);
 }
 
 static int calls;
@@ -32,6 +42,8 @@ static void operands_evaluated_once(void)
     calls = 0;
     TAP_EQ(bump(), 1);
     TAP_EQ(calls, 1);
+    TAP_LE(bump(), 2);
+    TAP_EQ(calls, 2);
 }
 
 int main(void)

@@ -3,6 +3,7 @@
 
 #include "base/hv.h"
 #include "guest/guest.h"
+#include "report/guest_view.h"
 #include "report/host_view.h"
 #include "report/kvm_view.h"
 #include "report/progress.h"
@@ -23,51 +24,17 @@ typedef struct vmrun {
     vhost *dev;  /* its device, if dev_irq_rate > 0 */
 } vmrun;
 
+/* The guest of each VM. */
+static guest *guest_of(const vmrun *r) { return r->mix ? r->mix->g : r->idle; }
+
 static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm)
 {
     host_reset_stats(m->host);
     kvm_reset_stats(m->kvm);
     if (l)
         hostload_reset_stats(l);
-    for (size_t i = 0; i < nvm; i++) {
-        guest *g = vr[i].mix ? vr[i].mix->g : vr[i].idle;
-        for (uint32_t k = 0; k < g->vm->n_vcpus; k++) {
-            guest_cpu *c = &g->cpus[k];
-            c->n_ipi_sent = c->n_ipi_recv = c->n_dev_irq = c->n_cede = c->n_work = c->n_spurious = 0;
-            c->busy_ns = 0;
-        }
-        g->n_wakeups = g->n_wakeups_ipi = 0;
-    }
-}
-
-static void guest_metrics(rep_metrics *out, vmrun *vr, size_t nvm, des_time measured)
-{
-    uint64_t work = 0, ipis = 0, recv = 0, cedes = 0, wakeups = 0, ncpu = 0, dev = 0;
-    des_time busy = 0;
-    for (size_t i = 0; i < nvm; i++) {
-        guest *g = vr[i].mix ? vr[i].mix->g : vr[i].idle;
-        wakeups += g->n_wakeups;
-        for (uint32_t k = 0; k < g->vm->n_vcpus; k++, ncpu++) {
-            guest_cpu *c = &g->cpus[k];
-            work += c->n_work;
-            ipis += c->n_ipi_sent;
-            recv += c->n_ipi_recv;
-            cedes += c->n_cede;
-            dev += c->n_dev_irq;
-            busy += c->busy_ns;
-        }
-    }
-    double secs = measured ? (double)measured * 1e-9 : 1;
-    rep_metric(out, (double)nvm, "guest.vms");
-    rep_metric(out, (double)ncpu, "guest.vcpus");
-    rep_metric(out, (double)work / secs, "guest.work_items_per_s");
-    rep_metric(out, ncpu && measured ? (double)busy / ((double)measured * (double)ncpu) : 0,
-               "guest.busy_frac");
-    rep_metric(out, (double)wakeups, "guest.wakeups");
-    rep_metric(out, (double)ipis, "guest.ipis_sent");
-    rep_metric(out, (double)recv, "guest.ipis_received");
-    rep_metric(out, (double)cedes, "guest.cedes");
-    rep_metric(out, (double)dev, "guest.device_irqs");
+    for (size_t i = 0; i < nvm; i++)
+        guest_reset_stats(guest_of(&vr[i]));
 }
 
 int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *out)
@@ -141,7 +108,11 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         if (l)
             rep_hostload_view(out, l);
         rep_kvm_metrics(m->kvm, dur, out);
-        guest_metrics(out, vr, s->n_vm, dur);
+        guest **gs = hv_xcalloc(s->n_vm + 1, sizeof *gs);
+        for (size_t i = 0; i < s->n_vm; i++)
+            gs[i] = guest_of(&vr[i]);
+        rep_guest_view(out, gs, s->n_vm, dur);
+        free(gs);
         if (o && o->kernel) {
             rep_kvm_stat(m->kvm, o->kernel);
             fprintf(o->kernel, "\n");
@@ -152,7 +123,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
             }
         }
         if (trp && o->trace)
-            rep_kvm_ftrace(m->kvm, trp, o->trace);
+            rep_kvm_ftrace(trp, o->trace);
         if (trp && o->timeline) {
             rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
             if (rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)) != 0)

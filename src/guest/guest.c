@@ -39,6 +39,12 @@ void guest_free(guest *g)
     free(g);
 }
 
+void guest_reset_stats(guest *g)
+{
+    for (uint32_t i = 0; i < g->vm->n_vcpus; i++)
+        memset(&g->cpus[i].st, 0, sizeof g->cpus[i].st);
+}
+
 void guest_queue(guest *g, guest_cpu *c, guest_work w)
 {
     (void)g;
@@ -58,7 +64,7 @@ void guest_queue(guest *g, guest_cpu *c, guest_work w)
 
 void guest_wake(guest *g, guest_cpu *from, guest_cpu *to, guest_work w)
 {
-    g->n_wakeups++;
+    to->st.wakeups++;
     bool was_idle = to->idle && to->qn == 0;
     guest_queue(g, to, w);
     if (from && was_idle && from != to) {
@@ -71,7 +77,6 @@ void guest_wake(guest *g, guest_cpu *from, guest_cpu *to, guest_work w)
             from->ipis = hv_xrealloc(from->ipis, from->capipis * sizeof *from->ipis);
         }
         from->ipis[from->nipis++] = to->v->server;
-        g->n_wakeups_ipi++;
     }
 }
 
@@ -141,7 +146,7 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
     }
     /* 4. idle */
     c->idle = true;
-    c->n_cede++;
+    c->st.cedes++;
     return issue(c, IF_CEDE, hcall(KVM_H_CEDE, 0, 0));
 }
 
@@ -151,8 +156,8 @@ static void finish_work(guest_cpu *c)
     c->qh = (c->qh + 1) % c->qcap;
     c->qn--;
     c->running_work = false;
-    c->n_work++;
-    c->busy_ns += w.ns;
+    c->st.work_items++;
+    c->st.busy_ns += w.ns;
     if (w.done)
         w.done(c->g, c, w.arg, w.a);
 }
@@ -176,7 +181,7 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
     case IF_WAKE_IPI:
         memmove(c->ipis, c->ipis + 1, (c->nipis - 1) * sizeof *c->ipis);
         c->nipis--;
-        c->n_ipi_sent++;
+        c->st.ipis_sent++;
         return;
     case IF_CEDE:
         c->idle = false;
@@ -191,13 +196,12 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
         uint32_t xirr = (uint32_t)r4, xisr = xirr & 0xffffff;
         c->irq_xirr = xirr;
         if (xisr == 0) {
-            c->n_spurious++;
             c->irq_phase = IRQ_NONE; /* spurious: nothing to EOI */
         } else if (xisr == XICS_IPI) {
-            c->n_ipi_recv++;
+            c->st.ipis_received++;
             c->irq_phase = IRQ_IPI_CLEAR;
         } else {
-            c->n_dev_irq++;
+            c->st.device_irqs++;
             des_time t = c->g->ops.device_irq ? c->g->ops.device_irq(c->g, c, xisr, c->g->ops.dev_ctx) : 0;
             if (t)
                 guest_queue(c->g, c, (guest_work){.ns = t});

@@ -54,6 +54,27 @@ typedef struct guest_work {
     uint64_t a;
 } guest_work;
 
+/* Guest counters, each declared once, per VCPU: a row X(name) is the
+ * uint64_t field `name` of guest_stats and the metric "guest.<name>" (a
+ * count), zeroed by guest_reset_stats, summed over every VCPU of every guest
+ * and emitted in list order by report/guest_view.c. The comment names where
+ * it is counted (guest.c). Adding a counter: a row here and its increment. */
+#define GUEST_COUNTERS(X)                                                    \
+    X(wakeups)       /* guest_wake: work woken on this VCPU */               \
+    X(ipis_sent)     /* an H_IPI sent for a wakeup returned */              \
+    X(ipis_received) /* H_XIRR returned an IPI */                           \
+    X(cedes)         /* the idle loop issued H_CEDE */                      \
+    X(device_irqs)   /* H_XIRR returned a device source */
+
+typedef struct guest_stats {
+#define GUEST_COUNTER_FIELD(name) uint64_t name;
+    GUEST_COUNTERS(GUEST_COUNTER_FIELD)
+#undef GUEST_COUNTER_FIELD
+    /* inputs of derived figures (report/guest_view.c) */
+    uint64_t work_items; /* work items completed: guest.work_items_per_s */
+    des_time busy_ns;    /* their guest CPU time: guest.busy_frac */
+} guest_stats;
+
 /* Per-VCPU guest state. */
 struct guest_cpu {
     guest *g;
@@ -76,9 +97,7 @@ struct guest_cpu {
     bool running_work;  /* the head item's COMPUTE was issued */
     bool booted;        /* H_CPPR(0xff) done (xics_setup_cpu) */
     int inflight;       /* source of the hypercall in flight (guest.c) */
-    /* statistics */
-    uint64_t n_ipi_sent, n_ipi_recv, n_dev_irq, n_cede, n_work, n_spurious;
-    des_time busy_ns;
+    guest_stats st;
 };
 
 typedef struct guest_ops {
@@ -94,11 +113,12 @@ struct guest {
     kvm_vm *vm;
     guest_cpu *cpus; /* [vm->n_vcpus] */
     guest_ops ops;
-    uint64_t n_wakeups, n_wakeups_ipi;
 };
 
 guest *guest_new(kvm_vm *vm, const guest_ops *ops);
 void guest_free(guest *g);
+/* End of warm-up: zero every VCPU's counters (st). */
+void guest_reset_stats(guest *g);
 
 /* Queue work on c (from the workload or from a callback running on c). */
 void guest_queue(guest *g, guest_cpu *c, guest_work w);

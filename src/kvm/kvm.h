@@ -74,9 +74,9 @@
  *   vcore sleeping (checked at the end of the run and when the runner sleeps).
  *
  * Simplifications (docs/kvm.md lists them all)
- *   No piggybacking, no dynamic micro-threading (split-core off), no
- *   userspace exits, no MMU faults; guest code is time drawn by the guest
- *   program; MSR[EE] is 1 whenever the guest runs, so a pending external
+ *   No piggybacking, no dynamic micro-threading (split-core off), no MMU
+ *   faults; userspace exits are the H_USER hcall; guest code is time drawn
+ *   by the guest program; MSR[EE] is 1 whenever the guest runs, so a pending external
  *   interrupt is injected at the next return to the guest; HDEC exits are
  *   taken by every thread at once (no exit IPIs, as kvmhv_commence_exit skips
  *   them for HDEC).
@@ -206,17 +206,73 @@ typedef enum {
 } kvm_hipi_outcome;
 const char *kvm_hipi_outcome_name(int o);
 
-/* Hypercall numbers the model knows (PAPR; trace_hv.h names). The XICS ones
- * come from xics/xics.h. H_NULL is hvwake's stand-in for a real-mode hcall
- * with an empty body (the microbenchmark's "null hcall"). */
-#define KVM_H_ENTER 0x08u   /* HPT insert: real mode (book3s_hv_rm_mmu.c); the HPT family */
-#define KVM_H_CEDE 0xE0u
-#define KVM_H_CONFER 0xE4u
-#define KVM_H_PROD 0xE8u
-#define KVM_H_NULL 0x1F0u    /* not a PAPR number: hvwake's null hcall */
-#define KVM_H_GENERIC 0x1F4u /* any other virtual-mode hcall */
-#define KVM_H_USER 0x1F8u    /* hvwake: an exit QEMU handles in userspace (MMIO, console); r4 = its work in ns */
-const char *kvm_hcall_name(unsigned hcall);
+/* Trace records of the kvm room (des/trace.h kinds KVM_TRACE_BASE + k);
+ * report/kvm_view.c formats them as the kvm_hv tracepoints and the timeline. */
+#define KVM_TRACE_KINDS(X)                                                   \
+    X(KVM_TR_ACT)            /* a0 act, a1 vm, a2 vcpu: thread activity */   \
+    X(KVM_TR_GUEST_ENTER)    /* a0 vm, a1 vcpu, a2 pending, a3 ceded */      \
+    X(KVM_TR_GUEST_EXIT)     /* a0 vm, a1 vcpu, a2 trap, a3 ceded */         \
+    X(KVM_TR_HCALL_ENTER)    /* a0 vm, a1 vcpu, a2 hcall, a3 r4 */           \
+    X(KVM_TR_HCALL_EXIT)     /* a0 vm, a1 vcpu, a2 rc, a3 ret kind */        \
+    X(KVM_TR_RUN_CORE)       /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
+    X(KVM_TR_VCORE_BLOCKED)  /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
+    X(KVM_TR_IPI_OUT)        /* a0 flow id, a1 to cpu, a2 kind */            \
+    X(KVM_TR_IPI_IN)         /* a0 flow id, a1 from cpu, a2 kind */
+enum {
+#define KVM_TRK(e) e,
+    KVM_TRACE_KINDS(KVM_TRK)
+#undef KVM_TRK
+    KVM_TR_COUNT
+};
+/* Trace kinds of the kvm room start here (des_trace kinds are per room). */
+#define KVM_TRACE_BASE 0x200
+
+/* Trap numbers of kvm_guest_exit records (trace_hv.h kvm_trace_symbol_exit). */
+#define KVM_TRAPS(X)                                                         \
+    X(KVM_TRAP_EXTERNAL, 0x500, "EXTERNAL")                                  \
+    X(KVM_TRAP_HV_DECREMENTER, 0x980, "HV_DECREMENTER")                      \
+    X(KVM_TRAP_SYSCALL, 0xc00, "SYSCALL")                                    \
+    X(KVM_TRAP_H_DOORBELL, 0xe80, "H_DOORBELL")
+enum {
+#define KVM_E6(e, v, n) e = v,
+    KVM_TRAPS(KVM_E6)
+#undef KVM_E6
+};
+const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
+
+/* Hypercalls, one list: the kernel's hcall_real_table and the switch of
+ * kvmppc_pseries_do_hcall in one table. A row is
+ *   KVM_HCALL(enum, number, name, real-mode handler, virtual-mode handler)
+ * (PAPR numbers, trace_hv.h names). The handlers are the static functions
+ * of kvm_hcall.c: the real-mode one runs on the thread and ends the hcall
+ * there (back to the guest) or exits the whole core; rm_none means no
+ * real-mode handler (the core exits, hcall_virtual). The virtual-mode one
+ * runs in the runner after the exit and returns the PAPR code. The XICS
+ * rows are xics/xics.h's own list (xics knows nothing of kvm), given their
+ * handlers by KVM_HCALL_XICS. To expand: define KVM_HCALL(e, nr, name, rm,
+ * vm), write KVM_HCALLS, undefine KVM_HCALL. A number in no row is handled
+ * as H_GENERIC. */
+#define KVM_HCALLS_KVM                                                       \
+    /* HPT insert (book3s_hv_rm_mmu.c): real mode; stands for the HPT family */ \
+    KVM_HCALL(KVM_H_ENTER, 0x08, "H_ENTER", rm_h_enter, vm_h_nop)           \
+    KVM_HCALL(KVM_H_CEDE, 0xE0, "H_CEDE", rm_h_cede, vm_h_cede)             \
+    KVM_HCALL(KVM_H_CONFER, 0xE4, "H_CONFER", rm_none, vm_h_nop)            \
+    KVM_HCALL(KVM_H_PROD, 0xE8, "H_PROD", rm_none, vm_h_prod)               \
+    /* not PAPR: hvwake's real-mode hcall with an empty body ("null hcall") */ \
+    KVM_HCALL(KVM_H_NULL, 0x1F0, "H_NULL", rm_h_null, vm_h_nop)             \
+    /* not PAPR: any other virtual-mode hcall */                             \
+    KVM_HCALL(KVM_H_GENERIC, 0x1F4, "H_GENERIC", rm_none, vm_h_nop)         \
+    /* not PAPR: an exit QEMU handles in userspace (MMIO, console); r4 = its \
+     * work in ns */                                                         \
+    KVM_HCALL(KVM_H_USER, 0x1F8, "H_USER", rm_none, vm_h_user)
+#define KVM_HCALL_XICS(e, nr, name) KVM_HCALL(e, nr, name, rm_h_xics, vm_h_xics)
+#define KVM_HCALLS XICS_HCALLS(KVM_HCALL_XICS) KVM_HCALLS_KVM
+enum kvm_hcall { /* the XICS numbers are enum xics_hcall */
+#define KVM_HCALL(e, nr, name, rm, vm) e = nr,
+    KVM_HCALLS_KVM
+#undef KVM_HCALL
+};
+const char *kvm_hcall_name(unsigned hcall); /* "H_?" when unknown */
 
 /* vcpu->arch.pending_exceptions bits (BOOK3S_IRQPRIO_*). */
 enum { KVM_PEND_EXTERNAL = 1u << 0, KVM_PEND_DEC = 1u << 1 };
@@ -254,17 +310,64 @@ typedef struct kvm_timing {
     uint64_t count, total, min, max;
 } kvm_timing;
 
-/* kvm_stat counters (book3s.c debugfs_entries), per VCPU. */
-#define KVM_STATS(X)                                                         \
-    X(exits) X(ext_intr) X(dec) X(queue_intr) X(halt_wakeup) X(sig)          \
-    X(halt_successful_poll) X(halt_attempted_poll) X(halt_successful_wait)    \
-    X(halt_poll_success_ns) X(halt_poll_fail_ns) X(halt_wait_ns)              \
-    X(hcalls) X(hcalls_rm) X(hcalls_vm) X(cede) X(prod) X(user_exits)
-typedef struct kvm_stats {
-#define KVM_STAT_FIELD(n) uint64_t n;
-    KVM_STATS(KVM_STAT_FIELD)
-#undef KVM_STAT_FIELD
-} kvm_stats;
+/* ---- reporting counters, each declared once ------------------------------
+ * A row X(area, name) of a scope's list is the uint64_t field `name` of that
+ * scope's stats struct (`st`) and the metric "<area>.<name>", whose unit is
+ * its name's suffix (docs/metrics.md: _ns, none = count). kvm_reset_stats
+ * zeroes every st at the end of the warm-up; report/kvm_view.c sums each
+ * scope over the model and emits the rows in list order. The comment names
+ * where it is counted. Adding a counter: a row here and its increment.
+ * Families indexed by a printed enum (H_IPI outcomes, exit causes) sit in the
+ * same structs as arrays and are emitted per enum name. */
+
+/* Per VCPU: the kvm_stat counters (book3s.c debugfs_entries names, printed
+ * bare by rep_kvm_stat). */
+#define KVM_VCPU_COUNTERS(X)                                                 \
+    X(kvm, exits)                /* kvm_runner.c: handle_exit, each VCPU of a core that left */ \
+    X(kvm, ext_intr)             /* kvm_runner.c: ... that left for a host IPI or device */ \
+    X(kvm, dec)                  /* kvm_runner.c: ... that left for HDEC */  \
+    X(kvm, queue_intr)           /* kvm_irq.c: its external line raised */  \
+    X(kvm, halt_wakeup)          /* kvm_irq.c: a kick woke its sleeping runner */ \
+    X(kvm, sig)                  /* never: signals are not modelled */       \
+    X(kvm, halt_successful_poll) /* kvm_runner.c: the runner's poll saw a wakeup */ \
+    X(kvm, halt_attempted_poll)  /* kvm_runner.c: the runner started polling */ \
+    X(kvm, halt_successful_wait) /* kvm_runner.c: the runner went to sleep */ \
+    X(kvm, halt_poll_success_ns) /* kvm_runner.c: time polled, with a wakeup */ \
+    X(kvm, halt_poll_fail_ns)    /* kvm_runner.c: time polled, without */    \
+    X(kvm, halt_wait_ns)         /* kvm_runner.c: time slept */              \
+    X(kvm, hcalls)               /* kvm_hcall.c: hypercalls issued */        \
+    X(kvm, hcalls_rm)            /* kvm_hcall.c, kvm_intr.c: completed in real mode */ \
+    X(kvm, hcalls_vm)            /* kvm_hcall.c: completed in virtual mode */ \
+    X(kvm, cede)                 /* kvm_intr.c: H_CEDE in real mode */       \
+    X(kvm, prod)                 /* kvm_hcall.c: H_PROD received */          \
+    X(kvm, user_exits)           /* kvm_hcall.c: H_USER, exits to QEMU */
+
+/* Per vcore. */
+#define KVM_VCORE_COUNTERS(X)                                                \
+    X(kvm, late_joins)           /* kvm_core.c: a VCPU back from userspace joined it running */ \
+    X(kvm, secondary_too_late)   /* kvm_core.c: ... refused, an exit had begun */
+
+/* Per KVM instance: M1. */
+#define KVM_SYS_COUNTERS(X)                                                  \
+    X(m1, redirect_handled)      /* kvm_m1.c: RM_HOST_ACTION kicked a VCPU */ \
+    X(m1, redirect_spurious)     /* kvm_m1.c: ... found no stashed VCPU */    \
+    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */
+
+#define KVM_COUNTER_FIELD(area, name) uint64_t name;
+typedef struct kvm_vcpu_stats {
+    KVM_VCPU_COUNTERS(KVM_COUNTER_FIELD)
+} kvm_vcpu_stats;
+typedef struct kvm_vcore_stats {
+    KVM_VCORE_COUNTERS(KVM_COUNTER_FIELD)
+    uint64_t exits_by_cause[KVM_EXIT_NCAUSES]; /* kvm_core.c: kvm.core_exits.<cause> */
+} kvm_vcore_stats;
+typedef struct kvm_vm_stats {
+    uint64_t hipi[KVM_HIPI_NOUTCOMES];         /* kvm_hcall.c: hipi.<outcome> */
+} kvm_vm_stats;
+typedef struct kvm_sys_stats {
+    KVM_SYS_COUNTERS(KVM_COUNTER_FIELD)
+} kvm_sys_stats;
+#undef KVM_COUNTER_FIELD
 
 /* What a loaded VCPU's thread is doing (drives the timing accumulator). */
 #define KVM_ACTS(X)                                                          \
@@ -324,7 +427,7 @@ typedef struct kvm_vcpu {
     kvm_tm tm_cur;
     des_time tm_since;
     kvm_timing tm[KVM_TM_COUNT];
-    kvm_stats st;
+    kvm_vcpu_stats st;
     des_hist wake_ns;          /* H_IPI raise -> target back in the guest */
     des_time wake_t0;          /* 0 = no wakeup being timed */
     uint64_t flow_id;          /* trace: the IPI arrow to close on arrival */
@@ -354,9 +457,7 @@ typedef struct kvm_vcore {
     des_time block_start, poll_end;
     bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
     int rstate;                /* runner state machine (kvm_runner.c) */
-    /* statistics */
-    uint64_t entries, exits_by_cause[KVM_EXIT_NCAUSES];
-    uint64_t late_joins, too_late; /* VCPUs joining a running vcore; refused (secondary_too_late) */
+    kvm_vcore_stats st;
 } kvm_vcore;
 
 typedef struct kvm_vm {
@@ -364,19 +465,17 @@ typedef struct kvm_vm {
     uint32_t index;
     vm_cfg cfg;
     struct xics *xics;
-    struct xics_effects fx;
+    struct xics_effects fx;    /* scratch: effects of the XICS operation under way (kvm_irq.c) */
     uint32_t n_vcpus, n_vcores;
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;
-    uint64_t hipi[KVM_HIPI_NOUTCOMES];
-    bool destroyed;
+    kvm_vm_stats st;
 } kvm_vm;
 
 /* Per physical core (M1 rm_core): the host-state word and the stashed VCPU. */
 typedef struct kvm_rm_core {
     uint64_t rm_state; /* hostcore.h word */
     kvm_vcpu *rm_data;
-    des_time reserved_at;
 } kvm_rm_core;
 
 typedef struct kvm_sys {
@@ -387,13 +486,13 @@ typedef struct kvm_sys {
     kvm_vm **vms;
     uint32_t n_vms;
     kvm_rm_core *rm_core;      /* [ncores]; NULL if ops not allocated */
+    kvm_hc_ops hc_ops;         /* M1's committer over rm_core (plain compare-and-store) */
     des_trace *trace;
     uint64_t seed, run;
-    /* global counters */
-    uint64_t redirect_handled, redirect_spurious, redirect_delayed;
-    uint64_t hdec_exits;
-    uint64_t exits_by_cause[KVM_EXIT_NCAUSES];
+    kvm_sys_stats st;
+    /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
+    char check_msg[256];       /* the message kvm_check / kvm_conservation return */
 } kvm_sys;
 
 /* ---- API ----------------------------------------------------------------- */
@@ -418,9 +517,21 @@ void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);
 /* End of warm-up: zero the reporting counters (kvm_stat, timings, H_IPI
  * outcomes, exits by cause, wakeup latency); conservation counters stay. */
 void kvm_reset_stats(kvm_sys *s);
-/* Invariants (kvm.h header); NULL or the first broken one. */
-const char *kvm_check(const kvm_sys *s);
-/* End of run: wakeups sent == consumed + coalesced + still pending. */
-const char *kvm_conservation(const kvm_sys *s);
+/* Invariants (kvm.h header); NULL or the first broken one as a message held
+ * in s->check_msg (valid until the next check). */
+const char *kvm_check(kvm_sys *s);
+/* End of run: wakeups sent == consumed + coalesced + still pending; NULL or
+ * a message in s->check_msg. */
+const char *kvm_conservation(kvm_sys *s);
+
+/* Device side (kvm_irq.c). kvm_set_irq: an in-kernel interrupt source fires
+ * from host context on from_cpu (-1: no CPU), as irqfd does: kvm_set_irq ->
+ * ics_deliver_irq -> icp_deliver_irq; the target VCPU's line is raised in
+ * virtual mode and the VCPU kicked. level is an enum xics_level. Returns
+ * HV_OK or the xics_irq_line error (no such source).
+ * kvm_set_irq_source: configure a source of the VM's XICS before it runs
+ * (KVM_DEV_XICS_GRP_SOURCES, xics_set_source); HV_OK or its error. */
+int kvm_set_irq(kvm_vm *vm, uint32_t irq, int level, int from_cpu);
+int kvm_set_irq_source(kvm_vm *vm, uint32_t irq, const struct xics_source_cfg *c);
 
 #endif

@@ -1,82 +1,117 @@
 /*
- * kvm/kvm_internal.h — what kvm_core.c (real mode, hardware threads) and
- * kvm_runner.c (virtual mode, the vcore runner task in the host) share.
- * Not part of the room's API.
+ * kvm/kvm_internal.h — the kvm room's private seam: what its files share
+ * with each other, and nothing else includes (as libuv's uv__ helpers).
+ * Code outside src/kvm/ uses kvm/kvm.h only.
+ *
+ * Naming: kvm__<file>_<what> lives in src/kvm/kvm_<file>.c; the static
+ * inline helpers below have no file.
  */
 #ifndef HV_KVM_KVM_INTERNAL_H
 #define HV_KVM_KVM_INTERNAL_H
 
+#include "host/host.h"
 #include "kvm/kvm.h"
 
-/* Trace record kinds of the kvm room (des/trace.h); report/ formats them. */
-#define KVM_TRACE_KINDS(X)                                                   \
-    X(KVM_TR_ACT)            /* a0 act, a1 vm, a2 vcpu: thread activity */   \
-    X(KVM_TR_GUEST_ENTER)    /* a0 vm, a1 vcpu, a2 pending, a3 ceded */      \
-    X(KVM_TR_GUEST_EXIT)     /* a0 vm, a1 vcpu, a2 trap, a3 ceded */         \
-    X(KVM_TR_HCALL_ENTER)    /* a0 vm, a1 vcpu, a2 hcall, a3 r4 */           \
-    X(KVM_TR_HCALL_EXIT)     /* a0 vm, a1 vcpu, a2 rc, a3 ret kind */        \
-    X(KVM_TR_RUN_CORE)       /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
-    X(KVM_TR_VCORE_BLOCKED)  /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
-    X(KVM_TR_IPI_OUT)        /* a0 flow id, a1 to cpu, a2 kind */            \
-    X(KVM_TR_IPI_IN)         /* a0 flow id, a1 from cpu, a2 kind */
-enum {
-#define KVM_TRK(e) e,
-    KVM_TRACE_KINDS(KVM_TRK)
-#undef KVM_TRK
-    KVM_TR_COUNT
-};
-/* Trace kinds of the kvm room start here (des_trace kinds are per room). */
-#define KVM_TRACE_BASE 0x200
-
-/* trap numbers for kvm_guest_exit (trace_hv.h kvm_trace_symbol_exit). */
-enum {
-    KVM_TRAP_EXTERNAL = 0x500,
-    KVM_TRAP_HV_DECREMENTER = 0x980,
-    KVM_TRAP_SYSCALL = 0xc00,
-    KVM_TRAP_H_DOORBELL = 0xe80,
-};
-
-static inline hw_thread *kvm_thr(kvm_sys *s, int cpu) { return hw_thread_of(s->hw, cpu); }
-static inline des_time kvm_now(kvm_sys *s) { return des_now(s->sim); }
-static inline des_time kvm_cost(kvm_sys *s, int cpu, hw_cost_id id)
+static inline hw_thread *kvm__thr(kvm_sys *s, int cpu) { return hw_thread_of(s->hw, cpu); }
+static inline des_time kvm__cost(kvm_sys *s, int cpu, hw_cost_id id)
 {
-    return hw_cost(s->hw, kvm_thr(s, cpu), id);
+    return hw_cost(s->hw, kvm__thr(s, cpu), id);
+}
+/* A trace record of kind KVM_TR_* (kvm.h) on a track (a CPU number). */
+static inline void kvm__trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0, uint64_t a1,
+                              uint64_t a2, uint64_t a3)
+{
+    des_trace_emit(s->trace, des_now(s->sim), track, (uint16_t)(KVM_TRACE_BASE + kind), a0, a1,
+                   a2, a3);
 }
 
-/* --- kvm_core.c (real mode) --- */
+static inline kvm_sys *kvm__sys(const kvm_vcpu *v) { return v->vm->sys; }
+
+/* --- kvm_vcpu.c: a VCPU on its thread --- */
+/* Schedule v's next step, step(sim, v, arg), after delay: a loaded VCPU has
+ * at most one pending step (v->ev, checked). */
+void kvm__vcpu_at(kvm_vcpu *v, des_time delay, des_fn step, uint64_t arg);
+/* v's thread activity (drives its timing accumulator, the hw mode and the
+ * KVM_TR_ACT trace). */
+void kvm__vcpu_set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a);
+/* An interrupt or exit stops the guest compute segment under way (its rest
+ * is kept in v->act_left). */
+void kvm__vcpu_pause(kvm_vcpu *v);
+/* deliver_guest_interrupt + fast_guest_return: v goes (back) into the guest,
+ * or joins an exit under way (after_intr: it just handled an interrupt). */
+void kvm__vcpu_enter_guest(kvm_vcpu *v, bool after_intr);
+
+/* --- kvm_hcall.c: hypercalls (the handlers of KVM_HCALLS) --- */
+/* sc 1: the guest issued a hypercall (then the real-mode table). */
+void kvm__hcall_start(kvm_vcpu *v, const kvm_gact *a);
+/* The real-mode handler is done with rc after cost: back to the guest. */
+void kvm__hcall_rm_return(kvm_vcpu *v, long rc, des_time cost);
+/* kvmppc_pseries_do_hcall: the runner, on cpu after the core left the
+ * guest, runs v's hcall in virtual mode (the KVM_HCALLS virtual handler). */
+void kvm__hcall_virtual(kvm_vcpu *v, int cpu);
+
+/* --- kvm_intr.c: interrupts, doorbells and cede on a thread KVM owns --- */
+/* The hw sink KVM installs on a thread it owns (ctx = the kvm_sys). */
+void kvm__intr_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+/* An interrupt condition taken by v's thread while it runs guest code. */
+void kvm__intr_guest(kvm_vcpu *v, hw_wake_reason cause);
+/* kvmppc_h_cede: the real-mode H_CEDE handler. */
+void kvm__intr_cede(kvm_vcpu *v);
+
+/* --- kvm_core.c: the whole core entering and leaving the guest --- */
 /* kvmppc_start_thread for every secondary VCPU, then the primary enters real
  * mode after `delay` (the runner's C-side work); called by the runner. */
-void kvm_core_start(kvm_vcore *vc, int pcpu, des_time delay);
+void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay);
 /* kvmppc_run_vcpu for a VCPU back from userspace while its vcore runs:
  * kvmppc_start_thread from the joiner's CPU (a late joiner). */
-void kvm_core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu);
+void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu);
+/* A secondary cleared the IPI that started it: kvmppc_hv_entry (or
+ * secondary_too_late once an exit began). */
+void kvm__core_secondary_enter(kvm_vcpu *v);
+/* v's thread leaves the guest for cause: the first exiter pulls the others
+ * out (kvmhv_commence_exit); then save state, and nap or switch back. */
+void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause);
 /* A host timer fired on thread 0 while the core is in the guest: HDEC exit. */
-void kvm_core_hdec(kvm_vcore *vc);
-/* Raise v's external line from host context (virtual mode): pending bit,
- * queue_intr, then a kick unless v == self. */
-void kvm_vm_raise(kvm_sys *s, kvm_vcpu *v, int from_cpu);
-/* The hw sink KVM installs on a thread it owns. */
-void kvm_thread_intr(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap);
+void kvm__core_hdec(kvm_vcore *vc);
+
+/* --- kvm_irq.c: carrying out XICS effects, raising and kicking VCPUs --- */
+/* The VM's scratch effects list for the next XICS operation; it is empty
+ * between operations (checked): only kvm__irq_effects empties it. */
+struct xics_effects *kvm__irq_fx(kvm_vm *vm);
+/* Carry out, in order, the effects the last XICS operation left in vm->fx,
+ * then empty it. The one interpreter, by mode:
+ *   XICS_REAL  on caller's thread in real mode (cpu = its thread): RAISE is
+ *              icp_rm_set_vcpu_irq (*cost grows by the work it does), LOWER
+ *              the caller's own line; KICK and NOTIFY_EOI are fatal (real
+ *              mode records them in rm_action instead).
+ *   XICS_VIRT  in host context on cpu (-1: none); caller is the VCPU whose
+ *              hcall it is, or NULL for a device (kvm_set_irq): RAISE queues
+ *              and kicks unless the target is the caller, LOWER needs a
+ *              caller, KICK kicks, NOTIFY_EOI has no notifier to call.
+ * Returns the outcome of the last RAISE (KVM_HIPI_VIRTUAL in virtual mode),
+ * KVM_HIPI_NO_RAISE if none. */
+kvm_hipi_outcome kvm__irq_effects(kvm_vm *vm, enum xics_mode mode, kvm_vcpu *caller, int cpu,
+                                  des_time *cost);
 /* Account a wakeup sent to v (wakeups sent = consumed + coalesced + pending). */
-void kvm_wake_note(kvm_sys *s, kvm_vcpu *v);
-void kvm_tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm);
-void kvm_set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a);
-void kvm_trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0, uint64_t a1, uint64_t a2,
-               uint64_t a3);
+void kvm__irq_wake_note(kvm_sys *s, kvm_vcpu *v);
+/* kvmppc_fast_vcpu_kick_hv from host context on from_cpu (-1: none). */
+void kvm__irq_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu);
 
-/* --- kvm_vm.c --- */
-/* The M1 committer over sys->rm_core (plain compare-and-store). */
-const kvm_hc_ops *kvm_hc_des_ops(kvm_sys *s);
+/* --- kvm_m1.c: M1, the H_IPI redirect over sys->rm_core --- */
+/* kvmppc_alloc_host_rm_ops, the hotplug notifier, the RM_HOST_ACTION handler. */
+void kvm__m1_init(kvm_sys *s);
+/* The real-mode raise of tv, not loaded, from caller: when M1 applies and a
+ * free host core is reserved, stash tv there, post RM_HOST_ACTION and return
+ * true; *cost grows by the real-mode work done (probes, sends). */
+bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost);
+/* kvmppc_set_host_core / kvmppc_clear_host_core for pcpu's core (plain store). */
+void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
 
-/* --- kvm_runner.c (virtual mode, host side) --- */
+/* --- kvm_runner.c: virtual mode, the vcore runner task in the host --- */
 /* Every thread of vc is out of the guest and the primary switched back:
  * the runner continues in virtual mode on pcpu. */
-void kvm_runner_core_exited(kvm_vcore *vc);
-/* kvmppc_fast_vcpu_kick_hv from host context on from_cpu. */
-void kvm_fast_vcpu_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu);
-/* smp_send_reschedule(to) from KVM (host_ipi set: a host IPI). */
-void kvm_host_resched(kvm_sys *s, int from_cpu, int to_cpu);
-/* M1 redirect: post PPC_MSG_RM_HOST_ACTION to thread 0 of hcore. */
-void kvm_redirect_send(kvm_sys *s, int from_cpu, int hcore);
+void kvm__runner_core_exited(kvm_vcore *vc);
+/* The behaviour of the VCPU tasks (kvm_vm_start creates them). */
+extern const host_task_ops kvm__runner_task_ops;
 
 #endif

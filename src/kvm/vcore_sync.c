@@ -24,16 +24,15 @@ bool kvm_eem_all_out(uint32_t map) { return kvm_eem_exited(map) == kvm_eem_enter
 
 uint32_t kvm_eem_still_in(uint32_t map) { return kvm_eem_entered(map) & ~kvm_eem_exited(map); }
 
-const char *kvm_eem_check(uint32_t map)
+const char *kvm_eem_check(uint32_t map, char *buf, size_t len)
 {
-    static char msg[96];
     if (map >> 16) {
-        snprintf(msg, sizeof msg, "entry_exit_map 0x%x has bits above 15", map);
-        return msg;
+        snprintf(buf, len, "entry_exit_map 0x%x has bits above 15", map);
+        return buf;
     }
     if (kvm_eem_exited(map) & ~kvm_eem_entered(map)) {
-        snprintf(msg, sizeof msg, "entry_exit_map 0x%x: a thread exited without entering", map);
-        return msg;
+        snprintf(buf, len, "entry_exit_map 0x%x: a thread exited without entering", map);
+        return buf;
     }
     return NULL;
 }

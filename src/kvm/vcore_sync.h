@@ -24,6 +24,7 @@
 #define HV_KVM_VCORE_SYNC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define KVM_EEM_EXIT_SHIFT 8
@@ -46,8 +47,9 @@ kvm_eem_result kvm_eem_exit(uint32_t map, unsigned ptid);
 bool kvm_eem_all_out(uint32_t map);
 /* Threads that entered and have not started exiting: the exit IPI targets. */
 uint32_t kvm_eem_still_in(uint32_t map);
-/* I-entry-exit-sync as a check: NULL or a message. */
-const char *kvm_eem_check(uint32_t map);
+/* I-entry-exit-sync as a check: NULL, or a message written to buf (len
+ * bytes) and returned. */
+const char *kvm_eem_check(uint32_t map, char *buf, size_t len);
 
 /* kvmppc_h_cede: would ptid napping make every entered thread napping? */
 bool kvm_cede_all_napping(uint8_t napping, uint32_t map, unsigned ptid);

@@ -1,36 +1,51 @@
 /* Views of the KVM layer; see kvm_view.h. */
 #include "report/kvm_view.h"
 
-#include "kvm/kvm_internal.h"
+#include "kvm/kvm.h"
 
 #include <inttypes.h>
 #include <string.h>
 
-static void sum_stats(const kvm_sys *s, kvm_stats *t)
+/* Sums of each scope's counters over the model (kvm.h KVM_*_COUNTERS). */
+#define KVM_ADD(area, n) t->n += c->n;
+static void sum_vcpus(const kvm_sys *s, kvm_vcpu_stats *t)
 {
     memset(t, 0, sizeof *t);
     for (uint32_t i = 0; i < s->n_vms; i++)
         for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++) {
-            const kvm_stats *v = &s->vms[i]->vcpus[k].st;
-#define KVM_SUM(n) t->n += v->n;
-            KVM_STATS(KVM_SUM)
-#undef KVM_SUM
+            const kvm_vcpu_stats *c = &s->vms[i]->vcpus[k].st;
+            KVM_VCPU_COUNTERS(KVM_ADD)
         }
 }
 
+static void sum_vcores(const kvm_sys *s, kvm_vcore_stats *t)
+{
+    memset(t, 0, sizeof *t);
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t k = 0; k < s->vms[i]->n_vcores; k++) {
+            const kvm_vcore_stats *c = &s->vms[i]->vcores[k].st;
+            KVM_VCORE_COUNTERS(KVM_ADD)
+            for (int e = 0; e < KVM_EXIT_NCAUSES; e++)
+                t->exits_by_cause[e] += c->exits_by_cause[e];
+        }
+}
+#undef KVM_ADD
+
 void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
 {
-    kvm_stats t;
-    sum_stats(s, &t);
+    kvm_vcpu_stats vcpu;
+    kvm_vcore_stats vcore;
+    sum_vcpus(s, &vcpu);
+    sum_vcores(s, &vcore);
     double secs = elapsed ? (double)elapsed * 1e-9 : 1.0;
-#define KVM_MET(n) rep_metric(m, (double)t.n, "kvm." #n);
-    KVM_STATS(KVM_MET)
-#undef KVM_MET
-    rep_metric(m, (double)t.exits / secs, "kvm.exits_per_s");
+#define KVM_EMIT_VCPU(area, n) rep_metric(m, (double)vcpu.n, #area "." #n);
+    KVM_VCPU_COUNTERS(KVM_EMIT_VCPU)
+#undef KVM_EMIT_VCPU
+    rep_metric(m, (double)vcpu.exits / secs, "kvm.exits_per_s");
     uint64_t hipi[KVM_HIPI_NOUTCOMES] = {0}, total = 0;
     for (uint32_t i = 0; i < s->n_vms; i++)
         for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++)
-            hipi[o] += s->vms[i]->hipi[o];
+            hipi[o] += s->vms[i]->st.hipi[o];
     for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++) {
         rep_metric(m, (double)hipi[o], "hipi.%s", kvm_hipi_outcome_name(o));
         total += hipi[o];
@@ -38,21 +53,16 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
     rep_metric(m, (double)total, "hipi.total");
     uint64_t whole = 0;
     for (int c = 0; c < KVM_EXIT_NCAUSES; c++) {
-        rep_metric(m, (double)s->exits_by_cause[c], "kvm.core_exits.%s", kvm_exit_cause_name(c));
-        whole += s->exits_by_cause[c];
+        rep_metric(m, (double)vcore.exits_by_cause[c], "kvm.core_exits.%s", kvm_exit_cause_name(c));
+        whole += vcore.exits_by_cause[c];
     }
     rep_metric(m, (double)whole, "kvm.core_exits.total");
-    uint64_t late = 0, too_late = 0;
-    for (uint32_t i = 0; i < s->n_vms; i++)
-        for (uint32_t c = 0; c < s->vms[i]->n_vcores; c++) {
-            late += s->vms[i]->vcores[c].late_joins;
-            too_late += s->vms[i]->vcores[c].too_late;
-        }
-    rep_metric(m, (double)late, "kvm.late_joins");
-    rep_metric(m, (double)too_late, "kvm.secondary_too_late");
-    rep_metric(m, (double)s->redirect_handled, "m1.redirect_handled");
-    rep_metric(m, (double)s->redirect_spurious, "m1.redirect_spurious");
-    rep_metric(m, (double)s->redirect_delayed, "m1.redirect_delayed");
+#define KVM_EMIT_VCORE(area, n) rep_metric(m, (double)vcore.n, #area "." #n);
+    KVM_VCORE_COUNTERS(KVM_EMIT_VCORE)
+#undef KVM_EMIT_VCORE
+#define KVM_EMIT_SYS(area, n) rep_metric(m, (double)s->st.n, #area "." #n);
+    KVM_SYS_COUNTERS(KVM_EMIT_SYS)
+#undef KVM_EMIT_SYS
     des_hist w;
     des_hist_init(&w);
     for (uint32_t i = 0; i < s->n_vms; i++)
@@ -74,11 +84,11 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
 
 void rep_kvm_stat(const kvm_sys *s, FILE *f)
 {
-    kvm_stats t;
-    sum_stats(s, &t);
+    kvm_vcpu_stats t;
+    sum_vcpus(s, &t);
     fprintf(f, " kvm statistics (kvm_stat style, totals over every VCPU)\n\n");
-#define KVM_LINE(n) fprintf(f, " %-32s %12" PRIu64 "\n", #n, t.n);
-    KVM_STATS(KVM_LINE)
+#define KVM_LINE(area, n) fprintf(f, " %-32s %12" PRIu64 "\n", #n, t.n);
+    KVM_VCPU_COUNTERS(KVM_LINE)
 #undef KVM_LINE
 }
 
@@ -94,31 +104,8 @@ void rep_kvm_timings(const kvm_sys *s, FILE *f)
         }
 }
 
-static const char *trap_name(uint64_t trap)
+void rep_kvm_ftrace(const des_trace *tr, FILE *f)
 {
-    switch (trap) {
-    case KVM_TRAP_EXTERNAL: return "EXTERNAL";
-    case KVM_TRAP_HV_DECREMENTER: return "HV_DECREMENTER";
-    case KVM_TRAP_SYSCALL: return "SYSCALL";
-    case KVM_TRAP_H_DOORBELL: return "H_DOORBELL";
-    }
-    return "?";
-}
-
-static const char *rc_name(long rc)
-{
-    switch (rc) {
-    case XICS_H_SUCCESS: return "H_SUCCESS";
-    case XICS_H_HARDWARE: return "H_HARDWARE";
-    case XICS_H_PARAMETER: return "H_PARAMETER";
-    case XICS_H_TOO_HARD: return "H_TOO_HARD";
-    }
-    return "H_?";
-}
-
-void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
-{
-    (void)s;
     /* The entries are the tracepoint lines printed below (records of other
      * kinds — hw modes, thread activities — are for the timeline). */
     size_t lines = 0;
@@ -148,7 +135,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
         case KVM_TR_GUEST_EXIT:
             fprintf(f, h, task, r->track, sec, frac);
             fprintf(f, "kvm_guest_exit: VCPU %" PRIu64 ": trap=%s pc=0x0 msr=0x0, ceded=%" PRIu64 "\n",
-                    r->a[1], trap_name(r->a[2]), r->a[3]);
+                    r->a[1], kvm_trap_name(r->a[2]), r->a[3]);
             break;
         case KVM_TR_HCALL_ENTER:
             fprintf(f, h, task, r->track, sec, frac);
@@ -158,7 +145,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
         case KVM_TR_HCALL_EXIT:
             fprintf(f, h, task, r->track, sec, frac);
             fprintf(f, "kvm_hcall_exit: VCPU %" PRIu64 ": ret=RESUME_GUEST hcall_rc=%s\n", r->a[1],
-                    rc_name((long)(int64_t)r->a[2]));
+                    xics_hrc_name((int)(int64_t)r->a[2]));
             break;
         case KVM_TR_RUN_CORE:
             fprintf(f, h, task, r->track, sec, frac);
@@ -176,7 +163,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
     }
 }
 
-static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
+static rep_tl_class tl_classify(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     if (r->kind == HW_TRACE_MODE)
@@ -194,7 +181,7 @@ static rep_tl_class tl_classify(const des_trace_rec *r, void *ctx)
     return REP_TL_IGNORE;
 }
 
-static const char *tl_name(const des_trace_rec *r, void *ctx)
+static const char *tl_name(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     if (r->kind == HW_TRACE_MODE)
@@ -210,7 +197,7 @@ static const char *tl_name(const des_trace_rec *r, void *ctx)
     return "?";
 }
 
-static void tl_track(uint32_t track, char *buf, size_t n, void *ctx)
+static void tl_track(uint32_t track, char *buf, size_t n, const void *ctx)
 {
     const kvm_sys *s = ctx;
     snprintf(buf, n, "cpu %u (core %d thread %d)", track, hw_cpu_core(s->hw, (int)track),
@@ -219,5 +206,5 @@ static void tl_track(uint32_t track, char *buf, size_t n, void *ctx)
 
 rep_timeline_spec rep_kvm_timeline_spec(const kvm_sys *s)
 {
-    return (rep_timeline_spec){tl_classify, tl_name, tl_track, (void *)s};
+    return (rep_timeline_spec){tl_classify, tl_name, tl_track, s};
 }

@@ -27,7 +27,7 @@
 void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m);
 void rep_kvm_stat(const kvm_sys *s, FILE *f);
 void rep_kvm_timings(const kvm_sys *s, FILE *f);
-void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f);
+void rep_kvm_ftrace(const des_trace *tr, FILE *f);
 rep_timeline_spec rep_kvm_timeline_spec(const kvm_sys *s);
 
 #endif

@@ -32,11 +32,11 @@ typedef enum {
 } rep_tl_class;
 
 typedef struct rep_timeline_spec {
-    rep_tl_class (*classify)(const des_trace_rec *r, void *ctx);
-    const char *(*name)(const des_trace_rec *r, void *ctx);
+    rep_tl_class (*classify)(const des_trace_rec *r, const void *ctx);
+    const char *(*name)(const des_trace_rec *r, const void *ctx);
     /* Human name of a track ("cpu 8 (core 1 thread 0)"). */
-    void (*track_name)(uint32_t track, char *buf, size_t n, void *ctx);
-    void *ctx;
+    void (*track_name)(uint32_t track, char *buf, size_t n, const void *ctx);
+    const void *ctx; /* the emitter's model, read only */
 } rep_timeline_spec;
 
 /* Write the JSON document; returns 0 or HV_EIO. */

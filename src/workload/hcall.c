@@ -34,17 +34,10 @@ typedef struct bench {
     hcall_result *out;
     bool computing, calling;
     des_time t_issue, t_expire;
-    uint64_t exits0;
+    kvm_vcore_stats vc0; /* the caller's vcore when recording started */
+    kvm_vm_stats vm0;    /* the VM when recording started */
     bool recording;
 } bench;
-
-static uint64_t vcore_exits(const kvm_vcore *vc)
-{
-    uint64_t n = 0;
-    for (int i = 0; i < KVM_EXIT_NCAUSES; i++)
-        n += vc->exits_by_cause[i];
-    return n;
-}
 
 static kvm_gact caller_next(void *ctx, kvm_vcpu *v)
 {
@@ -58,7 +51,8 @@ static kvm_gact caller_next(void *ctx, kvm_vcpu *v)
     des_time now = des_now(b->m->sim);
     if (!b->recording && now >= b->cfg.warmup) {
         b->recording = true;
-        b->exits0 = vcore_exits(v->vc);
+        b->vc0 = v->vc->st;
+        b->vm0 = v->vm->st;
     }
     b->t_issue = now;
     kvm_gact a = {.kind = KVM_GACT_HCALL};
@@ -153,11 +147,17 @@ const char *hcall_bench_run(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg
         guest_queue(b.g, &b.g->cpus[1], (guest_work){.ns = DES_MS(1), .done = busy_again, .a = DES_MS(1)});
     kvm_vm_start(b.m->kvm, b.vm);
     const char *e = model_run(b.m, duration);
-    if (b.recording)
-        out->exits = vcore_exits(b.vm->vcpus[0].vc) - b.exits0;
+    if (b.recording) {
+        const kvm_vcore_stats *now = &b.vm->vcpus[0].vc->st;
+        for (int c = 0; c < KVM_EXIT_NCAUSES; c++) {
+            out->exits_by_cause[c] = now->exits_by_cause[c] - b.vc0.exits_by_cause[c];
+            out->exits += out->exits_by_cause[c];
+        }
+        for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++)
+            out->hipi[o] = b.vm->st.hipi[o] - b.vm0.hipi[o];
+    }
     if (b.vm->n_vcpus > 1)
         des_hist_merge(&out->wake, &b.vm->vcpus[1].wake_ns);
-    memcpy(out->hipi, b.vm->hipi, sizeof out->hipi);
     guest_free(b.g);
     model_free(b.m);
     return e;

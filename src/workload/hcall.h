@@ -18,7 +18,8 @@
  * hcall.gap so the target settles.
  *
  * Results: round trip (hist), the target's wakeup latency (raise -> back in
- * the guest), whole-core exits of the caller's vcore per call.
+ * the guest), whole-core exits of the caller's vcore by cause and the VM's
+ * H_IPI outcomes while recording.
  */
 #ifndef HV_WORKLOAD_HCALL_H
 #define HV_WORKLOAD_HCALL_H
@@ -55,10 +56,11 @@ hcall_cfg hcall_cfg_default(void);
 
 typedef struct hcall_result {
     des_hist rtt;       /* round trip, ns */
-    des_hist wake;      /* target wakeup latency, ns */
+    des_hist wake;      /* target wakeup latency, ns (the whole run) */
     uint64_t calls;     /* recorded calls */
     uint64_t exits;     /* whole-core exits of the caller's vcore while recording */
-    uint64_t hipi[KVM_HIPI_NOUTCOMES];
+    uint64_t exits_by_cause[KVM_EXIT_NCAUSES]; /* ... by the first exiter's cause */
+    uint64_t hipi[KVM_HIPI_NOUTCOMES];         /* the VM's H_IPI outcomes while recording */
 } hcall_result;
 
 /* Build a model, run it for duration, fill *out (hists initialised here;

@@ -2,7 +2,7 @@
 #include "workload/vhost.h"
 
 #include "base/hv.h"
-#include "kvm/kvm_internal.h"
+#include "kvm/kvm.h"
 
 #include <stdlib.h>
 
@@ -46,18 +46,9 @@ static void raise_irq(host *h, host_task *t, void *arg)
     kvm_vm *vm = v->vm;
     uint32_t irq = XICS_FIRST_IRQ + (uint32_t)(v->next_q++ % v->cfg.queues);
     v->backlog--;
-    xics_fx_reset(&vm->fx);
-    if (xics_irq_line(vm->xics, irq, XICS_LINE_SET, &vm->fx) != HV_OK)
+    if (kvm_set_irq(vm, irq, XICS_LINE_SET, t->cpu) != HV_OK)
         HV_DIE("vhost: irq %u of vm %s does not exist", irq, vm->cfg.name);
     v->raised++;
-    for (uint32_t i = 0; i < vm->fx.n; i++) {
-        struct xics_effect e = vm->fx.v[i];
-        if (e.kind == XICS_FX_RAISE) {
-            HV_CHECK(e.arg < vm->n_vcpus);
-            kvm_vm_raise(vm->sys, &vm->vcpus[e.arg], t->cpu); /* icp_try_update + kick */
-        }
-    }
-    xics_fx_reset(&vm->fx);
     serve(h, t, v);
 }
 
@@ -84,10 +75,8 @@ vhost *vhost_new(model *m, kvm_vm *vm, const vhost_cfg *cfg, uint32_t rng_index)
     for (uint64_t q = 0; q < cfg->queues; q++) {
         struct xics_source_cfg sc = {.server = (uint32_t)(q % vm->n_vcpus),
                                      .priority = XICS_DEFAULT_PRIORITY};
-        xics_fx_reset(&vm->fx);
-        if (xics_set_source(vm->xics, XICS_FIRST_IRQ + (uint32_t)q, &sc, &vm->fx) != HV_OK)
+        if (kvm_set_irq_source(vm, XICS_FIRST_IRQ + (uint32_t)q, &sc) != HV_OK)
             HV_DIE("vhost: cannot create source %llu of vm %s", (unsigned long long)q, vm->cfg.name);
-        xics_fx_reset(&vm->fx);
     }
     host_cpumask all;
     host_cpumask_fill(&all, (int)m->hw->ncpus);

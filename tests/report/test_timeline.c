@@ -7,7 +7,7 @@
 enum { K_STATE, K_IPI_OUT, K_IPI_IN, K_MARK };
 static const char *states[] = {"host", "guest", "nap"};
 
-static rep_tl_class classify(const des_trace_rec *r, void *ctx)
+static rep_tl_class classify(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     switch (r->kind) {
@@ -18,12 +18,12 @@ static rep_tl_class classify(const des_trace_rec *r, void *ctx)
     }
     return REP_TL_IGNORE;
 }
-static const char *name(const des_trace_rec *r, void *ctx)
+static const char *name(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
     return r->kind == K_STATE ? states[r->a[0]] : r->kind == K_MARK ? "mark \"x\"" : "ipi";
 }
-static void track_name(uint32_t t, char *buf, size_t n, void *ctx)
+static void track_name(uint32_t t, char *buf, size_t n, const void *ctx)
 {
     (void)ctx;
     snprintf(buf, n, "cpu %u", t);

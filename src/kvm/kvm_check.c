@@ -1,0 +1,106 @@
+/*
+ * kvm/kvm_check.c — the kvm room's invariants (kvm_check, after every event
+ * with checks on) and its end-of-run conservation check. See kvm.h
+ * ("Invariants") and docs/kvm.md.
+ */
+#include "kvm/kvm_internal.h"
+
+#include "base/hv.h"
+#include "kvm/vcore_sync.h"
+
+#include <stdio.h>
+
+/* ---- checks --------------------------------------------------------------- */
+
+#define FAIL(...)                                                            \
+    do {                                                                     \
+        snprintf(s->check_msg, sizeof s->check_msg, __VA_ARGS__);            \
+        return s->check_msg;                                                 \
+    } while (0)
+
+const char *kvm_check(kvm_sys *s)
+{
+    for (uint32_t i = 0; i < s->n_vms; i++) {
+        const kvm_vm *vm = s->vms[i];
+        const char *xm = xics_check(vm->xics);
+        if (xm)
+            FAIL("vm %s: xics: %s", vm->cfg.name, xm);
+        for (uint32_t c = 0; c < vm->n_vcores; c++) {
+            const kvm_vcore *vc = &vm->vcores[c];
+            char em[96];
+            if (kvm_eem_check(vc->entry_exit_map, em, sizeof em))
+                FAIL("vm %s vcore %u: %s", vm->cfg.name, c, em);
+            bool woken = false;
+            for (unsigned p = 0; p < 8; p++) {
+                const kvm_vcpu *v = vc->vcpus[p];
+                if (!v)
+                    continue;
+                if (v->pending || v->prodded || !v->ceded)
+                    woken = true;
+                /* I-entry-exit-sync: nobody runs guest code after its exit bit. */
+                if (v->act == KVM_ACT_GUEST &&
+                    (kvm_eem_exited(vc->entry_exit_map) & (1u << v->ptid)))
+                    FAIL("vm %s vcpu %u in the guest after its exit bit", vm->cfg.name, v->id);
+                /* I-one-completion */
+                if (v->hcalls_issued != v->hcall_done_count + (v->hcall_active ? 1u : 0u))
+                    FAIL("vm %s vcpu %u: %llu hcalls issued but %llu completed (+%d in flight)",
+                         vm->cfg.name, v->id, (unsigned long long)v->hcalls_issued,
+                         (unsigned long long)v->hcall_done_count, v->hcall_active);
+                /* I-raise-before-signal: a wakeup being timed has its cause pending. */
+                if (v->wake_t0 && !v->pending && !v->prodded && v->act == KVM_ACT_OUT &&
+                    !v->hcall_active)
+                    FAIL("vm %s vcpu %u: wakeup under way with nothing pending", vm->cfg.name, v->id);
+                if (v->thread_cpu >= 0) {
+                    const hw_thread *t = hw_thread_of(s->hw, v->thread_cpu);
+                    /* I-core-partition */
+                    if (t->kvm_vcpu && t->kvm_vcpu != v)
+                        FAIL("cpu %d runs vcpu %u of vm %s but holds another vcpu", v->thread_cpu,
+                             v->id, vm->cfg.name);
+                    if (v->act != KVM_ACT_OUT && t->mode != HW_MODE_KVM_RM &&
+                        t->mode != HW_MODE_GUEST && t->mode != HW_MODE_GUEST_NAP &&
+                        t->mode != HW_MODE_OFFLINE_NAP)
+                        FAIL("cpu %d (vm %s vcpu %u, %s) is in host mode %s", v->thread_cpu,
+                             vm->cfg.name, v->id, kvm_act_name(v->act), hw_mode_name(t->mode));
+                    /* I-host-ipi-classification: a host IPI that arrived is never
+                     * left with the thread in the guest. */
+                    if (v->act == KVM_ACT_GUEST && t->host_ipi && hw_icp_presented(t))
+                        FAIL("cpu %d: host IPI presented while vcpu %u stays in the guest",
+                             v->thread_cpu, v->id);
+                }
+            }
+            /* No lost wakeup: a wakeup may be in flight (an M1 redirect, a
+             * virtual-mode kick), but never for longer than the bound. */
+            if (vc->state == KVM_VCORE_SLEEPING && vc->wq_sleeper && woken)
+                for (unsigned p = 0; p < 8; p++) {
+                    const kvm_vcpu *v = vc->vcpus[p];
+                    if (v && v->wake_t0 && des_now(s->sim) - v->wake_t0 > s->cfg.lost_wakeup_ns)
+                        FAIL("vm %s vcore %u sleeps while vcpu %u has waited %llu ns for a wakeup",
+                             vm->cfg.name, c, v->id,
+                             (unsigned long long)(des_now(s->sim) - v->wake_t0));
+                }
+        }
+    }
+    if (s->rm_core)
+        for (uint32_t c = 0; c < s->hw->ncores; c++) {
+            const kvm_rm_core *r = &s->rm_core[c];
+            if (r->rm_data && kvm_hc_action(r->rm_state) == 0)
+                FAIL("core %u: rm_data set with rm_action 0 (I-reservation-exclusive)", c);
+        }
+    return NULL;
+}
+
+const char *kvm_conservation(kvm_sys *s)
+{
+    uint64_t pending = 0;
+    for (uint32_t i = 0; i < s->n_vms; i++)
+        for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++)
+            pending += s->vms[i]->vcpus[k].wake_t0 != 0;
+    if (s->wakeups_sent != s->wakeups_consumed + s->wakeups_coalesced + pending) {
+        snprintf(s->check_msg, sizeof s->check_msg,
+                 "kvm: wakeups sent %llu != consumed %llu + coalesced %llu + pending %llu",
+                 (unsigned long long)s->wakeups_sent, (unsigned long long)s->wakeups_consumed,
+                 (unsigned long long)s->wakeups_coalesced, (unsigned long long)pending);
+        return s->check_msg;
+    }
+    return NULL;
+}

@@ -1,0 +1,350 @@
+/*
+ * kvm/kvm_intr.c — interrupts and nap on a thread KVM owns: the hw sink,
+ * M2's kvmppc_read_intr driven step by step with the ICP accesses timed
+ * between the steps, doorbells, a secondary clearing the IPI that started
+ * it, and H_CEDE: nap in the guest, wake, kvm_end_cede. See kvm.h and
+ * docs/kvm.md ("Interrupts on a thread in the guest", "Cede").
+ *
+ * Mirrors: kvmppc_interrupt_hv's external and doorbell paths,
+ * kvm_start_guest, kvmppc_h_cede, kvm_end_cede (book3s_hv_rmhandlers.S),
+ * kvmppc_read_intr and kvmppc_check_wake_reason (book3s_hv_builtin.c, the
+ * pure decisions in read_intr.h). Real-mode code runs with interrupts off:
+ * a condition raised meanwhile stays pending in hw and is taken at the
+ * next return to the guest or nap (checkpoints).
+ */
+#include "kvm/kvm_internal.h"
+
+#include "base/hv.h"
+#include "kvm/read_intr.h"
+#include "kvm/vcore_sync.h"
+
+/* Why read_intr runs: what to do with its result. */
+enum ri_purpose { RI_START, RI_GUEST, RI_CEDE };
+
+static void st_ri_xirr(des_sim *sim, void *obj, uint64_t why);
+static void st_ri_recheck(des_sim *sim, void *obj, uint64_t why);
+static void st_ri_host(des_sim *sim, void *obj, uint64_t why);
+static void st_intr_return(des_sim *sim, void *obj, uint64_t arg);
+static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why);
+static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg);
+static void st_cede_resume(des_sim *sim, void *obj, uint64_t arg);
+static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg);
+static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool device);
+static void cede_exit(kvm_vcpu *v, kvm_exit_cause cause);
+static void cede_resume(kvm_vcpu *v);
+
+/* ---- kvmppc_read_intr, step by step ------------------------------------- */
+
+static void ri_begin(kvm_vcpu *v, enum ri_purpose why, des_time before)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    kvm_ri_step st = kvm_ri_check_host_ipi(t->host_ipi);
+    if (st.done) {
+        /* Leave the ICP to Linux. Finish after the handling cost. */
+        kvm__vcpu_at(v, before, st_ri_host, why);
+        return;
+    }
+    kvm__vcpu_at(v, before + kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_load), st_ri_xirr, why);
+}
+
+static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    uint32_t xirr = hw_icp_accept(t);
+    kvm_ri_step st = kvm_ri_classify(xirr);
+    if (st.actions & KVM_RI_ACT_SAVE_XIRR)
+        t->saved_xirr = xirr;
+    if (st.done) {
+        ri_finish(v, why, st.result, st.result == KVM_RI_HOST);
+        return;
+    }
+    if (st.actions & KVM_RI_ACT_CLEAR_MFRR)
+        hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
+    if (st.actions & KVM_RI_ACT_EOI)
+        hw_icp_eoi(s->hw, t, xirr);
+    kvm__vcpu_at(v, 2 * kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_recheck, why);
+}
+
+static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    kvm_ri_step st = kvm_ri_recheck(t->host_ipi);
+    if (st.actions & KVM_RI_ACT_REARM_MFRR) {
+        /* We raced with the host: resend that IPI. */
+        hw_icp_write_mfrr(s->hw, t, HW_IPI_PRIORITY);
+        kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_host, why);
+        return;
+    }
+    if (st.actions & KVM_RI_ACT_CLEAR_SAVED)
+        t->saved_xirr = 0;
+    ri_finish(v, why, st.result, false);
+}
+
+static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool device)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    kvm_exit_cause cause = t->host_ipi || !device ? KVM_EXIT_HOST_IPI : KVM_EXIT_EXT_DEVICE;
+    switch (why) {
+    case RI_START:
+        kvm__core_secondary_enter(v);
+        return;
+    case RI_CEDE:
+        if (r == KVM_RI_HOST)
+            cede_exit(v, cause);
+        else
+            cede_resume(v);
+        return;
+    case RI_GUEST:
+        if (r == KVM_RI_HOST) {
+            kvm__core_exit(v, cause);
+            return;
+        }
+        kvm__vcpu_at(v, 0, st_intr_return, 0); /* resume after an interrupt (joins an exit under way) */
+        return;
+    }
+}
+
+static void st_ri_xirr(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_xirr(obj, (enum ri_purpose)why);
+}
+
+static void st_ri_recheck(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_recheck(obj, (enum ri_purpose)why);
+}
+
+/* read_intr's result is "host" (host_ipi seen, or the MFRR re-raised). */
+static void st_ri_host(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    ri_finish(obj, (enum ri_purpose)why, KVM_RI_HOST, false);
+}
+
+/* An interrupt handled in real mode: back to the guest, or join an exit. */
+static void st_intr_return(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm__vcpu_enter_guest(obj, true);
+}
+
+/* ---- interrupts on a thread in the guest, doorbells --------------------- */
+
+/* The wakeup IPI traced to v arrived: close its arrow in the timeline. */
+static void flow_in(kvm_sys *s, kvm_vcpu *v)
+{
+    if (v->flow_id) {
+        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
+        v->flow_id = 0;
+    }
+}
+
+void kvm__intr_guest(kvm_vcpu *v, hw_wake_reason cause)
+{
+    kvm_sys *s = kvm__sys(v);
+    flow_in(s, v);
+    kvm__vcpu_pause(v);
+    kvm__vcpu_set_act(s, v, KVM_ACT_RM);
+    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
+    if (cause == HW_WAKE_HV_DOORBELL) {
+        hw_thread *t = kvm__thr(s, v->thread_cpu);
+        if (t->host_ipi) {
+            /* H_DOORBELL with host_ipi set: a host IPI; Linux takes the
+             * doorbell after the exit. */
+            kvm__vcpu_at(v, c, st_ri_host, RI_GUEST);
+            return;
+        }
+        hw_doorbell_clear(t);
+        kvm__vcpu_at(v, c + kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_GUEST);
+        return;
+    }
+    HV_CHECK_I64(cause, ==, HW_WAKE_EXTERNAL);
+    ri_begin(v, RI_GUEST, c);
+}
+
+static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why)
+{
+    (void)sim;
+    if ((enum ri_purpose)why == RI_START)
+        kvm__core_secondary_enter(obj);
+    else
+        kvm__vcpu_enter_guest(obj, true); /* a guest poke; joins an exit under way */
+}
+
+/* ---- H_CEDE: nap in the guest and wake ------------------------------------ */
+
+void kvm__intr_cede(kvm_vcpu *v)
+{
+    /* kvmppc_h_cede (book3s_hv_rmhandlers.S). */
+    kvm_sys *s = kvm__sys(v);
+    kvm_vcore *vc = v->vc;
+    v->st.cede++;
+    v->ceded = true;
+    if (v->prodded || v->pending) {
+        /* Already prodded (or something pending): cancel the cede. */
+        v->prodded = false;
+        v->ceded = false;
+        kvm__hcall_rm_return(v, XICS_H_SUCCESS, 0);
+        return;
+    }
+    if (kvm_cede_all_napping(vc->napping_threads, vc->entry_exit_map, v->ptid)) {
+        /* kvm_cede_exit: the host handles the cede (vcore may block). */
+        v->hcall_needs_vm = true;
+        kvm__core_exit(v, KVM_EXIT_CEDE);
+        return;
+    }
+    vc->napping_threads |= (uint8_t)(1u << v->ptid);
+    kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), st_cede_nap, 0);
+}
+
+static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm_vcpu *v = obj;
+    kvm_sys *s = kvm__sys(v);
+    kvm_vcore *vc = v->vc;
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
+        /* Something arrived while saving state: do not nap. */
+        vc->napping_threads &= (uint8_t)~(1u << v->ptid);
+        v->prodded = false;
+        v->hcall_rc = XICS_H_SUCCESS;
+        v->st.hcalls_rm++;
+        kvm__vcpu_enter_guest(v, false);
+        return;
+    }
+    kvm__vcpu_set_act(s, v, KVM_ACT_CEDED);
+    t->napping = HW_NAPPING_CEDE;
+    hw_nap_enter(s->hw, t, HW_MODE_GUEST_NAP);
+}
+
+static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    flow_in(s, v);
+    t->napping = HW_NAPPING_NONE;
+    kvm__vcpu_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
+    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
+    /* A doorbell is a KVM poke unless a host IPI set host_ipi. */
+    switch (kvm_check_wake_reason(cause, !t->host_ipi)) {
+    case KVM_WAKE_ACT_READ_INTR:
+        ri_begin(v, RI_CEDE, c);
+        return;
+    case KVM_WAKE_ACT_NOTHING:
+        if (cause == HW_WAKE_HV_DOORBELL)
+            hw_doorbell_clear(t);
+        if (cause == HW_WAKE_DECREMENTER)
+            hw_dec_clear(t);
+        kvm__vcpu_at(v, c, st_cede_resume, 0);
+        return;
+    case KVM_WAKE_ACT_HOST:
+        kvm__vcpu_at(v, c, st_cede_to_host, 0);
+        return;
+    }
+}
+
+/* kvm_end_cede: the thread leaves the napping set, then exits if the wake
+ * needs the host (cede_exit), else resumes after the H_CEDE (cede_resume:
+ * kvmppc_cede_reentry, which joins an exit under way). */
+static void cede_exit(kvm_vcpu *v, kvm_exit_cause cause)
+{
+    v->vc->napping_threads &= (uint8_t)~(1u << v->ptid);
+    kvm__core_exit(v, cause);
+}
+
+static void cede_resume(kvm_vcpu *v)
+{
+    v->vc->napping_threads &= (uint8_t)~(1u << v->ptid);
+    if (!v->hcall_active || v->hcall != KVM_H_CEDE)
+        HV_DIE("vcpu %u woke from cede without an H_CEDE in flight", v->id);
+    v->hcall_rc = XICS_H_SUCCESS;
+    v->st.hcalls_rm++;
+    kvm__vcpu_enter_guest(v, true);
+}
+
+/* kvm_end_cede done, nothing for the host: resume after the H_CEDE. */
+static void st_cede_resume(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    cede_resume(obj);
+}
+
+/* kvm_end_cede done, the wake needs the host (a host IPI). */
+static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    cede_exit(obj, KVM_EXIT_HOST_IPI);
+}
+
+/* ---- the hw sink ------------------------------------------------------------ */
+
+/* A secondary woke with its vcpu set (kvm_start_guest): clear the IPI that
+ * woke it, then kvmppc_hv_entry. */
+static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
+{
+    kvm_sys *s = kvm__sys(v);
+    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    /* kvm_start_guest: out of nap; the vcpu is not timed until
+     * kvmppc_hv_entry (it loads its vcpu pointer after clearing the IPI). */
+    hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
+    if (cause == HW_WAKE_HV_DOORBELL) {
+        hw_doorbell_clear(t);
+        kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_START);
+        return;
+    }
+    if (cause == HW_WAKE_EXTERNAL) {
+        ri_begin(v, RI_START, 0);
+        return;
+    }
+    kvm__core_secondary_enter(v);
+}
+
+/* Clear whatever woke an idle thread (a stray or late IPI) and nap again. */
+static void idle_stray(kvm_sys *s, hw_thread *t)
+{
+    hw_doorbell_clear(t);
+    hw_dec_clear(t);
+    if (hw_icp_presented(t)) {
+        uint32_t xirr = hw_icp_accept(t);
+        hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
+        hw_icp_eoi(s->hw, t, xirr);
+    }
+    hw_nap_enter(s->hw, t, HW_MODE_OFFLINE_NAP);
+}
+
+void kvm__intr_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap)
+{
+    kvm_sys *s = ctx;
+    kvm_vcpu *v = t->kvm_vcpu;
+    if (!v) {
+        if (from_nap)
+            idle_stray(s, t);
+        return; /* an idle thread that is not napping keeps the condition */
+    }
+    if (from_nap) {
+        if (v->act == KVM_ACT_OUT && v->thread_cpu == (int)t->cpu) {
+            secondary_start(v, cause);
+            return;
+        }
+        if (v->act == KVM_ACT_CEDED) {
+            cede_wake(v, cause);
+            return;
+        }
+        HV_DIE("cpu %u woke from nap with vcpu %u in activity %s", t->cpu, v->id, kvm_act_name(v->act));
+    }
+    if (v->act == KVM_ACT_GUEST && cause != HW_WAKE_DECREMENTER)
+        kvm__intr_guest(v, cause);
+    /* Otherwise the thread is in real mode with interrupts off: the
+     * condition stays pending and is taken at the next checkpoint. */
+}

@@ -1,0 +1,116 @@
+/*
+ * kvm/kvm_m1.c — M1, the H_IPI redirect (Linux 4.6, Suresh Warrier): the
+ * per-core host-state array over hostcore.h, the real-mode reservation and
+ * RM_HOST_ACTION send, the host core's handler, the hotplug notifier and
+ * the set/clear of in_host around guest entry and exit. See kvm.h and
+ * docs/kvm.md ("M1").
+ *
+ * Mirrors: kvmppc_alloc_host_rm_ops, kvmppc_cpu_notify (book3s_hv.c),
+ * icp_rm_set_vcpu_irq's redirect branch and find_available_hostcore
+ * (book3s_hv_rm_xics.c), rm_host_ipi_action / kvmppc_xics_ipi_action,
+ * kvmppc_set_host_core / kvmppc_clear_host_core (book3s_hv_builtin.c).
+ */
+#include "kvm/kvm_internal.h"
+
+#include "base/hv.h"
+
+/* ---- the DES committer over rm_core --------------------------------------- */
+
+static uint64_t hc_load(void *ctx, int core) { return ((kvm_sys *)ctx)->rm_core[core].rm_state; }
+static bool hc_cas(void *ctx, int core, uint64_t old, uint64_t nw)
+{
+    kvm_rm_core *c = &((kvm_sys *)ctx)->rm_core[core];
+    if (c->rm_state != old)
+        return false;
+    c->rm_state = nw;
+    return true;
+}
+
+/* kvmppc_cpu_notify: only thread 0 of a core matters. */
+static void hotplug(void *ctx, int cpu, host_hotplug_event ev)
+{
+    kvm_sys *s = ctx;
+    if (!s->rm_core || hw_cpu_thread_in_core(s->hw, cpu) != 0)
+        return;
+    kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, cpu)];
+    c->rm_state = kvm_hc_with_in_host(c->rm_state, ev == HOST_HOTPLUG_ONLINE);
+}
+
+/* kvmppc_xics_ipi_action -> rm_host_ipi_action, on thread 0 of the reserved
+ * core, in hard-IRQ context. Returns its handler time. */
+static des_time rm_host_action(void *ctx, int cpu)
+{
+    kvm_sys *s = ctx;
+    des_time t = kvm__cost(s, cpu, HW_COST_kvm_rm_host_action);
+    if (!s->rm_core)
+        return t;
+    kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, cpu)];
+    if (!c->rm_data) {
+        s->st.redirect_spurious++;
+        return t;
+    }
+    HV_CHECK(kvm_hc_action(c->rm_state) == KVM_HC_ACTION_KICK_VCPU);
+    kvm_vcpu *v = c->rm_data;
+    if (kvm_hc_in_host(c->rm_state) == 0)
+        s->st.redirect_delayed++; /* race R5: the core was in a guest meanwhile */
+    kvm__irq_kick(s, v, cpu);
+    t += kvm__cost(s, cpu, HW_COST_kvm_kick);
+    c->rm_data = NULL;                       /* then smp_wmb() ... */
+    c->rm_state = kvm_hc_released(c->rm_state); /* ... then rm_action = 0 */
+    s->st.redirect_handled++;
+    return t;
+}
+
+void kvm__m1_init(kvm_sys *s)
+{
+    hw_machine *hw = s->hw;
+    /* kvmppc_alloc_host_rm_ops: in_host = 1 for every online thread-0 CPU. */
+    s->rm_core = hv_xcalloc(hw->ncores, sizeof *s->rm_core);
+    s->hc_ops = (kvm_hc_ops){hc_load, hc_cas, s};
+    for (uint32_t c = 0; c < hw->ncores; c++)
+        s->rm_core[c].rm_state =
+            kvm_hc_make(host_cpu_online(s->host, hw_core_first_cpu(hw, (int)c)) ? 1 : 0, 0);
+    host_register_hotplug(s->host, hotplug, s);
+    host_set_rm_host_action(s->host, rm_host_action, s);
+}
+
+void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host)
+{
+    if (!s->rm_core)
+        return;
+    kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, pcpu)];
+    c->rm_state = kvm_hc_with_in_host(c->rm_state, in_host);
+}
+
+/* Post PPC_MSG_RM_HOST_ACTION to thread 0 of hcore. */
+static void redirect_send(kvm_sys *s, int from_cpu, int hcore)
+{
+    int hcpu = hw_core_first_cpu(s->hw, hcore);
+    if (s->cfg.redirect_send == KVM_REDIRECT_SEND_4_11) {
+        /* kvmppc_set_host_ipi + kvmhv_rm_send_ipi: a host IPI. */
+        host_send_ipi(s->host, from_cpu, hcpu, PPC_MSG_RM_HOST_ACTION);
+    } else {
+        /* 4.6 icp_native_cause_ipi_rm: MFRR write, host_ipi not set (R5). */
+        host_post_message(s->host, hcpu, PPC_MSG_RM_HOST_ACTION);
+        hw_send_xics_ipi(s->hw, from_cpu, hcpu, HW_IPI_PRIORITY);
+    }
+}
+
+bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
+{
+    kvm_sys *s = caller->vm->sys;
+    if (!s->cfg.h_ipi_redirect || !s->rm_core || s->cfg.guest_ipi != KVM_GUEST_IPI_TARGETED)
+        return false;
+    int probes = 0;
+    int my_core = hw_cpu_core(s->hw, caller->thread_cpu);
+    int hcore = kvm_hc_find(&s->hc_ops, (int)s->hw->ncores, my_core,
+                            (kvm_hc_policy)s->cfg.redirect_policy, KVM_HC_ACTION_KICK_VCPU, &probes);
+    *cost += (des_time)probes * kvm__cost(s, caller->thread_cpu, HW_COST_kvm_hostcore_probe);
+    if (hcore < 0)
+        return false;
+    s->rm_core[hcore].rm_data = tv; /* after the reserving CAS + smp_wmb */
+    redirect_send(s, caller->thread_cpu, hcore);
+    *cost += kvm__cost(s, caller->thread_cpu, HW_COST_kvm_redirect_send) +
+             kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
+    return true;
+}
