@@ -26,7 +26,7 @@ static void usage(FILE *f, unsigned cpus)
             "         vs the fallback that wakes the target with a futex in the sender's\n"
             "         thread (H_TOO_HARD + virtual-mode kick), and the end-to-end wake\n"
             "         latency (H_IPI issued -> target accepted the IPI)\n"
-            "  scan   open load, senders x cores doubling up to --senders x --cores:\n"
+            "  scan   closed load, senders x cores doubling up to --senders x --cores:\n"
             "         kvm_hc_find cost, cores probed, CAS failure rate, no free core rate\n\n"
             "options (defaults from the %u CPUs this process may use):\n"
             "  --cores N        host cores, one thread each (measure %u, stress 4)\n"
@@ -215,7 +215,7 @@ static void print_table(const live_row *rows, size_t n, const live_cfg *b, uint6
                q(&w->r.wake_ns, 0.5) / 1e3, q(&w->r.wake_ns, 0.9) / 1e3,
                q(&w->r.wake_ns, 0.99) / 1e3, pct(w->r.cas_fails, w->r.cas_tries));
     }
-    printf("\nscan (open load, futex): kvm_hc_find as senders and cores grow\n\n");
+    printf("\nscan (closed load, futex): kvm_hc_find as senders and cores grow\n\n");
     printf("%7s %5s %10s %11s %12s %12s %9s %8s\n", "senders", "cores", "finds", "probes/find",
            "find_ns_p50", "find_ns_p99", "cas_fail%", "no_core%");
     for (size_t i = 0; i < n; i++) {

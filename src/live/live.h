@@ -250,8 +250,10 @@ int live_run(const live_cfg *cfg, live_result *r);
  *   paths  base cores/senders/targets, closed load, yields 0:
  *          redirect + futex, redirect + spin, fallback (redirect off: the
  *          sender wakes the target with a futex syscall in its own thread);
- *   scan   open load, futex, redirect on, for senders 1, 2, 4 .. base.senders
- *          x cores 2, 4, 8 .. base.cores (each list ends at the base value).
+ *   scan   closed load, futex, redirect on, for senders 1, 2, 4 ..
+ *          base.senders x cores 2, 4, 8 .. base.cores (each list ends at the
+ *          base value). (An open load saturates: every core stays reserved
+ *          and the scan measures only its no-free-core path.)
  * Rows are appended to *rows (*n of them, free with live_rows_free) even on
  * failure; returns HV_OK or the first run's error (violation in its row).
  */

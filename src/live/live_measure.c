@@ -41,8 +41,7 @@ int live_measure(const live_cfg *base, uint64_t duration_ns, live_row **rows, si
     if (rc == HV_OK)
         rc = add(rows, n, "paths", &c);
 
-    c.load = LIVE_LOAD_OPEN;
-    c.redirect = true;
+    c.redirect = true; /* still closed load: free cores exist, senders race for them */
     for (unsigned s = 1; rc == HV_OK; s = next_step(s, base->senders)) {
         for (unsigned k = base->cores < 2 ? base->cores : 2; rc == HV_OK;
              k = next_step(k, base->cores)) {
