@@ -33,7 +33,8 @@ static void usage(FILE *f, unsigned cpus)
             "  --senders N      H_IPI senders, one thread each (measure %u, stress 2)\n"
             "  --targets N      target VCPUs, one thread each (measure %u, stress 4)\n"
             "  --pin            pin every thread round-robin to the allowed CPUs\n"
-            "  --guest-pct P    %% of host-core wakeups that enter the guest first (25)\n"
+            "  --guest-pct P    %% of host-core wakeups followed by a guest phase, before\n"
+            "                   and after the IPI (measure 0: cores stay free; stress 25)\n"
             "  --guest-len N    mean guest phase in yields (8)\n"
             "  --seed S         seed of the per-thread streams (1)\n"
             "  --watchdog-ms T  bound for 'eventually' (no lost wakeup) (10000)\n"
@@ -52,7 +53,7 @@ static void usage(FILE *f, unsigned cpus)
 
 typedef struct opts {
     live_cfg cfg;
-    bool stress, json, set_cores, set_senders, set_targets, stress_only, set_ms;
+    bool stress, json, set_cores, set_senders, set_targets, set_guest_pct, stress_only, set_ms;
     uint64_t ms;
 } opts;
 
@@ -96,7 +97,7 @@ static int parse(int argc, char **argv, opts *o)
             o->cfg.targets = (unsigned)u, o->set_targets = true;
         } else if (!strcmp(a, "--guest-pct")) {
             rc = cli_parse_u64(cmd, a, v, 0, 100, &u);
-            o->cfg.guest_pct = (unsigned)u;
+            o->cfg.guest_pct = (unsigned)u, o->set_guest_pct = true;
         } else if (!strcmp(a, "--guest-len")) {
             rc = cli_parse_u64(cmd, a, v, 1, 1000000, &u);
             o->cfg.guest_len = (unsigned)u;
@@ -198,8 +199,9 @@ static const des_hist *sender_hist(const live_row *w)
 static void print_table(const live_row *rows, size_t n, const live_cfg *b, uint64_t ms)
 {
     printf("hvwake live: %u CPUs; paths: %u host cores, %u senders, %u targets, closed load; "
-           "%llu ms per row, seed %llu\n\n", rows[0].r.cpus, b->cores, b->senders, b->targets,
-           (unsigned long long)ms, (unsigned long long)b->seed);
+           "guest phases %u%%; %llu ms per row, seed %llu%s\n\n", rows[0].r.cpus, b->cores,
+           b->senders, b->targets, b->guest_pct, (unsigned long long)ms,
+           (unsigned long long)b->seed, b->pin ? ", pinned" : "");
     printf("%-9s %-6s %9s %10s %9s %10s %10s %9s %9s %9s %9s\n", "path", "signal", "h_ipi/s",
            "redirected", "fallback", "sender_p50", "sender_p99", "wake_p50", "wake_p90",
            "wake_p99", "cas_fail%");
@@ -324,6 +326,8 @@ int cmd_live(int argc, char **argv)
         c.senders = s;
     if (!o.set_targets)
         c.targets = 2 * s;
+    if (!o.set_guest_pct)
+        c.guest_pct = 0;
     if (c.cores > LIVE_MAX_THREADS || c.senders > LIVE_MAX_THREADS || c.targets > LIVE_MAX_THREADS) {
         fprintf(stderr, "hvwake %s: %u CPUs give more than %u threads of a kind; expected --cores, "
                 "--senders and --targets set\n", cmd, cpus, LIVE_MAX_THREADS);

@@ -69,6 +69,7 @@ typedef struct live_worker {
     des_rng rng;
     struct xics_effects fx, fx2;
     des_hist send_ns, direct_ns, find_ns, wake_ns;
+    uint64_t t_defer;          /* ns the last deferred raise started */
     uint64_t hipi, raises, redirected, fallback, finds, probes, cas_tries, cas_fails,
         accepts, wakeups;
     pthread_t th;

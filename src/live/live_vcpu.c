@@ -96,6 +96,7 @@ static bool raise_vcpu(live_worker *w, live_vcpu *tv)
     }
     /* Fallback: this_icp->rm_action |= KICK_VCPU, rm_kick_target = V. */
     HV_CHECK(xics_rm_defer_kick(w->vm->x, w->me->server, tv->server) == HV_OK);
+    w->t_defer = t0; /* the cost runs until the virtual-mode kick (hcall) */
     return true;
 }
 
@@ -140,7 +141,6 @@ static int hcall(live_worker *w, unsigned h, uint64_t a0, uint64_t a1, uint64_t 
     uint64_t args[2] = {a0, a1}, ret[2] = {0, 0};
     struct xics *x = w->vm->x;
     uint32_t me = w->me->server;
-    uint64_t t0 = live_now_ns();
     xics_fx_reset(&w->fx);
     int rc = xics_rm_hcall(x, me, h, args, ret, &w->fx);
     bool deferred = do_effects(w, &w->fx, true);
@@ -151,7 +151,7 @@ static int hcall(live_worker *w, unsigned h, uint64_t a0, uint64_t a1, uint64_t 
         do_effects(w, &w->fx2, false);
         if (deferred) {
             w->fallback++;
-            des_hist_add(&w->direct_ns, live_now_ns() - t0);
+            des_hist_add(&w->direct_ns, live_now_ns() - w->t_defer);
         }
     }
     if (r4)
