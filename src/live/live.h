@@ -225,7 +225,7 @@ typedef struct live_result {
     uint64_t drains;         /* kick_all_cpus_sync calls */
     uint64_t icp_cas_fails;  /* XICS ICP word CAS retries */
     uint64_t violations;     /* broken invariants (run returns HV_ECHECK) */
-    double elapsed_s;        /* wall time of the measured part */
+    double elapsed_s;        /* wall time the senders ran (all started .. all done) */
     des_hist send_ns;        /* sender side of a redirect: reserve+publish+signal */
     des_hist direct_ns;      /* sender side of the fallback: defer + complete + futex wake */
     des_hist find_ns;        /* one kvm_hc_find */

@@ -82,6 +82,7 @@ typedef struct live_sys {
     _Atomic int stop_cores;    /* host-core threads leave */
     _Atomic int stop_vcpus;    /* runners leave (VM destroy) */
     _Atomic int stop_senders;  /* duration runs: senders stop */
+    _Atomic unsigned senders_running; /* senders of this VM that started */
     _Atomic unsigned freed_upto; /* VCPUs of VMs 1..freed_upto are freed */
     _Atomic uint64_t drains;
     uint64_t redirected_before;  /* redirects of the VMs before this one (main thread) */

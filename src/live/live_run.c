@@ -256,6 +256,11 @@ static void epoch(live_sys *s, unsigned e, bool settle_it, live_result *r)
         snd[j].my_core = sender_core(s, j);
         start(&snd[j].th, live_sender_main, &snd[j]);
     }
+    /* The measured window opens when every sender runs (thread start-up
+     * can take longer than a short duration) and closes when all are done. */
+    while (atomic_load_explicit(&s->senders_running, memory_order_acquire) < c->senders)
+        sched_yield();
+    uint64_t t0 = live_now_ns();
     if (!c->iterations) {
         sleep_ns(c->duration_ns);
         atomic_store_explicit(&s->stop_senders, 1, memory_order_release);
@@ -265,6 +270,8 @@ static void epoch(live_sys *s, unsigned e, bool settle_it, live_result *r)
         join(snd[j].th);
         redirected += snd[j].redirected;
     }
+    r->elapsed_s += (double)(live_now_ns() - t0) * 1e-9;
+    atomic_store_explicit(&s->senders_running, 0, memory_order_relaxed);
     if (settle_it)
         settle(s, vm, s->redirected_before + redirected);
     /* The VCPU threads leave (their tasks exit before the VM is destroyed). */
@@ -300,10 +307,8 @@ int live_run(const live_cfg *cfg, live_result *r)
     for (unsigned i = 0; i < s->ncores; i++)
         if (s->core[i].host)
             start(&s->core[i].th, live_core_main, &s->core[i]);
-    uint64_t t0 = live_now_ns();
     for (unsigned e = 1; e <= cfg->epochs; e++)
         epoch(s, e, e % 2 == 0 || e == cfg->epochs, r);
-    r->elapsed_s = (double)(live_now_ns() - t0) * 1e-9;
     atomic_store_explicit(&s->stop_cores, 1, memory_order_release);
     for (unsigned i = 0; i < s->ncores; i++) {
         live_core *c = &s->core[i];

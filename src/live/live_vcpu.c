@@ -241,6 +241,7 @@ void *live_sender_main(void *arg)
     const live_cfg *cfg = &s->cfg;
     if (live_pin_self(s) != HV_OK)
         live_violation(s, false, "sender %u: could not pin its thread", w->index);
+    atomic_fetch_add_explicit(&s->senders_running, 1, memory_order_release);
     uint32_t first = cfg->senders; /* servers of the targets: senders first */
     unsigned next = w->index;      /* closed load: own targets, round robin */
     for (uint64_t i = 0; cfg->iterations ? i < cfg->iterations : !stop_flag(&s->stop_senders);
