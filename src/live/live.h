@@ -60,14 +60,18 @@
  *   idle       futex word: 1 = thread 0 sleeps in the idle loop
  *   csd_req / csd_ack   kick_all_cpus_sync request and acknowledgement
  *   per VCPU: pending (EXTERNAL_LEVEL bit), waiting (futex: 1 = asleep on
- *   the vcore wait queue), raise_ts (first unconsumed raise, for latency).
+ *   the vcore wait queue), raise_ts (closed load: when the sender issued
+ *   its H_IPI), accepted (IPIs the runner took).
  *
- * INVARIANTS (checked while running; a broken one is fatal, exit 1)
+ * INVARIANTS (checked while running; a broken one prints "live: invariant
+ * broken: ..." and exits 1 — except I-no-UAF under ASan, which is recorded
+ * (live_run returns HV_ECHECK) so that the access itself reaches ASan)
  *   I-reservation-exclusive  a successful reserving CAS finds no outstanding
  *                            reservation on that core (shadow counters).
  *   I-reservation-released   a release matches exactly one reservation; at
- *                            every quiescent point reserved == released and
- *                            every rm word is (in_host, 0) with rm_data NULL.
+ *                            every drain reserved == released and
+ *                            every rm word is (in_host, 0) with rm_data NULL;
+ *                            at the end handler kicks == redirects.
  *   I-published-before-send  an RM_HOST_ACTION message taken by the handler
  *                            finds rm_data set, to the VCPU its reserver
  *                            stored (R2, R3).
@@ -77,9 +81,9 @@
  *   I-no-lost-wakeup         after the senders stop, every redirect is
  *                            handled and every target consumes its pending
  *                            interrupt within the watchdog.
- *   I-ICP                    xics_check() at every quiescent point; every
- *                            target ICP idle (XISR 0, MFRR 0xFF) once its
- *                            runner is done.
+ *   I-ICP                    xics_check() once a VM settles (every second VM
+ *                            and the last), with every target ICP idle
+ *                            (XISR 0, MFRR 0xFF) and its runner asleep.
  *
  * BARRIERS: which C11 ordering stands for each kernel barrier
  *   kernel (POWER)                      C11 in this engine
@@ -114,10 +118,12 @@
  * CONCURRENCY CONTRACT
  *   live_run() is not reentrant: it owns the threads it starts and joins
  *   them all before returning. Inside: the reserve is lock-free (a failed
- *   CAS moves to the next core); the handler and the runners are wait-free
- *   except for their sleeps; the drain blocks until every host core has
- *   acknowledged. The checker's shadow counters are atomics ordered by the
- *   protocol's own barriers (each one says which).
+ *   CAS moves to the next core); the handler's and the in_host CAS loops
+ *   are lock-free; runners and idle cores sleep on futexes; the drain
+ *   blocks until every host core has acknowledged. The checker's shadow
+ *   counters are atomics ordered by the protocol's own barriers (each one
+ *   says which); its loads from the main thread are relaxed, so that the
+ *   checker adds no synchronisation the protocol is supposed to provide.
  *
  * BUG SWITCHES (cfg.bug; tests/live show the checker catches each)
  *   no-drain       destroy frees the VCPUs without kick_all_cpus_sync
