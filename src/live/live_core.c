@@ -10,11 +10,6 @@
 
 #include <sched.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LIVE_ASAN 1 /* let ASan see a use after free (live_violation not fatal) */
-#else
-#define LIVE_ASAN 0
-#endif
 
 /* kvmppc_set_host_core / kvmppc_clear_host_core: the in_host half of the
  * word, never looking at rm_action. The kernel's plain 32-bit store becomes

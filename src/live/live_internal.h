@@ -15,6 +15,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Built with ASan: I-no-UAF is recorded, not fatal, so that the access to
+ * the freed VCPU reaches ASan (live_violation). */
+#if defined(__SANITIZE_ADDRESS__)
+#define LIVE_ASAN 1
+#else
+#define LIVE_ASAN 0
+#endif
+
 /* BOOK3S_IRQPRIO_EXTERNAL_LEVEL in pending_exceptions. */
 #define LIVE_PEND_EXTERNAL 1u
 

@@ -15,11 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LIVE_ASAN 1
-#else
-#define LIVE_ASAN 0
-#endif
 
 static void start(pthread_t *th, void *(*fn)(void *), void *arg)
 {
