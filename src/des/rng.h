@@ -48,7 +48,10 @@ des_rng des_rng_stream(uint64_t seed, uint64_t run, uint64_t entity);
     X(HOSTLOAD_RNG_KIND_TASK, 0x300, "host load task", "task number")       \
     X(KVM_RNG_KIND_VCPU, 0x400, "KVM VCPU", "VM index × 4096 + VCPU id")    \
     X(BOOT_RNG_KIND, 0x500, "guest mix generator", "VM index")              \
-    X(VHOST_RNG_KIND, 0x600, "vhost device", "VM index")
+    X(VHOST_RNG_KIND, 0x600, "vhost device", "VM index") \
+    X(LIVE_RNG_CORE, 0x700, "live engine: host-core thread (stream run = 0)", "core index") \
+    X(LIVE_RNG_SENDER, 0x701, "live engine: sender thread (stream run = VM number)", "sender") \
+    X(LIVE_RNG_RUNNER, 0x702, "live engine: target VCPU runner (stream run = VM number)", "target")
 enum {
 #define DES_RNG_KIND_ENUM(e, v, entity, index) e = v,
     DES_RNG_KINDS(DES_RNG_KIND_ENUM)

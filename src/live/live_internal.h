@@ -26,8 +26,7 @@
 /* BOOK3S_IRQPRIO_EXTERNAL_LEVEL in pending_exceptions. */
 #define LIVE_PEND_EXTERNAL 1u
 
-/* RNG entity kinds of the live engine (docs/architecture.md). */
-enum { LIVE_RNG_CORE = 0x700, LIVE_RNG_SENDER = 0x701, LIVE_RNG_RUNNER = 0x702 };
+/* RNG entity kinds of the live engine: LIVE_RNG_* in des/rng.h (DES_RNG_KINDS). */
 
 typedef struct live_vcpu {
     uint32_t server;            /* XICS server number = index in the VM */
