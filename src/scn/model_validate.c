@@ -18,10 +18,11 @@ const char *scn_cost_name(int i)
 
 int scn_validate_hw(const struct scenario *s, scn_errors *e)
 {
-    const char *why = hw_cfg_validate(&s->hw);
+    const char *key;
+    const char *why = hw_cfg_validate(&s->hw, &key);
     if (!why)
         return 0;
-    scn_reject(s, e, "hw", NULL, "threads_per_core", "%s", why);
+    scn_reject(s, e, "hw", NULL, key, "%s", why);
     return HV_EPARSE;
 }
 
