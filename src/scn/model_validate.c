@@ -46,6 +46,10 @@ int scn_validate_host(const struct scenario *s, scn_errors *e)
  * the machine, and the pinned VMs do not share a core. */
 int scn_validate_vms(const struct scenario *s, scn_errors *e)
 {
+    /* An impossible machine is reported by scn_validate_hw; what would not
+     * fit on it is noise. */
+    if (hw_cfg_validate(&s->hw, NULL))
+        return 0;
     int rc = 0;
     uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
     uint64_t tpc = s->hw.threads_per_core / (s->hw.subcores_per_core ? s->hw.subcores_per_core : 1);
