@@ -306,15 +306,21 @@ static int parse_value(reader *r, const char *file, unsigned line, const char *p
     return 0;
 }
 
-/* The file is UTF-8 text: no NUL or other control byte but tab, CR and
- * LF, every byte part of a well-formed UTF-8 sequence. Reports the first
- * problem (one message for the whole file) and returns -1. */
+/* The file is UTF-8 text: no NUL or other control byte but tab, LF and
+ * the CR of a CRLF, every byte part of a well-formed UTF-8 sequence.
+ * Reports the first problem (one message for the whole file) and returns
+ * -1. */
 static int check_text(reader *r, const char *file, const char *buf, size_t start, size_t len)
 {
     size_t bad = start + scn_utf8_check(buf + start, len - start);
     size_t i = start;
+    int lone_cr = 0;
     while (i < bad) {
         unsigned char c = (unsigned char)buf[i];
+        if (c == '\r' && (i + 1 == len || buf[i + 1] != '\n')) {
+            lone_cr = 1;
+            break;
+        }
         if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
             break;
         i++;
@@ -324,7 +330,9 @@ static int check_text(reader *r, const char *file, const char *buf, size_t start
     unsigned ln = 1;
     for (size_t j = 0; j < i; j++)
         ln += buf[j] == '\n';
-    if (i < bad)
+    if (lone_cr)
+        err(r, file, ln, "carriage return not followed by a line feed (offset %zu); expected LF or CRLF line ends", i);
+    else if (i < bad)
         err(r, file, ln, "binary data (byte 0x%02x at offset %zu); expected a text scenario file",
             (unsigned char)buf[i], i);
     else

@@ -14,9 +14,10 @@
  * The reader checks only the form; the meaning of sections, keys and values
  * is checked by scn/scenario.h against the option table. A UTF-8
  * byte-order mark at the start of a file is skipped. It rejects:
- *   - binary input (a NUL or other control byte other than tab/CR/LF) and
- *     text that is not UTF-8 (scn/text.h), with the offset of the first
- *     bad byte (one message per file; nothing of such a file is read),
+ *   - binary input (a NUL or other control byte other than tab, LF and the
+ *     CR of a CRLF) and text that is not UTF-8 (scn/text.h), with the
+ *     offset of the first bad byte (one message per file; nothing of such
+ *     a file is read),
  *   - lines longer than SCN_INI_LINE_MAX bytes,
  *   - a key set twice in the same file (same section and instance); an
  *     included file may set what its includer sets again (the includer wins),

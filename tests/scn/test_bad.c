@@ -21,6 +21,7 @@ static const struct {
     {"underflow.ini", "underflow.ini:2: fake.gain: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 10]"},
     {"negative_zero.ini", "negative_zero.ini:2: fake.offset: '-0' is a negative zero; expected 0 without a sign, or an integer in [-100, 100]"},
     {"overflow.ini", "overflow.ini:2: fake.gain: '1e999' is too large for a double (above 1.7976931348623157e+308); expected a number in [0, 10]"},
+    {"lone_cr.ini", "lone_cr.ini:2: carriage return not followed by a line feed (offset 15); expected LF or CRLF line ends"},
     {"latin1_label.ini", "latin1_label.ini:3: invalid UTF-8 (byte 0xe9 at offset 55); expected UTF-8 text"},
     {"bom_then_error.ini", "bom_then_error.ini:3: sim.seed: 'abc' is not an unsigned integer; expected an integer in [0, 18446744073709551615]"},
     {"long_value.ini", "long_value.ini:2: sim.duration: unknown unit 'minutes' in '111111111111111111111111111111111111111111111111111111111111...(908 bytes)'; expected a time with a unit ns, us, ms or s (e.g. 100ms)"},

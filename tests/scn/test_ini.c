@@ -178,6 +178,13 @@ static void t_bom_and_utf8(void)
     /* The first problem wins, binary or not UTF-8. */
     expect_error("[sim]\n\x01\xe9\n", "t.ini:2: binary data (byte 0x01 at offset 6)");
     expect_error("[sim]\n\xe9\x01\n", "t.ini:2: invalid UTF-8 (byte 0xe9 at offset 6)");
+    /* CR only before LF: a lone CR would end up in a value or the
+     * description (found by fuzz_scn). */
+    expect_error("# d\r x\n[sim]\n", "t.ini:1: carriage return not followed by a line feed (offset 3); expected LF or CRLF line ends");
+    expect_error("[sim]\r\nseed = 1\r", "t.ini:2: carriage return not followed by a line feed (offset 15)");
+    TAP_EQ(parse(&ini, &e, "# d\r\n[sim]\r\nseed = 1\r\n"), 0);
+    TAP_STREQ(ini.lead_comment, "d");
+    done(&ini, &e);
 }
 
 /* Long input text is shortened in messages; the "expected" part stays. */
