@@ -30,12 +30,15 @@ int scn_validate_host(const struct scenario *s, scn_errors *e)
 {
     uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
     if (s->host.hotplug_core >= (int64_t)cores) {
-        scn_reject(s, e, "host", NULL, "hotplug_core", "core %lld does not exist (the machine has %llu cores); expected -1 (none) or a core below %llu",
+        scn_reject(s, e, "host", NULL, "hotplug_core",
+                   "core %lld does not exist (the machine has %llu cores); expected -1 (none) or a core below %llu",
                    (long long)s->host.hotplug_core, (unsigned long long)cores, (unsigned long long)cores);
         return HV_EPARSE;
     }
     if (s->host.hotplug_core >= 0 && s->host.hotplug_on_at && s->host.hotplug_on_at <= s->host.hotplug_off_at) {
-        scn_reject(s, e, "host", NULL, "hotplug_on_at", "not after host.hotplug_off_at (%llu ns): the core must go offline before it comes back; expected 0 (never) or a later time",
+        scn_reject(s, e, "host", NULL, "hotplug_on_at",
+                   "not after host.hotplug_off_at (%llu ns): the core must go offline before it comes back; "
+                   "expected 0 (never) or a later time",
                    (unsigned long long)s->host.hotplug_off_at);
         return HV_EPARSE;
     }
@@ -59,7 +62,8 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
         const char *name = s->vm_name[i];
         if (v->threads_per_vcore != 1 && v->threads_per_vcore != 2 && v->threads_per_vcore != 4 &&
             v->threads_per_vcore != 8) {
-            scn_reject(s, e, "vm", name, "threads_per_vcore", "a vcore has a power of two threads; expected 1, 2, 4 or 8");
+            scn_reject(s, e, "vm", name, "threads_per_vcore",
+                       "a vcore has a power of two threads; expected 1, 2, 4 or 8");
             rc = HV_EPARSE;
             continue;
         }
@@ -74,7 +78,8 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
         if (v->first_core >= 0) {
             if ((uint64_t)v->first_core + vcores > cores) {
                 scn_reject(s, e, "vm", name, "first_core",
-                           "its %llu vcores pinned from core %lld do not fit the %llu cores of the machine; expected -1 (not pinned) or at most %llu",
+                           "its %llu vcores pinned from core %lld do not fit the %llu cores of the machine; "
+                           "expected -1 (not pinned) or at most %llu",
                            (unsigned long long)vcores, (long long)v->first_core, (unsigned long long)cores,
                            (unsigned long long)(cores - (vcores < cores ? vcores : cores)));
                 rc = HV_EPARSE;
