@@ -122,6 +122,16 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
                 xics_dump(m->kvm->vms[i]->xics, o->kernel, true);
             }
         }
+        if (trp) {
+            /* Kept and dropped records: in the files (the ftrace header,
+             * the timeline's otherData), here, and on stderr. */
+            rep_metric(out, (double)trp->n, "trace.records");
+            rep_metric(out, (double)trp->dropped, "trace.dropped");
+            if (trp->dropped)
+                fprintf(stderr, "hvwake %s: the trace buffer was full (%zu records): %llu later records in the "
+                        "window were dropped; a shorter --timeline-window or a larger --trace-limit keeps them\n",
+                        cmd, trp->cap, (unsigned long long)trp->dropped);
+        }
         if (trp && o->trace)
             rep_kvm_ftrace(trp, o->trace);
         if (trp && o->timeline) {
