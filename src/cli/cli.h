@@ -105,7 +105,9 @@ int cli_read_results(const char *cmd, int n, char **paths, struct rep_results *r
  * file next to it and renamed into place only when complete. Commands open
  * every output before the work starts (a missing or read-only directory
  * fails at once), write, then cli_outs_commit(). Messages:
- * "hvwake CMD: cannot write 'PATH': REASON"; status HV_EXIT_IO. */
+ * "hvwake CMD: cannot write 'PATH': REASON"; status HV_EXIT_IO, or
+ * HV_EXIT_USAGE when the path names a directory or, with
+ * REP_OUT_NOREPLACE, a file that exists. */
 struct rep_out;
 int cli_out_open(const char *cmd, struct rep_out *o, const char *path, int flags);
 /* Close all; if every one closed cleanly rename each into place, else

@@ -17,10 +17,11 @@
 int cli_out_open(const char *cmd, rep_out *o, const char *path, int flags)
 {
     char err[4400];
-    if (!rep_out_open(o, path, flags, err, sizeof err))
+    int rc = rep_out_open(o, path, flags, err, sizeof err);
+    if (!rc)
         return 0;
     fprintf(stderr, "hvwake %s: %s\n", cmd, err);
-    return HV_EXIT_IO;
+    return rc == HV_EIO ? HV_EXIT_IO : HV_EXIT_USAGE; /* a directory or an existing file: the user's to change */
 }
 
 int cli_outs_commit(const char *cmd, rep_out *o, size_t n)
@@ -30,8 +31,8 @@ int cli_outs_commit(const char *cmd, rep_out *o, size_t n)
     /* Close all first: a write error anywhere keeps every previous file. */
     for (size_t i = 0; i < n; i++)
         if (rep_out_close(&o[i], err, sizeof err) && !rc) {
-            fprintf(stderr, "hvwake %s: %s; nothing was written%s\n", cmd, err,
-                    o[i].tmp ? " (the previous file, if any, is unchanged)" : "");
+            fprintf(stderr, "hvwake %s: %s%s\n", cmd, err,
+                    o[i].tmp ? "; nothing was written (a previous file is unchanged)" : "");
             rc = HV_EXIT_IO;
         }
     for (size_t i = 0; i < n; i++) {

@@ -4,9 +4,11 @@
  * (--shard i/N) so a Slurm job array or GNU parallel spreads the sweep over
  * a cluster; `hvwake merge DIR...` joins the shard files.
  *
- * Job j = variant * R + run. The parent, before any job runs: refuses an
- * existing DIR/shard-I-of-N.csv (unless --force), opens the shard file's
- * temporary file (the directory must be writable) and makes a private
+ * Job j = variant * R + run. The parent, before any job runs: refuses a DIR
+ * holding shard files of another experiment (results.h: the first
+ * difference) and an existing DIR/shard-I-of-N.csv (unless --force), opens
+ * the shard file's temporary file (the directory must be writable), removes
+ * what dead sweeps of this host left in DIR, and makes a private
  * staging directory DIR/.sweep-HOST-PID. Each worker process runs one job
  * and writes its metrics (exact hex values) to STAGING/job-J with an end
  * line; the parent reads back only the jobs whose worker exited 0 in this
@@ -160,31 +162,66 @@ static void remove_staging(const char *staging)
     rmdir(staging);
 }
 
-/* Staging directories DIR/.sweep-HOST-PID left by sweeps on this host whose
- * process is gone (killed with SIGKILL, or a crash): removed. Those of live
- * sweeps (other shards into the same DIR) and of other hosts stay. */
-static void remove_stale(const char *dir, const char *hostname)
+/* What sweeps on this host left in DIR and whose process is gone (a
+ * SIGKILL, a crash): staging directories .sweep-HOST-PID and temporary
+ * files .NAME.tmp-HOST-PID-K. Removed (nothing would read them). Those of
+ * live processes (other shards into the same DIR) and of other hosts stay. */
+static void remove_stale(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
-    char pre[300];
-    snprintf(pre, sizeof pre, ".sweep-%s-", hostname);
-    size_t pl = strlen(pre);
     struct dirent *de;
     while ((de = readdir(d))) {
-        char *end;
-        if (strncmp(de->d_name, pre, pl))
+        long pid = 0;
+        int staging = (pid = rep_out_stale(de->d_name, ".sweep")) != 0;
+        if (!staging && !(pid = rep_out_stale(de->d_name, ".tmp")))
             continue;
-        long pid = strtol(de->d_name + pl, &end, 10);
-        if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* not ours, or its sweep is alive */
         char p[4300];
         snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        fprintf(stderr, "hvwake sweep: removing %s, left by an interrupted sweep (process %ld is gone)\n", p, pid);
-        remove_staging(p);
+        fprintf(stderr, "hvwake sweep: removing %s, left by an interrupted run (process %ld is gone)\n", p, pid);
+        if (staging)
+            remove_staging(p);
+        else
+            unlink(p);
     }
     closedir(d);
+}
+
+/* DIR may hold shard files already, but only of this experiment (a sweep
+ * never adds a file that merge would refuse): the header this sweep will
+ * write is read back first, then every shard-*.csv header of DIR (but its
+ * own file with --force) is checked against it. */
+static int check_dir(const char *dir, const char *own, const rep_header *h, size_t reps, scn_shard shard,
+                     const scn_variants *vs)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    rep_results_writer w;
+    if (!m)
+        HV_DIE("open_memstream failed (out of memory)");
+    rep_results_begin(&w, m, h, reps, shard, vs);
+    fclose(m);
+    rep_results r;
+    rep_results_init(&r);
+    scn_errors e;
+    scn_errors_init(&e);
+    FILE *f = fmemopen(buf, len, "r");
+    int rc = !f || rep_results_read_stream(&r, f, "this sweep", 1, &e);
+    if (f)
+        fclose(f);
+    if (!rc)
+        rc = rep_results_check_dir(&r, dir, own, &e);
+    if (rc) {
+        scn_errors_print(&e, stderr, "hvwake sweep: ");
+        fprintf(stderr, "hvwake sweep: %s holds results of another experiment; expected an empty directory or "
+                "shards of this one (use another --out, or remove those files)\n", dir);
+    }
+    scn_errors_free(&e);
+    rep_results_free(&r);
+    free(buf);
+    return rc ? HV_EXIT_USAGE : 0;
 }
 
 typedef struct sweep {
@@ -373,22 +410,24 @@ int cmd_sweep(int argc, char **argv)
     if (!rc)
         rc = cli_build_variants("sweep", &a, &vs, &sc);
     /* The outputs, before any job runs. */
-    char name[64], path[4200], hostname[256] = "localhost";
+    char name[64], path[4200];
     rep_out out = {0};
+    rep_config cfg = {0};
+    rep_header h = {0};
     sweep w = {.dir = dir, .reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
-    if (!rc)
-        rc = cli_mkdirs("sweep", dir);
     if (!rc) {
+        h = cli_header(&base, &cfg);
         rep_results_file_name(name, sizeof name, shard.i, shard.n);
         snprintf(path, sizeof path, "%s/%s", dir, name);
-        rc = cli_out_open("sweep", &out, path, force ? 0 : REP_OUT_NOREPLACE);
+        rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs);
     }
+    if (!rc)
+        rc = cli_mkdirs("sweep", dir);
+    if (!rc)
+        rc = cli_out_open("sweep", &out, path, force ? 0 : REP_OUT_NOREPLACE);
     if (!rc) {
-        gethostname(hostname, sizeof hostname - 1);
-        for (char *p = hostname; *p; p++)
-            *p = *p == '/' ? '_' : *p;
-        remove_stale(dir, hostname);
-        snprintf(w.staging, sizeof w.staging, "%s/.sweep-%s-%ld", dir, hostname, (long)w.parent);
+        remove_stale(dir);
+        snprintf(w.staging, sizeof w.staging, "%s/.sweep-%s-%ld", dir, rep_out_host(), (long)w.parent);
         if (mkdir(w.staging, 0777)) {
             fprintf(stderr, "hvwake sweep: cannot create '%s': %s\n", w.staging, strerror(errno));
             rc = HV_EXIT_IO;
@@ -419,10 +458,7 @@ int cmd_sweep(int argc, char **argv)
     /* The shard file, in job order, only if every job succeeded. */
     rep_results_writer rw;
     if (!rc && !sig && !failed) {
-        rep_config cfg;
-        rep_header h = cli_header(&base, &cfg);
         rep_results_begin(&rw, out.f, &h, reps, shard, &vs);
-        rep_config_free(&cfg);
         for (size_t j = 0; j < w.njob && !failed; j++) {
             if (!w.pid[j])
                 continue;
@@ -459,6 +495,7 @@ int cmd_sweep(int argc, char **argv)
     free(w.pid);
     free(w.status);
     free(w.live);
+    rep_config_free(&cfg);
     for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);
     free(sc);

@@ -89,10 +89,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
         if (!strcmp(argv[1], commands[i].name)) {
             /* Every command's standard output is checked once it is done:
-             * a table that did not reach a full disk is an error. */
+             * a table that did not reach a full disk is an error (a command
+             * that failed has said why already). */
             int rc = commands[i].fn(argc - 1, argv + 1);
-            int w = cli_stdout_check(commands[i].name);
-            return rc ? rc : w;
+            return rc ? rc : cli_stdout_check(commands[i].name);
         }
     fprintf(stderr, "hvwake: unknown command '%s'; expected one of:", argv[1]);
     for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)

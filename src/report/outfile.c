@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 /* The temporary files now open, for rep_out_remove_temps (signal context). */
@@ -35,6 +36,35 @@ void rep_out_remove_temps(void)
     }
 }
 
+const char *rep_out_host(void)
+{
+    static char host[65];
+    if (!host[0]) {
+        if (gethostname(host, sizeof host - 1) || !host[0])
+            snprintf(host, sizeof host, "localhost");
+        for (char *p = host; *p; p++)
+            if (*p == '/' || *p == '.')
+                *p = '_'; /* one file name component, no dots to confuse the pattern */
+    }
+    return host;
+}
+
+long rep_out_stale(const char *name, const char *tag)
+{
+    char pre[100];
+    snprintf(pre, sizeof pre, "%s-%s-", tag, rep_out_host());
+    int sweep = !strcmp(tag, ".sweep");
+    const char *at = name[0] == '.' ? strstr(name, pre) : NULL;
+    if (!at || (sweep && at != name))
+        return 0;
+    char *end;
+    long pid = strtol(at + strlen(pre), &end, 10);
+    int tail = sweep ? !*end : *end == '-' && end[1] && strspn(end + 1, "0123456789") == strlen(end + 1);
+    if (pid <= 0 || !tail)
+        return 0;
+    return kill((pid_t)pid, 0) == 0 || errno != ESRCH ? 0 : pid; /* alive, or not ours to judge */
+}
+
 const char *rep_out_name(const rep_out *o) { return o->path ? o->path : "standard output"; }
 
 static int fail(rep_out *o, char *err, size_t n, int e, const char *what)
@@ -46,11 +76,11 @@ static int fail(rep_out *o, char *err, size_t n, int e, const char *what)
 }
 
 /* An open that failed leaves nothing behind (o zeroed, like after abort). */
-static int open_fail(rep_out *o, char *err, size_t n, int e, const char *what)
+static int open_fail(rep_out *o, char *err, size_t n, int e, const char *what, int rc)
 {
     fail(o, err, n, e, what);
     rep_out_abort(o);
-    return HV_EIO;
+    return rc;
 }
 
 /* Directory and last component of p ("." for a bare name). */
@@ -80,24 +110,24 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     int exists = stat(path, &st) == 0;
     o->target = hv_xstrdup(exists && realpath(path, real) ? real : path);
     if (exists && S_ISDIR(st.st_mode))
-        return open_fail(o, err, n, 0, "it is a directory; expected a file name");
+        return open_fail(o, err, n, 0, "it is a directory; expected a file name", HV_EINVAL);
     if (exists && (flags & REP_OUT_NOREPLACE))
-        return open_fail(o, err, n, 0, "it already exists; expected a new file (--force replaces it)");
+        return open_fail(o, err, n, 0, "it already exists; expected a new file (--force replaces it)", HV_EEXIST);
     if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: written in place */
         o->f = fopen(path, "w");
-        return o->f ? 0 : open_fail(o, err, n, errno, NULL);
+        return o->f ? 0 : open_fail(o, err, n, errno, NULL, HV_EIO);
     }
     char dir[PATH_MAX];
     const char *base;
     split(o->target, dir, sizeof dir, &base);
-    size_t tl = strlen(dir) + 240;
+    size_t tl = strlen(dir) + 320;
     o->tmp = hv_xmalloc(tl);
     int fd = -1, e = EEXIST;
     for (unsigned k = 0; k < 1000 && fd < 0 && e == EEXIST; k++) {
-        snprintf(o->tmp, tl, "%s/.%.200s.tmp-%ld-%u", dir, base, (long)getpid(), k);
+        snprintf(o->tmp, tl, "%s/.%.200s.tmp-%s-%ld-%u", dir, base, rep_out_host(), (long)getpid(), k);
         /* registered before it exists: a signal in between unlinks nothing */
         if (!(o->slot = take_slot(o->tmp)))
-            return open_fail(o, err, n, 0, "too many open outputs");
+            return open_fail(o, err, n, 0, "too many open outputs", HV_EIO);
         fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
         if (fd < 0) {
             e = errno;
@@ -108,7 +138,7 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     if (fd < 0) {
         free(o->tmp);
         o->tmp = NULL;
-        return open_fail(o, err, n, e, NULL);
+        return open_fail(o, err, n, e, NULL, HV_EIO);
     }
     if (exists)
         (void)fchmod(fd, st.st_mode & 07777);
@@ -116,7 +146,7 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     if (!o->f) {
         e = errno;
         close(fd);
-        return open_fail(o, err, n, e, NULL);
+        return open_fail(o, err, n, e, NULL, HV_EIO);
     }
     return 0;
 }

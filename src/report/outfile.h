@@ -5,9 +5,9 @@
  * plot scripts and data, merge output) goes through a rep_out:
  *
  *   rep_out_open    creates a temporary file next to the target, in the same
- *                   directory (".NAME.tmp-PID-K", so the final rename stays
- *                   on one file system and merge's "shard-*" scan never sees
- *                   it). Opening is the check that the directory exists and
+ *                   directory (".NAME.tmp-HOST-PID-K", so the final rename
+ *                   stays on one file system and merge's "shard-*" scan
+ *                   never sees it). Opening is the check that the directory exists and
  *                   is writable: callers open every output before the work
  *                   starts.
  *   rep_out_close   fflush, fsync and fclose the temporary file: every write
@@ -58,9 +58,10 @@ typedef struct rep_out {
     int failed;   /* a close/commit failed: only abort is left */
 } rep_out;
 
-/* Open an output for path (NULL or "-": standard output). 0, or HV_EIO with
- * the reason in err (missing directory, not writable, a directory, too many
- * outputs, REP_OUT_NOREPLACE and the target exists). */
+/* Open an output for path (NULL or "-": standard output). 0, or with the
+ * reason in err: HV_EINVAL (path is a directory), HV_EEXIST
+ * (REP_OUT_NOREPLACE and the target exists), HV_EIO (a missing or
+ * unwritable directory, too many outputs). */
 int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n);
 /* Flush, sync and close (standard output: flush only). 0 or HV_EIO. */
 int rep_out_close(rep_out *o, char *err, size_t n);
@@ -73,6 +74,14 @@ void rep_out_abort(rep_out *o);
 /* The name to show for the output: the path, or "standard output". */
 const char *rep_out_name(const rep_out *o);
 
+/* This host's name as used in temporary names ('/' and '.' as '_'). */
+const char *rep_out_host(void);
+/* If name is a temporary left by a process of this host that is gone
+ * (tag ".tmp": ".NAME.tmp-HOST-PID-K"; tag ".sweep": ".sweep-HOST-PID"),
+ * its PID; else 0 (not one, another host's, or its process is alive). A
+ * SIGKILLed process leaves such files; nothing reads them, and the next
+ * sweep into the directory removes them. */
+long rep_out_stale(const char *name, const char *tag);
 /* Unlink every open temporary file. Async-signal-safe. */
 void rep_out_remove_temps(void);
 /* 1 if paths a and b name the same file (the same directory entry, whether

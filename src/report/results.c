@@ -519,21 +519,16 @@ static void line_of(reader *d, char *l, size_t ll, uint32_t crc_before, uint32_t
         row(d, l, row_crc);
 }
 
-int rep_results_read(rep_results *r, const char *path, scn_errors *e)
+int rep_results_read_stream(rep_results *r, FILE *f, const char *name, int header_only, scn_errors *e)
 {
     r->files = hv_xrealloc(r->files, (r->nfiles + 1) * sizeof *r->files);
-    r->files[r->nfiles++] = hv_xstrdup(path);
-    reader d = {.r = r, .path = path, .e = e};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        scn_error(e, path, 0, "cannot read: %s; expected a results file", strerror(errno));
-        return HV_EPARSE;
-    }
+    r->files[r->nfiles++] = hv_xstrdup(name);
+    reader d = {.r = r, .path = name, .e = e};
     char *l = NULL;
     size_t cap = 0;
     ssize_t got;
     uint32_t crc = 0;
-    while (!d.failed && (got = getline(&l, &cap, f)) > 0) {
+    while (!d.failed && !(header_only && d.rows) && (got = getline(&l, &cap, f)) > 0) {
         d.line++;
         size_t ll = (size_t)got;
         uint32_t before = crc, row_crc = rep_crc32(d.open ? d.crc : 0, l, ll);
@@ -550,7 +545,7 @@ int rep_results_read(rep_results *r, const char *path, scn_errors *e)
         bad(&d, "read error: %s", strerror(errno));
     else if (!d.failed && !d.line)
         bad(&d, "empty; expected a results file");
-    else if (!d.failed && !d.ended) {
+    else if (!d.failed && !d.ended && !(header_only && d.rows)) {
         if (d.open)
             bad(&d, "the file ends inside job variant %zu run %zu (rows at lines %u-%u, no end line): it is "
                     "truncated", d.v, d.run, d.from, d.line);
@@ -559,13 +554,67 @@ int rep_results_read(rep_results *r, const char *path, scn_errors *e)
                 d.rows ? "after its last job" : "in its header");
     }
     free(l);
-    fclose(f);
     rep_metrics_free(&d.cur);
     fhdr_free(&d.h);
     return d.failed ? HV_EPARSE : 0;
 }
 
+int rep_results_read(rep_results *r, const char *path, scn_errors *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        scn_error(e, path, 0, "cannot read: %s; expected a results file", strerror(errno));
+        return HV_EPARSE;
+    }
+    int rc = rep_results_read_stream(r, f, path, 0, e);
+    fclose(f);
+    return rc;
+}
+
 static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every shard-*.csv of dir in name order, but skip; -1 if dir cannot be
+ * read. */
+static long shard_files(const char *dir, const char *skip, char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (!strncmp(de->d_name, "shard-", 6) && l > 4 && !strcmp(de->d_name + l - 4, ".csv") &&
+            (!skip || strcmp(de->d_name, skip))) {
+            names = hv_xrealloc(names, (n + 1) * sizeof *names);
+            size_t pl = strlen(dir) + l + 2;
+            names[n] = hv_xmalloc(pl);
+            snprintf(names[n++], pl, "%s/%s", dir, de->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmpstr);
+    *out = names;
+    return (long)n;
+}
+
+/* Read every file of names (freeing them); header_only as for streams. */
+static int read_files(rep_results *r, char **names, size_t n, int header_only, scn_errors *e)
+{
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        FILE *f = fopen(names[i], "rb");
+        if (!f)
+            scn_error(e, names[i], 0, "cannot read: %s; expected a results file", strerror(errno));
+        failed |= !f || rep_results_read_stream(r, f, names[i], header_only, e) != 0;
+        if (f)
+            fclose(f);
+        free(names[i]);
+    }
+    free(names);
+    return failed ? HV_EPARSE : 0;
+}
 
 int rep_results_read_path(rep_results *r, const char *path, scn_errors *e)
 {
@@ -576,39 +625,24 @@ int rep_results_read_path(rep_results *r, const char *path, scn_errors *e)
     }
     if (!S_ISDIR(st.st_mode))
         return rep_results_read(r, path, e);
-    DIR *dir = opendir(path);
-    if (!dir) {
+    char **names;
+    long n = shard_files(path, NULL, &names);
+    if (n < 0)
         scn_error(e, path, 0, "cannot open directory: %s; expected a results directory", strerror(errno));
-        return HV_EPARSE;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(dir))) {
-        size_t l = strlen(de->d_name);
-        if (!strncmp(de->d_name, "shard-", 6) && l > 4 && !strcmp(de->d_name + l - 4, ".csv")) {
-            names = hv_xrealloc(names, (n + 1) * sizeof *names);
-            names[n++] = hv_xstrdup(de->d_name);
-        }
-    }
-    closedir(dir);
-    if (!n) {
+    else if (!n) {
         scn_error(e, path, 0, "no shard-*.csv files; expected the output directory of a sweep");
         free(names);
-        return HV_EPARSE;
     }
-    qsort(names, n, sizeof *names, cmpstr);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t pl = strlen(path) + strlen(names[i]) + 2;
-        char *full = hv_xmalloc(pl);
-        snprintf(full, pl, "%s/%s", path, names[i]);
-        failed |= rep_results_read(r, full, e) != 0;
-        free(full);
-        free(names[i]);
-    }
-    free(names);
-    return failed ? HV_EPARSE : 0;
+    return n > 0 ? read_files(r, names, (size_t)n, 0, e) : HV_EPARSE;
+}
+
+int rep_results_check_dir(rep_results *r, const char *dir, const char *skip, scn_errors *e)
+{
+    char **names;
+    long n = shard_files(dir, skip, &names);
+    if (n == 0)
+        free(names);
+    return n > 0 ? read_files(r, names, (size_t)n, 1, e) : 0; /* no directory yet: nothing to match */
 }
 
 /* snprintf at *o into buf[n], clamped (a long list is cut, never overrun). */

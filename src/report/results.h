@@ -108,8 +108,16 @@ void rep_results_init(rep_results *r);
 void rep_results_free(rep_results *r);
 /* Add one file. Errors "FILE:LINE: ..." into e; returns 0 or HV_EPARSE. */
 int rep_results_read(rep_results *r, const char *path, scn_errors *e);
+/* The same from an open stream named name; header_only: stop after the
+ * header (checked against the files read before, or adopted), reading no
+ * job (sweep compares a directory's files with its own header this way). */
+int rep_results_read_stream(rep_results *r, FILE *f, const char *name, int header_only, scn_errors *e);
 /* A directory: every shard-*.csv in it (in name order), or a single file. */
 int rep_results_read_path(rep_results *r, const char *path, scn_errors *e);
+/* The header of every shard-*.csv in dir but the file named skip (a
+ * missing dir has none), checked against r's first header: a sweep adds
+ * its file only to shards of the same experiment. 0 or HV_EPARSE. */
+int rep_results_check_dir(rep_results *r, const char *dir, const char *skip, scn_errors *e);
 /* Every shard and job present, and each variant's runs with the same
  * metrics? Else one error per missing shard (its variants and runs) and
  * per inconsistency. 0 or HV_EPARSE. */
