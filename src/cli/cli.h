@@ -121,6 +121,10 @@ int cli_outs_distinct(const char *cmd, size_t n, const char *const *flags, const
 /* A single-valued option: *slot = val, or "option OPT given twice" when
  * *slot is already set. 0 or HV_EXIT_USAGE. */
 int cli_once(const char *cmd, const char *opt, const char **slot, const char *val);
+/* For commands whose every option takes one value (validate, bench), once
+ * argv parsed as OPTION VALUE pairs: an option given twice is an error. 0
+ * or HV_EXIT_USAGE. */
+int cli_pairs_once(const char *cmd, int argc, char **argv);
 /* --json / --csv into *format: 1 consumed, 0 not one of them, -1 repeated
  * or conflicting (message printed). */
 int cli_format_arg(const char *cmd, const char *o, int *format);

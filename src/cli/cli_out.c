@@ -77,6 +77,18 @@ int cli_once(const char *cmd, const char *opt, const char **slot, const char *va
     return 0;
 }
 
+int cli_pairs_once(const char *cmd, int argc, char **argv)
+{
+    for (int i = 1; i + 1 < argc; i += 2)
+        for (int k = 1; k < i; k += 2)
+            if (!strcmp(argv[i], argv[k])) {
+                fprintf(stderr, "hvwake %s: option %s given twice ('%s', then '%s'); expected it once\n", cmd, argv[i],
+                        argv[k + 1], argv[i + 1]);
+                return HV_EXIT_USAGE;
+            }
+    return 0;
+}
+
 int cli_format_arg(const char *cmd, const char *o, int *format)
 {
     int f = !strcmp(o, "--json") ? CLI_FMT_JSON : !strcmp(o, "--csv") ? CLI_FMT_CSV : CLI_FMT_TEXT;
