@@ -594,7 +594,8 @@ static long shard_files(const char *dir, const char *skip, char ***out)
         }
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmpstr);
+    if (n)
+        qsort(names, n, sizeof *names, cmpstr);
     *out = names;
     return (long)n;
 }
