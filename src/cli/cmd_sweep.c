@@ -225,7 +225,6 @@ static int check_dir(const char *dir, const char *own, const rep_header *h, size
 }
 
 typedef struct sweep {
-    const char *dir;
     char staging[4300];
     size_t njob, reps, running;
     uint64_t jobs;
@@ -414,7 +413,7 @@ int cmd_sweep(int argc, char **argv)
     rep_out out = {0};
     rep_config cfg = {0};
     rep_header h = {0};
-    sweep w = {.dir = dir, .reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
+    sweep w = {.reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
     if (!rc) {
         h = cli_header(&base, &cfg);
         rep_results_file_name(name, sizeof name, shard.i, shard.n);
@@ -468,6 +467,7 @@ int cmd_sweep(int argc, char **argv)
             if (collect(p, &m)) {
                 fprintf(stderr, "hvwake sweep: job %zu: its worker's file %s is incomplete\n", j, p);
                 failed = HV_EXIT_IO;
+                done--;
             } else
                 rep_results_job(&rw, j / reps, j % reps, &m);
             rep_metrics_free(&m);

@@ -43,15 +43,28 @@ no_temps() {
 
 # alive PID — the process exists and is not a zombie.
 alive() {
-    _st=$(ps -o stat= -p "$1" 2>/dev/null)
-    [ -n "$_st" ] && [ "${_st#Z}" = "$_st" ]
+    if [ -r /proc/$1/stat ]; then
+        ! grep -q ') Z ' /proc/$1/stat 2>/dev/null
+    else
+        _st=$(ps -o stat= -p "$1" 2>/dev/null)
+        [ -n "$_st" ] && [ "${_st#Z}" = "$_st" ]
+    fi
 }
 
-# children PID — the worker processes of PID, waiting up to 5 s for N of them.
+# kids PID — the child processes of PID (pgrep, else /proc).
+kids() {
+    if command -v pgrep >/dev/null 2>&1; then
+        pgrep -P "$1"
+    else
+        grep -l "^[0-9]* ([^)]*) [A-Za-z] $1 " /proc/[0-9]*/stat 2>/dev/null | sed 's|/proc/\([0-9]*\)/stat|\1|'
+    fi
+}
+
+# children PID N — the worker processes of PID, waiting up to 5 s for N.
 children() {
     _i=0
     while [ $_i -lt 100 ]; do
-        _k=$(pgrep -P "$1" | tr '\n' ' ')
+        _k=$(kids "$1" | tr '\n' ' ')
         [ $(echo $_k | wc -w) -ge "$2" ] && { echo $_k; return 0; }
         sleep 0.05; _i=$((_i + 1))
     done
