@@ -103,6 +103,8 @@ int bench_hcall(int argc, char **argv)
         if (rc)
             return rc;
     }
+    if (cli_pairs_once(cmd, argc, argv))
+        return HV_EXIT_USAGE;
     hw_cfg hw = hw_cfg_default();
     hw.chips = 1;
     hw.cores_per_chip = 4;

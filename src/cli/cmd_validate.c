@@ -45,6 +45,8 @@ int cmd_validate(int argc, char **argv)
         if (rc)
             return rc;
     }
+    if (cli_pairs_once("validate", argc, argv))
+        return HV_EXIT_USAGE;
     validate_row r[VALIDATE_ROWS];
     char err[512];
     const char *e = validate_run(NULL, seed, run, DES_MS(ms), r, err, sizeof err);
