@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const char hv_source_revision[]; /* generated: cmake/source_rev.cmake */
+
+const char *hv_source(void) { return hv_source_revision; }
+
 const char *hv_err_name(int err)
 {
     switch (err) {

@@ -13,7 +13,12 @@
  * always evaluated.
  *
  * Exit codes of the hvwake program: 0 success, 1 the model failed a check,
- * 2 bad input.
+ * 2 bad input, 3 an output could not be written or a worker was lost (disk
+ * full, file-size limit, permissions, a sweep worker killed by a signal).
+ *
+ * hv_source() is the source revision the binary was built from (`git
+ * describe --always --dirty --tags` at build time, "unknown" outside git);
+ * every results header carries it next to HV_VERSION.
  */
 #ifndef HV_BASE_HV_H
 #define HV_BASE_HV_H
@@ -27,7 +32,9 @@
 #define HV_CHECKS 1
 #endif
 
-enum { HV_EXIT_OK = 0, HV_EXIT_CHECK = 1, HV_EXIT_USAGE = 2 };
+enum { HV_EXIT_OK = 0, HV_EXIT_CHECK = 1, HV_EXIT_USAGE = 2, HV_EXIT_IO = 3 };
+
+const char *hv_source(void);
 
 /* X(enum, value, name, message) */
 #define HV_ERRORS(X)                                                        \

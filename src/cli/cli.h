@@ -44,27 +44,37 @@ int cmd_live(int argc, char **argv);
  * A command taking a scenario loops over argv and offers each argument to
  * cli_scn_arg(), which understands (as allowed by `accept`):
  *   NAME|FILE                 the scenario (first non-option argument)
- *   --set K=V, --set=K=V      override a key (repeatable)
+ *   --set K=V, --set=K=V      override a key (repeatable, applied in order)
  *   --seed N, --run N         short for --set sim.seed=N / sim.run=N
+ *   --duration T              short for --set sim.duration=T (CLI_ACCEPT_DURATION)
  *   --vary K=V1,V2|K=LO..HI[/S], --variant NAME:K=V,...   (CLI_ACCEPT_VARY)
- *   --shard I/N                                          (CLI_ACCEPT_VARY)
- *   --json, --csv, -o FILE                               (CLI_ACCEPT_OUTPUT)
- * then calls cli_scenario() (one scenario) or cli_build_variants() (every
+ *   --shard I/N                                          (CLI_ACCEPT_SHARD)
+ *   --json | --csv, -o FILE                              (CLI_ACCEPT_OUTPUT)
+ * The shorthands apply in command-line order with the --set options, each
+ * labelled with the flag typed (messages and provenance say "--duration").
+ * Single-valued options (--shard, -o, the format) given twice, --json with
+ * --csv, or a second scenario are errors, never last-one-wins.
+ * Then cli_scenario() (one scenario) or cli_build_variants() (every
  * variant, all built and validated before anything runs). Errors print as
  * "hvwake CMD: where: what; expected" and give HV_EXIT_USAGE. */
-enum { CLI_ACCEPT_VARY = 1, CLI_ACCEPT_OUTPUT = 2 };
+enum { CLI_ACCEPT_VARY = 1, CLI_ACCEPT_OUTPUT = 2, CLI_ACCEPT_SHARD = 4, CLI_ACCEPT_DURATION = 8 };
 enum { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_CSV };
+
+typedef struct cli_set {
+    const char *assign;       /* "section.key=value" */
+    const char *flag;         /* the option typed: "--set", "--seed", "--duration" */
+} cli_set;
 
 typedef struct cli_scn_args {
     const char *src;          /* preset name or file; NULL = "default" */
-    const char **sets;        /* "section.key=value", in order */
+    cli_set *sets;            /* in command-line order */
     size_t nsets;
     const char **vary, **variant;
     size_t nvary, nvariant;
     const char *shard;        /* "I/N" or NULL */
     int format;               /* CLI_FMT_* */
     const char *out;          /* -o FILE, NULL = stdout */
-    char **owned;             /* strings built for --seed/--run */
+    char **owned;             /* strings built for the shorthands */
     size_t nowned;
 } cli_scn_args;
 
@@ -85,25 +95,64 @@ int cli_build_variants(const char *cmd, const cli_scn_args *a, struct scn_varian
                        struct scenario **out);
 /* The parse options of this build (cost table hook). */
 const struct scn_parse_opts *cli_parse_opts(void);
-/* The output header of a scenario: fills c (free with rep_config_free). */
-struct rep_header cli_header(const struct scenario *s, struct rep_config *c);
-/* stdout for NULL or "-", else the opened file (NULL + message on error). */
-FILE *cli_open_out(const char *cmd, const char *path);
-/* One run's output in a->format to a->out (stdout if NULL), headed by the
- * version, scenario, seed, run and effective configuration of s. Exit code. */
-struct rep_metrics;
-int cli_write_run(const char *cmd, const cli_scn_args *a, const struct scenario *s,
-                  const struct rep_metrics *m);
-/* Create DIR (and parents) and open DIR/shard-I-of-N.csv with the results
- * header (report/results.h) for variants vs and R replications; base is the
- * base scenario (its configuration is echoed). NULL + message on error. */
-FILE *cli_results_open(const char *cmd, const char *dir, unsigned shard_i, unsigned shard_n,
-                       const struct scenario *base, size_t replications,
-                       const struct scn_variants *vs);
 /* Every key of the option table (one section, or all for NULL). */
 void cli_print_keys(FILE *f, const char *section);
 /* Read result files/directories and check completeness (merge, plot). */
 int cli_read_results(const char *cmd, int n, char **paths, struct rep_results *r);
+
+/* ---- outputs (cli/cli_out.c) ----
+ * Every output file is a rep_out (report/outfile.h): written to a temporary
+ * file next to it and renamed into place only when complete. Commands open
+ * every output before the work starts (a missing or read-only directory
+ * fails at once), write, then cli_outs_commit(). Messages:
+ * "hvwake CMD: cannot write 'PATH': REASON"; status HV_EXIT_IO, or
+ * HV_EXIT_USAGE when the path names a directory or, with
+ * REP_OUT_NOREPLACE, a file that exists. */
+struct rep_out;
+int cli_out_open(const char *cmd, struct rep_out *o, const char *path, int flags);
+/* Close all; if every one closed cleanly rename each into place, else
+ * remove every temporary file (no previous file is touched). 0 or
+ * HV_EXIT_IO. */
+int cli_outs_commit(const char *cmd, struct rep_out *o, size_t n);
+void cli_outs_abort(struct rep_out *o, size_t n);
+/* Two output options naming one file ("-o x --trace ./x"): an error naming
+ * both flags. paths[i] NULL = not given. 0 or HV_EXIT_USAGE. */
+int cli_outs_distinct(const char *cmd, size_t n, const char *const *flags, const char *const *paths);
+/* A single-valued option: *slot = val, or "option OPT given twice" when
+ * *slot is already set. 0 or HV_EXIT_USAGE. */
+int cli_once(const char *cmd, const char *opt, const char **slot, const char *val);
+/* For commands whose every option takes one value (validate, bench), once
+ * argv parsed as OPTION VALUE pairs: an option given twice is an error. 0
+ * or HV_EXIT_USAGE. */
+int cli_pairs_once(const char *cmd, int argc, char **argv);
+/* --json / --csv into *format: 1 consumed, 0 not one of them, -1 repeated
+ * or conflicting (message printed). */
+int cli_format_arg(const char *cmd, const char *o, int *format);
+/* Flush standard output after a command: a write error (a full disk, a
+ * closed pipe's EPIPE) prints "hvwake CMD: cannot write 'standard output':
+ * REASON". 0 or HV_EXIT_IO. main() calls it after every command. */
+int cli_stdout_check(const char *cmd);
+/* mkdir -p. 0 or HV_EXIT_IO with a message. */
+int cli_mkdirs(const char *cmd, const char *dir);
+/* The output header of a scenario: fills c (free with rep_config_free). */
+struct rep_header cli_header(const struct scenario *s, struct rep_config *c);
+/* One run's output in format (CLI_FMT_*), headed by the version, source,
+ * scenario, seed, run and effective configuration of s. 0 or HV_EIO. */
+struct rep_metrics;
+int cli_write_run(FILE *f, int format, const struct scenario *s, const struct rep_metrics *m);
+
+/* Signals (main installs them): SIGINT, SIGTERM, SIGHUP, SIGPIPE remove
+ * every temporary output and end the process as the signal would; SIGXFSZ
+ * is ignored (a file-size limit fails the write with EFBIG, reported with
+ * the path). cli_signals_defer(1) only records the signal
+ * (cli_signal_caught()) for a caller that cleans up itself and then calls
+ * cli_signal_exit(); cli_signals_default() restores the default actions
+ * (a forked worker). */
+void cli_signals_init(void);
+void cli_signals_defer(int on);
+int cli_signal_caught(void);
+void cli_signals_default(void);
+_Noreturn void cli_signal_exit(int sig);
 
 /* Option-value parsers shared by subcommands: return 0 and set *out, or
  * print "hvwake CMD: option OPT: ..." and return HV_EXIT_USAGE. */

@@ -1,17 +1,14 @@
-/* Scenario and output plumbing shared by the commands (cli/cli.h). */
+/* Scenario plumbing shared by the commands (cli/cli.h): options, the base
+ * scenario, variants. */
 #include "cli/cli.h"
 
 #include "base/hv.h"
-#include "report/output.h"
-#include "report/results.h"
 #include "scn/scenario.h"
 #include "scn/variants.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 const scn_parse_opts *cli_parse_opts(void)
 {
@@ -26,64 +23,75 @@ static void push(const char ***v, size_t *n, const char *s)
     (*v)[(*n)++] = s;
 }
 
+/* A --set or a shorthand (--seed N -> "sim.seed=N"), in command-line order. */
+static void push_set(cli_scn_args *a, const char *flag, const char *key, const char *val)
+{
+    if (key) {
+        size_t l = strlen(key) + strlen(val) + 2;
+        char *s = hv_xmalloc(l);
+        snprintf(s, l, "%s=%s", key, val);
+        a->owned = hv_xrealloc(a->owned, (a->nowned + 1) * sizeof *a->owned);
+        a->owned[a->nowned++] = s;
+        val = s;
+    }
+    a->sets = hv_xrealloc(a->sets, (a->nsets + 1) * sizeof *a->sets);
+    a->sets[a->nsets++] = (cli_set){val, flag};
+}
+
 int cli_scn_arg(const char *cmd, int argc, char **argv, int *i, cli_scn_args *a, int accept)
 {
     const char *o = argv[*i];
-    static const char *const valued[] = {"--set", "--seed", "--run", "--vary", "--variant", "--shard", "-o", NULL};
-    const char *opt = NULL, *val = NULL;
-    for (int k = 0; valued[k]; k++) {
-        size_t l = strlen(valued[k]);
-        if (!strcmp(o, valued[k])) {
+    static const struct { const char *opt, *key; int need; } valued[] = {
+        {"--set", NULL, 0},
+        {"--seed", "sim.seed", 0},
+        {"--run", "sim.run", 0},
+        {"--duration", "sim.duration", CLI_ACCEPT_DURATION},
+        {"--vary", NULL, CLI_ACCEPT_VARY},
+        {"--variant", NULL, CLI_ACCEPT_VARY},
+        {"--shard", NULL, CLI_ACCEPT_SHARD},
+        {"-o", NULL, CLI_ACCEPT_OUTPUT},
+    };
+    size_t k = 0;
+    const char *val = NULL;
+    for (; k < HV_ARRAY_LEN(valued) && !val; k++) {
+        size_t l = strlen(valued[k].opt);
+        if (!strcmp(o, valued[k].opt)) {
             if (*i + 1 >= argc) {
                 fprintf(stderr, "hvwake %s: option %s needs a value (see hvwake %s --help)\n", cmd, o, cmd);
                 return -1;
             }
-            opt = valued[k];
             val = argv[++*i];
-        } else if (!strncmp(o, valued[k], l) && o[l] == '=' && valued[k][1] == '-') {
-            opt = valued[k];
+        } else if (!strncmp(o, valued[k].opt, l) && o[l] == '=' && o[1] == '-')
             val = o + l + 1;
-        }
-        if (opt)
-            break;
     }
-    if (!opt) {
-        if ((accept & CLI_ACCEPT_OUTPUT) && !strcmp(o, "--json")) {
-            a->format = CLI_FMT_JSON;
-            return 1;
+    if (!val) {
+        if (accept & CLI_ACCEPT_OUTPUT) {
+            int r = cli_format_arg(cmd, o, &a->format);
+            if (r)
+                return r;
         }
-        if ((accept & CLI_ACCEPT_OUTPUT) && !strcmp(o, "--csv")) {
-            a->format = CLI_FMT_CSV;
-            return 1;
+        if (o[0] == '-')
+            return 0;
+        if (a->src) {
+            fprintf(stderr, "hvwake %s: a second scenario '%s' after '%s'; expected one NAME|FILE\n", cmd, o, a->src);
+            return -1;
         }
-        if (o[0] != '-' && !a->src) {
-            a->src = o;
-            return 1;
-        }
-        return 0;
+        a->src = o;
+        return 1;
     }
-    int vary = !strcmp(opt, "--vary") || !strcmp(opt, "--variant") || !strcmp(opt, "--shard");
-    if ((vary && !(accept & CLI_ACCEPT_VARY)) || (!strcmp(opt, "-o") && !(accept & CLI_ACCEPT_OUTPUT))) {
+    const char *opt = valued[--k].opt;
+    if (valued[k].need && !(accept & valued[k].need)) {
         fprintf(stderr, "hvwake %s: option %s is not used by this command (see hvwake %s --help)\n", cmd, opt, cmd);
         return -1;
     }
-    if (!strcmp(opt, "--set"))
-        push(&a->sets, &a->nsets, val);
-    else if (!strcmp(opt, "--seed") || !strcmp(opt, "--run")) {
-        size_t l = strlen(val) + 16;
-        char *s = hv_xmalloc(l);
-        snprintf(s, l, "sim.%s=%s", opt + 2, val);
-        a->owned = hv_xrealloc(a->owned, (a->nowned + 1) * sizeof *a->owned);
-        a->owned[a->nowned++] = s;
-        push(&a->sets, &a->nsets, s);
-    } else if (!strcmp(opt, "--vary"))
+    if (!strcmp(opt, "--set") || valued[k].key)
+        push_set(a, opt, valued[k].key, val);
+    else if (!strcmp(opt, "--vary"))
         push(&a->vary, &a->nvary, val);
     else if (!strcmp(opt, "--variant"))
         push(&a->variant, &a->nvariant, val);
-    else if (!strcmp(opt, "--shard"))
-        a->shard = val;
-    else
-        a->out = val;
+    else if (cli_once(cmd, opt, !strcmp(opt, "--shard") ? &a->shard : &a->out, val))
+        return -1;
     return 1;
 }
 
@@ -105,15 +113,28 @@ static void print_errors(const char *cmd, scn_errors *e)
     scn_errors_print(e, stderr, pfx);
 }
 
+/* The base: the scenario file or preset, then every --set and shorthand in
+ * order, each labelled with its flag. Not validated. */
+static int load_base(const cli_scn_args *a, struct scenario *s, scn_errors *e)
+{
+    scn_init(s);
+    int failed = scn_load(s, a->src ? a->src : "default", cli_parse_opts(), e) != 0;
+    for (size_t k = 0; k < a->nsets; k++)
+        failed |= scn_set(s, a->sets[k].assign, a->sets[k].flag, cli_parse_opts(), e) != 0;
+    return failed;
+}
+
 int cli_scenario(const char *cmd, const cli_scn_args *a, struct scenario *s)
 {
     scn_errors e;
     scn_errors_init(&e);
-    int rc = scn_build(s, a->src, a->sets, a->nsets, cli_parse_opts(), &e);
-    if (rc)
+    int failed = load_base(a, s, &e); /* validate only what parsed */
+    if (!failed)
+        failed = scn_validate(s, &e) != 0;
+    if (failed)
         print_errors(cmd, &e);
     scn_errors_free(&e);
-    return rc ? HV_EXIT_USAGE : 0;
+    return failed ? HV_EXIT_USAGE : 0;
 }
 
 int cli_build_variants(const char *cmd, const cli_scn_args *a, scn_variants *vs, struct scenario **out)
@@ -130,10 +151,7 @@ int cli_build_variants(const char *cmd, const cli_scn_args *a, scn_variants *vs,
     /* The base (file + --set) once, so its errors print once; then each
      * variant is a copy of it with the variant's assignments, validated. */
     struct scenario base;
-    scn_init(&base);
-    int failed = scn_load(&base, a->src ? a->src : "default", cli_parse_opts(), &e) != 0;
-    for (size_t k = 0; k < a->nsets; k++)
-        failed |= scn_set(&base, a->sets[k], "--set", cli_parse_opts(), &e) != 0;
+    int failed = load_base(a, &base, &e);
     struct scenario *s = NULL;
     if (!failed) {
         s = hv_xcalloc(vs->n, sizeof *s);
@@ -158,82 +176,4 @@ int cli_build_variants(const char *cmd, const cli_scn_args *a, scn_variants *vs,
     scn_errors_free(&e);
     *out = s;
     return 0;
-}
-
-rep_header cli_header(const struct scenario *s, rep_config *c)
-{
-    rep_config_init(c);
-    scn_visit(s, rep_config_visit, c);
-    return (rep_header){HV_VERSION, scn_source(s), s->sim.seed, s->sim.run, c};
-}
-
-FILE *cli_open_out(const char *cmd, const char *path)
-{
-    if (!path || !strcmp(path, "-"))
-        return stdout;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "hvwake %s: cannot write '%s': %s; expected a writable path\n", cmd, path, strerror(errno));
-    return f;
-}
-
-int cli_write_run(const char *cmd, const cli_scn_args *a, const struct scenario *s, const rep_metrics *m)
-{
-    FILE *f = cli_open_out(cmd, a->out);
-    if (!f)
-        return HV_EXIT_USAGE;
-    rep_config c;
-    rep_header h = cli_header(s, &c);
-    int rc = a->format == CLI_FMT_JSON  ? rep_write_json(f, &h, m)
-             : a->format == CLI_FMT_CSV ? rep_write_csv(f, &h, m)
-                                        : rep_write_text(f, &h, m);
-    if (f != stdout)
-        rc |= fclose(f) ? HV_EIO : 0;
-    else
-        fflush(f);
-    rep_config_free(&c);
-    if (rc) {
-        fprintf(stderr, "hvwake %s: writing the output failed\n", cmd);
-        return HV_EXIT_USAGE;
-    }
-    return 0;
-}
-
-static int mkdirs(const char *dir)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *q = p + 1; *q; q++)
-        if (*q == '/') {
-            *q = 0;
-            if (mkdir(p, 0777) && errno != EEXIST)
-                return -1;
-            *q = '/';
-        }
-    return mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-}
-
-FILE *cli_results_open(const char *cmd, const char *dir, unsigned shard_i, unsigned shard_n,
-                       const struct scenario *base, size_t replications, const scn_variants *vs)
-{
-    if (mkdirs(dir)) {
-        fprintf(stderr, "hvwake %s: cannot create '%s': %s; expected a writable directory\n", cmd, dir,
-                strerror(errno));
-        return NULL;
-    }
-    char name[64], path[4200];
-    rep_results_file_name(name, sizeof name, shard_i, shard_n);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = cli_open_out(cmd, path);
-    if (!f)
-        return NULL;
-    rep_config c;
-    rep_header h = cli_header(base, &c);
-    const char **names = hv_xcalloc(vs->n + 1, sizeof *names);
-    for (size_t v = 0; v < vs->n; v++)
-        names[v] = vs->v[v].name;
-    rep_results_write_header(f, &h, replications, shard_i, shard_n, vs->n, names);
-    free(names);
-    rep_config_free(&c);
-    return f;
 }

@@ -73,6 +73,8 @@ static int bench_phold(int argc, char **argv)
         if (rc)
             return rc;
     }
+    if (cli_pairs_once(cmd, argc, argv))
+        return HV_EXIT_USAGE;
     phold_result r = phold_run(&p);
     printf("RESULT engine=hvwake sampler=%s seed=%llu N=%u E=%u tend=%g remote=%g grid_ns=%llu events=%llu "
            "init_s=%.6f loop_s=%.6f ev_per_s=%.0f peak_pending=%llu bytes_per_event=%.1f chk=%016llx\n",

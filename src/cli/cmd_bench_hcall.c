@@ -128,6 +128,8 @@ int bench_hcall(int argc, char **argv)
         if (rc)
             return rc;
     }
+    if (cli_pairs_once(cmd, argc, argv))
+        return HV_EXIT_USAGE;
     for (int k = 0; k < HCALL_NKINDS; k++) {
         hcall_cfg c = hcall_cfg_default();
         c.kind = k;

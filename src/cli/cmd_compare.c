@@ -5,6 +5,7 @@
 #include "base/hv.h"
 #include "report/compare.h"
 #include "report/metrics.h"
+#include "report/outfile.h"
 #include "report/output.h"
 #include "scn/scenario.h"
 #include "scn/variants.h"
@@ -34,8 +35,10 @@ static void usage(void)
 int cmd_compare(int argc, char **argv)
 {
     cli_scn_args a = {0};
+    const char *reps_arg = NULL;
     uint64_t reps = 0;
-    for (int i = 1; i < argc; i++) {
+    int rc = 0;
+    for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             usage();
@@ -43,46 +46,38 @@ int cmd_compare(int argc, char **argv)
             return 0;
         }
         if (!strcmp(o, "--replications")) {
-            if (i + 1 >= argc || cli_parse_u64("compare", o, argv[i + 1], 1, 100000, &reps)) {
-                if (i + 1 >= argc)
-                    fprintf(stderr, "hvwake compare: option --replications needs a value\n");
-                cli_scn_args_free(&a);
-                return HV_EXIT_USAGE;
-            }
-            i++;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "hvwake compare: option --replications needs a value\n");
+                rc = HV_EXIT_USAGE;
+            } else if (!(rc = cli_once("compare", o, &reps_arg, argv[++i])))
+                rc = cli_parse_u64("compare", o, reps_arg, 1, 100000, &reps);
             continue;
         }
         int r = cli_scn_arg("compare", argc, argv, &i, &a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT);
-        if (r <= 0) {
-            if (r == 0)
-                fprintf(stderr, "hvwake compare: unknown option '%s'; see hvwake compare --help\n", o);
-            cli_scn_args_free(&a);
-            return HV_EXIT_USAGE;
-        }
+        if (r == 0)
+            fprintf(stderr, "hvwake compare: unknown option '%s'; see hvwake compare --help\n", o);
+        if (r <= 0)
+            rc = HV_EXIT_USAGE;
     }
-    if (!a.nvary && !a.nvariant) {
+    if (!rc && !a.nvary && !a.nvariant) {
         fprintf(stderr, "hvwake compare: nothing to compare; expected --vary K=V1,V2 or --variant NAME:K=V\n");
-        cli_scn_args_free(&a);
-        return HV_EXIT_USAGE;
+        rc = HV_EXIT_USAGE;
     }
     struct scenario base;
-    if (cli_scenario("compare", &a, &base)) {
-        scn_free(&base);
-        cli_scn_args_free(&a);
-        return HV_EXIT_USAGE;
-    }
-    if (!reps)
+    int have_base = !rc;
+    if (!rc)
+        rc = cli_scenario("compare", &a, &base);
+    if (!rc && !reps)
         reps = base.sim.replications;
     scn_variants vs = {0};
     struct scenario *sc = NULL;
-    if (cli_build_variants("compare", &a, &vs, &sc)) {
-        scn_free(&base);
-        cli_scn_args_free(&a);
-        return HV_EXIT_USAGE;
-    }
-    int rc = 0;
-    rep_metrics *runs = hv_xcalloc(vs.n * reps, sizeof *runs);
-    rep_variant_runs *vr = hv_xcalloc(vs.n, sizeof *vr);
+    if (!rc)
+        rc = cli_build_variants("compare", &a, &vs, &sc);
+    rep_out out = {0};
+    if (!rc)
+        rc = cli_out_open("compare", &out, a.out, 0); /* before anything runs */
+    rep_metrics *runs = hv_xcalloc(vs.n * reps + 1, sizeof *runs);
+    rep_variant_runs *vr = hv_xcalloc(vs.n + 1, sizeof *vr);
     for (size_t v = 0; v < vs.n && !rc; v++) {
         uint64_t run0 = sc[v].sim.run;
         for (uint64_t r = 0; r < reps && !rc; r++) {
@@ -96,34 +91,29 @@ int cmd_compare(int argc, char **argv)
     if (!rc) {
         rep_compare c;
         rep_compare_build(&c, vs.n, vr);
-        FILE *f = cli_open_out("compare", a.out);
-        if (!f) {
-            rc = HV_EXIT_USAGE;
-        } else {
-            rep_config cfg;
-            rep_header h = cli_header(&base, &cfg);
-            int w = a.format == CLI_FMT_JSON  ? rep_compare_write_json(f, &h, &c)
-                    : a.format == CLI_FMT_CSV ? rep_compare_write_csv(f, &h, &c)
-                                              : rep_compare_write_text(f, &h, &c);
-            if (f != stdout)
-                w |= fclose(f);
-            rep_config_free(&cfg);
-            if (w) {
-                fprintf(stderr, "hvwake compare: writing the output failed\n");
-                rc = HV_EXIT_USAGE;
-            }
-        }
+        rep_config cfg;
+        rep_header h = cli_header(&base, &cfg);
+        if (a.format == CLI_FMT_JSON)
+            rep_compare_write_json(out.f, &h, &c);
+        else if (a.format == CLI_FMT_CSV)
+            rep_compare_write_csv(out.f, &h, &c);
+        else
+            rep_compare_write_text(out.f, &h, &c);
+        rep_config_free(&cfg);
         rep_compare_free(&c);
-    }
+        rc = cli_outs_commit("compare", &out, 1);
+    } else
+        cli_outs_abort(&out, 1);
     for (size_t k = 0; k < vs.n * reps; k++)
         rep_metrics_free(&runs[k]);
     free(runs);
     free(vr);
-    for (size_t v = 0; v < vs.n; v++)
+    for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);
     free(sc);
     scn_variants_free(&vs);
-    scn_free(&base);
+    if (have_base)
+        scn_free(&base);
     cli_scn_args_free(&a);
     return rc;
 }

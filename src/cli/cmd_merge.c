@@ -1,8 +1,9 @@
-/* hvwake merge — join the shard result files of compare/sweep into one table. */
+/* hvwake merge — join the shard result files of a sweep into one table. */
 #include "cli/cli.h"
 
 #include "base/hv.h"
 #include "report/compare.h"
+#include "report/outfile.h"
 #include "report/results.h"
 
 #include <stdio.h>
@@ -27,35 +28,45 @@ int cli_read_results(const char *cmd, int n, char **paths, rep_results *r)
     return failed ? HV_EXIT_USAGE : 0;
 }
 
+static void usage(void)
+{
+    printf("usage: hvwake merge DIR|FILE... [--csv|--json] [-o FILE]\n\n"
+           "Join the result files of a sharded sweep (shard-I-of-N.csv in DIR) and print the\n"
+           "comparison: per metric and variant the mean over replications with its 95%%\n"
+           "confidence interval, and the difference and ratio to the first variant.\n"
+           "Fails (status 2), naming the file and line, if a file is damaged or truncated (every\n"
+           "job and file carries a checksum), if the files are of different experiments (the\n"
+           "first difference in version, source revision, configuration or variants), if a job\n"
+           "appears twice, or if a shard is missing (with the variants it holds).\n\n"
+           "  --csv      wide CSV: metric,unit,VARIANT.n,.mean,.ci,.diff,.diff_ci,.ratio ...\n"
+           "  --json     JSON (docs/metrics.md)\n"
+           "  -o FILE    write there instead of stdout (not one of the inputs)\n");
+}
+
 int cmd_merge(int argc, char **argv)
 {
-    int fmt = 0; /* 0 text, 1 csv, 2 json */
+    int fmt = CLI_FMT_TEXT;
     const char *out = NULL;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake merge DIR|FILE... [--csv|--json] [-o FILE]\n\n"
-                   "Join the result files of a sharded compare/sweep (shard-I-of-N.csv in DIR) and\n"
-                   "print the comparison: per metric and variant the mean over replications with its\n"
-                   "95%% confidence interval, and the difference and ratio to the first variant.\n"
-                   "Fails (status 2) if the files disagree, a job is missing, or one appears twice.\n\n"
-                   "  --csv      wide CSV: metric,unit,VARIANT.n,.mean,.ci,.diff,.diff_ci,.ratio ...\n"
-                   "  --json     JSON (docs/metrics.md)\n"
-                   "  -o FILE    write there instead of stdout\n");
+            usage();
             return 0;
         }
-        if (!strcmp(o, "--csv"))
-            fmt = 1;
-        else if (!strcmp(o, "--json"))
-            fmt = 2;
-        else if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+        int f = cli_format_arg("merge", o, &fmt);
+        if (f < 0)
+            return HV_EXIT_USAGE;
+        if (f)
+            continue;
+        if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake merge: option %s needs a file name\n", o);
                 return HV_EXIT_USAGE;
             }
-            out = argv[++i];
+            if (cli_once("merge", "-o", &out, argv[++i]))
+                return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "hvwake merge: unknown option '%s'; expected --csv, --json or -o FILE\n", o);
             return HV_EXIT_USAGE;
@@ -72,27 +83,27 @@ int cmd_merge(int argc, char **argv)
     }
     rep_results r;
     int rc = cli_read_results("merge", np, paths, &r);
-    if (rc) {
-        rep_results_free(&r);
-        return rc;
-    }
-    rep_compare c;
-    rep_results_compare(&r, &c);
-    rep_header h = rep_results_header(&r);
-    FILE *f = cli_open_out("merge", out);
-    if (!f)
-        rc = HV_EXIT_USAGE;
-    else {
-        int w = fmt == 1 ? rep_compare_write_csv(f, &h, &c) : fmt == 2 ? rep_compare_write_json(f, &h, &c)
-                                                                      : rep_compare_write_text(f, &h, &c);
-        if (f != stdout && fclose(f))
-            w = HV_EIO;
-        if (w) {
-            fprintf(stderr, "hvwake merge: write failed\n");
+    for (size_t i = 0; !rc && out && i < r.nfiles; i++)
+        if (rep_out_same_path(out, r.files[i])) {
+            fprintf(stderr, "hvwake merge: -o '%s' is the input %s; expected another file\n", out, r.files[i]);
             rc = HV_EXIT_USAGE;
         }
+    rep_out o = {0};
+    if (!rc)
+        rc = cli_out_open("merge", &o, out, 0);
+    if (!rc) {
+        rep_compare c;
+        rep_results_compare(&r, &c);
+        rep_header h = rep_results_header(&r);
+        if (fmt == CLI_FMT_CSV)
+            rep_compare_write_csv(o.f, &h, &c);
+        else if (fmt == CLI_FMT_JSON)
+            rep_compare_write_json(o.f, &h, &c);
+        else
+            rep_compare_write_text(o.f, &h, &c);
+        rep_compare_free(&c);
+        rc = cli_outs_commit("merge", &o, 1);
     }
-    rep_compare_free(&c);
     rep_results_free(&r);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "base/hv.h"
+#include "report/outfile.h"
 #include "report/plot.h"
 #include "report/results.h"
 
@@ -10,7 +11,7 @@
 
 int cmd_plot(int argc, char **argv)
 {
-    const char *out = NULL, *metric = NULL;
+    const char *out = NULL, *metric = NULL, *kind_arg = NULL;
     int kind = REP_PLOT_BARS;
     char *paths[256];
     int np = 0;
@@ -34,16 +35,17 @@ int cmd_plot(int argc, char **argv)
             return HV_EXIT_USAGE;
         }
         if (!strcmp(o, "--kind")) {
-            kind = rep_plot_kind_parse(argv[++i]);
+            if (cli_once("plot", o, &kind_arg, argv[++i]))
+                return HV_EXIT_USAGE;
+            kind = rep_plot_kind_parse(kind_arg);
             if (kind < 0) {
                 fprintf(stderr, "hvwake plot: option --kind: '%s' is not valid; expected bars, curve or cdf\n", argv[i]);
                 return HV_EXIT_USAGE;
             }
-        } else if (!strcmp(o, "--metric"))
-            metric = argv[++i];
-        else if (!strcmp(o, "-o"))
-            out = argv[++i];
-        else if (o[0] == '-' && o[1]) {
+        } else if (!strcmp(o, "--metric") || !strcmp(o, "-o")) {
+            if (cli_once("plot", o, o[1] == 'o' ? &out : &metric, argv[++i]))
+                return HV_EXIT_USAGE;
+        } else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric or -o (see --help)\n", o);
             return HV_EXIT_USAGE;
         } else if (np < 256)
@@ -53,34 +55,51 @@ int cmd_plot(int argc, char **argv)
         fprintf(stderr, "hvwake plot: %s; expected RESULTS... -o FILE.svg|FILE.png\n", np ? "no -o FILE" : "no RESULTS");
         return HV_EXIT_USAGE;
     }
-    rep_results r;
-    int rc = cli_read_results("plot", np, paths, &r);
-    if (rc) {
-        rep_results_free(&r);
-        return rc;
-    }
-    rep_compare c;
-    rep_results_compare(&r, &c);
     scn_errors e;
     scn_errors_init(&e);
-    char script[4200];
-    if (rep_plot_write(&c, (rep_plot_kind)kind, metric, out, script, sizeof script, &e)) {
+    char script[4200], dat[4200];
+    if (rep_plot_paths(out, script, dat, sizeof script, &e)) {
         scn_errors_print(&e, stderr, "hvwake plot: ");
-        rc = HV_EXIT_USAGE;
-    } else {
-        int g = rep_plot_render(script);
-        if (g == 0)
+        scn_errors_free(&e);
+        return HV_EXIT_USAGE;
+    }
+    rep_results r;
+    int rc = cli_read_results("plot", np, paths, &r);
+    /* dat and script are written whole, then gnuplot renders into the
+     * image's temporary file, renamed to OUT only if gnuplot succeeds. */
+    rep_out o[3] = {{0}};
+    if (!rc)
+        rc = cli_out_open("plot", &o[0], dat, 0);
+    if (!rc)
+        rc = cli_out_open("plot", &o[1], script, 0);
+    if (!rc)
+        rc = cli_out_open("plot", &o[2], out, 0);
+    if (!rc) {
+        rep_compare c;
+        rep_results_compare(&r, &c);
+        if (rep_plot_write(&c, (rep_plot_kind)kind, metric, out, dat, o[0].f, o[1].f, &e)) {
+            scn_errors_print(&e, stderr, "hvwake plot: ");
+            rc = HV_EXIT_USAGE;
+        }
+        rep_compare_free(&c);
+    }
+    if (!rc)
+        rc = cli_outs_commit("plot", o, 2);
+    if (!rc) {
+        int g = rep_plot_render(script, o[2].tmp ? o[2].tmp : out);
+        if (g == 0 && !(rc = cli_outs_commit("plot", &o[2], 1)))
             fprintf(stderr, "hvwake plot: wrote %s (script %s)\n", out, script);
         else if (g == 1)
             fprintf(stderr, "hvwake plot: gnuplot is not installed; wrote %s and its data; render with: gnuplot %s\n",
                     script, script);
-        else {
-            fprintf(stderr, "hvwake plot: gnuplot failed on %s; the script and data are kept\n", script);
+        else if (g < 0) {
+            fprintf(stderr, "hvwake plot: gnuplot failed on %s; %s is unchanged, the script and data are kept\n",
+                    script, out);
             rc = HV_EXIT_CHECK;
         }
     }
+    cli_outs_abort(o, 3);
     scn_errors_free(&e);
-    rep_compare_free(&c);
     rep_results_free(&r);
     return rc;
 }

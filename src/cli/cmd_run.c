@@ -4,6 +4,7 @@
 
 #include "base/hv.h"
 #include "report/metrics.h"
+#include "report/outfile.h"
 #include "scn/scenario.h"
 
 #include <stdio.h>
@@ -14,39 +15,39 @@ static void usage(void)
 {
     printf("usage: hvwake run [NAME|FILE] [--set section.key=value]... [--seed N] [--run N]\n"
            "                  [--duration T] [--json|--csv] [-o FILE] [--trace FILE]\n"
-           "                  [--timeline FILE] [--timeline-window T] [--kernel FILE] [--quiet]\n\n"
+           "                  [--timeline FILE] [--timeline-window T] [--trace-limit N]\n"
+           "                  [--kernel FILE] [--quiet]\n\n"
            "Run the scenario (a preset NAME or a FILE; default: the 'default' preset) for its\n"
            "warm-up and then its measured duration, and print its figures: a summary table\n"
            "(default), JSON or CSV, headed by the version, seed, run and effective configuration.\n\n"
            "  --set K=V            override a key (see hvwake keys)\n"
            "  --seed N, --run N    the RNG seed and the run number (default from [sim]: 1, 0)\n"
-           "  --duration T         measured simulated time, e.g. 200ms (default [sim] duration, 100ms)\n"
+           "  --duration T         measured simulated time, e.g. 200ms (default [sim] duration,\n"
+           "                       100ms); like --set sim.duration=T, applied in command-line order\n"
            "  --json, --csv        output format (default: text table)\n"
            "  -o FILE              write the output there (default: stdout)\n"
            "  --trace FILE         ftrace-style text with the kvm_hv tracepoint formats\n"
            "  --timeline FILE      Chrome/Perfetto trace-event JSON, one track per hardware thread\n"
            "  --timeline-window T  trace/timeline only the first T after warm-up (default 5ms)\n"
+           "  --trace-limit N      keep at most N trace records (default 2000000); the files,\n"
+           "                       stderr and the trace.dropped metric say how many were dropped\n"
            "  --kernel FILE        kvm_stat counters, debugfs timings per VCPU, XICS debugfs dumps\n"
            "  --quiet              no progress line on stderr\n\n"
-           "Exit status: 0 success, 1 the model failed a check, 2 bad input.\n");
+           "Every file is written whole or not at all: a failed run or write leaves the previous\n"
+           "file unchanged. Each option is given once (--set and its shorthands may repeat).\n"
+           "Exit status: 0 success, 1 the model failed a check, 2 bad input, 3 an output could\n"
+           "not be written.\n");
 }
 
-static FILE *open_w(const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "hvwake run: cannot write '%s'; expected a writable file path\n", path);
-    return f;
-}
+enum { OUT_MAIN, OUT_TRACE, OUT_TIMELINE, OUT_KERNEL, NOUT };
 
 int cmd_run(int argc, char **argv)
 {
     cli_scn_args a = {0};
-    const char *trace = NULL, *timeline = NULL, *kernel = NULL;
-    char *dur_set = NULL;
-    des_time window = DES_MS(5);
+    static const char *const flag[NOUT] = {"-o", "--trace", "--timeline", "--kernel"};
+    const char *path[NOUT] = {0}, *window_arg = NULL, *limit_arg = NULL;
     int quiet = 0, rc = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             usage();
@@ -57,86 +58,71 @@ int cmd_run(int argc, char **argv)
             quiet = 1;
             continue;
         }
-        if (!strcmp(o, "--trace") || !strcmp(o, "--timeline") || !strcmp(o, "--kernel") ||
-            !strcmp(o, "--duration") || !strcmp(o, "--timeline-window")) {
+        const char **slot = !strcmp(o, "--trace")             ? &path[OUT_TRACE]
+                            : !strcmp(o, "--timeline")        ? &path[OUT_TIMELINE]
+                            : !strcmp(o, "--kernel")          ? &path[OUT_KERNEL]
+                            : !strcmp(o, "--timeline-window") ? &window_arg
+                            : !strcmp(o, "--trace-limit")     ? &limit_arg
+                                                              : NULL;
+        if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake run: option %s needs a value; see hvwake run --help\n", o);
                 rc = HV_EXIT_USAGE;
-                break;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(o, "--trace"))
-                trace = v;
-            else if (!strcmp(o, "--timeline"))
-                timeline = v;
-            else if (!strcmp(o, "--kernel"))
-                kernel = v;
-            else if (!strcmp(o, "--duration")) {
-                free(dur_set);
-                size_t n = strlen(v) + 16;
-                dur_set = hv_xmalloc(n);
-                snprintf(dur_set, n, "sim.duration=%s", v);
-            } else {
-                uint64_t ns;
-                char err[200];
-                scn_valspec spec = {.type = SCN_T_TIME, .min = 1, .max = 1e15};
-                if (scn_value_parse(&spec, v, &ns, err, sizeof err)) {
-                    fprintf(stderr, "hvwake run: option --timeline-window: '%s': %s\n", v, err);
-                    rc = HV_EXIT_USAGE;
-                    break;
-                }
-                window = ns;
-            }
+            } else
+                rc = cli_once("run", o, slot, argv[++i]);
             continue;
         }
-        int r = cli_scn_arg("run", argc, argv, &i, &a, CLI_ACCEPT_OUTPUT);
-        if (r < 0) {
-            rc = HV_EXIT_USAGE;
-            break;
-        }
-        if (r == 0) {
+        int r = cli_scn_arg("run", argc, argv, &i, &a, CLI_ACCEPT_OUTPUT | CLI_ACCEPT_DURATION);
+        if (r == 0)
             fprintf(stderr, "hvwake run: unknown option '%s'; see hvwake run --help\n", o);
+        if (r <= 0)
             rc = HV_EXIT_USAGE;
-            break;
+    }
+    path[OUT_MAIN] = a.out;
+    run_outputs ro = {.window = DES_MS(5), .trace_cap = 2000000, .progress = !quiet};
+    if (!rc && window_arg) {
+        uint64_t ns;
+        char err[200];
+        scn_valspec spec = {.type = SCN_T_TIME, .min = 1, .max = 1e15};
+        if (scn_value_parse(&spec, window_arg, &ns, err, sizeof err)) {
+            fprintf(stderr, "hvwake run: option --timeline-window: '%s': %s\n", window_arg, err);
+            rc = HV_EXIT_USAGE;
         }
+        ro.window = ns;
     }
-    if (!rc && dur_set) {
-        a.sets = hv_xrealloc(a.sets, (a.nsets + 1) * sizeof *a.sets);
-        a.sets[a.nsets++] = dur_set;
-    }
+    uint64_t cap = ro.trace_cap;
+    if (!rc && limit_arg)
+        rc = cli_parse_u64("run", "--trace-limit", limit_arg, 1, 1000000000, &cap);
+    ro.trace_cap = (size_t)cap;
+    if (!rc)
+        rc = cli_outs_distinct("run", NOUT, flag, path);
     struct scenario s;
-    int have = 0;
+    int have = !rc; /* scn_free in both cases (cli_scenario's contract) */
+    if (!rc)
+        rc = cli_scenario("run", &a, &s);
+    /* Every output is opened (a temporary file next to it) before the run. */
+    rep_out out[NOUT] = {0};
+    size_t nopen = 0;
+    for (; !rc && nopen < NOUT; nopen++)
+        if (nopen == OUT_MAIN || path[nopen])
+            rc = cli_out_open("run", &out[nopen], path[nopen], 0);
     if (!rc) {
-        have = 1; /* scn_free in both cases (cli_scenario's contract) */
-        if (cli_scenario("run", &a, &s) != 0)
-            rc = HV_EXIT_USAGE;
+        ro.trace = out[OUT_TRACE].f;
+        ro.timeline = out[OUT_TIMELINE].f;
+        ro.kernel = out[OUT_KERNEL].f;
+        rep_metrics m;
+        rep_metrics_init(&m);
+        rc = cli_run_model("run", &s, &ro, &m);
+        if (!rc)
+            cli_write_run(out[OUT_MAIN].f, a.format, &s, &m);
+        rep_metrics_free(&m);
     }
-    if (!rc) {
-        run_outputs o = {.window = window, .trace_cap = 2000000, .progress = !quiet};
-        if (trace && !(o.trace = open_w(trace)))
-            rc = HV_EXIT_USAGE;
-        if (!rc && timeline && !(o.timeline = open_w(timeline)))
-            rc = HV_EXIT_USAGE;
-        if (!rc && kernel && !(o.kernel = open_w(kernel)))
-            rc = HV_EXIT_USAGE;
-        if (!rc) {
-            rep_metrics m;
-            rep_metrics_init(&m);
-            rc = cli_run_model("run", &s, &o, &m);
-            if (!rc)
-                rc = cli_write_run("run", &a, &s, &m);
-            rep_metrics_free(&m);
-        }
-        if (o.trace)
-            fclose(o.trace);
-        if (o.timeline)
-            fclose(o.timeline);
-        if (o.kernel)
-            fclose(o.kernel);
-    }
+    if (!rc)
+        rc = cli_outs_commit("run", out, NOUT);
+    else
+        cli_outs_abort(out, NOUT);
     if (have)
         scn_free(&s);
     cli_scn_args_free(&a);
-    free(dur_set);
     return rc;
 }

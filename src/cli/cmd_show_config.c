@@ -27,7 +27,11 @@ int cmd_show_config(int argc, char **argv)
             return 0;
         }
         if (!strcmp(o, "--json")) {
-            json = 1;
+            if (json++) {
+                fprintf(stderr, "hvwake show-config: option --json given twice; expected it once\n");
+                cli_scn_args_free(&a);
+                return HV_EXIT_USAGE;
+            }
             continue;
         }
         int r = cli_scn_arg("show-config", argc, argv, &i, &a, 0);

@@ -167,6 +167,8 @@ int cmd_validate(int argc, char **argv)
         if (rc)
             return rc;
     }
+    if (cli_pairs_once("validate", argc, argv))
+        return HV_EXIT_USAGE;
     if (fit)
         return validate_fit(fit, seed, run, ms);
     validate_row r[VALIDATE_ROWS];

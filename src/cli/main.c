@@ -32,7 +32,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'hvwake COMMAND --help' describes a command and its options with their defaults.\n"
-               "Exit status: 0 success, 1 a model check failed, 2 bad input.\n");
+               "Exit status: 0 success, 1 a model check failed, 2 bad input, 3 an output could not be\n"
+               "written (or a sweep worker was killed). Guarantees: docs/cli.md.\n");
 }
 
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max,
@@ -72,21 +73,27 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double min
 
 int main(int argc, char **argv)
 {
+    cli_signals_init();
     if (argc < 2) {
         usage(stderr);
         return HV_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return cli_stdout_check("--help");
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("hvwake %s\n", HV_VERSION);
-        return 0;
+        printf("hvwake %s (source %s)\n", HV_VERSION, hv_source());
+        return cli_stdout_check("--version");
     }
     for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+        if (!strcmp(argv[1], commands[i].name)) {
+            /* Every command's standard output is checked once it is done:
+             * a table that did not reach a full disk is an error (a command
+             * that failed has said why already). */
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            return rc ? rc : cli_stdout_check(commands[i].name);
+        }
     fprintf(stderr, "hvwake: unknown command '%s'; expected one of:", argv[1]);
     for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
         fprintf(stderr, " %s", commands[i].name);

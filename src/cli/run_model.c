@@ -122,12 +122,21 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
                 xics_dump(m->kvm->vms[i]->xics, o->kernel, true);
             }
         }
+        if (trp) {
+            /* Kept and dropped records: in the files (the ftrace header,
+             * the timeline's otherData), here, and on stderr. */
+            rep_metric(out, (double)trp->n, "trace.records");
+            rep_metric(out, (double)trp->dropped, "trace.dropped");
+            if (trp->dropped)
+                fprintf(stderr, "hvwake %s: the trace buffer was full (%zu records): %llu later records in the "
+                        "window were dropped; a shorter --timeline-window or a larger --trace-limit keeps them\n",
+                        cmd, trp->cap, (unsigned long long)trp->dropped);
+        }
         if (trp && o->trace)
             rep_kvm_ftrace(trp, o->trace);
         if (trp && o->timeline) {
             rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
-            if (rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)) != 0)
-                rc = HV_EXIT_USAGE;
+            rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)); /* write errors: at commit */
         }
     }
     for (size_t i = 0; i < s->n_vm; i++) {

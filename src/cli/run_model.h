@@ -22,7 +22,10 @@ typedef struct run_outputs {
     int progress;       /* progress line on stderr (terminal only) */
 } run_outputs;
 
-/* 0, HV_EXIT_CHECK with the failed check printed on stderr. */
+/* 0, HV_EXIT_CHECK with the failed check printed on stderr. With a trace
+ * (o->trace or o->timeline) the metrics gain trace.records and
+ * trace.dropped, and dropped records are reported on stderr. Write errors
+ * on o's files are the caller's to find (they are rep_out files). */
 int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *m);
 
 #endif

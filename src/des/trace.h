@@ -7,7 +7,9 @@
  *   recs[0..n)    records in emission order (which is simulated-time order,
  *                 since the engine never goes back in time)
  *   cap           maximum records kept; later records are counted in
- *                 `dropped` (the output says so)
+ *                 `dropped`, and per kind (des_trace_dropped_kind), so a
+ *                 formatter can say how many of its own records were lost
+ *                 (ftrace's entries-in-buffer/entries-written)
  *   [win_start, win_end)  only records with time in the window are kept
  *                 (--timeline-window), so big runs stay small
  *   on            false: des_trace_emit is a cheap no-op
@@ -42,12 +44,17 @@ typedef struct des_trace {
     size_t n, cap;
     des_time win_start, win_end;
     uint64_t dropped; /* records in the window that did not fit */
+    uint64_t *dropped_by_kind; /* [65536], allocated at the first drop */
     bool on;
 } des_trace;
 
 /* cap records at most, window [start, end). cap = 0 leaves the trace off. */
 void des_trace_init(des_trace *tr, size_t cap, des_time start, des_time end);
 void des_trace_free(des_trace *tr);
+/* Count a record that did not fit (the slow path of des_trace_emit). */
+void des_trace_drop(des_trace *tr, uint16_t kind);
+/* Records of this kind that did not fit. */
+uint64_t des_trace_dropped_kind(const des_trace *tr, uint16_t kind);
 
 static inline void des_trace_emit(des_trace *tr, des_time t, uint32_t track, uint16_t kind,
                                   uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -55,7 +62,7 @@ static inline void des_trace_emit(des_trace *tr, des_time t, uint32_t track, uin
     if (!tr || !tr->on || t < tr->win_start || t >= tr->win_end)
         return;
     if (tr->n == tr->cap) {
-        tr->dropped++;
+        des_trace_drop(tr, kind);
         return;
     }
     des_trace_rec *r = &tr->recs[tr->n++];

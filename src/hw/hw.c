@@ -50,20 +50,23 @@ hw_cfg hw_cfg_default(void)
                     .subcores_per_core = 1, .msgsnd = true};
 }
 
-const char *hw_cfg_validate(const hw_cfg *c)
+const char *hw_cfg_validate(const hw_cfg *c, const char **key)
 {
+    const char *k = NULL, *why = NULL;
     uint64_t t = c->threads_per_core;
     if (c->chips < 1 || c->cores_per_chip < 1)
-        return "hw.chips and hw.cores_per_chip must be >= 1";
-    if (t != 1 && t != 2 && t != 4 && t != 8)
-        return "hw.threads_per_core must be 1, 2, 4 or 8";
-    if (c->subcores_per_core != 1 && c->subcores_per_core != 2 && c->subcores_per_core != 4)
-        return "hw.subcores_per_core must be 1, 2 or 4";
-    if (c->subcores_per_core > 1 && t != 8)
-        return "split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)";
-    if (c->chips * c->cores_per_chip * t > HW_MAX_CPUS)
-        return "too many hardware threads (more than HW_MAX_CPUS)";
-    return NULL;
+        k = "chips", why = "hw.chips and hw.cores_per_chip must be >= 1";
+    else if (t != 1 && t != 2 && t != 4 && t != 8)
+        k = "threads_per_core", why = "hw.threads_per_core must be 1, 2, 4 or 8";
+    else if (c->subcores_per_core != 1 && c->subcores_per_core != 2 && c->subcores_per_core != 4)
+        k = "subcores_per_core", why = "hw.subcores_per_core must be 1, 2 or 4";
+    else if (c->subcores_per_core > 1 && t != 8)
+        k = "subcores_per_core", why = "split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)";
+    else if (c->chips * c->cores_per_chip * t > HW_MAX_CPUS)
+        k = "chips", why = "too many hardware threads (more than HW_MAX_CPUS)";
+    if (key)
+        *key = k;
+    return why;
 }
 
 static const int subcore_thread_map[4] = {0, 4, 2, 6};
@@ -93,7 +96,7 @@ bool hw_cpu_is_subcore_primary(const hw_machine *m, int cpu)
 hw_machine *hw_new(des_sim *sim, const hw_cfg *cfg, const hw_costs *costs, uint64_t seed,
                    uint64_t run)
 {
-    const char *err = hw_cfg_validate(cfg);
+    const char *err = hw_cfg_validate(cfg, NULL);
     if (err)
         HV_DIE("hw_new: %s", err);
     hw_machine *m = hv_xcalloc(1, sizeof *m);

@@ -95,8 +95,10 @@ typedef struct hw_cfg {
 /* Defaults as in hw_options.def: 2 chips x 10 cores x 8 threads, 1 subcore, msgsnd. */
 hw_cfg hw_cfg_default(void);
 /* NULL or what is wrong with cfg (threads a power of two, split needs 8 threads,
- * total CPUs <= HW_MAX_CPUS). */
-const char *hw_cfg_validate(const hw_cfg *cfg);
+ * total CPUs <= HW_MAX_CPUS); then *key (if key is not NULL) is the hw_cfg
+ * field, i.e. the scenario key, that is wrong ("subcores_per_core" when
+ * split-core meets fewer than 8 threads). */
+const char *hw_cfg_validate(const hw_cfg *cfg, const char **key);
 
 /* X(enum, name) */
 #define HW_MODES(X)                                                         \

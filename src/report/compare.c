@@ -204,12 +204,13 @@ static void pad(FILE *f, const char *s, size_t w, int right)
 
 int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c)
 {
-    fprintf(f, "# hvwake %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
-            h->scenario ? h->scenario : "", (unsigned long long)h->seed);
+    char t[1024];
+    fprintf(f, "# hvwake %s\n# source %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
+            rep_header_source(h), h->scenario ? h->scenario : "", (unsigned long long)h->seed);
     if (h->config)
         for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s = %s  (%s)\n", h->config->v[i].name, h->config->v[i].text,
-                    h->config->v[i].origin);
+            fprintf(f, "# config %s = %s  (%s)\n", h->config->v[i].name,
+                    rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     fprintf(f, "# mean ± 95%% CI over replications; [difference to %s ± CI, ratio; * significant]\n",
             c->nv ? c->vname[0] : "");
     size_t nv = c->nv;
@@ -262,11 +263,13 @@ static void csvnum(FILE *f, double v)
 
 int rep_compare_write_csv(FILE *f, const rep_header *h, const rep_compare *c)
 {
-    fprintf(f, "# hvwake %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
-            h->scenario ? h->scenario : "", (unsigned long long)h->seed);
+    char t[1024];
+    fprintf(f, "# hvwake %s\n# source %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
+            rep_header_source(h), h->scenario ? h->scenario : "", (unsigned long long)h->seed);
     if (h->config)
         for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, h->config->v[i].text, h->config->v[i].origin);
+            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name,
+                    rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     fputs("metric,unit", f);
     static const char *const cols[] = {"n", "mean", "ci", "diff", "diff_ci", "ratio"};
     for (size_t v = 0; v < c->nv; v++)
@@ -303,6 +306,8 @@ int rep_compare_write_json(FILE *f, const rep_header *h, const rep_compare *c)
     char b[64];
     fputs("{\n  \"hvwake\": ", f);
     rep_json_string(f, h->version ? h->version : "");
+    fputs(",\n  \"source\": ", f);
+    rep_json_string(f, rep_header_source(h));
     fputs(",\n  \"scenario\": ", f);
     rep_json_string(f, h->scenario ? h->scenario : "");
     fprintf(f, ",\n  \"seed\": %llu,\n  \"config\": {", (unsigned long long)h->seed);

@@ -104,18 +104,26 @@ void rep_kvm_timings(const kvm_sys *s, FILE *f)
         }
 }
 
+/* The record kinds printed as tracepoint lines. */
+static int ftrace_line(int k)
+{
+    return k == KVM_TR_GUEST_ENTER || k == KVM_TR_GUEST_EXIT || k == KVM_TR_HCALL_ENTER || k == KVM_TR_HCALL_EXIT ||
+           k == KVM_TR_RUN_CORE || k == KVM_TR_VCORE_BLOCKED;
+}
+
 void rep_kvm_ftrace(const des_trace *tr, FILE *f)
 {
     /* The entries are the tracepoint lines printed below (records of other
      * kinds — hw modes, thread activities — are for the timeline). */
     size_t lines = 0;
-    for (size_t i = 0; i < tr->n; i++) {
-        int k = (int)tr->recs[i].kind - KVM_TRACE_BASE;
-        lines += k == KVM_TR_GUEST_ENTER || k == KVM_TR_GUEST_EXIT || k == KVM_TR_HCALL_ENTER ||
-                 k == KVM_TR_HCALL_EXIT || k == KVM_TR_RUN_CORE || k == KVM_TR_VCORE_BLOCKED;
-    }
-    fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%zu%s\n#\n", lines, lines,
-            tr->dropped ? " (the trace buffer was full: later records were dropped)" : "");
+    for (size_t i = 0; i < tr->n; i++)
+        lines += ftrace_line((int)tr->recs[i].kind - KVM_TRACE_BASE);
+    /* As ftrace: entries-written also counts what the full buffer dropped. */
+    uint64_t lost = 0;
+    for (int k = 0; k < KVM_TR_COUNT; k++)
+        lost += ftrace_line(k) ? des_trace_dropped_kind(tr, (uint16_t)(KVM_TRACE_BASE + k)) : 0;
+    fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%llu%s\n#\n", lines,
+            (unsigned long long)(lines + lost), tr->dropped ? " (the trace buffer was full: later records were dropped)" : "");
     fprintf(f, "#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n#              | |         |         |         |\n");
     for (size_t i = 0; i < tr->n; i++) {
         const des_trace_rec *r = &tr->recs[i];

@@ -148,8 +148,7 @@ static void text_number(double v, char *buf, size_t n)
         snprintf(buf, n, "%.6g", v);
 }
 
-/* s for a text line: control characters as \n, \t, \xHH (one line per value). */
-static const char *oneline(const char *s, char *buf, size_t n)
+const char *rep_text_oneline(const char *s, char *buf, size_t n)
 {
     size_t o = 0;
     for (; *s && o + 5 < n; s++) {
@@ -167,9 +166,12 @@ static const char *oneline(const char *s, char *buf, size_t n)
     return buf;
 }
 
+const char *rep_header_source(const rep_header *h) { return h->source ? h->source : "unknown"; }
+
 static void header_lines(FILE *f, const rep_header *h, const char *pfx)
 {
     fprintf(f, "%shvwake %s\n", pfx, h->version ? h->version : "?");
+    fprintf(f, "%ssource %s\n", pfx, rep_header_source(h));
     fprintf(f, "%sscenario %s\n", pfx, h->scenario ? h->scenario : "");
     fprintf(f, "%sseed %llu\n", pfx, (unsigned long long)h->seed);
     fprintf(f, "%srun %llu\n", pfx, (unsigned long long)h->run);
@@ -191,7 +193,7 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
         char t[1024];
         for (size_t i = 0; i < h->config->n; i++)
             fprintf(f, "#   %-*s = %-*s  (%s)\n", (int)wn, h->config->v[i].name, (int)wv,
-                    oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
+                    rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     }
     /* Scalars. */
     size_t wname = strlen("metric"), wval = strlen("value");
@@ -204,7 +206,7 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
         }
         text_number(m->rows[i].value, num, sizeof num);
         char nm[1024];
-        size_t a = strlen(oneline(m->rows[i].name, nm, sizeof nm)), b = strlen(num);
+        size_t a = strlen(rep_text_oneline(m->rows[i].name, nm, sizeof nm)), b = strlen(num);
         wname = a > wname ? a : wname;
         wval = b > wval ? b : wval;
         i++;
@@ -220,7 +222,7 @@ int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m)
             fprintf(f, "\n%-*s  %*s  %s\n", (int)wname, "metric", (int)wval, "value", "unit");
         text_number(m->rows[i].value, num, sizeof num);
         char nm[1024];
-        fprintf(f, "%-*s  %*s  %s\n", (int)wname, oneline(m->rows[i].name, nm, sizeof nm), (int)wval, num,
+        fprintf(f, "%-*s  %*s  %s\n", (int)wname, rep_text_oneline(m->rows[i].name, nm, sizeof nm), (int)wval, num,
                 rep_metric_unit(m->rows[i].name));
         i++;
     }
@@ -275,6 +277,8 @@ int rep_write_json(FILE *f, const rep_header *h, const rep_metrics *m)
     char num[64];
     fputs("{\n  \"hvwake\": ", f);
     rep_json_string(f, h->version ? h->version : "");
+    fputs(",\n  \"source\": ", f);
+    rep_json_string(f, rep_header_source(h));
     fputs(",\n  \"scenario\": ", f);
     rep_json_string(f, h->scenario ? h->scenario : "");
     fprintf(f, ",\n  \"seed\": %llu,\n  \"run\": %llu,\n  \"config\": {", (unsigned long long)h->seed,
@@ -314,7 +318,7 @@ static void csv_header(FILE *f, const rep_header *h)
     char t[1024];
     if (h->config)
         for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, oneline(h->config->v[i].text, t, sizeof t),
+            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, rep_text_oneline(h->config->v[i].text, t, sizeof t),
                     h->config->v[i].origin);
 }
 

@@ -4,11 +4,11 @@
  * seed, run and the effective configuration with provenance.
  *
  * Formats (docs/metrics.md, docs/cli.md):
- *   text  header lines, the configuration, then two aligned tables: scalar
+ *   text  header lines (version, source revision, scenario, seed, run), the configuration, then two aligned tables: scalar
  *         metrics (metric | value | unit) and distributions (rows of
  *         PREFIX.count/.mean/.min/.p50/.p90/.p99/.p999/.max as added by
  *         rep_metric_hist), units in the headers.
- *   JSON  {"hvwake": VERSION, "scenario": NAME, "seed": S, "run": R,
+ *   JSON  {"hvwake": VERSION, "source": REVISION, "scenario": NAME, "seed": S, "run": R,
  *          "config": {"sim.seed": 1, ...}, "origin": {"sim.seed": "default"},
  *          "metrics": {"dotted.name": number, ...}}
  *         One member per line, insertion order; numbers are the shortest text
@@ -58,7 +58,11 @@ typedef struct rep_header {
     const char *scenario;     /* preset name or file */
     uint64_t seed, run;
     const rep_config *config; /* may be NULL */
+    const char *source;       /* hv_source(): the source revision; NULL = "unknown" */
 } rep_header;
+
+/* h->source, or "unknown". */
+const char *rep_header_source(const rep_header *h);
 
 /* JSON string literal of s (with quotes). */
 void rep_json_string(FILE *f, const char *s);
@@ -66,6 +70,9 @@ void rep_json_string(FILE *f, const char *s);
 void rep_json_number(double v, char *buf, size_t n);
 /* CSV field (quoted if it holds , " CR or LF). */
 void rep_csv_field(FILE *f, const char *s);
+/* s for one line of a text header: control characters as \n, \t, \xHH
+ * (truncated to fit buf). Returns buf. */
+const char *rep_text_oneline(const char *s, char *buf, size_t n);
 /* Unit of a metric from its name (see above). */
 const char *rep_metric_unit(const char *name);
 

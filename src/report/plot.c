@@ -68,20 +68,23 @@ static int variant_x(const char *name, double *x)
 static const char *const qsfx[] = {"min", "p50", "p90", "p99", "p999", "max"};
 static const double qval[] = {0, 0.5, 0.9, 0.99, 0.999, 1};
 
-int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric, const char *out,
-                   char *script_path, size_t n, scn_errors *e)
+int rep_plot_paths(const char *out, char *script, char *dat, size_t n, scn_errors *e)
 {
     size_t ol = strlen(out);
-    int png = ol > 4 && !strcmp(out + ol - 4, ".png");
-    int svg = ol > 4 && !strcmp(out + ol - 4, ".svg");
-    if (!png && !svg) {
+    if (ol <= 4 || (strcmp(out + ol - 4, ".png") && strcmp(out + ol - 4, ".svg"))) {
         scn_error(e, out, 0, "unknown output type; expected a file name ending in .svg or .png");
         return HV_EPARSE;
     }
-    char base[4096], dat[4200];
-    snprintf(base, sizeof base, "%.*s", (int)(ol - 4), out);
-    snprintf(script_path, n, "%s.gp", base);
-    snprintf(dat, sizeof dat, "%s.dat", base);
+    snprintf(script, n, "%.*s.gp", (int)(ol - 4), out);
+    snprintf(dat, n, "%.*s.dat", (int)(ol - 4), out);
+    return 0;
+}
+
+int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric, const char *out,
+                   const char *dat_path, FILE *d, FILE *f, scn_errors *e)
+{
+    size_t ol = strlen(out);
+    int png = ol > 4 && !strcmp(out + ol - 4, ".png");
     char pick[512] = "";
     if (kind == REP_PLOT_CDF) {
         if (metric)
@@ -108,11 +111,6 @@ int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric,
             scn_error(e, "plot", 0, "no metric '%s' in the results; expected one of the metric names of the results", pick);
             return HV_EPARSE;
         }
-    }
-    FILE *d = fopen(dat, "w");
-    if (!d) {
-        scn_error(e, dat, 0, "cannot write: %s; expected a writable directory", strerror(errno));
-        return HV_EIO;
     }
     const char *unit = rep_metric_unit(kind == REP_PLOT_CDF ? qsfx[1] : pick);
     if (kind == REP_PLOT_CDF) {
@@ -162,24 +160,17 @@ int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric,
             }
         }
     }
-    int derr = ferror(d);
-    fclose(d);
-    FILE *f = fopen(script_path, "w");
-    if (!f || derr) {
-        if (f)
-            fclose(f);
-        scn_error(e, script_path, 0, "cannot write: %s; expected a writable directory", strerror(errno));
-        return HV_EIO;
-    }
-    fprintf(f, "# hvwake plot (%s): render with  gnuplot %s\n",
-            kind == REP_PLOT_BARS ? "bars" : kind == REP_PLOT_CURVE ? "curve" : "cdf", script_path);
+    fprintf(f, "# hvwake plot (%s): render with  gnuplot %.*s.gp\n",
+            kind == REP_PLOT_BARS ? "bars" : kind == REP_PLOT_CURVE ? "curve" : "cdf", (int)(ol - 4), out);
     if (png)
         fputs("set terminal pngcairo size 900,560 noenhanced\n", f);
     else
         fputs("set terminal svg size 900,560 dynamic noenhanced\n", f);
-    fputs("set output ", f);
+    /* hvwake renders into a temporary file (gnuplot -e "outfile='...'")
+     * and renames it: the image is whole or absent. */
+    fputs("if (!exists(\"outfile\")) outfile = ", f);
     gp_str(f, out);
-    fputs("\nset datafile commentschars '#'\nset key outside right top\nset grid\n", f);
+    fputs("\nset output outfile\nset datafile commentschars '#'\nset key outside right top\nset grid\n", f);
     fputs("set title ", f);
     gp_str(f, pick);
     fputc('\n', f);
@@ -191,9 +182,9 @@ int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric,
         fputs("\nset style fill solid 0.6 border -1\nset boxwidth 0.6\nset xtics rotate by -30\n"
               "set yrange [0:*]\nset offsets 0.5, 0.5, 0, 0\nplot ",
               f);
-        gp_str(f, dat);
+        gp_str(f, dat_path);
         fputs(" using 1:3:xtic(5) with boxes notitle, \\\n     ", f);
-        gp_str(f, dat);
+        gp_str(f, dat_path);
         fputs(" using 1:3:4 with yerrorbars lc rgb 'black' pt 0 notitle\n", f);
     } else if (kind == REP_PLOT_CURVE) {
         fputs("set ylabel ", f);
@@ -201,7 +192,7 @@ int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric,
         fputs("\nset xlabel ", f);
         gp_str(f, numeric_x ? "varied value" : "variant");
         fputs("\nplot ", f);
-        gp_str(f, dat);
+        gp_str(f, dat_path);
         fputs(" using 2:3:4 with yerrorlines notitle\n", f);
     } else {
         fputs("set xlabel ", f);
@@ -209,25 +200,31 @@ int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric,
         fputs("\nset ylabel 'quantile'\nset logscale x\nset yrange [0:1]\nplot ", f);
         for (size_t v = 0; v < c->nv; v++) {
             fputs(v ? ", \\\n     " : "", f);
-            gp_str(f, dat);
+            gp_str(f, dat_path);
             fprintf(f, " index %zu using 1:2 with linespoints title ", v);
             gp_str(f, c->vname[v]);
         }
         fputc('\n', f);
     }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        scn_error(e, script_path, 0, "write failed; expected a writable directory");
-        return HV_EIO;
-    }
     return 0;
 }
 
-int rep_plot_render(const char *script)
+int rep_plot_render(const char *script, const char *image)
 {
     pid_t pid;
-    char *argv[] = {"gnuplot", (char *)script, NULL};
+    char set[4300];
+    size_t o = (size_t)snprintf(set, sizeof set, "outfile='");
+    for (const char *p = image ? image : ""; *p && o + 3 < sizeof set; p++) {
+        if (*p == '\'')
+            set[o++] = '\'';
+        set[o++] = *p;
+    }
+    snprintf(set + o, sizeof set - o, "'");
+    char *argv[] = {"gnuplot", "-e", set, (char *)script, NULL};
+    if (!image) {
+        argv[1] = (char *)script;
+        argv[2] = NULL;
+    }
     int rc = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
     if (rc == ENOENT)
         return 1;

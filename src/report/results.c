@@ -1,64 +1,42 @@
+/* Results files: the reader and merge checks; see results.h. */
 #include "report/results.h"
 
 #include "base/hv.h"
-#include "scn/ini.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-void rep_results_file_name(char *buf, size_t n, unsigned shard_i, unsigned shard_n)
-{
-    snprintf(buf, n, "shard-%04u-of-%04u.csv", shard_i, shard_n);
-}
-
-int rep_results_write_header(FILE *f, const rep_header *h, size_t replications, unsigned shard_i,
-                             unsigned shard_n, size_t nv, const char *const *vnames)
-{
-    fprintf(f, "%s\n# hvwake %s\n# scenario %s\n# seed %llu\n# replications %zu\n# shard %u/%u\n",
-            REP_RESULTS_MAGIC, h->version ? h->version : "?", h->scenario ? h->scenario : "",
-            (unsigned long long)h->seed, replications, shard_i, shard_n);
-    for (size_t v = 0; v < nv; v++)
-        fprintf(f, "# variant %zu %s\n", v, vnames[v]);
-    if (h->config)
-        for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name, h->config->v[i].text, h->config->v[i].origin);
-    fputs("variant,run,metric,value\n", f);
-    return ferror(f) ? HV_EIO : 0;
-}
-
-int rep_results_write_run(FILE *f, size_t variant, size_t run, const rep_metrics *m)
-{
-    char num[64];
-    for (size_t i = 0; i < m->n; i++) {
-        fprintf(f, "%zu,%zu,", variant, run);
-        rep_csv_field(f, m->rows[i].name);
-        rep_json_number(m->rows[i].value, num, sizeof num);
-        fprintf(f, ",%s\n", strcmp(num, "null") ? num : "");
-    }
-    return ferror(f) ? HV_EIO : 0;
-}
+#include <sys/types.h>
 
 void rep_results_init(rep_results *r) { memset(r, 0, sizeof *r); }
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
 
 void rep_results_free(rep_results *r)
 {
     size_t jobs = r->nv * r->replications;
-    for (size_t j = 0; j < jobs; j++) {
+    for (size_t j = 0; r->runs && j < jobs; j++)
         rep_metrics_free(&r->runs[j]);
-        free(r->where[j]);
-    }
     free(r->runs);
     free(r->have);
-    free(r->where);
-    for (size_t v = 0; v < r->nv; v++)
-        free(r->vname[v]);
-    free(r->vname);
+    free_strv(r->where, jobs);
+    free_strv(r->vname, r->nv);
+    free_strv(r->vsets, r->nv);
+    free_strv(r->files, r->nfiles);
+    free(r->shard);
     free(r->version);
+    free(r->source);
     free(r->scenario);
+    free(r->first);
     rep_config_free(&r->config);
     memset(r, 0, sizeof *r);
 }
@@ -103,205 +81,541 @@ static int csv_split(char *line, char **f, int max)
     }
 }
 
+/* Decimal digits only, at most max. */
+static int parse_u(const char *s, unsigned long long max, unsigned long long *out)
+{
+    unsigned long long v = 0;
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (max - (unsigned)(*s - '0')) / 10)
+            return -1;
+        v = v * 10 + (unsigned)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* A value as the writer writes it: empty (NaN) or a finite decimal number
+ * -?D+(.D+)?([eE][+-]?D+)?. */
+static int parse_value(const char *s, double *out)
+{
+    if (!*s) {
+        *out = NAN;
+        return 0;
+    }
+    const char *p = s + (*s == '-');
+    size_t d = strspn(p, "0123456789");
+    if (!d)
+        return -1;
+    p += d;
+    if (*p == '.') {
+        if (!(d = strspn(p + 1, "0123456789")))
+            return -1;
+        p += 1 + d;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        if (!(d = strspn(p, "0123456789")))
+            return -1;
+        p += d;
+    }
+    if (*p)
+        return -1;
+    errno = 0;
+    double v = strtod(s, NULL);
+    if (!isfinite(v) || (errno == ERANGE && v != 0))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One file's header, as read. */
 typedef struct fhdr {
-    char version[64], scenario[512];
-    unsigned long long seed;
-    size_t reps;
-    int have_seed, have_reps;
+    char *version, *source, *scenario;
+    unsigned lversion, lsource, lscenario, lseed, lreps, lshard; /* lines; 0 = absent */
+    unsigned long long seed, reps, si, sn;
     size_t nv;
-    char **vname;
+    char **vname, **vsets;
+    unsigned *lvar;
+    rep_config cfg;
+    unsigned *lcfg;
 } fhdr;
 
-static int same_header(rep_results *r, const fhdr *h, const char *path, scn_errors *e)
+static void fhdr_free(fhdr *h)
 {
-    if (!r->nfiles) {
+    free(h->version);
+    free(h->source);
+    free(h->scenario);
+    free_strv(h->vname, h->nv);
+    free_strv(h->vsets, h->nv);
+    free(h->lvar);
+    rep_config_free(&h->cfg);
+    free(h->lcfg);
+}
+
+/* The reading of one file. */
+typedef struct reader {
+    rep_results *r;
+    const char *path;
+    scn_errors *e;
+    unsigned line;
+    int failed, rows, ended;
+    fhdr h;
+    /* the open job */
+    int open;
+    size_t v, run, nrows, jobs;
+    unsigned from;
+    uint32_t crc;
+    rep_metrics cur;
+} reader;
+
+static int bad(reader *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(reader *d, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    scn_error(d->e, d->path, d->line, "%s", msg);
+    d->failed = 1;
+    return -1;
+}
+
+static int set_once(reader *d, char **slot, unsigned *lslot, const char *key, const char *val)
+{
+    if (*lslot)
+        return bad(d, "'# %s' twice (also line %u); expected it once", key, *lslot);
+    *slot = hv_xstrdup(val);
+    *lslot = d->line;
+    return 0;
+}
+
+static int num_once(reader *d, unsigned long long *slot, unsigned *lslot, const char *key, const char *val,
+                    unsigned long long min, unsigned long long max)
+{
+    if (*lslot)
+        return bad(d, "'# %s' twice (also line %u); expected it once", key, *lslot);
+    if (parse_u(val, max, slot) || *slot < min)
+        return bad(d, "%s '%.40s' is not valid; expected an integer in [%llu, %llu]", key, val, min, max);
+    *lslot = d->line;
+    return 0;
+}
+
+static int header_line(reader *d, char *l)
+{
+    fhdr *h = &d->h;
+    if (!*l)
+        return bad(d, "unexpected empty line in the header; expected '# key value' or the column names");
+    if (strncmp(l, "# ", 2))
+        return bad(d, "unexpected line '%.60s' in the header; expected '# key value' or the column names", l);
+    char *key = l + 2, *val = strchr(key, ' ');
+    if (val)
+        *val++ = 0;
+    else
+        val = key + strlen(key);
+    if (!strcmp(key, "hvwake"))
+        return set_once(d, &h->version, &h->lversion, key, val);
+    if (!strcmp(key, "source"))
+        return set_once(d, &h->source, &h->lsource, key, val);
+    if (!strcmp(key, "scenario"))
+        return set_once(d, &h->scenario, &h->lscenario, key, val);
+    if (!strcmp(key, "seed"))
+        return num_once(d, &h->seed, &h->lseed, key, val, 0, UINT64_MAX);
+    if (!strcmp(key, "replications"))
+        return num_once(d, &h->reps, &h->lreps, key, val, 1, 1000000);
+    if (!strcmp(key, "shard")) {
+        char *sl = strchr(val, '/');
+        if (h->lshard)
+            return bad(d, "'# shard' twice (also line %u); expected it once", h->lshard);
+        if (!sl || (*sl = 0, parse_u(val, 1000000, &h->si)) || parse_u(sl + 1, 1000000, &h->sn) || !h->si ||
+            h->si > h->sn)
+            return bad(d, "shard is not I/N; expected 1 <= I <= N");
+        h->lshard = d->line;
+        return 0;
+    }
+    if (!strcmp(key, "variant") || !strcmp(key, "set")) {
+        char *sp = strchr(val, ' ');
+        unsigned long long idx;
+        if (!sp || (*sp = 0, parse_u(val, 100000, &idx)))
+            return bad(d, "cannot parse '# %s'; expected '# %s INDEX TEXT'", key, key);
+        if (key[0] == 's') {
+            if (!h->nv || idx != h->nv - 1)
+                return bad(d, "'# set %llu' after variant %zu; expected the sets right after their variant", idx,
+                           h->nv ? h->nv - 1 : 0);
+            size_t ol = strlen(h->vsets[idx]), al = strlen(sp + 1);
+            h->vsets[idx] = hv_xrealloc(h->vsets[idx], ol + al + 2);
+            snprintf(h->vsets[idx] + ol, al + 2, "%s\n", sp + 1);
+            return 0;
+        }
+        if (idx != h->nv)
+            return bad(d, "variant %llu out of order; expected variant %zu", idx, h->nv);
+        h->vname = hv_xrealloc(h->vname, (h->nv + 1) * sizeof *h->vname);
+        h->vsets = hv_xrealloc(h->vsets, (h->nv + 1) * sizeof *h->vsets);
+        h->lvar = hv_xrealloc(h->lvar, (h->nv + 1) * sizeof *h->lvar);
+        h->vname[h->nv] = hv_xstrdup(sp + 1);
+        h->vsets[h->nv] = hv_xstrdup("");
+        h->lvar[h->nv++] = d->line;
+        return 0;
+    }
+    if (!strcmp(key, "config")) {
+        size_t ll = strlen(val);
+        char *eq = strchr(val, '='), *op = strrchr(val, '(');
+        if (!eq || !op || op <= eq || op[-1] != ' ' || !ll || val[ll - 1] != ')')
+            return bad(d, "cannot parse '# config'; expected '# config KEY=VALUE (ORIGIN)'");
+        *eq = 0;
+        op[-1] = 0;
+        val[ll - 1] = 0;
+        rep_config_add(&h->cfg, val, eq + 1, NULL, op + 1);
+        h->lcfg = hv_xrealloc(h->lcfg, h->cfg.n * sizeof *h->lcfg);
+        h->lcfg[h->cfg.n - 1] = d->line;
+        return 0;
+    }
+    return bad(d, "unknown header line '# %.40s'; expected hvwake, source, scenario, seed, replications, shard, "
+                  "variant, set or config",
+               key);
+}
+
+/* The first difference between this file's header and the first file's,
+ * or 0. */
+static int differs(reader *d)
+{
+    rep_results *r = d->r;
+    fhdr *h = &d->h;
+    const char *first = r->first;
+#define DIFF(ln, ...) (d->line = (ln), bad(d, __VA_ARGS__))
+    if (strcmp(h->version, r->version))
+        return DIFF(h->lversion, "hvwake %s wrote this file, hvwake %s wrote %s; expected shards of one experiment, "
+                                 "written by the same hvwake", h->version, r->version, first);
+    if (strcmp(h->source, r->source))
+        return DIFF(h->lsource, "source revision %s, but %s in %s; expected shards of one experiment, built from "
+                                "the same source", h->source, r->source, first);
+    if (strcmp(h->scenario, r->scenario))
+        return DIFF(h->lscenario, "scenario '%s', but '%s' in %s; expected shards of one experiment", h->scenario,
+                    r->scenario, first);
+    if (h->seed != r->seed)
+        return DIFF(h->lseed, "seed %llu, but %llu in %s; expected shards of one experiment", h->seed,
+                    (unsigned long long)r->seed, first);
+    if (h->reps != r->replications)
+        return DIFF(h->lreps, "%llu replications, but %zu in %s; expected shards of one experiment", h->reps,
+                    r->replications, first);
+    if (h->sn != r->shard_n)
+        return DIFF(h->lshard, "shard %llu/%llu, but %s is a shard of %u; expected shards of one split", h->si, h->sn,
+                    first, r->shard_n);
+    if (h->nv != r->nv)
+        return DIFF(h->lvar[h->nv < r->nv ? h->nv - 1 : r->nv], "%zu variants, but %zu in %s; expected shards of one "
+                    "experiment", h->nv, r->nv, first);
+    for (size_t v = 0; v < h->nv; v++)
+        if (strcmp(h->vname[v], r->vname[v]) || strcmp(h->vsets[v], r->vsets[v]))
+            return DIFF(h->lvar[v], "variant %zu is '%s'%s, but '%s' in %s; expected shards of one experiment", v,
+                        h->vname[v], strcmp(h->vname[v], r->vname[v]) ? "" : " with other assignments",
+                        r->vname[v], first);
+    for (size_t i = 0; i < h->cfg.n; i++) {
+        const rep_setting *s = &h->cfg.v[i];
+        size_t k = 0;
+        while (k < r->config.n && strcmp(r->config.v[k].name, s->name))
+            k++;
+        if (k == r->config.n)
+            return DIFF(h->lcfg[i], "%s = %s, but %s has no %s; expected shards of one experiment (the same "
+                        "configuration)", s->name, s->text, first, s->name);
+        if (strcmp(r->config.v[k].text, s->text))
+            return DIFF(h->lcfg[i], "%s = %s, but %s in %s; expected shards of one experiment (the same "
+                        "configuration)", s->name, s->text, r->config.v[k].text, first);
+    }
+    for (size_t k = 0; k < r->config.n; k++) {
+        size_t i = 0;
+        while (i < h->cfg.n && strcmp(r->config.v[k].name, h->cfg.v[i].name))
+            i++;
+        if (i == h->cfg.n)
+            return DIFF(d->line, "no %s, but %s has %s = %s; expected shards of one experiment (the same "
+                        "configuration)", r->config.v[k].name, first, r->config.v[k].name, r->config.v[k].text);
+    }
+#undef DIFF
+    return 0;
+}
+
+/* The column line: the header is complete; adopt it or compare it. */
+static int header_done(reader *d)
+{
+    rep_results *r = d->r;
+    fhdr *h = &d->h;
+    if (!h->lversion || !h->lsource || !h->lscenario || !h->lseed || !h->lreps || !h->lshard || !h->nv)
+        return bad(d, "the header lacks %s; expected a complete results header",
+                   !h->lversion ? "'# hvwake'" : !h->lsource ? "'# source'" : !h->lscenario ? "'# scenario'"
+                   : !h->lseed ? "'# seed'" : !h->lreps ? "'# replications'" : !h->lshard ? "'# shard'"
+                   : "variants");
+    if (r->first) {
+        unsigned here = d->line;
+        if (differs(d))
+            return -1;
+        d->line = here;
+    } else {
+        r->first = hv_xstrdup(d->path);
         r->version = hv_xstrdup(h->version);
+        r->source = hv_xstrdup(h->source);
         r->scenario = hv_xstrdup(h->scenario);
         r->seed = h->seed;
-        r->replications = h->reps;
+        r->replications = (size_t)h->reps;
+        r->shard_n = (unsigned)h->sn;
+        r->shard = hv_xcalloc(r->shard_n + 1, 1);
         r->nv = h->nv;
-        r->vname = hv_xcalloc(h->nv + 1, sizeof *r->vname);
-        for (size_t v = 0; v < h->nv; v++)
+        r->vname = hv_xcalloc(h->nv, sizeof *r->vname);
+        r->vsets = hv_xcalloc(h->nv, sizeof *r->vsets);
+        for (size_t v = 0; v < h->nv; v++) {
             r->vname[v] = hv_xstrdup(h->vname[v]);
+            r->vsets[v] = hv_xstrdup(h->vsets[v]);
+        }
+        r->config = h->cfg;
+        rep_config_init(&h->cfg);
         size_t jobs = r->nv * r->replications;
         r->runs = hv_xcalloc(jobs + 1, sizeof *r->runs);
         r->have = hv_xcalloc(jobs + 1, 1);
         r->where = hv_xcalloc(jobs + 1, sizeof *r->where);
-        return 0;
     }
-    const char *what = NULL;
-    if (strcmp(r->scenario, h->scenario))
-        what = "scenario";
-    else if (r->seed != h->seed)
-        what = "seed";
-    else if (r->replications != h->reps)
-        what = "replications";
-    else if (r->nv != h->nv)
-        what = "number of variants";
-    else
-        for (size_t v = 0; v < h->nv && !what; v++)
-            if (strcmp(r->vname[v], h->vname[v]))
-                what = "variant names";
-    if (what) {
-        scn_error(e, path, 0, "%s differs from the first file's; expected shards of one experiment", what);
-        return -1;
-    }
+    r->shard[h->si] = 1;
+    d->rows = 1;
     return 0;
+}
+
+/* The first run of variant v read so far, or -1. */
+static long first_run(const rep_results *r, size_t v)
+{
+    for (size_t k = 0; k < r->replications; k++)
+        if (r->have[v * r->replications + k])
+            return (long)k;
+    return -1;
+}
+
+static int job_end(reader *d, const char *l)
+{
+    rep_results *r = d->r;
+    unsigned long long v, run, n;
+    unsigned crc;
+    int end = 0;
+    if (sscanf(l, "# job %llu %llu metrics %llu crc32 %8x%n", &v, &run, &n, &crc, &end) != 4 || l[end])
+        return bad(d, "cannot parse the job line; expected '# job V R metrics N crc32 X'");
+    if (!d->open)
+        return bad(d, "end line of job variant %llu run %llu without its rows; expected rows first", v, run);
+    if (v != d->v || run != d->run)
+        return bad(d, "end line of job variant %llu run %llu inside job variant %zu run %zu (rows from line %u); "
+                      "expected that job's end line", v, run, d->v, d->run, d->from);
+    if (n != d->nrows)
+        return bad(d, "job variant %zu run %zu has %zu rows (lines %u-%u), its end line says %llu; expected its "
+                      "full metric set (rows were lost or added)", d->v, d->run, d->nrows, d->from, d->line - 1, n);
+    if (crc != d->crc)
+        return bad(d, "job variant %zu run %zu (lines %u-%u): its rows' checksum is %08x, its end line says %08x; "
+                      "expected unchanged rows (the file was modified or damaged)", d->v, d->run, d->from,
+                   d->line - 1, (unsigned)d->crc, crc);
+    long k0 = first_run(r, d->v);
+    if (k0 >= 0) {
+        size_t j0 = d->v * r->replications + (size_t)k0;
+        const rep_metrics *m0 = &r->runs[j0];
+        for (size_t i = 0; i < m0->n || i < d->cur.n; i++)
+            if (i >= m0->n || i >= d->cur.n || strcmp(m0->rows[i].name, d->cur.rows[i].name))
+                return bad(d, "job variant %zu run %zu: metric %zu is '%.80s', run %ld (%s) has '%.80s'; expected "
+                              "the same metrics in every run of a variant", d->v, d->run, i + 1,
+                           i < d->cur.n ? d->cur.rows[i].name : "(none)", k0, r->where[j0],
+                           i < m0->n ? m0->rows[i].name : "(none)");
+    }
+    size_t j = d->v * r->replications + d->run;
+    r->runs[j] = d->cur;
+    rep_metrics_init(&d->cur);
+    r->have[j] = 1;
+    char w[4200];
+    snprintf(w, sizeof w, "%s:%u", d->path, d->line);
+    r->where[j] = hv_xstrdup(w);
+    d->open = 0;
+    d->jobs++;
+    return 0;
+}
+
+static int row(reader *d, char *l, uint32_t crc)
+{
+    rep_results *r = d->r;
+    char *f[5];
+    unsigned long long v, run;
+    double val;
+    if (csv_split(l, f, 5) != 4)
+        return bad(d, "bad row; expected variant,run,metric,value");
+    if (parse_u(f[0], r->nv - 1, &v))
+        return bad(d, "variant '%.20s' is not valid; expected an integer in [0, %zu]", f[0], r->nv - 1);
+    if (parse_u(f[1], r->replications - 1, &run))
+        return bad(d, "run '%.20s' is not valid; expected an integer in [0, %zu]", f[1], r->replications - 1);
+    if (!*f[2])
+        return bad(d, "empty metric name; expected variant,run,metric,value");
+    if (parse_value(f[3], &val))
+        return bad(d, "value '%.40s' is not valid; expected a finite decimal number, or nothing for an undefined "
+                      "value", f[3]);
+    size_t j = (size_t)v * r->replications + (size_t)run;
+    if (!d->open) {
+        if (r->have[j])
+            return bad(d, "job variant %llu run %llu is also in %s; expected each job once", v, run, r->where[j]);
+        if (j % d->h.sn != d->h.si - 1)
+            return bad(d, "job variant %llu run %llu (job %zu) is not one of shard %llu/%llu's; expected jobs j "
+                          "with j mod %llu = %llu", v, run, j, d->h.si, d->h.sn, d->h.sn, d->h.si - 1);
+        d->open = 1;
+        d->v = (size_t)v;
+        d->run = (size_t)run;
+        d->from = d->line;
+        d->nrows = 0;
+        rep_metrics_init(&d->cur);
+    } else if (v != d->v || run != d->run)
+        return bad(d, "row of job variant %llu run %llu, but job variant %zu run %zu (rows from line %u) has no end "
+                      "line; expected its '# job' line first (rows were lost)", v, run, d->v, d->run, d->from);
+    if (first_run(r, d->v) < 0 && rep_metric_find(&d->cur, f[2]) >= 0)
+        return bad(d, "metric '%.80s' twice in job variant %zu run %zu; expected one value", f[2], d->v, d->run);
+    rep_metric(&d->cur, val, "%s", f[2]);
+    d->nrows++;
+    d->crc = crc;
+    return 0;
+}
+
+static int file_end(reader *d, const char *l, uint32_t crc_before)
+{
+    unsigned long long n;
+    unsigned crc;
+    int end = 0;
+    if (sscanf(l, "# end jobs %llu crc32 %8x%n", &n, &crc, &end) != 2 || l[end])
+        return bad(d, "cannot parse the end line; expected '# end jobs N crc32 X'");
+    if (d->open)
+        return bad(d, "the end line comes inside job variant %zu run %zu (rows from line %u); expected that job's "
+                      "end line first (rows were lost)", d->v, d->run, d->from);
+    size_t want = 0, jobs = d->r->nv * d->r->replications;
+    for (size_t j = 0; j < jobs; j++)
+        want += j % d->h.sn == d->h.si - 1;
+    if (n != d->jobs || n != want)
+        return bad(d, "%zu jobs, the end line says %llu, shard %llu/%llu has %zu; expected every job of the shard",
+                   d->jobs, n, d->h.si, d->h.sn, want);
+    if (crc != crc_before)
+        return bad(d, "the file's checksum is %08x, its end line says %08x; expected an unchanged file (a header "
+                      "line was modified or damaged)", (unsigned)crc_before, crc);
+    d->ended = 1;
+    return 0;
+}
+
+static void line_of(reader *d, char *l, size_t ll, uint32_t crc_before, uint32_t row_crc)
+{
+    if (d->line == 1) {
+        if (!strcmp(l, "# hvwake-results 1"))
+            bad(d, "results format 1 (an older hvwake) has no checksums; expected format 2: run the sweep again");
+        else if (strcmp(l, REP_RESULTS_MAGIC))
+            bad(d, "not a results file; expected a first line '%s'", REP_RESULTS_MAGIC);
+        return;
+    }
+    if (strlen(l) != ll)
+        bad(d, "a NUL byte in the line; expected text (the file is damaged)");
+    else if (d->ended)
+        bad(d, "text after the end line; expected nothing");
+    else if (!d->rows)
+        (void)(!strcmp(l, "variant,run,metric,value") ? header_done(d) : header_line(d, l));
+    else if (!strncmp(l, "# job ", 6))
+        job_end(d, l);
+    else if (!strncmp(l, "# end ", 6))
+        file_end(d, l, crc_before);
+    else if (l[0] == '#' || !ll)
+        bad(d, "unexpected %s; expected a row, a '# job' or the '# end' line", ll ? "comment line" : "empty line");
+    else
+        row(d, l, row_crc);
+}
+
+int rep_results_read_stream(rep_results *r, FILE *f, const char *name, int header_only, scn_errors *e)
+{
+    r->files = hv_xrealloc(r->files, (r->nfiles + 1) * sizeof *r->files);
+    r->files[r->nfiles++] = hv_xstrdup(name);
+    reader d = {.r = r, .path = name, .e = e};
+    char *l = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    uint32_t crc = 0;
+    while (!d.failed && !(header_only && d.rows) && (got = getline(&l, &cap, f)) > 0) {
+        d.line++;
+        size_t ll = (size_t)got;
+        uint32_t before = crc, row_crc = rep_crc32(d.open ? d.crc : 0, l, ll);
+        crc = rep_crc32(crc, l, ll);
+        if (l[ll - 1] != '\n') {
+            bad(&d, "the file ends inside this line (no newline): it is truncated; expected complete lines up to "
+                    "the '# end' line");
+            break;
+        }
+        l[--ll] = 0;
+        line_of(&d, l, ll, before, row_crc);
+    }
+    if (!d.failed && ferror(f))
+        bad(&d, "read error: %s", strerror(errno));
+    else if (!d.failed && !d.line)
+        bad(&d, "empty; expected a results file");
+    else if (!d.failed && !d.ended && !(header_only && d.rows)) {
+        if (d.open)
+            bad(&d, "the file ends inside job variant %zu run %zu (rows at lines %u-%u, no end line): it is "
+                    "truncated", d.v, d.run, d.from, d.line);
+        else
+            bad(&d, "the file ends %s without its '# end' line: it is truncated",
+                d.rows ? "after its last job" : "in its header");
+    }
+    free(l);
+    rep_metrics_free(&d.cur);
+    fhdr_free(&d.h);
+    return d.failed ? HV_EPARSE : 0;
 }
 
 int rep_results_read(rep_results *r, const char *path, scn_errors *e)
 {
-    char *buf;
-    size_t len;
-    int rc = scn_read_file(path, &buf, &len);
-    if (rc) {
-        scn_error(e, path, 0, "cannot read: %s; expected a results file", hv_err_msg(rc));
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        scn_error(e, path, 0, "cannot read: %s; expected a results file", strerror(errno));
         return HV_EPARSE;
     }
-    fhdr h;
-    memset(&h, 0, sizeof h);
-    int failed = 0, in_rows = 0, cfg_first = r->nfiles == 0;
-    unsigned line = 0;
-    char *save = NULL;
-    size_t before = scn_errors_count(e);
-    rep_config cfg;
-    rep_config_init(&cfg);
-    for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t ll = strlen(l);
-        if (ll && l[ll - 1] == '\r')
-            l[--ll] = 0;
-        if (line == 1) {
-            if (strcmp(l, REP_RESULTS_MAGIC)) {
-                scn_error(e, path, 1, "not a results file; expected a first line '%s'", REP_RESULTS_MAGIC);
-                failed = 1;
-                break;
-            }
-            continue;
-        }
-        if (!in_rows) {
-            unsigned long long a;
-            size_t idx;
-            int off = 0;
-            if (sscanf(l, "# hvwake %63s", h.version) == 1)
-                continue;
-            if (!strncmp(l, "# scenario ", 11)) {
-                snprintf(h.scenario, sizeof h.scenario, "%s", l + 11);
-                continue;
-            }
-            if (!strcmp(l, "# scenario"))
-                continue;
-            if (sscanf(l, "# seed %llu", &a) == 1) {
-                h.seed = a;
-                h.have_seed = 1;
-                continue;
-            }
-            if (sscanf(l, "# replications %zu", &h.reps) == 1 && h.reps > 0 && h.reps <= 1000000) {
-                h.have_reps = 1;
-                continue;
-            }
-            if (!strncmp(l, "# shard ", 8))
-                continue;
-            if (sscanf(l, "# variant %zu %n", &idx, &off) == 1 && off > 0) {
-                if (idx != h.nv || h.nv >= 100000) {
-                    scn_error(e, path, line, "variant %zu out of order; expected variant %zu", idx, h.nv);
-                    failed = 1;
-                    break;
-                }
-                h.vname = hv_xrealloc(h.vname, (h.nv + 1) * sizeof *h.vname);
-                h.vname[h.nv++] = hv_xstrdup(l + off);
-                continue;
-            }
-            if (!strncmp(l, "# config ", 9)) {
-                char *body = l + 9, *eq = strchr(body, '='), *op = strrchr(body, '(');
-                if (eq && op && op > eq && op[-1] == ' ' && l[ll - 1] == ')') {
-                    *eq = 0;
-                    op[-1] = 0;
-                    l[ll - 1] = 0;
-                    rep_config_add(&cfg, body, eq + 1, NULL, op + 1);
-                }
-                continue;
-            }
-            if (!strcmp(l, "variant,run,metric,value")) {
-                if (!h.have_seed || !h.have_reps || !h.nv) {
-                    scn_error(e, path, line, "header lacks seed, replications or variants; expected a complete results header");
-                    failed = 1;
-                    break;
-                }
-                if (same_header(r, &h, path, e)) {
-                    failed = 1;
-                    break;
-                }
-                in_rows = 1;
-                continue;
-            }
-            scn_error(e, path, line, "unexpected header line '%.80s'; expected '# key value' or the column names", l);
-            failed = 1;
-            break;
-        }
-        if (!ll)
-            continue;
-        char *f[5];
-        char *end;
-        if (csv_split(l, f, 5) != 4) {
-            scn_error(e, path, line, "bad row; expected variant,run,metric,value");
-            failed = 1;
-            continue;
-        }
-        errno = 0;
-        unsigned long long v = strtoull(f[0], &end, 10);
-        int bad = *end || !*f[0] || v >= r->nv;
-        unsigned long long run = strtoull(f[1], &end, 10);
-        bad |= *end || !*f[1] || run >= r->replications;
-        double val = NAN;
-        if (*f[3]) {
-            val = strtod(f[3], &end);
-            bad |= *end != 0;
-        }
-        if (bad || errno || !*f[2]) {
-            scn_error(e, path, line, "bad row; expected variant < %zu, run < %zu, a metric name and a number", r->nv,
-                      r->replications);
-            failed = 1;
-            continue;
-        }
-        size_t j = (size_t)v * r->replications + (size_t)run;
-        if (r->have[j] && strcmp(r->where[j], path)) {
-            scn_error(e, path, line, "job variant %llu run %llu is also in %s; expected each job in one shard", v, run,
-                      r->where[j]);
-            failed = 1;
-            continue;
-        }
-        if (!r->have[j]) {
-            r->have[j] = 1;
-            r->where[j] = hv_xstrdup(path);
-            rep_metrics_init(&r->runs[j]);
-        }
-        if (rep_metric_find(&r->runs[j], f[2]) >= 0) {
-            scn_error(e, path, line, "metric '%s' twice for variant %llu run %llu; expected one value", f[2], v, run);
-            failed = 1;
-            continue;
-        }
-        rep_metric(&r->runs[j], val, "%s", f[2]);
-    }
-    if (!failed && !in_rows) {
-        scn_error(e, path, line, "no column header; expected 'variant,run,metric,value'");
-        failed = 1;
-    }
-    if (!failed && cfg_first) {
-        rep_config_free(&r->config);
-        r->config = cfg;
-    } else
-        rep_config_free(&cfg);
-    for (size_t v = 0; v < h.nv; v++)
-        free(h.vname[v]);
-    free(h.vname);
-    free(buf);
-    if (in_rows || r->nfiles)
-        r->nfiles += in_rows;
-    return failed || scn_errors_count(e) != before ? HV_EPARSE : 0;
+    int rc = rep_results_read_stream(r, f, path, 0, e);
+    fclose(f);
+    return rc;
 }
 
 static int cmpstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every shard-*.csv of dir in name order, but skip; -1 if dir cannot be
+ * read. */
+static long shard_files(const char *dir, const char *skip, char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (!strncmp(de->d_name, "shard-", 6) && l > 4 && !strcmp(de->d_name + l - 4, ".csv") &&
+            (!skip || strcmp(de->d_name, skip))) {
+            names = hv_xrealloc(names, (n + 1) * sizeof *names);
+            size_t pl = strlen(dir) + l + 2;
+            names[n] = hv_xmalloc(pl);
+            snprintf(names[n++], pl, "%s/%s", dir, de->d_name);
+        }
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmpstr);
+    *out = names;
+    return (long)n;
+}
+
+/* Read every file of names (freeing them); header_only as for streams. */
+static int read_files(rep_results *r, char **names, size_t n, int header_only, scn_errors *e)
+{
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        FILE *f = fopen(names[i], "rb");
+        if (!f)
+            scn_error(e, names[i], 0, "cannot read: %s; expected a results file", strerror(errno));
+        failed |= !f || rep_results_read_stream(r, f, names[i], header_only, e) != 0;
+        if (f)
+            fclose(f);
+        free(names[i]);
+    }
+    free(names);
+    return failed ? HV_EPARSE : 0;
+}
 
 int rep_results_read_path(rep_results *r, const char *path, scn_errors *e)
 {
@@ -312,58 +626,96 @@ int rep_results_read_path(rep_results *r, const char *path, scn_errors *e)
     }
     if (!S_ISDIR(st.st_mode))
         return rep_results_read(r, path, e);
-    DIR *d = opendir(path);
-    if (!d) {
+    char **names;
+    long n = shard_files(path, NULL, &names);
+    if (n < 0)
         scn_error(e, path, 0, "cannot open directory: %s; expected a results directory", strerror(errno));
-        return HV_EPARSE;
-    }
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (!strncmp(de->d_name, "shard-", 6) && l > 4 && !strcmp(de->d_name + l - 4, ".csv")) {
-            names = hv_xrealloc(names, (n + 1) * sizeof *names);
-            names[n++] = hv_xstrdup(de->d_name);
-        }
-    }
-    closedir(d);
-    if (!n) {
-        scn_error(e, path, 0, "no shard-*.csv files; expected the output directory of compare/sweep");
+    else if (!n) {
+        scn_error(e, path, 0, "no shard-*.csv files; expected the output directory of a sweep");
         free(names);
-        return HV_EPARSE;
     }
-    qsort(names, n, sizeof *names, cmpstr);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t pl = strlen(path) + strlen(names[i]) + 2;
-        char *full = hv_xmalloc(pl);
-        snprintf(full, pl, "%s/%s", path, names[i]);
-        failed |= rep_results_read(r, full, e) != 0;
-        free(full);
-        free(names[i]);
-    }
-    free(names);
-    return failed ? HV_EPARSE : 0;
+    return n > 0 ? read_files(r, names, (size_t)n, 0, e) : HV_EPARSE;
+}
+
+int rep_results_check_dir(rep_results *r, const char *dir, const char *skip, scn_errors *e)
+{
+    char **names;
+    long n = shard_files(dir, skip, &names);
+    if (n == 0)
+        free(names);
+    return n > 0 ? read_files(r, names, (size_t)n, 1, e) : 0; /* no directory yet: nothing to match */
+}
+
+/* snprintf at *o into buf[n], clamped (a long list is cut, never overrun). */
+static void appendf(char *buf, size_t n, size_t *o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void appendf(char *buf, size_t n, size_t *o, const char *fmt, ...)
+{
+    if (*o >= n - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *o, n - *o, fmt, ap);
+    va_end(ap);
+    *o = w < 0 ? n - 1 : *o + (size_t)w >= n ? n - 1 : *o + (size_t)w;
+}
+
+/* Append "NAME (runs 0,2,...)", the runs of variant v that shard s holds;
+ * 0 if it holds none. */
+static int shard_runs(const rep_results *r, unsigned s, size_t v, char *buf, size_t n, size_t *o)
+{
+    size_t R = r->replications, N = r->shard_n;
+    size_t k0 = (s - 1 + N - (v * R) % N) % N; /* the first run k with (v R + k) mod N = s - 1 */
+    if (k0 >= R)
+        return 0;
+    appendf(buf, n, o, "%s (run%s %zu", r->vname[v], k0 + N < R ? "s" : "", k0);
+    int shown = 1;
+    for (size_t k = k0 + N; k < R; k += N)
+        if (shown++ < 4)
+            appendf(buf, n, o, ",%zu", k);
+        else {
+            appendf(buf, n, o, ",...");
+            break;
+        }
+    appendf(buf, n, o, ")");
+    return 1;
 }
 
 int rep_results_complete(const rep_results *r, scn_errors *e)
 {
-    size_t missing = 0;
-    for (size_t v = 0; v < r->nv; v++)
-        for (size_t k = 0; k < r->replications; k++)
-            if (!r->have[v * r->replications + k]) {
-                if (missing < 20)
-                    scn_error(e, NULL, 0, "missing job: variant %zu (%s) run %zu; expected every shard's file", v,
-                              r->vname[v], k);
-                missing++;
-            }
-    if (missing > 20)
-        scn_error(e, NULL, 0, "%zu jobs missing in all", missing);
-    if (!r->nfiles) {
+    if (!r->first) {
         scn_error(e, NULL, 0, "no results read; expected at least one results file");
         return HV_EPARSE;
     }
+    int missing = 0;
+    for (unsigned s = 1; s <= r->shard_n; s++) {
+        if (r->shard[s])
+            continue;
+        char name[64], list[700];
+        size_t o = 0, shown = 0, more = 0;
+        list[0] = 0;
+        rep_results_file_name(name, sizeof name, s, r->shard_n);
+        for (size_t v = 0; v < r->nv; v++) {
+            if (shown < 8) {
+                size_t o0 = o;
+                if (shown)
+                    appendf(list, sizeof list, &o, ", ");
+                if (shard_runs(r, s, v, list, sizeof list, &o))
+                    shown++;
+                else
+                    list[o = o0] = 0;
+            } else {
+                size_t k0 = (s - 1 + r->shard_n - (v * r->replications) % r->shard_n) % r->shard_n;
+                more += k0 < r->replications;
+            }
+        }
+        if (more)
+            appendf(list, sizeof list, &o, " and %zu more variants", more);
+        scn_error(e, NULL, 0, "shard %u/%u is missing (no %s): no results for %s; expected every shard: run it "
+                  "with --shard %u/%u", s, r->shard_n, name, list, s, r->shard_n);
+        missing = 1;
+    }
+    /* A shard file that was read is complete: its end line counted every
+     * job of the shard, each checked to be the shard's and new. */
     return missing ? HV_EPARSE : 0;
 }
 
@@ -378,5 +730,5 @@ void rep_results_compare(const rep_results *r, rep_compare *c)
 
 rep_header rep_results_header(const rep_results *r)
 {
-    return (rep_header){r->version, r->scenario, r->seed, 0, &r->config};
+    return (rep_header){r->version, r->scenario, r->seed, 0, &r->config, r->source};
 }

@@ -19,6 +19,14 @@ void scn_errors_free(scn_errors *e)
 
 size_t scn_errors_count(const scn_errors *e) { return e->n + e->dropped; }
 
+int scn_errors_at_limit(scn_errors *e)
+{
+    if (e->n < SCN_ERRORS_MAX)
+        return 0;
+    e->stopped = 1;
+    return 1;
+}
+
 void scn_error(scn_errors *e, const char *where, unsigned line, const char *fmt, ...)
 {
     if (e->n >= SCN_ERRORS_MAX) {
@@ -47,6 +55,9 @@ void scn_errors_print(const scn_errors *e, FILE *f, const char *prefix)
         fprintf(f, "%s%s\n", prefix, e->msg[i]);
     if (e->dropped)
         fprintf(f, "%s... and %zu more errors\n", prefix, e->dropped);
+    if (e->stopped)
+        fprintf(f, "%s... stopped after %d errors (the limit); the rest of the input was not checked\n", prefix,
+                SCN_ERRORS_MAX);
 }
 
 unsigned scn_edit_distance(const char *a, const char *b)

@@ -2,6 +2,8 @@
 #include "scn/ini.h"
 
 #include "base/hv.h"
+#include "scn/strmap.h"
+#include "scn/text.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -99,6 +101,7 @@ typedef struct reader {
     scn_errors *errs;
     const char *stack[SCN_INI_DEPTH_MAX + 1]; /* ids of the files being read */
     int depth;
+    size_t total; /* bytes of every file read so far */
     int failed;
 } reader;
 
@@ -145,23 +148,27 @@ static void err(reader *r, const char *file, unsigned line, const char *fmt, ...
     r->failed = 1;
 }
 
-static void add_entry(reader *r, const char *sec, const char *inst, const char *key, size_t klen,
-                      const char *val, const char *file, unsigned line, unsigned secline)
+/* One file's keys, for "each key once per section in a file": the map
+ * holds "section.key" or "section.instance.key" (no part contains a dot)
+ * -> the line that set it. */
+static void add_entry(reader *r, scn_strmap *seen, const char *sec, const char *inst, const char *key,
+                      size_t klen, const char *val, const char *file, unsigned line, unsigned secline)
 {
     scn_ini *ini = r->ini;
-    /* Duplicate within the same file. */
-    for (size_t i = 0; i < ini->n; i++) {
-        scn_ini_entry *e = &ini->e[i];
-        if (key && e->key && e->file == file && !strcmp(e->section, sec) && strlen(e->key) == klen &&
-            !strncmp(e->key, key, klen) &&
-            ((!e->instance && !inst) || (e->instance && inst && !strcmp(e->instance, inst)))) {
+    if (key) {
+        char id[3 * (SCN_INI_LINE_MAX + 1)];
+        int n = inst ? snprintf(id, sizeof id, "%s.%s.%.*s", sec, inst, (int)klen, key)
+                     : snprintf(id, sizeof id, "%s.%.*s", sec, (int)klen, key);
+        size_t *first = scn_strmap_put(seen, id, (size_t)n, line);
+        if (first) {
             char secname[200];
             if (inst)
                 snprintf(secname, sizeof secname, "[%.64s \"%.64s\"]", sec, inst);
             else
                 snprintf(secname, sizeof secname, "[%.64s]", sec);
-            err(r, file, line, "duplicate key '%.*s' in %s (first set at line %u); expected each key once per section in a file",
-                (int)klen, key, secname, e->line);
+            char q[SCN_QUOTE_BUF];
+            err(r, file, line, "duplicate key '%s' in %s (first set at line %zu); expected each key once per section in a file",
+                scn_quote_n(key, klen, q), secname, *first);
             return;
         }
     }
@@ -190,8 +197,10 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
 
 static void do_include(reader *r, const char *file, unsigned line, const char *path)
 {
+    char q[SCN_QUOTE_BUF];
     if (!r->load) {
-        err(r, file, line, "include '%s' is not allowed here; expected a self-contained scenario", path);
+        err(r, file, line, "include '%s' is not allowed here; expected a self-contained scenario",
+            scn_quote(path, q));
         return;
     }
     if (r->depth >= SCN_INI_DEPTH_MAX) {
@@ -199,12 +208,25 @@ static void do_include(reader *r, const char *file, unsigned line, const char *p
             SCN_INI_DEPTH_MAX);
         return;
     }
+    if (r->ini->nfiles >= SCN_INI_FILES_MAX) {
+        err(r, file, line, "too many includes at '%s'; expected at most %d files read in all (each include counts)",
+            scn_quote(path, q), SCN_INI_FILES_MAX);
+        return;
+    }
     char *name = NULL, *id = NULL, *buf = NULL;
     size_t len = 0;
     const char *why = "cannot read it";
     int rc = r->load(r->ctx, file, path, &name, &id, &buf, &len, &why);
     if (rc) {
-        err(r, file, line, "cannot include '%s': %s; expected a readable scenario file", path, why);
+        err(r, file, line, "cannot include '%s': %s; expected a readable scenario file", scn_quote(path, q), why);
+        return;
+    }
+    if (len > SCN_INI_TOTAL_MAX - r->total) {
+        err(r, file, line, "include '%s' makes the scenario %zu bytes long with its includes; expected at most %d",
+            scn_quote(path, q), r->total + len, SCN_INI_TOTAL_MAX);
+        free(name);
+        free(id);
+        free(buf);
         return;
     }
     for (int i = 0; i < r->depth; i++) {
@@ -217,13 +239,14 @@ static void do_include(reader *r, const char *file, unsigned line, const char *p
             if (o < sizeof chain)
                 snprintf(chain + o, sizeof chain - o, "%s", id);
             err(r, file, line, "include cycle: '%s' is already being read (%s); expected includes without cycles",
-                path, chain);
+                scn_quote(path, q), chain);
             free(name);
             free(id);
             free(buf);
             return;
         }
     }
+    r->total += len;
     const char *iname = intern_file(r->ini, name);
     read_buffer(r, iname, id, buf, len);
     free(name);
@@ -236,6 +259,7 @@ static void do_include(reader *r, const char *file, unsigned line, const char *p
 static int parse_value(reader *r, const char *file, unsigned line, const char *p, char *out)
 {
     size_t o = 0;
+    char q[SCN_QUOTE_BUF];
     if (*p == '"') {
         p++;
         for (;;) {
@@ -258,7 +282,7 @@ static int parse_value(reader *r, const char *file, unsigned line, const char *p
         out[o] = 0;
         if (!rest_is_comment(p + 1)) {
             err(r, file, line, "trailing characters '%s' after the quoted value; expected end of line or a comment",
-                skip_ws(p + 1));
+                scn_quote(skip_ws(p + 1), q));
             return -1;
         }
         return 0;
@@ -282,6 +306,41 @@ static int parse_value(reader *r, const char *file, unsigned line, const char *p
     return 0;
 }
 
+/* The file is UTF-8 text: no NUL or other control byte but tab, LF and
+ * the CR of a CRLF, every byte part of a well-formed UTF-8 sequence.
+ * Reports the first problem (one message for the whole file) and returns
+ * -1. */
+static int check_text(reader *r, const char *file, const char *buf, size_t start, size_t len)
+{
+    size_t bad = start + scn_utf8_check(buf + start, len - start);
+    size_t i = start;
+    int lone_cr = 0;
+    while (i < bad) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\r' && (i + 1 == len || buf[i + 1] != '\n')) {
+            lone_cr = 1;
+            break;
+        }
+        if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+            break;
+        i++;
+    }
+    if (i == len)
+        return 0;
+    unsigned ln = 1;
+    for (size_t j = 0; j < i; j++)
+        ln += buf[j] == '\n';
+    if (lone_cr)
+        err(r, file, ln, "carriage return not followed by a line feed (offset %zu); expected LF or CRLF line ends", i);
+    else if (i < bad)
+        err(r, file, ln, "binary data (byte 0x%02x at offset %zu); expected a text scenario file",
+            (unsigned char)buf[i], i);
+    else
+        err(r, file, ln, "invalid UTF-8 (byte 0x%02x at offset %zu); expected UTF-8 text",
+            (unsigned char)buf[i], i);
+    return -1;
+}
+
 static void read_buffer(reader *r, const char *file, const char *id, const char *buf, size_t len)
 {
     r->stack[r->depth++] = id;
@@ -292,21 +351,17 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
     int lead = top; /* still in the leading comment block */
     char line[SCN_INI_LINE_MAX + 2];
     char value[SCN_INI_LINE_MAX + 1];
-    size_t pos = 0;
+    char q[SCN_QUOTE_BUF];
+    /* A UTF-8 byte-order mark at the start is skipped. */
+    size_t pos = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
     unsigned lineno = 0;
-    /* Binary check first: one message for the whole file. */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-            unsigned ln = 1;
-            for (size_t j = 0; j < i; j++)
-                ln += buf[j] == '\n';
-            err(r, file, ln, "binary data (byte 0x%02x at offset %zu); expected a text scenario file", c, i);
-            r->depth--;
-            return;
-        }
+    if (check_text(r, file, buf, pos, len)) {
+        r->depth--;
+        return;
     }
-    while (pos < len) {
+    scn_strmap seen;
+    scn_strmap_init(&seen);
+    while (pos < len && !scn_errors_at_limit(r->errs)) {
         lineno++;
         size_t start = pos;
         while (pos < len && buf[pos] != '\n')
@@ -339,50 +394,50 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
         }
         lead = 0;
         if (*p == '[') {
-            const char *q = skip_ws(p + 1);
-            const char *ns = q;
-            while (*q && *q != ']' && *q != ' ' && *q != '\t' && *q != '"')
-                q++;
-            size_t nl = (size_t)(q - ns);
+            const char *q0 = skip_ws(p + 1);
+            const char *ns = q0;
+            while (*q0 && *q0 != ']' && *q0 != ' ' && *q0 != '\t' && *q0 != '"')
+                q0++;
+            size_t nl = (size_t)(q0 - ns);
             if (!is_lower_ident(ns, nl)) {
-                err(r, file, lineno, "bad section name '%.*s'; expected lower-case letters, digits and '_', starting with a letter",
-                    (int)nl, ns);
+                err(r, file, lineno, "bad section name '%s'; expected lower-case letters, digits and '_', starting with a letter",
+                    scn_quote_n(ns, nl, q));
                 have_section = 0;
                 continue;
             }
             memcpy(section, ns, nl);
             section[nl] = 0;
-            q = skip_ws(q);
+            q0 = skip_ws(q0);
             have_instance = 0;
-            if (*q == '"') {
-                const char *is = ++q;
-                while (is_inst_char(*q))
-                    q++;
-                if (*q != '"' || q == is) {
+            if (*q0 == '"') {
+                const char *is = ++q0;
+                while (is_inst_char(*q0))
+                    q0++;
+                if (*q0 != '"' || q0 == is) {
                     err(r, file, lineno, "bad instance name in section header; expected [%s \"NAME\"] with NAME of letters, digits, '_' or '-'",
-                        section);
+                        scn_quote(section, q));
                     have_section = 0;
                     continue;
                 }
-                memcpy(instance, is, (size_t)(q - is));
-                instance[q - is] = 0;
+                memcpy(instance, is, (size_t)(q0 - is));
+                instance[q0 - is] = 0;
                 have_instance = 1;
-                q = skip_ws(q + 1);
+                q0 = skip_ws(q0 + 1);
             }
-            if (*q != ']') {
+            if (*q0 != ']') {
                 err(r, file, lineno, "section header is not closed; expected ']'");
                 have_section = 0;
                 continue;
             }
-            if (!rest_is_comment(q + 1)) {
+            if (!rest_is_comment(q0 + 1)) {
                 err(r, file, lineno, "trailing characters '%s' after the section header; expected end of line or a comment",
-                    skip_ws(q + 1));
+                    scn_quote(skip_ws(q0 + 1), q));
                 have_section = 0;
                 continue;
             }
             have_section = 1;
             secline = lineno;
-            add_entry(r, section, have_instance ? instance : NULL, NULL, 0, NULL, file, lineno, secline);
+            add_entry(r, &seen, section, have_instance ? instance : NULL, NULL, 0, NULL, file, lineno, secline);
             continue;
         }
         /* key = value */
@@ -392,12 +447,13 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
         size_t kl = (size_t)(p - ks);
         p = skip_ws(p);
         if (*p != '=') {
-            err(r, file, lineno, "cannot parse '%s'; expected 'key = value', '[section]' or a comment", line);
+            err(r, file, lineno, "cannot parse '%s'; expected 'key = value', '[section]' or a comment",
+                scn_quote(line, q));
             continue;
         }
         if (!is_lower_ident(ks, kl)) {
-            err(r, file, lineno, "bad key '%.*s'; expected lower-case letters, digits and '_', starting with a letter",
-                (int)kl, ks);
+            err(r, file, lineno, "bad key '%s'; expected lower-case letters, digits and '_', starting with a letter",
+                scn_quote_n(ks, kl, q));
             continue;
         }
         p = skip_ws(p + 1);
@@ -405,25 +461,27 @@ static void read_buffer(reader *r, const char *file, const char *id, const char 
             continue;
         if (kl == 7 && !strncmp(ks, "include", 7)) {
             if (have_section)
-                err(r, file, lineno, "'include' inside [%s]; expected includes before the first section", section);
+                err(r, file, lineno, "'include' inside [%s]; expected includes before the first section",
+                    scn_quote(section, q));
             else
                 do_include(r, file, lineno, value);
             continue;
         }
         if (!have_section) {
-            err(r, file, lineno, "key '%.*s' outside any section; expected a [section] header first (or 'include = FILE')",
-                (int)kl, ks);
+            err(r, file, lineno, "key '%s' outside any section; expected a [section] header first (or 'include = FILE')",
+                scn_quote_n(ks, kl, q));
             continue;
         }
-        add_entry(r, section, have_instance ? instance : NULL, ks, kl, value, file, lineno, secline);
+        add_entry(r, &seen, section, have_instance ? instance : NULL, ks, kl, value, file, lineno, secline);
     }
+    scn_strmap_free(&seen);
     r->depth--;
 }
 
 int scn_ini_read_buffer(scn_ini *ini, const char *name, const char *buf, size_t len,
                         scn_ini_loader load, const void *ctx, scn_errors *errs)
 {
-    reader r = {.ini = ini, .load = load, .ctx = ctx, .errs = errs};
+    reader r = {.ini = ini, .load = load, .ctx = ctx, .errs = errs, .total = len};
     const char *iname = intern_file(ini, name);
     read_buffer(&r, iname, iname, buf, len);
     return r.failed ? HV_EPARSE : 0;
@@ -440,7 +498,7 @@ int scn_ini_read(scn_ini *ini, const char *path, scn_ini_loader load, const void
                   why);
         return HV_EPARSE;
     }
-    reader r = {.ini = ini, .load = load, .ctx = ctx, .errs = errs};
+    reader r = {.ini = ini, .load = load, .ctx = ctx, .errs = errs, .total = len};
     const char *iname = intern_file(ini, name);
     read_buffer(&r, iname, id, buf, len);
     free(name);

@@ -12,16 +12,26 @@
  *   key = "quoted value"                    \" and \\ escapes; may hold # ;
  *
  * The reader checks only the form; the meaning of sections, keys and values
- * is checked by scn/scenario.h against the option table. It rejects:
- *   - binary input (a NUL or other control byte other than tab/CR/LF),
+ * is checked by scn/scenario.h against the option table. A UTF-8
+ * byte-order mark at the start of a file is skipped. It rejects:
+ *   - binary input (a NUL or other control byte other than tab, LF and the
+ *     CR of a CRLF) and text that is not UTF-8 (scn/text.h), with the
+ *     offset of the first bad byte (one message per file; nothing of such
+ *     a file is read),
  *   - lines longer than SCN_INI_LINE_MAX bytes,
  *   - a key set twice in the same file (same section and instance); an
  *     included file may set what its includer sets again (the includer wins),
  *   - anything after a section header, a quoted value or an include but a
  *     comment, keys outside any section, empty values,
- *   - include cycles, includes nested deeper than SCN_INI_DEPTH_MAX, and
- *     includes that cannot be read.
- * Every error is "file:line: what is wrong; what was expected" in errs.
+ *   - include cycles, includes nested deeper than SCN_INI_DEPTH_MAX,
+ *     includes that cannot be read, more than SCN_INI_FILES_MAX files read
+ *     in all (each include counts) or more than SCN_INI_TOTAL_MAX bytes in
+ *     all (so that nested includes cannot multiply the work).
+ * Every error is "file:line: what is wrong; what was expected" in errs;
+ * reading stops once errs holds SCN_ERRORS_MAX messages.
+ *
+ * Cost: linear in the bytes read (the duplicate-key check is a hash map,
+ * scn/strmap.h).
  *
  * State: an ordered list of entries (in the order they take effect: an
  * include's entries come where the include line is) and the file names
@@ -40,6 +50,8 @@
 
 #define SCN_INI_LINE_MAX 1024
 #define SCN_INI_DEPTH_MAX 16
+#define SCN_INI_FILES_MAX 256
+#define SCN_INI_TOTAL_MAX (16 << 20)
 
 typedef struct scn_ini_entry {
     char *section;    /* "sim" */

@@ -18,10 +18,11 @@ const char *scn_cost_name(int i)
 
 int scn_validate_hw(const struct scenario *s, scn_errors *e)
 {
-    const char *why = hw_cfg_validate(&s->hw);
+    const char *key;
+    const char *why = hw_cfg_validate(&s->hw, &key);
     if (!why)
         return 0;
-    scn_reject(s, e, "hw", NULL, "threads_per_core", "%s", why);
+    scn_reject(s, e, "hw", NULL, key, "%s", why);
     return HV_EPARSE;
 }
 
@@ -29,12 +30,15 @@ int scn_validate_host(const struct scenario *s, scn_errors *e)
 {
     uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
     if (s->host.hotplug_core >= (int64_t)cores) {
-        scn_reject(s, e, "host", NULL, "hotplug_core", "core %lld does not exist (the machine has %llu cores)",
-                   (long long)s->host.hotplug_core, (unsigned long long)cores);
+        scn_reject(s, e, "host", NULL, "hotplug_core",
+                   "core %lld does not exist (the machine has %llu cores); expected -1 (none) or a core below %llu",
+                   (long long)s->host.hotplug_core, (unsigned long long)cores, (unsigned long long)cores);
         return HV_EPARSE;
     }
     if (s->host.hotplug_core >= 0 && s->host.hotplug_on_at && s->host.hotplug_on_at <= s->host.hotplug_off_at) {
-        scn_reject(s, e, "host", NULL, "hotplug_on_at", "the core must go offline (at %llu ns) before it comes back",
+        scn_reject(s, e, "host", NULL, "hotplug_on_at",
+                   "not after host.hotplug_off_at (%llu ns): the core must go offline before it comes back; "
+                   "expected 0 (never) or a later time",
                    (unsigned long long)s->host.hotplug_off_at);
         return HV_EPARSE;
     }
@@ -45,6 +49,10 @@ int scn_validate_host(const struct scenario *s, scn_errors *e)
  * the machine, and the pinned VMs do not share a core. */
 int scn_validate_vms(const struct scenario *s, scn_errors *e)
 {
+    /* An impossible machine is reported by scn_validate_hw; what would not
+     * fit on it is noise. */
+    if (hw_cfg_validate(&s->hw, NULL))
+        return 0;
     int rc = 0;
     uint64_t cores = s->hw.chips * s->hw.cores_per_chip;
     uint64_t tpc = s->hw.threads_per_core / (s->hw.subcores_per_core ? s->hw.subcores_per_core : 1);
@@ -54,14 +62,15 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
         const char *name = s->vm_name[i];
         if (v->threads_per_vcore != 1 && v->threads_per_vcore != 2 && v->threads_per_vcore != 4 &&
             v->threads_per_vcore != 8) {
-            scn_reject(s, e, "vm", name, "threads_per_vcore", "must be 1, 2, 4 or 8");
+            scn_reject(s, e, "vm", name, "threads_per_vcore",
+                       "a vcore has a power of two threads; expected 1, 2, 4 or 8");
             rc = HV_EPARSE;
             continue;
         }
         if (v->threads_per_vcore > tpc) {
             scn_reject(s, e, "vm", name, "threads_per_vcore",
-                       "a vcore runs on one (sub)core, which has %llu threads here",
-                       (unsigned long long)tpc);
+                       "a vcore runs on one (sub)core, which has %llu threads here; expected at most %llu",
+                       (unsigned long long)tpc, (unsigned long long)tpc);
             rc = HV_EPARSE;
             continue;
         }
@@ -69,15 +78,18 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
         if (v->first_core >= 0) {
             if ((uint64_t)v->first_core + vcores > cores) {
                 scn_reject(s, e, "vm", name, "first_core",
-                           "its %llu vcores pinned from core %lld do not fit the %llu cores of the machine",
-                           (unsigned long long)vcores, (long long)v->first_core, (unsigned long long)cores);
+                           "its %llu vcores pinned from core %lld do not fit the %llu cores of the machine; "
+                           "expected -1 (not pinned) or at most %llu",
+                           (unsigned long long)vcores, (long long)v->first_core, (unsigned long long)cores,
+                           (unsigned long long)(cores - (vcores < cores ? vcores : cores)));
                 rc = HV_EPARSE;
                 continue;
             }
             for (uint64_t c = (uint64_t)v->first_core; c < (uint64_t)v->first_core + vcores; c++) {
                 if (c < sizeof used && used[c]) {
                     scn_reject(s, e, "vm", name, "first_core",
-                               "core %llu is already pinned to another VM's vcore", (unsigned long long)c);
+                               "core %llu is already pinned to another VM's vcore; expected VMs pinned to distinct cores",
+                               (unsigned long long)c);
                     rc = HV_EPARSE;
                     break;
                 }
@@ -85,8 +97,9 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
                     used[c] = 1;
             }
         } else if (vcores > cores) {
-            scn_reject(s, e, "vm", name, "vcpus", "%llu vcores cannot fit on %llu cores",
-                       (unsigned long long)vcores, (unsigned long long)cores);
+            scn_reject(s, e, "vm", name, "vcpus", "%llu vcores cannot fit on %llu cores; expected at most %llu VCPUs",
+                       (unsigned long long)vcores, (unsigned long long)cores,
+                       (unsigned long long)(cores * v->threads_per_vcore));
             rc = HV_EPARSE;
         }
     }

@@ -9,6 +9,7 @@
 #include "scn/scenario_internal.h"
 
 #include "base/hv.h"
+#include "scn/text.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -159,7 +160,7 @@ static void set_default(struct scenario *s, const scn_opt *o, int inst)
     char why[512];
     if (scn_value_parse(&o->spec, o->def, scn__field_ptr(s, o, inst), why, sizeof why))
         HV_DIE("default of scenario key %s.%s: %s", o->section, o->key, why);
-    s->meta->slot[scn__slot_base((size_t)(o - scn_opts)) + (size_t)(inst > 0 ? inst : 0)] = (scn__origin){NULL, 0};
+    s->meta->slot[scn__slot_base((size_t)(o - scn_opts)) + (size_t)(inst > 0 ? inst : 0)] = (scn__origin){NULL, 0, NULL};
 }
 
 void scn_init(struct scenario *s)
@@ -201,9 +202,9 @@ void scn_copy(struct scenario *dst, const struct scenario *src)
     m->nslots = f->nslots;
     m->slot = hv_xcalloc(m->nslots, sizeof *m->slot);
     for (size_t i = 0; i < m->nslots; i++)
-        m->slot[i] = (scn__origin){rebase(m, f->slot[i].where), f->slot[i].line};
+        m->slot[i] = (scn__origin){rebase(m, f->slot[i].where), f->slot[i].line, rebase(m, f->slot[i].assign)};
     for (size_t i = 0; i < SCN_COST_MAX; i++)
-        m->cost[i] = (scn__origin){rebase(m, f->cost[i].where), f->cost[i].line};
+        m->cost[i] = (scn__origin){rebase(m, f->cost[i].where), f->cost[i].line, rebase(m, f->cost[i].assign)};
     dst->meta = m;
 }
 
@@ -263,6 +264,15 @@ void scn__format_origin(const scn__origin *o, char *buf, size_t n)
         snprintf(buf, n, "%s", o->where);
 }
 
+void scn__format_where(const scn__origin *o, char *buf, size_t n)
+{
+    char q[SCN_QUOTE_BUF];
+    if (o->where && !o->line && o->assign)
+        snprintf(buf, n, "%s %s", o->where, scn_quote(o->assign, q));
+    else
+        scn__format_origin(o, buf, n);
+}
+
 int scn__find_cost(const struct scenario *s, const char *name)
 {
     for (size_t i = 0; i < s->n_cost; i++)
@@ -271,10 +281,11 @@ int scn__find_cost(const struct scenario *s, const char *name)
     return -1;
 }
 
-const char *scn_origin(const struct scenario *s, const char *section, const char *instance,
-                       const char *key, char *buf, size_t n)
+/* The provenance of section[.instance].key (a default for unknown ones). */
+static scn__origin origin_of(const struct scenario *s, const char *section, const char *instance,
+                             const char *key)
 {
-    scn__origin o = {NULL, 0};
+    scn__origin o = {NULL, 0, NULL};
     if (!strcmp(section, "cost")) {
         int c = scn__find_cost(s, key);
         if (c >= 0)
@@ -285,6 +296,13 @@ const char *scn_origin(const struct scenario *s, const char *section, const char
         if (op && inst >= 0)
             o = s->meta->slot[scn__slot_base((size_t)(op - scn_opts)) + (size_t)inst];
     }
+    return o;
+}
+
+const char *scn_origin(const struct scenario *s, const char *section, const char *instance,
+                       const char *key, char *buf, size_t n)
+{
+    scn__origin o = origin_of(s, section, instance, key);
     scn__format_origin(&o, buf, n);
     return buf;
 }
@@ -302,7 +320,8 @@ void scn_reject(const struct scenario *s, scn_errors *e, const char *section, co
                 const char *key, const char *fmt, ...)
 {
     char org[300], val[300], msg[800];
-    scn_origin(s, section, instance, key, org, sizeof org);
+    scn__origin o = origin_of(s, section, instance, key);
+    scn__format_where(&o, org, sizeof org);
     if (scn_get_text(s, section, instance, key, val, sizeof val))
         snprintf(val, sizeof val, "?");
     va_list ap;

@@ -174,7 +174,10 @@ const char *scn_origin(const struct scenario *s, const char *section, const char
 /* Index of instance name in section, or -1. */
 int scn_instance(const struct scenario *s, const char *section, const char *name);
 /* Validate hooks report with this: "ORIGIN: section.instance.key = VALUE:
- * message" where ORIGIN is the key's file:line (or --set / default). */
+ * message" where ORIGIN is the key's file:line, the option with the
+ * assignment as typed ("--set vm.*.vcpus=4", "--vary kvm.x=1"), or
+ * "default". key is the key that is wrong (of a check across keys, the
+ * one whose value the message is about). */
 void scn_reject(const struct scenario *s, scn_errors *e, const char *section, const char *instance,
                 const char *key, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* The scenario's name as given to scn_load ("default", "x.ini"). */

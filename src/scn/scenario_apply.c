@@ -8,6 +8,7 @@
 #include "scn/scenario_internal.h"
 
 #include "base/hv.h"
+#include "scn/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,19 +71,20 @@ static void cost_hint(const scn_parse_opts *po, const char *name, char *buf, siz
 int scn__apply_cost(struct scenario *s, const char *name, const char *value, const scn__origin *org,
                       const char *where, unsigned line, const scn_parse_opts *po, scn_errors *e)
 {
-    char hint[256], why[512];
+    char hint[256], why[512], q[SCN_QUOTE_BUF];
+    const char *qn = scn_quote(name, q);
     if (!po || !po->cost_lookup) {
-        scn_error(e, where, line, "cost.%s: no cost table is built into this program; expected no [cost] keys", name);
+        scn_error(e, where, line, "cost.%s: no cost table is built into this program; expected no [cost] keys", qn);
         return -1;
     }
     int idx = po->cost_lookup(name);
     if (idx < 0) {
         cost_hint(po, name, hint, sizeof hint);
-        scn_error(e, where, line, "unknown cost '%s'; %s", name, hint);
+        scn_error(e, where, line, "unknown cost '%s'; %s", qn, hint);
         return -1;
     }
     if (strlen(name) >= SCN_COST_NAME_MAX) {
-        scn_error(e, where, line, "cost name '%s' is too long; expected at most %d bytes", name,
+        scn_error(e, where, line, "cost name '%s' is too long; expected at most %d bytes", qn,
                   SCN_COST_NAME_MAX - 1);
         return -1;
     }
@@ -150,9 +152,12 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
     int failed = 0;
     reported rep[32];
     size_t nrep = 0;
+    char q[SCN_QUOTE_BUF];
     for (size_t i = 0; i < ini->n; i++) {
+        if (scn_errors_at_limit(e))
+            return HV_EPARSE;
         const scn_ini_entry *en = &ini->e[i];
-        scn__origin org = {scn__intern(s->meta, en->file), en->line};
+        scn__origin org = {scn__intern(s->meta, en->file), en->line, NULL};
         if (!strcmp(en->section, "cost")) {
             if (en->instance) {
                 if (!en->key) {
@@ -180,7 +185,7 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
                     for (const char **n = names; *n && o < sizeof hint; n++)
                         o += (size_t)snprintf(hint + o, sizeof hint - o, " [%s]", *n);
                 }
-                scn_error(e, en->file, en->section_line, "unknown section [%s]; %s", en->section, hint);
+                scn_error(e, en->file, en->section_line, "unknown section [%s]; %s", scn_quote(en->section, q), hint);
                 if (nrep < HV_ARRAY_LEN(rep)) {
                     snprintf(rep[nrep].section, sizeof rep[nrep].section, "%s", en->section);
                     rep[nrep++].file = en->file;
@@ -201,8 +206,8 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
             if (strlen(en->instance) >= SCN_NAME_MAX) {
                 if (!en->key)
                     scn_error(e, en->file, en->section_line,
-                              "instance name '%s' is too long; expected at most %d bytes", en->instance,
-                              SCN_NAME_MAX - 1);
+                              "instance name '%s' is too long; expected at most %d bytes",
+                              scn_quote(en->instance, q), SCN_NAME_MAX - 1);
                 failed = 1;
                 continue;
             }
@@ -229,7 +234,7 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
         if (!o) {
             char hint[600];
             scn__key_hint(sec->name, en->key, hint, sizeof hint);
-            scn_error(e, en->file, en->line, "unknown key '%s' in [%s]; %s", en->key, sec->name, hint);
+            scn_error(e, en->file, en->line, "unknown key '%s' in [%s]; %s", scn_quote(en->key, q), sec->name, hint);
             failed = 1;
             continue;
         }

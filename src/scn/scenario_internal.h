@@ -21,8 +21,10 @@
 
 /* Where one value came from. */
 typedef struct scn__origin {
-    const char *where; /* NULL: default; interned */
-    unsigned line;     /* 0: where is a label (--set) */
+    const char *where;  /* NULL: default; interned */
+    unsigned line;      /* 0: where is a label (--set) */
+    const char *assign; /* with a label: the assignment as typed
+                           ("vm.*.vcpus=4"), for messages; interned */
 } scn__origin;
 
 struct scn_meta {
@@ -49,7 +51,12 @@ size_t scn__count(const struct scenario *s, const scn_section *sec);
 const char *scn__name(const struct scenario *s, const scn_section *sec, size_t i);
 /* New instance at its defaults; -1 if the section is full. */
 int scn__add_instance(struct scenario *s, const scn_section *sec, const char *name);
+/* The provenance text: "default", "FILE:LINE" or the label. */
 void scn__format_origin(const scn__origin *o, char *buf, size_t n);
+/* Where a message about the value points: as scn__format_origin, but a
+ * label is followed by the assignment as typed ("--set vm.*.vcpus=4",
+ * shortened if long). */
+void scn__format_where(const scn__origin *o, char *buf, size_t n);
 /* Index of the [cost] override name, or -1. */
 int scn__find_cost(const struct scenario *s, const char *name);
 

@@ -8,6 +8,7 @@
 
 #include "base/hv.h"
 #include "scn/presets.h"
+#include "scn/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,13 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
     free(s->meta->source);
     s->meta->source = hv_xstrdup(src);
     size_t l = strlen(src);
+    size_t bad = scn_utf8_check(src, l);
+    if (bad < l) {
+        /* The name is copied into every output, JSON included. */
+        scn_error(e, src, 0, "the scenario name is not UTF-8 (byte 0x%02x at offset %zu); expected a UTF-8 name",
+                  (unsigned char)src[bad], bad);
+        return HV_EPARSE;
+    }
     int is_file = strchr(src, '/') || (l > 4 && !strcmp(src + l - 4, ".ini"));
     const scn_preset *p = is_file && strncmp(src, "preset:", 7) ? NULL : scn_preset_find(src);
     int rc;
@@ -99,13 +107,18 @@ int scn_load_buffer(struct scenario *s, const char *name, const char *buf, size_
 int scn_set(struct scenario *s, const char *assign, const char *origin_label, const scn_parse_opts *po,
             scn_errors *e)
 {
+    scn__origin org = {scn__intern(s->meta, origin_label), 0, scn__intern(s->meta, assign)};
     char where[300];
-    snprintf(where, sizeof where, "%s %s", origin_label, assign);
-    scn__origin org = {scn__intern(s->meta, origin_label), 0};
+    scn__format_where(&org, where, sizeof where);
     const char *eq = strchr(assign, '=');
     char lhs[256];
-    if (!eq || eq == assign || (size_t)(eq - assign) >= sizeof lhs) {
+    if (!eq || eq == assign) {
         scn_error(e, where, 0, "cannot parse the assignment; expected section.key=value or section.instance.key=value");
+        return HV_EPARSE;
+    }
+    if ((size_t)(eq - assign) >= sizeof lhs) {
+        scn_error(e, where, 0, "the key name is %zu bytes long; expected section.key or section.instance.key of at most %zu bytes",
+                  (size_t)(eq - assign), sizeof lhs - 1);
         return HV_EPARSE;
     }
     size_t ll = (size_t)(eq - assign);
@@ -202,7 +215,7 @@ int scn_build(struct scenario *s, const char *src, const char *const *sets, size
 {
     scn_init(s);
     int failed = scn_load(s, src ? src : "default", po, e) != 0;
-    for (size_t i = 0; i < nsets; i++)
+    for (size_t i = 0; i < nsets && !scn_errors_at_limit(e); i++)
         failed |= scn_set(s, sets[i], "--set", po, e) != 0;
     if (failed)
         return HV_EPARSE; /* validate only what parsed */

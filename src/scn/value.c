@@ -1,6 +1,10 @@
 #include "scn/value.h"
 
+#include "base/hv.h"
+#include "scn/text.h"
+
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +134,8 @@ static int decimal_times(const char *s, size_t len, int k, uint64_t *out)
 
 static int parse_time(const scn_valspec *v, const char *text, uint64_t *out, char *why, size_t whyn)
 {
+    char q[SCN_QUOTE_BUF], uq[SCN_QUOTE_BUF];
+    const char *qt = scn_quote(text, q);
     int unit_required = v->type == SCN_T_TIME;
     size_t len = strlen(text);
     size_t nlen = 0;
@@ -142,12 +148,12 @@ static int parse_time(const scn_valspec *v, const char *text, uint64_t *out, cha
     const char *what = unit_required ? "a time with a unit ns, us, ms or s (e.g. 100ms)"
                                      : "an integer number of ns, optionally with a unit ns, us, ms or s";
     if (nlen == 0) {
-        snprintf(why, whyn, "'%s' is not a time; expected %s", text, what);
+        snprintf(why, whyn, "'%s' is not a time; expected %s", qt, what);
         return -1;
     }
     if (*u == 0) {
         if (unit_required) {
-            snprintf(why, whyn, "missing unit in '%s'; expected %s", text, what);
+            snprintf(why, whyn, "missing unit in '%s'; expected %s", qt, what);
             return -1;
         }
     } else if (!strcmp(u, "ns"))
@@ -159,16 +165,16 @@ static int parse_time(const scn_valspec *v, const char *text, uint64_t *out, cha
     else if (!strcmp(u, "s"))
         mult = 9;
     else {
-        snprintf(why, whyn, "unknown unit '%s' in '%s'; expected %s", u, text, what);
+        snprintf(why, whyn, "unknown unit '%s' in '%s'; expected %s", scn_quote(u, uq), qt, what);
         return -1;
     }
     int rc = decimal_times(text, nlen, mult, out);
     if (rc == -1)
-        snprintf(why, whyn, "'%s' is not a time; expected %s", text, what);
+        snprintf(why, whyn, "'%s' is not a time; expected %s", qt, what);
     else if (rc == -2)
-        snprintf(why, whyn, "'%s' is not a whole number of nanoseconds; expected %s", text, what);
+        snprintf(why, whyn, "'%s' is not a whole number of nanoseconds; expected %s", qt, what);
     else if (rc == -3)
-        snprintf(why, whyn, "'%s' is too large; expected at most %.0Lf ns", text, v->max);
+        snprintf(why, whyn, "'%s' is too large; expected at most %.0Lf ns", qt, v->max);
     return rc ? -1 : 0;
 }
 
@@ -184,9 +190,99 @@ static void range_text(const scn_valspec *v, char *buf, size_t n)
                  v->min, v->max, v->type == SCN_T_TIME || v->type == SCN_T_NS ? " ns" : "");
 }
 
+/* Decimal notation [sign] digits [. digits] [e|E [sign] digits] with at
+ * least one mantissa digit (no hex, inf, nan, blanks). Returns the length
+ * of the mantissa (where the exponent starts, or len), 0 if s is not one;
+ * *nonzero: a mantissa digit is not 0. */
+static size_t decimal_syntax(const char *s, size_t len, int *nonzero)
+{
+    size_t i = s[0] == '+' || s[0] == '-';
+    size_t digits = 0;
+    int point = 0;
+    *nonzero = 0;
+    for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+        if (s[i] == '.' && !point)
+            point = 1;
+        else if (s[i] >= '0' && s[i] <= '9') {
+            digits++;
+            *nonzero |= s[i] != '0';
+        } else
+            return 0;
+    }
+    if (!digits)
+        return 0;
+    size_t mant = i;
+    if (i == len)
+        return mant;
+    i++;
+    i += i < len && (s[i] == '+' || s[i] == '-');
+    if (i == len)
+        return 0;
+    for (; i < len; i++)
+        if (!(s[i] >= '0' && s[i] <= '9'))
+            return 0;
+    return mant;
+}
+
+/* The double nearest the decimal number s (len bytes, decimal_syntax,
+ * mantissa mant bytes) times 10^shift: the exponent is moved, so there is
+ * one rounding ("33.3%" is the double nearest 0.333). */
+static double decimal_scaled(const char *s, size_t len, size_t mant, int shift)
+{
+    long long ex = 0;
+    for (size_t i = mant + 1 + (mant + 1 < len && (s[mant + 1] == '+' || s[mant + 1] == '-')); i < len; i++)
+        if (ex < 100000000) /* far beyond any double: saturate */
+            ex = ex * 10 + (s[i] - '0');
+    if (mant < len && s[mant + 1] == '-')
+        ex = -ex;
+    char *b = hv_xmalloc(mant + 32);
+    snprintf(b, mant + 32, "%.*se%lld", (int)mant, s, ex + shift);
+    double x = strtod(b, NULL);
+    free(b);
+    return x;
+}
+
+static int parse_double(const scn_valspec *v, const char *text, double *out, char *why, size_t whyn)
+{
+    char rng[160], q[SCN_QUOTE_BUF];
+    range_text(v, rng, sizeof rng);
+    const char *qt = scn_quote(text, q);
+    size_t len = strlen(text);
+    int pct = v->type == SCN_T_PERCENT && len && text[len - 1] == '%';
+    size_t nlen = len - (size_t)pct;
+    int nonzero;
+    size_t mant = nlen ? decimal_syntax(text, nlen, &nonzero) : 0;
+    if (!mant) {
+        snprintf(why, whyn, "'%s' is not a number; expected %s%s", qt, rng,
+                 v->type == SCN_T_PERCENT ? ", or a percentage like 50%" : "");
+        return -1;
+    }
+    double x = decimal_scaled(text, nlen, mant, pct ? -2 : 0);
+    if (isinf(x)) {
+        snprintf(why, whyn, "'%s' is too large for a double (above %.17g); expected %s", qt, DBL_MAX, rng);
+        return -1;
+    }
+    if (nonzero && fabs(x) < DBL_MIN) {
+        snprintf(why, whyn, "'%s' is too small for a double (not 0 but below %.17g: it would be stored as %s); expected 0 or %s",
+                 qt, DBL_MIN, x == 0 ? "0" : "a less precise subnormal", rng);
+        return -1;
+    }
+    if (x == 0 && signbit(x)) {
+        snprintf(why, whyn, "'%s' is a negative zero; expected 0 without a sign, or %s", qt, rng);
+        return -1;
+    }
+    if ((long double)x < v->min || (long double)x > v->max) {
+        snprintf(why, whyn, "%s is out of range; expected %s", qt, rng);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
 int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *why, size_t whyn)
 {
-    char rng[160];
+    char rng[160], q[SCN_QUOTE_BUF];
+    const char *qt = scn_quote(text, q);
     switch (v->type) {
     case SCN_T_BOOL: {
         static const char *const t[] = {"true", "1", "on", "yes"}, *const f[] = {"false", "0", "off", "no"};
@@ -200,7 +296,7 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
                 return 0;
             }
         }
-        snprintf(why, whyn, "'%s' is not a boolean; expected true, false, 1, 0, on or off", text);
+        snprintf(why, whyn, "'%s' is not a boolean; expected true, false, 1, 0, on or off", qt);
         return -1;
     }
     case SCN_T_UINT:
@@ -211,29 +307,33 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
         int neg = text[0] == '-';
         const char *digits = text + (text[0] == '-' || text[0] == '+');
         if (!(*digits >= '0' && *digits <= '9') || (v->type == SCN_T_UINT && (neg || text[0] == '+'))) {
-            snprintf(why, whyn, "'%s' is not %s integer; expected %s", text,
+            snprintf(why, whyn, "'%s' is not %s integer; expected %s", qt,
                      v->type == SCN_T_UINT ? "an unsigned" : "an", rng);
             return -1;
         }
         if (v->type == SCN_T_UINT) {
             unsigned long long x = strtoull(text, &end, 10);
             if (*end) {
-                snprintf(why, whyn, "'%s' is not an unsigned integer; expected %s", text, rng);
+                snprintf(why, whyn, "'%s' is not an unsigned integer; expected %s", qt, rng);
                 return -1;
             }
             if (errno || (long double)x < v->min || (long double)x > v->max) {
-                snprintf(why, whyn, "%s is out of range; expected %s", text, rng);
+                snprintf(why, whyn, "%s is out of range; expected %s", qt, rng);
                 return -1;
             }
             *(uint64_t *)field = x;
         } else {
             long long x = strtoll(text, &end, 10);
             if (*end) {
-                snprintf(why, whyn, "'%s' is not an integer; expected %s", text, rng);
+                snprintf(why, whyn, "'%s' is not an integer; expected %s", qt, rng);
+                return -1;
+            }
+            if (x == 0 && neg) {
+                snprintf(why, whyn, "'%s' is a negative zero; expected 0 without a sign, or %s", qt, rng);
                 return -1;
             }
             if (errno || (long double)x < v->min || (long double)x > v->max) {
-                snprintf(why, whyn, "%s is out of range; expected %s", text, rng);
+                snprintf(why, whyn, "%s is out of range; expected %s", qt, rng);
                 return -1;
             }
             *(int64_t *)field = x;
@@ -241,45 +341,8 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
         return 0;
     }
     case SCN_T_DOUBLE:
-    case SCN_T_PERCENT: {
-        char *end;
-        range_text(v, rng, sizeof rng);
-        size_t len = strlen(text);
-        int pct = v->type == SCN_T_PERCENT && len && text[len - 1] == '%';
-        char num[64];
-        if (len - (size_t)pct >= sizeof num || len == (size_t)pct) {
-            snprintf(why, whyn, "'%s' is not a number; expected %s", text, rng);
-            return -1;
-        }
-        memcpy(num, text, len - (size_t)pct);
-        num[len - (size_t)pct] = 0;
-        /* Decimal notation only: no hex, inf, nan. */
-        for (const char *c = num; *c; c++)
-            if (!strchr("0123456789+-.eE", *c)) {
-                snprintf(why, whyn, "'%s' is not a number; expected %s%s", text, rng,
-                         v->type == SCN_T_PERCENT ? ", or a percentage like 50%" : "");
-                return -1;
-            }
-        errno = 0;
-        double x = strtod(num, &end);
-        if (*end || end == num || !isfinite(x)) {
-            snprintf(why, whyn, "'%s' is not a number; expected %s%s", text, rng,
-                     v->type == SCN_T_PERCENT ? ", or a percentage like 50%" : "");
-            return -1;
-        }
-        if (pct) {
-            /* The double nearest the decimal value / 100 ("33.3%" = 0.333). */
-            char scaled[80];
-            snprintf(scaled, sizeof scaled, "%se-2", num);
-            x = strpbrk(num, "eE") ? x / 100 : strtod(scaled, NULL);
-        }
-        if ((long double)x < v->min || (long double)x > v->max) {
-            snprintf(why, whyn, "%s is out of range; expected %s", text, rng);
-            return -1;
-        }
-        *(double *)field = x;
-        return 0;
-    }
+    case SCN_T_PERCENT:
+        return parse_double(v, text, field, why, whyn);
     case SCN_T_TIME:
     case SCN_T_NS: {
         uint64_t x;
@@ -287,7 +350,7 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
             return -1;
         if ((long double)x < v->min || (long double)x > v->max) {
             range_text(v, rng, sizeof rng);
-            snprintf(why, whyn, "%s (%llu ns) is out of range; expected %s", text, (unsigned long long)x, rng);
+            snprintf(why, whyn, "%s (%llu ns) is out of range; expected %s", qt, (unsigned long long)x, rng);
             return -1;
         }
         *(uint64_t *)field = x;
@@ -301,11 +364,25 @@ int scn_value_parse(const scn_valspec *v, const char *text, void *field, char *w
                 return 0;
             }
         enum_list(v->enums, list, sizeof list);
-        snprintf(why, whyn, "'%s' is not a valid choice; expected %s", text, list);
+        snprintf(why, whyn, "'%s' is not a valid choice; expected %s", qt, list);
         return -1;
     }
     case SCN_T_STRING: {
         size_t len = strlen(text);
+        size_t bad = scn_utf8_check(text, len);
+        if (bad < len) {
+            snprintf(why, whyn, "invalid UTF-8 (byte 0x%02x at offset %zu of the value); expected UTF-8 text",
+                     (unsigned char)text[bad], bad);
+            return -1;
+        }
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                snprintf(why, whyn, "control character 0x%02x at offset %zu of the value; expected text without control characters but tab",
+                         c, i);
+                return -1;
+            }
+        }
         if (len + 1 > v->size) {
             snprintf(why, whyn, "text is %zu bytes long; expected at most %zu", len, v->size - 1);
             return -1;

@@ -6,17 +6,25 @@
  *   BOOL     true/false, 1/0, on/off, yes/no          C type bool
  *   UINT     decimal integer >= 0                     uint64_t
  *   INT      decimal integer, optional sign           int64_t
- *   DOUBLE   decimal or exponent notation, finite     double
+ *   DOUBLE   decimal or exponent notation, any        double
+ *            length; the nearest double, which must
+ *            be 0 or normal (|x| >= DBL_MIN, finite)
  *   PERCENT  "50%" or a fraction "0.5"; stored 0.5    double (fraction)
+ *            (the double nearest the decimal / 100)
  *   TIME     number + required unit ns|us|ms|s        uint64_t ns
  *            ("1.5ms"; must be a whole number of ns)
  *   NS       integer ns, unit optional ("10000", "10us")  uint64_t ns
  *   ENUM     one of the row's names "a|b|c"           int index
- *   STRING   any text, at most field size - 1 bytes   char[N]
+ *   STRING   UTF-8 without control characters but     char[N]
+ *            tab, at most field size - 1 bytes
  *
- * Ranges: [min, max] of the row, in the stored unit (ns for TIME/NS, a
- * fraction for PERCENT); unused for BOOL, ENUM, STRING. A value out of range
- * is an error, never clamped.
+ * Exactness (docs/scenarios.md "Input rules"): a value is stored as
+ * written or refused, never clamped: integers exactly; a double that
+ * would underflow (to 0 or a subnormal) or overflow is an error, and so is
+ * a negative zero of any numeric type. Ranges: [min, max] of the row, in
+ * the stored unit (ns for TIME/NS, a fraction for PERCENT), checked on the
+ * stored value; unused for BOOL, ENUM, STRING. Messages quote the text
+ * shortened (scn/text.h), so their "expected ..." part is always there.
  */
 #ifndef HV_SCN_VALUE_H
 #define HV_SCN_VALUE_H

@@ -36,6 +36,15 @@ void scn_variants_free(scn_variants *vs)
     memset(vs, 0, sizeof *vs);
 }
 
+/* The key of "key=value" (spaces before '=' dropped) into k. */
+static void key_of(const char *set, char *k, size_t n)
+{
+    size_t l = strcspn(set, "=");
+    while (l && set[l - 1] == ' ')
+        l--;
+    snprintf(k, n, "%.*s", (int)l, set);
+}
+
 typedef struct axis {
     char key[256];
     char **vals;
@@ -159,6 +168,17 @@ static int parse_variant(scn_variant *v, const char *arg, scn_errors *e)
             free(set);
             return -1;
         }
+        char key[256], prev[256];
+        key_of(set, key, sizeof key);
+        for (size_t i = 0; i < v->nsets; i++) {
+            key_of(v->sets[i], prev, sizeof prev);
+            if (!strcmp(key, prev)) {
+                scn_error(e, where, 0, "key %s assigned twice ('%s', then '%s'); expected each key once per variant",
+                          key, v->sets[i], set);
+                free(set);
+                return -1;
+            }
+        }
         add_set(v, set, v->origin);
         free(set);
         if (!p[l])
@@ -186,6 +206,27 @@ int scn_variants_expand(scn_variants *out, const char *const *vary, size_t nvary
                 snprintf(where, sizeof where, "--variant %s", variant[i]);
                 scn_error(e, where, 0, "variant name '%s' used twice; expected distinct names", ex[i].name);
                 failed = 1;
+            }
+    }
+    /* A key in two places would silently lose one of them. */
+    for (size_t i = 0; i < nvary && !failed; i++) {
+        char where[300];
+        snprintf(where, sizeof where, "--vary %s", vary[i]);
+        for (size_t k = 0; k < i && !failed; k++)
+            if (!strcmp(ax[i].key, ax[k].key)) {
+                scn_error(e, where, 0, "key %s is also varied by --vary %s; expected each key in one --vary",
+                          ax[i].key, vary[k]);
+                failed = 1;
+            }
+        for (size_t x = 0; x < nvariant && !failed; x++)
+            for (size_t k = 0; k < ex[x].nsets && !failed; k++) {
+                char key[256];
+                key_of(ex[x].sets[k], key, sizeof key);
+                if (!strcmp(ax[i].key, key)) {
+                    scn_error(e, where, 0, "key %s is also set by --variant %s; expected each key in one place "
+                              "(the --vary value would replace the variant's)", key, variant[x]);
+                    failed = 1;
+                }
             }
     }
     if (!nvariant) {

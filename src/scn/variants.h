@@ -14,7 +14,9 @@
  * result is explicit x product, in that order. A variant's name is its
  * explicit name, then ",k=v" for each axis ("base" is dropped when there
  * are axes: "kvm.halt_poll_ns=0"). Origins: "--variant NAME" / "--vary".
- * At most SCN_VARIANTS_MAX variants.
+ * At most SCN_VARIANTS_MAX variants. A key (as written before '=') may
+ * appear once: in one --vary, or once in a --variant and in no --vary;
+ * anything else is an error (one of the values would be lost).
  *
  * Jobs: variant v, replication r (0 <= r < R) is job j = v * R + r.
  * --shard I/N (1 <= I <= N) selects the jobs with j % N == I - 1: a

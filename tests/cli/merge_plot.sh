@@ -1,34 +1,31 @@
 #!/bin/sh
-# merge_plot.sh HVWAKE — two shards of a 2-variant x 2-run experiment:
-# merge prints the comparison (text, CSV, JSON); a missing shard fails with
-# status 2; plot writes the script and data (and the image with gnuplot).
+# merge_plot.sh HVWAKE RESULTS_TOOL — two shards of a 2-variant x 2-run
+# experiment (written by tests/report/results_tool): merge prints the
+# comparison (text, CSV, JSON); a missing shard fails with status 2, naming
+# it and its variants; plot writes the script and data (and the image with
+# gnuplot), whole or not at all.
 set -u
-hv=$1
+hv=$1; tool=$2
 d=$(mktemp -d /tmp/hv_cli_merge.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-hdr() {
-cat <<H
-# hvwake-results 1
-# hvwake 0.1.0
-# scenario default
-# seed 1
-# replications 2
-# shard $1/2
-# variant 0 base
-# variant 1 kvm.h_ipi_redirect=0
-# config sim.seed=1 (default)
-variant,run,metric,value
-H
-}
 mkdir "$d/r"
-{ hdr 1; echo "0,0,ops_per_s,100"; echo "1,0,ops_per_s,150"; echo "0,0,wake.latency_ns.p50,10"; echo "1,0,wake.latency_ns.p50,5"; } > "$d/r/shard-0001-of-0002.csv"
-{ hdr 2; echo "0,1,ops_per_s,102"; echo "1,1,ops_per_s,154"; echo "0,1,wake.latency_ns.p50,12"; echo "1,1,wake.latency_ns.p50,7"; } > "$d/r/shard-0002-of-0002.csv"
+"$tool" "$d/r" 2 2 base no-M1:kvm.h_ipi_redirect=0 <<R || fail "results_tool"
+0,0,ops_per_s,100
+0,0,wake.latency_ns.p50,10
+0,1,ops_per_s,102
+0,1,wake.latency_ns.p50,12
+1,0,ops_per_s,150
+1,0,wake.latency_ns.p50,5
+1,1,ops_per_s,154
+1,1,wake.latency_ns.p50,7
+R
 out=$("$hv" merge "$d/r") || fail "merge failed: $out"
 echo "$out" | grep -Eq '^ops_per_s +1/s +101 ± 12.71 +152 ± 25.41 \[\+51 ± ' || fail "merge table: $out"
 "$hv" merge "$d/r" --csv | grep -q '^ops_per_s,1/s,2,101,' || fail "merge --csv"
 "$hv" merge "$d/r" --json -o "$d/m.json" || fail "merge --json"
-grep -q '"variants": \["base", "kvm.h_ipi_redirect=0"\]' "$d/m.json" || fail "merge json content"
+grep -q '"variants": \["base", "no-M1"\]' "$d/m.json" || fail "merge json content"
+grep -q '"source": "test"' "$d/m.json" || fail "merge json source"
 # Deterministic: the same inputs give byte-identical outputs, in any file order.
 "$hv" merge "$d/r" --json -o "$d/m2.json" || fail "merge --json again"
 "$hv" merge "$d/r/shard-0002-of-0002.csv" "$d/r/shard-0001-of-0002.csv" --json -o "$d/m3.json" || fail "merge files"
@@ -37,7 +34,7 @@ cmp -s "$d/m.json" "$d/m2.json" && cmp -s "$d/m.json" "$d/m3.json" || fail "merg
 mkdir "$d/half"; cp "$d/r/shard-0001-of-0002.csv" "$d/half/"
 "$hv" merge "$d/half" >/dev/null 2>"$d/err"; st=$?
 [ $st = 2 ] || fail "incomplete merge exit $st"
-grep -q "missing job: variant 0 (base) run 1" "$d/err" || fail "missing job message: $(cat "$d/err")"
+grep -q "shard 2/2 is missing (no shard-0002-of-0002.csv): no results for base (run 1), no-M1 (run 1); expected every shard: run it with --shard 2/2" "$d/err" || fail "missing shard message: $(cat "$d/err")"
 "$hv" plot "$d/r" --kind bars --metric ops_per_s -o "$d/p.svg" 2>"$d/err" || fail "plot: $(cat "$d/err")"
 [ -s "$d/p.gp" ] && [ -s "$d/p.dat" ] || fail "plot script/data"
 if command -v gnuplot >/dev/null 2>&1; then
@@ -50,4 +47,5 @@ rm -f "$d/q.svg"
 env PATH=/nonexistent "$hv" plot "$d/r" --kind curve -o "$d/q.svg" 2>"$d/err" || fail "plot without gnuplot: $(cat "$d/err")"
 grep -q "gnuplot is not installed.*render with: gnuplot $d/q.gp" "$d/err" || fail "no render hint: $(cat "$d/err")"
 [ -s "$d/q.gp" ] && [ ! -e "$d/q.svg" ] || fail "q.gp missing or q.svg present"
+ls -a "$d" | grep -q '\.tmp' && fail "temporary files left: $(ls -a "$d")"
 echo "ok"

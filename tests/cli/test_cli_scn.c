@@ -1,9 +1,10 @@
 /* cli/cli_scn.c: argument parsing, variant building, run output, and a
- * sharded experiment written with cli_results_open and merged back — the
+ * sharded experiment written with the results writer and merged back — the
  * building blocks of run/compare/sweep, with made-up metrics in place of
  * the model. */
 #define _XOPEN_SOURCE 700
 #include "cli/cli.h"
+#include "report/outfile.h"
 #include "report/output.h"
 #include "report/results.h"
 #include "scn/scenario.h"
@@ -31,12 +32,13 @@ static void t_args(void)
     cli_scn_args a;
     char *argv[] = {"smoke", "--set", "sim.seed=3", "--set=sim.run=1", "--seed", "9", "--vary", "sim.run=0,1",
                     "--variant", "x:sim.label=a", "--shard", "2/3", "--json", "-o", "out.json", "--run=4"};
-    TAP_EQ(parse(&a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT, 16, argv), 0);
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT | CLI_ACCEPT_SHARD, 16, argv), 0);
     TAP_STREQ(a.src, "smoke");
     TAP_EQ(a.nsets, 4);
-    TAP_STREQ(a.sets[1], "sim.run=1");
-    TAP_STREQ(a.sets[2], "sim.seed=9");
-    TAP_STREQ(a.sets[3], "sim.run=4");
+    TAP_STREQ(a.sets[1].assign, "sim.run=1");
+    TAP_STREQ(a.sets[2].assign, "sim.seed=9");
+    TAP_STREQ(a.sets[2].flag, "--seed");
+    TAP_STREQ(a.sets[3].assign, "sim.run=4");
     TAP_EQ(a.nvary, 1);
     TAP_EQ(a.nvariant, 1);
     TAP_STREQ(a.shard, "2/3");
@@ -50,10 +52,50 @@ static void t_args(void)
     TAP_EQ(parse(&a, 0, 1, v3), -1);
     cli_scn_args_free(&a);
     char *v4[] = {"a.ini", "b.ini"};
-    TAP_EQ(parse(&a, 0, 2, v4), 101); /* a second scenario is not ours */
+    TAP_EQ(parse(&a, 0, 2, v4), -1); /* a second scenario is an error */
     cli_scn_args_free(&a);
     char *v5[] = {"--csv", "--json"};
-    TAP_EQ(parse(&a, 0, 2, v5), 100);
+    TAP_EQ(parse(&a, 0, 2, v5), 100); /* not accepted: not ours */
+    cli_scn_args_free(&a);
+    /* Conflicting or repeated options are errors, never last-one-wins. */
+    printf("# expected errors follow:\n");
+    TAP_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 2, v5), -1);
+    cli_scn_args_free(&a);
+    char *v6[] = {"--json", "--json"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 2, v6), -1);
+    cli_scn_args_free(&a);
+    char *v7[] = {"-o", "a", "-o", "b"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_OUTPUT, 4, v7), -1);
+    cli_scn_args_free(&a);
+    char *v8[] = {"--shard", "1/2"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 2, v8), -1); /* compare: no --shard */
+    cli_scn_args_free(&a);
+    char *v9[] = {"--shard", "1/2", "--shard=2/2"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_SHARD, 3, v9), -1);
+    cli_scn_args_free(&a);
+    /* --duration is --set sim.duration=, in command-line order. */
+    char *v10[] = {"--duration", "5ms", "--set", "sim.duration=7ms", "--duration=9ms"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_DURATION, 5, v10), 0);
+    TAP_EQ(a.nsets, 3);
+    TAP_STREQ(a.sets[0].assign, "sim.duration=5ms");
+    TAP_STREQ(a.sets[0].flag, "--duration");
+    TAP_STREQ(a.sets[1].flag, "--set");
+    TAP_STREQ(a.sets[2].assign, "sim.duration=9ms");
+    struct scenario s;
+    TAP_EQ(cli_scenario("test", &a, &s), 0);
+    TAP_EQ(s.sim.duration, 9000000);
+    scn_free(&s);
+    cli_scn_args_free(&a);
+    char *v11[] = {"--set", "sim.duration=7ms", "--duration", "5ms"};
+    TAP_EQ(parse(&a, CLI_ACCEPT_DURATION, 4, v11), 0);
+    TAP_EQ(cli_scenario("test", &a, &s), 0);
+    TAP_EQ(s.sim.duration, 5000000);
+    char b[64];
+    TAP_STREQ(scn_origin(&s, "sim", NULL, "duration", b, sizeof b), "--duration");
+    scn_free(&s);
+    cli_scn_args_free(&a);
+    char *v12[] = {"--duration", "5ms"};
+    TAP_EQ(parse(&a, 0, 2, v12), -1); /* not accepted by this command */
     cli_scn_args_free(&a);
 }
 
@@ -94,6 +136,17 @@ static void t_variants(void)
     TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 3, bad2), 0);
     TAP_EQ(cli_build_variants("test", &a, &vs, &s), 2);
     cli_scn_args_free(&a);
+    /* A key in two places would lose one value: refused. */
+    char *twice[][5] = {
+        {"smoke", "--vary", "sim.warmup=1ms,2ms", "--vary", "sim.warmup=3ms,4ms"},
+        {"smoke", "--variant", "a:sim.warmup=1ms,sim.seed=2", "--variant", "b:sim.seed=3,sim.seed=4"},
+        {"smoke", "--variant", "a:sim.warmup=1ms", "--vary", "sim.warmup=3ms,4ms"},
+    };
+    for (int k = 0; k < 3; k++) {
+        TAP_EQ(parse(&a, CLI_ACCEPT_VARY, 5, twice[k]), 0);
+        TAP_EQ(cli_build_variants("test", &a, &vs, &s), 2);
+        cli_scn_args_free(&a);
+    }
 }
 
 static char *slurp(const char *path)
@@ -120,26 +173,34 @@ static void t_write_run(void)
     rep_metrics m;
     rep_metrics_init(&m);
     rep_metric(&m, 12345, "sim.events");
-    TAP_EQ(cli_write_run("test", &a, &s, &m), 0);
+    rep_out o;
+    TAP_EQ(cli_out_open("test", &o, a.out, 0), 0);
+    TAP_EQ(cli_write_run(o.f, a.format, &s, &m), 0);
+    TAP_EQ(cli_outs_commit("test", &o, 1), 0);
     char *j = slurp(out);
     TAP_CONTAINS(j, "\"scenario\": \"smoke\",\n  \"seed\": 11,\n  \"run\": 0,");
-    TAP_CONTAINS(j, "\"sim.seed\": \"--set\"");
+    TAP_CONTAINS(j, "\"sim.seed\": \"--seed\"");
     TAP_CONTAINS(j, "\"sim.events\": 12345");
     free(j);
-    a.format = CLI_FMT_CSV;
-    TAP_EQ(cli_write_run("test", &a, &s, &m), 0);
+    TAP_EQ(cli_out_open("test", &o, a.out, 0), 0);
+    TAP_EQ(cli_write_run(o.f, CLI_FMT_CSV, &s, &m), 0);
+    /* Until the commit the previous file is intact. */
+    j = slurp(out);
+    TAP_CONTAINS(j, "\"sim.events\": 12345");
+    free(j);
+    TAP_EQ(cli_outs_commit("test", &o, 1), 0);
     j = slurp(out);
     TAP_CONTAINS(j, "# seed 11\n");
     TAP_CONTAINS(j, "metric,value,unit\nsim.events,12345,count\n");
     free(j);
-    a.out = "/nonexistent/dir/x";
-    TAP_EQ(cli_write_run("test", &a, &s, &m), 2);
+    printf("# expected error follows:\n");
+    TAP_EQ(cli_out_open("test", &o, "/nonexistent/dir/x", 0), 3);
     rep_metrics_free(&m);
     scn_free(&s);
     cli_scn_args_free(&a);
 }
 
-/* A 2-shard sweep as the lead's sweep command will run it. */
+/* A 2-shard sweep as the sweep command writes it. */
 static void t_sharded_sweep(void)
 {
     cli_scn_args a;
@@ -151,11 +212,20 @@ static void t_sharded_sweep(void)
     size_t R = 2;
     char rdir[128];
     snprintf(rdir, sizeof rdir, "%s/results/a", dir);
+    TAP_EQ(cli_mkdirs("test", rdir), 0);
     for (unsigned sh = 1; sh <= 2; sh++) {
-        FILE *f = cli_results_open("test", rdir, sh, 2, &s[0], R, &vs);
+        char name[64], path[300];
+        rep_results_file_name(name, sizeof name, sh, 2);
+        snprintf(path, sizeof path, "%s/%s", rdir, name);
+        FILE *f = fopen(path, "w");
         TAP_CHECK(f != NULL);
         if (!f)
             continue;
+        rep_config c;
+        rep_header h = cli_header(&s[0], &c);
+        rep_results_writer w;
+        rep_results_begin(&w, f, &h, R, (scn_shard){sh, 2}, &vs);
+        rep_config_free(&c);
         for (size_t j = 0; j < vs.n * R; j++) {
             if (!scn_shard_owns((scn_shard){sh, 2}, j))
                 continue;
@@ -164,9 +234,10 @@ static void t_sharded_sweep(void)
             rep_metrics_init(&m);
             /* "model": latency grows with the warm-up, plus noise by run */
             rep_metric(&m, (double)s[v].sim.warmup / 1000 + (double)r, "wake.latency_ns.p50");
-            rep_results_write_run(f, v, r, &m);
+            rep_results_job(&w, v, r, &m);
             rep_metrics_free(&m);
         }
+        TAP_EQ(rep_results_end(&w), 0);
         fclose(f);
     }
     rep_results r;

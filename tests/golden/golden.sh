@@ -4,7 +4,9 @@
 # For each preset P: `hvwake run P` for 1 ms warm-up + 2 ms with the preset's
 # seed, the text summary (DIR/P.summary.txt) and the first 60 lines of the
 # ftrace-style trace (DIR/P.trace.txt). Outputs hold only simulated time and
-# identities, so they are byte-identical on every machine. Without --update
+# identities, so they are byte-identical on every machine; the one header
+# line that names the build, "# source REVISION" (git describe), is dropped
+# from the summary before comparing. Without --update
 # the outputs are compared with the committed files (a diff is printed on a
 # mismatch); with --update they are rewritten, to be reviewed with git diff.
 hv=$1; dir=$2; update=$3
@@ -15,8 +17,9 @@ presets=$("$hv" scenarios | awk '{print $1}')
 [ -n "$presets" ] || { echo "no presets listed"; exit 1; }
 for p in $presets; do
     "$hv" run "$p" --quiet --set sim.warmup=1ms --set sim.duration=2ms \
-        --trace "$tmp/$p.trace.full" --timeline-window 2ms > "$tmp/$p.summary.txt" 2>"$tmp/$p.err" \
+        --trace "$tmp/$p.trace.full" --timeline-window 2ms > "$tmp/$p.summary.full" 2>"$tmp/$p.err" \
         || { echo "$p: run failed:"; cat "$tmp/$p.err"; status=1; continue; }
+    grep -v '^# source ' "$tmp/$p.summary.full" > "$tmp/$p.summary.txt"
     head -n 60 "$tmp/$p.trace.full" > "$tmp/$p.trace.txt"
     for f in summary trace; do
         if [ "$update" = "--update" ]; then

@@ -33,7 +33,9 @@ static void topology_numbering(void)
     TAP_EQ(hw_cpu_thread_in_core(m, 13), 1);
     hw_free(m);
     c.threads_per_core = 6;
-    TAP_STREQ(hw_cfg_validate(&c), "hw.threads_per_core must be 1, 2, 4 or 8");
+    const char *key = NULL;
+    TAP_STREQ(hw_cfg_validate(&c, &key), "hw.threads_per_core must be 1, 2, 4 or 8");
+    TAP_STREQ(key, "threads_per_core");
     des_free(s);
 }
 
@@ -64,7 +66,16 @@ static void split_core(void)
     TAP_EQ(m->threads[7].ptid, 3);
     hw_free(m);
     c.threads_per_core = 4;
-    TAP_STREQ(hw_cfg_validate(&c), "split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)");
+    const char *key = NULL;
+    TAP_STREQ(hw_cfg_validate(&c, &key), "split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)");
+    TAP_STREQ(key, "subcores_per_core");
+    c.threads_per_core = 8;
+    c.subcores_per_core = 3;
+    TAP_STREQ(hw_cfg_validate(&c, &key), "hw.subcores_per_core must be 1, 2 or 4");
+    TAP_STREQ(key, "subcores_per_core");
+    c.subcores_per_core = 1;
+    TAP_CHECK(hw_cfg_validate(&c, &key) == NULL);
+    TAP_CHECK(key == NULL);
     des_free(s);
 }
 

@@ -99,7 +99,7 @@ static void t_table(void)
     char *p = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&p, &n);
-    rep_header h = {"0.1.0", "default", 1, 0, NULL};
+    rep_header h = {"0.1.0", "default", 1, 0, NULL, "v-test"};
     rep_compare_write_text(f, &h, &c);
     fclose(f);
     TAP_CONTAINS(p, "metric               unit      ");

@@ -79,7 +79,7 @@ static void t_json(void)
     rep_metrics m;
     rep_config c;
     fill(&m, &c);
-    rep_header h = {"0.1.0", "default", 7, 3, &c};
+    rep_header h = {"0.1.0", "default", 7, 3, &c, "v-test"};
     buf b;
     TAP_EQ(rep_write_json(bopen(&b), &h, &m), 0);
     char *text = bclose(&b);
@@ -87,7 +87,7 @@ static void t_json(void)
     TAP_EQ(json_parse(text, on_num, &k), 0);
     TAP_EQ(k.bad, 0);
     TAP_EQ(k.seen, (int)m.n - 1); /* NaN is null */
-    TAP_CONTAINS(text, "\"hvwake\": \"0.1.0\"");
+    TAP_CONTAINS(text, "\"hvwake\": \"0.1.0\",\n  \"source\": \"v-test\",\n  \"scenario\"");
     TAP_CONTAINS(text, "\"seed\": 7,\n  \"run\": 3,");
     TAP_CONTAINS(text, "\"sim.duration\": 100000000");
     TAP_CONTAINS(text, "\"sim.checks\": true");
@@ -131,11 +131,12 @@ static void t_json(void)
     /* Empty metrics and no config are still valid. */
     rep_metrics e;
     rep_metrics_init(&e);
-    rep_header h0 = {"0.1.0", "x", 1, 0, NULL};
+    rep_header h0 = {"0.1.0", "x", 1, 0, NULL, NULL};
     buf b3;
     rep_write_json(bopen(&b3), &h0, &e);
     char *t3 = bclose(&b3);
     TAP_EQ(json_parse(t3, NULL, NULL), 0);
+    TAP_CONTAINS(t3, "\"source\": \"unknown\""); /* no revision known */
     free(t3);
     free(text);
     free(text2);
@@ -178,11 +179,11 @@ static void t_csv_text(void)
     rep_metrics m;
     rep_config c;
     fill(&m, &c);
-    rep_header h = {"0.1.0", "default", 7, 3, &c};
+    rep_header h = {"0.1.0", "default", 7, 3, &c, "v-test"};
     buf b;
     rep_write_csv(bopen(&b), &h, &m);
     char *csv = bclose(&b);
-    TAP_CONTAINS(csv, "# hvwake 0.1.0\n# scenario default\n# seed 7\n# run 3\n");
+    TAP_CONTAINS(csv, "# hvwake 0.1.0\n# source v-test\n# scenario default\n# seed 7\n# run 3\n");
     TAP_CONTAINS(csv, "# config sim.duration=100ms (x.ini:3)\n");
     TAP_CONTAINS(csv, "\nmetric,value,unit\nsim.events,123456789,count\n");
     TAP_CONTAINS(csv, "\nundefined,,count\n");

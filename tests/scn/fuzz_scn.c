@@ -12,10 +12,14 @@
  *   - a rejected input has at least one error message, an accepted one none;
  *   - an accepted scenario's INI echo (scn_write_ini) loads back without
  *     errors to the same values (names and canonical text, in order);
- *   - the first line, used as a --set assignment, never crashes.
+ *   - every value of an accepted scenario (what reaches the JSON and text
+ *     outputs) is UTF-8 without control characters other than tab;
+ *   - the first line, used as a --set assignment, never crashes, and if it
+ *     is accepted the same holds for the values.
  */
 #define _XOPEN_SOURCE 700
 #include "scn/scenario.h"
+#include "scn/text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +53,27 @@ static void visit(void *ctx, const char *name, const char *text, const char *jso
     fprintf(a->f, "%s=%s\n", name, text);
 }
 
+/* Outputs get UTF-8 text only: names, values and origins. */
+static void text_ok(const char *t)
+{
+    size_t l = strlen(t);
+    if (scn_utf8_check(t, l) != l)
+        abort();
+    for (size_t i = 0; i < l; i++)
+        if (((unsigned char)t[i] < 0x20 && t[i] != '\t') || t[i] == 0x7f)
+            abort();
+}
+
+static void visit_text(void *ctx, const char *name, const char *text, const char *json, const char *origin)
+{
+    (void)ctx;
+    text_ok(name);
+    text_ok(text);
+    if (json)
+        text_ok(json);
+    text_ok(origin);
+}
+
 static void echo(const struct scenario *s, acc *a)
 {
     a->p = NULL;
@@ -70,6 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((rc != 0) != (scn_errors_count(&e) != 0))
         abort();
     if (rc == 0) {
+        scn_visit(&s, visit_text, NULL);
+        text_ok(scn_description(&s));
         char *ini = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&ini, &len);
@@ -111,6 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = scn_set(&s, set, "--set", &po, &e);
     if ((rc != 0) != (e.n != 0))
         abort();
+    if (rc == 0)
+        scn_visit(&s, visit_text, NULL);
     scn_errors_free(&e);
     scn_free(&s);
     return 0;

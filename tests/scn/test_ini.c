@@ -151,6 +151,89 @@ static void t_binary_and_long(void)
     free(big);
 }
 
+/* A byte-order mark at the start is skipped; text must be UTF-8. */
+static void t_bom_and_utf8(void)
+{
+    scn_ini ini;
+    scn_errors e;
+    TAP_EQ(parse(&ini, &e, "\xef\xbb\xbf# d\xc3\xa9j\xc3\xa0 vu\n[sim]\nlabel = caf\xc3\xa9\n"), 0);
+    TAP_STREQ(ini.lead_comment, "d\xc3\xa9j\xc3\xa0 vu");
+    TAP_STREQ(kv(&ini, 0)->value, "caf\xc3\xa9");
+    TAP_EQ(kv(&ini, 0)->line, 3);
+    done(&ini, &e);
+    TAP_EQ(parse(&ini, &e, "\xef\xbb\xbf[sim]\n"), 0);
+    TAP_EQ(ini.n, 1);
+    done(&ini, &e);
+    /* Only at the start: elsewhere U+FEFF is text like any other. */
+    expect_error("[sim]\n\xef\xbb\xbfseed = 1\n", "t.ini:2: bad key '\xef\xbb\xbfseed'");
+    /* Latin-1, a lone continuation byte, a cut sequence: one message with
+     * the line and the file offset; nothing of the file is read. */
+    TAP_EQ(parse(&ini, &e, "[sim]\nseed = 1\nlabel = caf\xe9\n"), -7);
+    TAP_STREQ(first(&e), "t.ini:3: invalid UTF-8 (byte 0xe9 at offset 26); expected UTF-8 text");
+    TAP_EQ(e.n, 1);
+    TAP_EQ(ini.n, 0);
+    done(&ini, &e);
+    expect_error("\xef\xbb\xbf[sim]\n# \x80\n", "t.ini:2: invalid UTF-8 (byte 0x80 at offset 11)");
+    expect_error("[sim]\nlabel = \xe2\x9c", "t.ini:2: invalid UTF-8 (byte 0xe2 at offset 14)");
+    /* The first problem wins, binary or not UTF-8. */
+    expect_error("[sim]\n\x01\xe9\n", "t.ini:2: binary data (byte 0x01 at offset 6)");
+    expect_error("[sim]\n\xe9\x01\n", "t.ini:2: invalid UTF-8 (byte 0xe9 at offset 6)");
+    /* CR only before LF: a lone CR would end up in a value or the
+     * description (found by fuzz_scn). */
+    expect_error("# d\r x\n[sim]\n", "t.ini:1: carriage return not followed by a line feed (offset 3); expected LF or CRLF line ends");
+    expect_error("[sim]\r\nseed = 1\r", "t.ini:2: carriage return not followed by a line feed (offset 15)");
+    TAP_EQ(parse(&ini, &e, "# d\r\n[sim]\r\nseed = 1\r\n"), 0);
+    TAP_STREQ(ini.lead_comment, "d");
+    done(&ini, &e);
+}
+
+/* Long input text is shortened in messages; the "expected" part stays. */
+static void t_long_text_in_messages(void)
+{
+    char line[1100] = "[sim]\n";
+    memset(line + 6, 'k', 1000);
+    strcpy(line + 1006, "\n");
+    expect_error(line, "t.ini:2: cannot parse 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...(1000 bytes)'; "
+                       "expected 'key = value', '[section]' or a comment");
+    memset(line + 6, 'K', 1000);
+    line[6] = '[';
+    expect_error(line, "t.ini:2: bad section name 'KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK...(999 bytes)'; "
+                       "expected lower-case letters");
+    strcpy(line, "[sim] ");
+    memset(line + 6, 'x', 1000);
+    strcpy(line + 1006, "\n");
+    expect_error(line, "...(1000 bytes)' after the section header; expected end of line or a comment");
+}
+
+/* The reader stops at SCN_ERRORS_MAX errors and says so. */
+static void t_error_bound(void)
+{
+    size_t n = 100000, o = 0;
+    char *buf = malloc(n * 8 + 16);
+    o += (size_t)sprintf(buf, "[sim]\n");
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)sprintf(buf + o, "bad %zu\n", i % 10);
+    scn_ini ini;
+    scn_errors e;
+    scn_ini_init(&ini);
+    scn_errors_init(&e);
+    TAP_EQ(scn_ini_read_buffer(&ini, "t.ini", buf, o, NULL, NULL, &e), -7);
+    TAP_EQ(e.n, SCN_ERRORS_MAX);
+    TAP_EQ(e.dropped, 0);
+    TAP_EQ(e.stopped, 1);
+    TAP_CONTAINS(e.msg[SCN_ERRORS_MAX - 1], "t.ini:51: cannot parse 'bad 9'");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    scn_errors_print(&e, f, "p: ");
+    fclose(f);
+    TAP_CONTAINS(out, "p: t.ini:2: cannot parse 'bad 0'");
+    TAP_CONTAINS(out, "\np: ... stopped after 50 errors (the limit); the rest of the input was not checked\n");
+    free(out);
+    done(&ini, &e);
+    free(buf);
+}
+
 static void write_file(const char *name, const char *text)
 {
     char path[256];
@@ -239,6 +322,48 @@ static void t_includes(void)
     TAP_EQ(scn_ini_read(&ini, top, scn_ini_file_loader, NULL, &e), -7);
     TAP_CONTAINS(first(&e), "includes nested deeper than 16");
     done(&ini, &e);
+
+    /* Files in all: 16 levels of 2 includes each would be 2^16 - 1 reads. */
+    for (int i = 1; i < 16; i++) {
+        char name[32], text[96];
+        snprintf(name, sizeof name, "w%d.ini", i);
+        snprintf(text, sizeof text, "include = w%d.ini\ninclude = w%d.ini\n", i + 1, i + 1);
+        write_file(name, text);
+    }
+    write_file("w16.ini", "[sim]\nseed = 1\n");
+    snprintf(top, sizeof top, "%s/w9.ini", tmpdir); /* 8 levels, 255 files: fine */
+    scn_ini_init(&ini);
+    scn_errors_init(&e);
+    TAP_EQ(scn_ini_read(&ini, top, scn_ini_file_loader, NULL, &e), 0);
+    TAP_EQ(ini.nfiles, 255);
+    done(&ini, &e);
+    snprintf(top, sizeof top, "%s/w1.ini", tmpdir);
+    scn_ini_init(&ini);
+    scn_errors_init(&e);
+    TAP_EQ(scn_ini_read(&ini, top, scn_ini_file_loader, NULL, &e), -7);
+    /* Read depth first, the 257th file would come from line 2 of a w13. */
+    TAP_CONTAINS(first(&e), "w13.ini:2: too many includes at 'w14.ini'; expected at most 256 files read in all (each include counts)");
+    TAP_EQ(ini.nfiles, SCN_INI_FILES_MAX);
+    done(&ini, &e);
+
+    /* Bytes in all: a 9 MiB file included twice. */
+    FILE *f = NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/nine.ini", tmpdir);
+    f = fopen(path, "w");
+    TAP_CHECK(f != NULL);
+    if (f) {
+        for (int i = 0; i < 9 * 1024 * 16; i++)
+            fprintf(f, "%63s\n", "# comment");
+        fclose(f);
+    }
+    write_file("twice.ini", "include = nine.ini\ninclude = nine.ini\n");
+    snprintf(top, sizeof top, "%s/twice.ini", tmpdir);
+    scn_ini_init(&ini);
+    scn_errors_init(&e);
+    TAP_EQ(scn_ini_read(&ini, top, scn_ini_file_loader, NULL, &e), -7);
+    TAP_CONTAINS(first(&e), "twice.ini:2: include 'nine.ini' makes the scenario 18874406 bytes long with its includes; expected at most 16777216");
+    done(&ini, &e);
 }
 
 static void t_suggest(void)
@@ -278,6 +403,9 @@ int main(void)
     TAP_RUN(t_forms);
     TAP_RUN(t_errors);
     TAP_RUN(t_binary_and_long);
+    TAP_RUN(t_bom_and_utf8);
+    TAP_RUN(t_long_text_in_messages);
+    TAP_RUN(t_error_bound);
     TAP_RUN(t_includes);
     TAP_RUN(t_suggest);
     TAP_RUN(t_errors_cap);

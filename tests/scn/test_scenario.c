@@ -241,7 +241,21 @@ static void t_validate(void)
     /* Reported at --set when the offending value came from there. */
     TAP_EQ(scn_set(&s, "vm.web.vcpus=30", "--set", &po, &e), 0);
     TAP_EQ(scn_validate(&s, &e), -7);
-    TAP_STREQ(first(&e), "--set: vm.web.vcpus = 30: the VM does not fit the machine (46 VCPUs in all, 40 threads); expected at most 24 VCPUs");
+    TAP_STREQ(first(&e), "--set vm.web.vcpus=30: vm.web.vcpus = 30: the VM does not fit the machine (46 VCPUs in all, 40 threads); expected at most 24 VCPUs");
+    /* The assignment as typed, also for a wildcard, through a copy, and
+     * shortened when long (the message itself is always whole). */
+    char big[600] = "vm.*.vcpus = ";
+    memset(big + strlen(big), '0', 500);
+    strcat(big, "31");
+    TAP_EQ(scn_set(&s, big, "--variant x", &po, &e), 0);
+    struct scenario c;
+    scn_copy(&c, &s);
+    scn_errors_free(&e);
+    scn_errors_init(&e);
+    TAP_EQ(scn_validate(&c, &e), -7);
+    TAP_STREQ(first(&e), "--variant x vm.*.vcpus = 00000000000000000000000000000000000000000000000...(515 bytes): "
+                         "vm.web.vcpus = 31: the VM does not fit the machine (62 VCPUs in all, 40 threads); expected at most 9 VCPUs");
+    scn_free(&c);
     scn_errors_free(&e);
     scn_free(&s);
 }

@@ -2,8 +2,10 @@
 #include "scn/value.h"
 #include "tap.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static char why[512];
 
@@ -74,7 +76,8 @@ static void t_doubles(void)
     TAP_CONTAINS(bad(SCN_T_DOUBLE, "nan", 0, 1), "'nan' is not a number; expected a number in [0, 1]");
     TAP_CONTAINS(bad(SCN_T_DOUBLE, "inf", 0, 1), "is not a number");
     TAP_CONTAINS(bad(SCN_T_DOUBLE, "0x1p3", 0, 100), "is not a number");
-    TAP_CONTAINS(bad(SCN_T_DOUBLE, "1e999", 0, 1), "is not a number");
+    TAP_STREQ(bad(SCN_T_DOUBLE, "1e999", 0, 1),
+              "'1e999' is too large for a double (above 1.7976931348623157e+308); expected a number in [0, 1]");
     TAP_STREQ(bad(SCN_T_DOUBLE, "1.5", 0, 1), "1.5 is out of range; expected a number in [0, 1]");
     scn_valspec p = {SCN_T_PERCENT, 0, 1, NULL, 8};
     TAP_EQ(scn_value_parse(&p, "50%", &d, why, sizeof why), 0);
@@ -135,6 +138,106 @@ static void t_enum_string(void)
     TAP_STREQ(bad(SCN_T_STRING, "12345678", 0, 0), "text is 8 bytes long; expected at most 7");
 }
 
+/* Nothing is clamped: a number a double cannot hold (underflow to 0 or to
+ * a subnormal, overflow) or a negative zero is an error; a long but valid
+ * number is read, not refused; percentages round once. */
+static void t_exact(void)
+{
+    TAP_STREQ(bad(SCN_T_DOUBLE, "1e-400", 0, 10),
+              "'1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); "
+              "expected 0 or a number in [0, 10]");
+    TAP_STREQ(bad(SCN_T_DOUBLE, "5e-324", 0, 10),
+              "'5e-324' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as a less "
+              "precise subnormal); expected 0 or a number in [0, 10]");
+    TAP_CONTAINS(bad(SCN_T_DOUBLE, "-1e-400", -1, 10), "'-1e-400' is too small for a double");
+    TAP_CONTAINS(bad(SCN_T_PERCENT, "1e-307%", 0, 1), "'1e-307%' is too small for a double");
+    TAP_STREQ(bad(SCN_T_DOUBLE, "-0", 0, 10), "'-0' is a negative zero; expected 0 without a sign, or a number in [0, 10]");
+    TAP_CONTAINS(bad(SCN_T_DOUBLE, "-0.0e5", -1, 10), "'-0.0e5' is a negative zero");
+    TAP_CONTAINS(bad(SCN_T_PERCENT, "-0%", 0, 1), "'-0%' is a negative zero");
+    TAP_STREQ(bad(SCN_T_INT, "-0", -5, 5), "'-0' is a negative zero; expected 0 without a sign, or an integer in [-5, 5]");
+    TAP_CONTAINS(bad(SCN_T_UINT, "-0", 0, 5), "'-0' is not an unsigned integer");
+    TAP_CONTAINS(bad(SCN_T_PERCENT, "1e311%", 0, 1), "'1e311%' is too large for a double");
+    /* Zeros written any other way are 0. */
+    scn_valspec v = {SCN_T_DOUBLE, 0, 10, NULL, 8};
+    const char *zeros[] = {"0", "+0", "0.0", "0e-400", "000.000e+99999999999999999999"};
+    for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++) {
+        double d = 1;
+        TAP_EQ(scn_value_parse(&v, zeros[i], &d, why, sizeof why), 0);
+        TAP_CHECK(d == 0 && !signbit(d));
+    }
+    scn_valspec iv = {SCN_T_INT, -5, 5, NULL, 8};
+    int64_t i64 = 1;
+    TAP_EQ(scn_value_parse(&iv, "+0", &i64, why, sizeof why), 0);
+    TAP_EQ(i64, 0);
+    /* 64 characters and more: read exactly like a short one. */
+    double d = 0;
+    TAP_EQ(scn_value_parse(&v, "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899",
+                           &d, why, sizeof why), 0);
+    TAP_CHECK(d == 3.141592653589793);
+    TAP_EQ(scn_value_parse(&v, "0.0000000000000000000000000000000000000000000000000000000000000000000000001e72",
+                           &d, why, sizeof why), 0);
+    TAP_CHECK(d == 0.1);
+    char hundred[128] = "1";
+    memset(hundred + 1, '0', 99);
+    hundred[100] = 0;
+    TAP_STREQ(bad(SCN_T_DOUBLE, hundred, 0, 10),
+              "100000000000000000000000000000000000000000000000000000000000...(100 bytes) is out of range; expected a number in [0, 10]");
+    /* Percentages: the double nearest the decimal / 100, also with an exponent. */
+    scn_valspec p = {SCN_T_PERCENT, 0, 1, NULL, 8};
+    TAP_EQ(scn_value_parse(&p, "5e1%", &d, why, sizeof why), 0);
+    TAP_CHECK(d == 0.5);
+    TAP_EQ(scn_value_parse(&p, "0.333e2%", &d, why, sizeof why), 0);
+    TAP_CHECK(d == 0.333);
+    TAP_EQ(scn_value_parse(&p, "33.3%", &d, why, sizeof why), 0);
+    TAP_CHECK(d == 0.333);
+    /* Malformed numbers. */
+    const char *nan_forms[] = {"1e", "1e+", ".", "-", "1.2.3", "1e5.0", "e5", "1 ", "0x10", "1_000"};
+    for (size_t i = 0; i < sizeof nan_forms / sizeof nan_forms[0]; i++)
+        TAP_CONTAINS(bad(SCN_T_DOUBLE, nan_forms[i], 0, 10), "is not a number; expected a number in [0, 10]");
+    TAP_EQ(scn_value_parse(&v, ".5", &d, why, sizeof why), 0);
+    TAP_CHECK(d == 0.5);
+    TAP_EQ(scn_value_parse(&v, "5.", &d, why, sizeof why), 0);
+    TAP_CHECK(d == 5);
+}
+
+/* A very long value is shortened in the message, whose "expected" part is
+ * always there; strings are UTF-8 without control characters. */
+#define X59 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+static void t_long_and_text(void)
+{
+    static char huge[5001];
+    memset(huge, 'x', 5000);
+    char w[300];
+    scn_valspec types[] = {{SCN_T_BOOL, 0, 0, NULL, 1}, {SCN_T_UINT, 0, 9, NULL, 8}, {SCN_T_INT, 0, 9, NULL, 8},
+                           {SCN_T_DOUBLE, 0, 9, NULL, 8}, {SCN_T_PERCENT, 0, 1, NULL, 8},
+                           {SCN_T_TIME, 0, 9, NULL, 8}, {SCN_T_NS, 0, 9, NULL, 8},
+                           {SCN_T_ENUM, 0, 0, "a|bb", 4}, {SCN_T_STRING, 0, 0, NULL, 8}};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        char field[16];
+        TAP_EQ(scn_value_parse(&types[i], huge, field, w, sizeof w), -1);
+        TAP_CONTAINS(w, "; expected ");
+        TAP_CHECK(strlen(w) < 250);
+    }
+    TAP_STREQ(w, "text is 5000 bytes long; expected at most 7");
+    TAP_EQ(scn_value_parse(&types[3], huge, w, w, sizeof w), -1);
+    TAP_STREQ(w, "'x"X59"...(5000 bytes)' is not a number; "
+                 "expected a number in [0, 9]");
+    huge[4990] = '5';
+    memcpy(huge, "5", 1);
+    TAP_EQ(scn_value_parse(&types[5], huge, w, w, sizeof w), -1);
+    TAP_STREQ(w, "unknown unit 'x"X59"...(4999 bytes)' in '5"X59"...(5000 bytes)'; "
+                 "expected a time with a unit ns, us, ms or s (e.g. 100ms)");
+
+    scn_valspec s = {SCN_T_STRING, 0, 0, NULL, 32};
+    char str[32];
+    TAP_EQ(scn_value_parse(&s, "caf\xc3\xa9 \xe2\x9c\x93\tok", str, why, sizeof why), 0);
+    TAP_STREQ(str, "caf\xc3\xa9 \xe2\x9c\x93\tok");
+    TAP_STREQ(bad(SCN_T_STRING, "caf\xe9", 0, 0), "invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text");
+    TAP_STREQ(bad(SCN_T_STRING, "a\nb", 0, 0),
+              "control character 0x0a at offset 1 of the value; expected text without control characters but tab");
+    TAP_CONTAINS(bad(SCN_T_STRING, "\x7f", 0, 0), "control character 0x7f at offset 0");
+}
+
 /* Canonical text re-parses to the same value; JSON literals as documented. */
 static void t_roundtrip(void)
 {
@@ -152,7 +255,7 @@ static void t_roundtrip(void)
     }
     TAP_STREQ(js, "1234567891");
     scn_valspec d = {SCN_T_DOUBLE, -1e300, 1e300, NULL, 8};
-    double ds[] = {0.1, 1.0 / 3, 1e-300, 123456789.125, -2.5, 5e-324};
+    double ds[] = {0.1, 1.0 / 3, 1e-300, 123456789.125, -2.5, DBL_MIN};
     for (int i = 0; i < 6; i++) {
         scn_value_format(&d, &ds[i], out, sizeof out);
         double back;
@@ -194,5 +297,7 @@ int main(void)
     TAP_RUN(t_time);
     TAP_RUN(t_enum_string);
     TAP_RUN(t_roundtrip);
+    TAP_RUN(t_exact);
+    TAP_RUN(t_long_and_text);
     return tap_done();
 }

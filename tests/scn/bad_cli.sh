@@ -1,0 +1,89 @@
+#!/bin/sh
+# bad_cli.sh HVWAKE BADDIR — the input rules of issue 18 through the
+# program (real rooms): each bad input exits with status 2, prints nothing
+# on stdout and exactly the expected "hvwake show-config: WHERE:LINE: what
+# is wrong; what was expected" lines on stderr; each good one exits 0.
+# BADDIR is tests/scn/bad (its files that use only [sim] run in both the
+# fake-room test_scn_bad and here); real-room inputs are written below.
+hv=$1; bad=$2
+[ -x "$hv" ] && [ -d "$bad" ] || { echo "usage: bad_cli.sh HVWAKE BADDIR" >&2; exit 2; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0; n=0
+p="hvwake show-config: "
+
+# expect STATUS EXPECTED_STDERR ARGS... (of show-config)
+expect() {
+    want=$1; msg=$2; shift 2
+    n=$((n + 1))
+    "$hv" show-config "$@" >"$tmp/out" 2>"$tmp/err"; got=$?
+    printf '%s\n' "$msg" >"$tmp/want"
+    [ -z "$msg" ] && : >"$tmp/want"
+    if [ "$got" != "$want" ] || ! cmp -s "$tmp/err" "$tmp/want" || { [ "$want" != 0 ] && [ -s "$tmp/out" ]; }; then
+        echo "not ok $n - show-config $(printf '%s' "$*" | head -c 100)"
+        echo "# exit status $got (expected $want); stderr:"; sed 's/^/#   /' "$tmp/err"
+        echo "# expected:"; sed 's/^/#   /' "$tmp/want"
+        fail=1
+    else
+        echo "ok $n - exit $got: $(head -c 100 "$tmp/want" | head -n 1)"
+    fi
+}
+
+# Files of the corpus.
+expect 2 "${p}$bad/latin1_label.ini:3: invalid UTF-8 (byte 0xe9 at offset 55); expected UTF-8 text" \
+    "$bad/latin1_label.ini"
+expect 2 "${p}$bad/bom_then_error.ini:3: sim.seed: 'abc' is not an unsigned integer; expected an integer in [0, 18446744073709551615]" \
+    "$bad/bom_then_error.ini"
+expect 2 "${p}$bad/long_value.ini:2: sim.duration: unknown unit 'minutes' in '111111111111111111111111111111111111111111111111111111111111...(908 bytes)'; expected a time with a unit ns, us, ms or s (e.g. 100ms)" \
+    "$bad/long_value.ini"
+# At most 50 errors, then the reader stops and says so.
+want=$(i=1; while [ $i -le 50 ]; do
+    echo "${p}$bad/many_errors.ini:$((i + 1)): unknown key 'k$i' in [sim]; expected one of: seed run replications duration warmup checks label description (hvwake keys)"
+    i=$((i + 1)); done
+    echo "${p}... stopped after 50 errors (the limit); the rest of the input was not checked")
+expect 2 "$want" "$bad/many_errors.ini"
+
+# A cross-key error names the key that is wrong, at its own location.
+printf '[hw]\nthreads_per_core = 8\nsubcores_per_core = 3\n' >"$tmp/subcores.ini"
+expect 2 "${p}$tmp/subcores.ini:3: hw.subcores_per_core = 3: hw.subcores_per_core must be 1, 2 or 4" "$tmp/subcores.ini"
+expect 2 "${p}--set hw.subcores_per_core=2: hw.subcores_per_core = 2: split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)" \
+    --set hw.threads_per_core=4 --set hw.subcores_per_core=2
+
+expect 2 "${p}--set vm.vm0.vcpus=200: vm.vm0.vcpus = 200: 25 vcores cannot fit on 20 cores; expected at most 160 VCPUs" \
+    --set vm.vm0.vcpus=200
+# A wildcard is quoted as typed, for each instance it made wrong.
+want=$(for v in 0 1 2 3; do
+    echo "${p}--set vm.*.threads_per_vcore=3: vm.vm$v.threads_per_vcore = 3: a vcore has a power of two threads; expected 1, 2, 4 or 8"
+    done)
+expect 2 "$want" --set 'vm.*.threads_per_vcore=3'
+expect 2 "${p}--set host.hotplug_on_at=1ms: host.hotplug_on_at = 1ms: not after host.hotplug_off_at (5000000 ns): the core must go offline before it comes back; expected 0 (never) or a later time" \
+    --set host.hotplug_core=2 --set host.hotplug_off_at=5ms --set host.hotplug_on_at=1ms
+printf 'include = preset:smoke\n\n[hw]\nchips = 1\n\n[host]\nhotplug_core = 10\n' >"$tmp/hotplug.ini"
+expect 2 "${p}$tmp/hotplug.ini:7: host.hotplug_core = 10: core 10 does not exist (the machine has 10 cores); expected -1 (none) or a core below 10" \
+    "$tmp/hotplug.ini"
+
+# Nothing clamped: underflow, negative zero.
+expect 2 "${p}--set mix.p_hpte=1e-400: mix.p_hpte: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
+    --set mix.p_hpte=1e-400
+expect 2 "${p}--set mix.p_hpte=-0: mix.p_hpte: '-0' is a negative zero; expected 0 without a sign, or a number in [0, 1]" \
+    --set mix.p_hpte=-0
+expect 2 "${p}--set host.hotplug_core=-0: host.hotplug_core: '-0' is a negative zero; expected 0 without a sign, or an integer in [-1, 4095]" \
+    --set host.hotplug_core=-0
+
+# UTF-8 only, and long values shortened with the "expected" part kept.
+latin1=$(printf 'sim.label=caf\351')
+expect 2 "${p}--set $latin1: sim.label: invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text" \
+    --set "$latin1"
+long=$(printf '%05000d' 0 | tr 0 x)
+expect 2 "${p}--set mix.p_hpte=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5011 bytes): mix.p_hpte: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5000 bytes)' is not a number; expected a number in [0, 1]" \
+    --set "mix.p_hpte=$long"
+
+# Good input: a byte-order mark, a valid number of 75 characters.
+printf '\357\273\277# with a byte-order mark\n[sim]\nseed = 7\n' >"$tmp/bom.ini"
+expect 0 "" "$tmp/bom.ini"
+grep -q '^seed = 7 ' "$tmp/out" || { echo "not ok - the BOM file's seed is not 7"; fail=1; }
+expect 0 "" --set mix.p_hpte=0.0000000000000000000000000000000000000000000000000000000000000000000000001
+grep -q '^p_hpte = 1e-73 ' "$tmp/out" || { echo "not ok - p_hpte is not 1e-73"; fail=1; }
+
+echo "1..$n"
+exit $fail
