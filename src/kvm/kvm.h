@@ -3,50 +3,60 @@
  * and exit, real-mode and virtual-mode hypercalls, cede/nap/kick/prod, halt
  * polling, M1 (H_IPI redirect) and M2 (host/guest IPI differentiation).
  *
- * Overview (kernel functions mirrored, Linux 4.6-4.9 era; docs/kvm.md)
+ * Overview (kernel functions mirrored, Linux 4.6-4.11; docs/kvm.md)
  *   A VM has VCPUs grouped in vcores of threads_per_vcore (ptid = vcpu id
- *   mod threads_per_vcore). Each VCPU is a host task (its QEMU thread); the
- *   first VCPU's task of a vcore is its runner and drives the whole core
- *   (kvmppc_run_core); the other VCPU tasks wait (kvmppc_wait_for_exec) and
- *   are not otherwise modelled. A vcore runs on one whole physical core:
- *   VCPU ptid p on thread pcpu + p (POWER8, kvmppc_start_thread).
+ *   mod threads_per_vcore). Each VCPU is a host task (its QEMU thread) in
+ *   kvmppc_run_vcpu (kvm_runner.c): any of a vcore's VCPU tasks can be its
+ *   runner (vc->runner) and drive the whole core (kvmppc_run_core) from its
+ *   own CPU; the others wait (kvmppc_wait_for_exec), or join a running vcore
+ *   late (kvmppc_start_thread from their CPU). A vcore runs on one whole
+ *   physical core: VCPU ptid p on thread pcpu + p (POWER8).
  *
- *   Entry (kvm_runner.c, kvm_core.c): the runner grabs the secondaries,
- *   clears the core's M1 in_host, starts each secondary with
- *   kvmppc_ipi_thread (doorbell or XICS per hw.msgsnd), and enters real mode.
- *   The primary switches the partition and sets in_guest; each thread sets
- *   its entry_exit_map bit (refused once an exit began: secondary_too_late),
- *   waits for in_guest, loads its guest state and enters the guest.
+ *   Entry (kvm_runner.c, kvm_core.c): the runner grabs the secondaries
+ *   (waiting in udelay(1) steps while one is KVM_HWTHREAD_IN_KERNEL), clears
+ *   the core's M1 in_host, starts each runnable VCPU's thread with
+ *   kvmppc_ipi_thread (doorbell or XICS per hw.msgsnd), and enters real
+ *   mode. Every thread sets its entry_exit_map bit (secondary_too_late once
+ *   an exit began); the primary switches the partition and sets in_guest
+ *   without waiting for the secondaries; each thread loads its guest state
+ *   and only then a secondary waits for in_guest. Thread 0 with no runnable
+ *   VCPU naps (kvmppc_primary_no_guest).
  *
  *   In the guest a VCPU runs its guest program (kvm_guest_ops, supplied by
  *   guest/ or a workload): compute segments and hypercalls. Hypercalls try the
- *   real-mode table (hcall_try_real_mode): the XICS hcalls, H_CEDE and a null
- *   hcall; anything else, or H_TOO_HARD, exits the whole core and finishes in
- *   virtual mode (kvmppc_pseries_do_hcall / kvmppc_xics_hcall, which only
- *   completes what real mode recorded).
+ *   real-mode table (hcall_try_real_mode, KVM_HCALLS); anything else, or
+ *   H_TOO_HARD, exits the whole core, and the VCPU's own task finishes it in
+ *   virtual mode (kvmppc_vcpu_run_hv -> kvmppc_pseries_do_hcall /
+ *   kvmppc_xics_hcall, which only completes what real mode recorded), then
+ *   re-enters kvmppc_run_vcpu.
  *
  *   Raising a VCPU's external line from real mode (icp_rm_set_vcpu_irq):
- *   self -> LPCR[MER]; loaded on a thread -> kvmhv_rm_send_ipi (no host_ipi);
- *   not loaded -> M1 redirect to a free host core (kvm.h_ipi_redirect) or the
- *   fallback (rm_action KICK -> H_TOO_HARD). With kvm.guest_ipi = reschedule
- *   (pre-2013) a loaded target is poked with smp_send_reschedule to thread 0
- *   of its core, with host_ipi set: the whole core exits.
+ *   self -> LPCR[MER]; loaded on a thread (thread_cpu >= 0) ->
+ *   kvmhv_rm_send_ipi (no host_ipi); not loaded -> M1 redirect to a free host
+ *   core (kvm.h_ipi_redirect) or the fallback (rm_action KICK -> H_TOO_HARD).
+ *   With kvm.guest_ipi = reschedule (pre-2013) a loaded target is poked with
+ *   smp_send_reschedule to thread 0 of its core, with host_ipi set: the whole
+ *   core exits.
  *
  *   Interrupts reaching a thread in the guest or napping in cede go through
  *   kvmppc_read_intr (kvm/read_intr.h): host_ipi -> exit; guest IPI -> clear,
  *   EOI, stay, unless another thread is already exiting (joining is
- *   mandatory). The first exiting thread pulls the others out
- *   (kvmhv_commence_exit: exit IPIs to every thread still in); the primary
- *   waits for all, switches back, the secondaries nap, the core's in_host is
- *   set again, and the runner handles each VCPU's exit in virtual mode.
+ *   mandatory). The first exiting thread sends exit IPIs to every entered
+ *   thread (kvmhv_commence_exit) before its state save and sets its
+ *   thread_cpu/cpu to -1; the primary switches back once every entered
+ *   thread commenced its exit; the secondaries wait for that, then spin in
+ *   kvm_no_guest until the runner releases them (after kvmppc_wait_for_nap)
+ *   back to the offline loop; the runner sets the core's in_host and runs
+ *   post_guest_process (kvmppc_handle_exit_hv per VCPU with a trap).
  *
  *   H_CEDE naps the thread in the guest (napping_threads) unless every
- *   entered thread would be napping, which exits the vcore; when every VCPU
- *   of the vcore has ceded with nothing pending, the runner polls
- *   (kvm.halt_poll_ns with the kernel's grow/shrink) and then sleeps on the
- *   vcore wait queue (kvmppc_vcore_blocked: prepare_to_swait, then re-check).
- *   Kicks (kvmppc_fast_vcpu_kick_hv): wake the wait queue, else IPI the
- *   loaded thread, else smp_send_reschedule(vcpu->cpu).
+ *   entered thread would be napping, which exits the vcore (trap 0); when
+ *   every runnable VCPU has ceded with nothing pending, the runner polls
+ *   (kvm.halt_poll_ns with the kernel's grow/shrink, stopping when another
+ *   task waits for its CPU) and then sleeps on the vcore wait queue
+ *   (kvmppc_vcore_blocked: prepare_to_swait, then re-check). Kicks
+ *   (kvmppc_fast_vcpu_kick_hv): wake the wait queue, and IPI the loaded
+ *   thread, else smp_send_reschedule(vcpu->cpu). H_PROD per kvm.h_prod.
  *
  * Timings (CONFIG_KVM_BOOK3S_HV_EXIT_TIMING, debugfs vcpuN/timings)
  *   Each loaded VCPU is always in exactly one accumulator: rm_entry (from the
@@ -75,11 +85,10 @@
  *
  * Simplifications (docs/kvm.md lists them all)
  *   No piggybacking, no dynamic micro-threading (split-core off), no MMU
- *   faults; userspace exits are the H_USER hcall; guest code is time drawn
- *   by the guest program; MSR[EE] is 1 whenever the guest runs, so a pending external
- *   interrupt is injected at the next return to the guest; HDEC exits are
- *   taken by every thread at once (no exit IPIs, as kvmhv_commence_exit skips
- *   them for HDEC).
+ *   faults, no VCORE_PREEMPT; userspace exits are the H_USER hcall; guest
+ *   code is time drawn by the guest program; MSR[EE] is 1 whenever the guest
+ *   runs, so a pending external interrupt is injected at the next return to
+ *   the guest; HDEC exits are taken by every thread at once.
  *
  * Concurrency contract: single-threaded, owned by the DES thread.
  */
