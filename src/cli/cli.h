@@ -125,6 +125,8 @@ int cli_once(const char *cmd, const char *opt, const char **slot, const char *va
  * argv parsed as OPTION VALUE pairs: an option given twice is an error. 0
  * or HV_EXIT_USAGE. */
 int cli_pairs_once(const char *cmd, int argc, char **argv);
+/* The same, except that the option `repeatable` may be given several times. */
+int cli_pairs_once_but(const char *cmd, int argc, char **argv, const char *repeatable);
 /* --json / --csv into *format: 1 consumed, 0 not one of them, -1 repeated
  * or conflicting (message printed). */
 int cli_format_arg(const char *cmd, const char *o, int *format);

@@ -79,9 +79,14 @@ int cli_once(const char *cmd, const char *opt, const char **slot, const char *va
 
 int cli_pairs_once(const char *cmd, int argc, char **argv)
 {
+    return cli_pairs_once_but(cmd, argc, argv, NULL);
+}
+
+int cli_pairs_once_but(const char *cmd, int argc, char **argv, const char *repeatable)
+{
     for (int i = 1; i + 1 < argc; i += 2)
         for (int k = 1; k < i; k += 2)
-            if (!strcmp(argv[i], argv[k])) {
+            if (!strcmp(argv[i], argv[k]) && !(repeatable && !strcmp(argv[i], repeatable))) {
                 fprintf(stderr, "hvwake %s: option %s given twice ('%s', then '%s'); expected it once\n", cmd, argv[i],
                         argv[k + 1], argv[i + 1]);
                 return HV_EXIT_USAGE;

@@ -30,16 +30,22 @@ static void usage(void)
 {
     char any[128];
     printf("usage: hvwake bench hcall [--kind K|all] [--duration-ms N] [--seed N] [--msgsnd 0|1]\n"
-           "                          [--redirect 0|1] [--guest-ipi %s]\n\n"
+           "                          [--redirect 0|1] [--guest-ipi %s]\n"
+           "                          [--h-prod fixed|4.6] [--vcpus N] [--threads-per-vcore N]\n\n"
            "A guest VCPU loops issuing one hypercall and times the round trip as the guest\n"
-           "sees it (like kvm-unit-tests), on a 1-chip, 4-core POWER8 with default costs.\n\n"
+           "sees it (like kvm-unit-tests), on a 1-chip POWER8 with default costs and two\n"
+           "cores more than the guest has vcores (at least 4).\n\n"
            "  --kind K          null, ipi_running, ipi_ceded, ipi_sleeping, prod_ceded,\n"
            "                    cede_timer, or all (default all)\n"
            "  --duration-ms N   simulated time per kind (default 20)\n"
            "  --seed N          seed (default 1)\n"
            "  --msgsnd 0|1      hw.msgsnd (default 1)\n"
            "  --redirect 0|1    kvm.h_ipi_redirect, M1 (default 1)\n"
-           "  --guest-ipi M     kvm.guest_ipi, M2: %s (default targeted)\n\n"
+           "  --guest-ipi M     kvm.guest_ipi, M2: %s (default targeted)\n"
+           "  --h-prod V        kvm.h_prod: fixed (Linux 4.11) or 4.6 (4.6-4.10) (default fixed)\n"
+           "  --vcpus N         the guest's VCPUs (default 2)\n"
+           "  --threads-per-vcore N  its VCPUs per vcore, 1, 2, 4 or 8 (default 2; ipi_sleeping 1)\n"
+           "                    e.g. the published guest: --vcpus 32 --threads-per-vcore 8\n\n"
            "Prints per kind: calls, round trip mean/p50/p99 (ns), whole-core exits per\n"
            "call, and the target VCPU's wakeup latency (raise -> back in the guest).\n",
            guest_ipis, choices_or(any, sizeof any));
@@ -48,7 +54,8 @@ static void usage(void)
 int bench_hcall(int argc, char **argv)
 {
     int kind = -1;
-    uint64_t ms = 20, seed = 1, msgsnd = 1, redirect = 1;
+    uint64_t ms = 20, seed = 1, msgsnd = 1, redirect = 1, vcpus = 0, tpv = 0;
+    int h_prod = KVM_H_PROD_FIXED;
     int gipi = KVM_GUEST_IPI_TARGETED;
     const char *cmd = "bench hcall";
     for (int i = 1; i < argc; i++) {
@@ -85,6 +92,24 @@ int bench_hcall(int argc, char **argv)
             rc = cli_parse_u64(cmd, o, v, 0, 1, &msgsnd);
         } else if (!strcmp(o, "--redirect")) {
             rc = cli_parse_u64(cmd, o, v, 0, 1, &redirect);
+        } else if (!strcmp(o, "--vcpus")) {
+            rc = cli_parse_u64(cmd, o, v, 1, 1024, &vcpus);
+        } else if (!strcmp(o, "--threads-per-vcore")) {
+            rc = cli_parse_u64(cmd, o, v, 1, 8, &tpv);
+            if (!rc && tpv != 1 && tpv != 2 && tpv != 4 && tpv != 8) {
+                fprintf(stderr, "hvwake %s: option --threads-per-vcore: '%s' is not valid; expected 1, 2, 4 or 8\n",
+                        cmd, v);
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "--h-prod")) {
+            if (!strcmp(v, "fixed")) {
+                h_prod = KVM_H_PROD_FIXED;
+            } else if (!strcmp(v, "4.6")) {
+                h_prod = KVM_H_PROD_4_6;
+            } else {
+                fprintf(stderr, "hvwake %s: option --h-prod: '%s' is not valid; expected fixed or 4.6\n", cmd, v);
+                return HV_EXIT_USAGE;
+            }
         } else if (!strcmp(o, "--guest-ipi")) {
             char name[32], any[128];
             gipi = -1;
@@ -105,19 +130,36 @@ int bench_hcall(int argc, char **argv)
     }
     if (cli_pairs_once(cmd, argc, argv))
         return HV_EXIT_USAGE;
+    for (int k = 0; k < HCALL_NKINDS; k++) {
+        hcall_cfg c = hcall_cfg_default();
+        c.kind = k;
+        c.vcpus = vcpus;
+        c.threads_per_vcore = tpv;
+        const char *bad = hcall_cfg_check(&c);
+        if ((kind < 0 || k == kind) && bad) {
+            fprintf(stderr, "hvwake %s: --kind %s with this shape: %s\n", cmd, hcall_kind_name(k), bad);
+            return HV_EXIT_USAGE;
+        }
+    }
+    uint64_t vc_shape = vcpus ? (vcpus + (tpv ? tpv : 2) - 1) / (tpv ? tpv : 2) : 2;
     hw_cfg hw = hw_cfg_default();
     hw.chips = 1;
-    hw.cores_per_chip = 4;
+    hw.cores_per_chip = vc_shape + 2 > 4 ? vc_shape + 2 : 4;
     hw.msgsnd = msgsnd;
     host_cfg hc = host_cfg_default();
     kvm_cfg kc = kvm_cfg_default();
     kc.h_ipi_redirect = redirect;
     kc.guest_ipi = gipi;
+    kc.h_prod = h_prod;
     char gipi_name[32];
     scn_enum_name(guest_ipis, gipi, gipi_name, sizeof gipi_name);
-    printf("hvwake %s bench hcall: seed %llu, %llu ms per kind, msgsnd %llu, h_ipi_redirect %llu, guest_ipi %s\n\n",
+    char shape_s[96] = "";
+    if (vcpus || tpv)
+        snprintf(shape_s, sizeof shape_s, ", guest %llu VCPUs x %llu threads/vcore",
+                 (unsigned long long)(vcpus ? vcpus : 2), (unsigned long long)(tpv ? tpv : 2));
+    printf("hvwake %s bench hcall: seed %llu, %llu ms per kind, msgsnd %llu, h_ipi_redirect %llu, guest_ipi %s, h_prod %s%s\n\n",
            HV_VERSION, (unsigned long long)seed, (unsigned long long)ms, (unsigned long long)msgsnd,
-           (unsigned long long)redirect, gipi_name);
+           (unsigned long long)redirect, gipi_name, h_prod == KVM_H_PROD_FIXED ? "fixed" : "4.6", shape_s);
     printf("%-13s %7s %10s %8s %8s %11s %13s\n", "kind", "calls", "mean_ns", "p50_ns", "p99_ns",
            "exits/call", "wake_mean_ns");
     for (int k = 0; k < HCALL_NKINDS; k++) {
@@ -125,6 +167,8 @@ int bench_hcall(int argc, char **argv)
             continue;
         hcall_cfg c = hcall_cfg_default();
         c.kind = k;
+        c.vcpus = vcpus;
+        c.threads_per_vcore = tpv;
         hcall_result r;
         const char *e = hcall_bench_run(&hw, &hc, &kc, NULL, &c, seed, 0, DES_MS(ms), &r);
         if (e) {

@@ -125,9 +125,21 @@ typedef enum {
     HOST_SECONDARIES(HOST_SEC_ENUM)
 #undef HOST_SEC_ENUM
 } host_secondaries;
+/* host.offline_idle: the idle instruction of the powernv offline loop
+ * (pnv_smp_cpu_kill_self picks winkle, else sleep, else nap from what the
+ * firmware advertises). */
+#define HOST_OFFLINE_IDLES(X)                                               \
+    X(HOST_OFFLINE_IDLE_NAP, "nap")                                         \
+    X(HOST_OFFLINE_IDLE_WINKLE, "winkle")
+typedef enum {
+#define HOST_OI_ENUM(e, n) e,
+    HOST_OFFLINE_IDLES(HOST_OI_ENUM)
+#undef HOST_OI_ENUM
+} host_offline_idle;
 typedef struct host_cfg {
     uint64_t hz;
     int secondaries; /* host_secondaries */
+    int offline_idle; /* host_offline_idle */
     des_time sched_latency, sched_min_granularity, sched_wakeup_granularity;
     int64_t hotplug_core;
     des_time hotplug_off_at, hotplug_on_at;
@@ -214,6 +226,7 @@ struct host_task {
     des_time runnable_since;
     des_time wake_at; /* DES_TIME_MAX = not woken */
     bool in_cb, kvm_req;
+    bool preempt_off; /* preempt_disable(): need_resched waits until it is back on */
     /* statistics */
     des_time run_ns, wait_ns;
     uint64_t n_wakeups, n_switch_in, n_preempted, n_migrations;
@@ -315,6 +328,12 @@ void host_task_block(host *h, host_task *t);
 void host_task_exit(host *h, host_task *t);
 /* from_cpu: the CPU the waker runs on, or -1 (another context). */
 void host_task_wake(host *h, host_task *t, int from_cpu);
+/* preempt_disable / preempt_enable for t, in its task context: while off,
+ * a need_resched (wakeup or tick preemption) waits; interrupts are still
+ * taken. Turning it back on lets a pending need_resched switch at once. */
+void host_task_preempt(host *h, host_task *t, bool on);
+/* single_task_running() on cpu: no other task is queued there. */
+static inline bool host_cpu_single_task(const host *h, int cpu) { return h->cpus[cpu].nq == 0; }
 
 /* --- IPIs --- */
 /* smp_muxed_ipi_message_pass(to_cpu, msg) from from_cpu (-1: unknown). */

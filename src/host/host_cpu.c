@@ -46,7 +46,12 @@ static void irq_enter(host_cpu *c)
     c->state = HOST_CPU_KERNEL;
     host__acct(c, HOST_ACCT_IRQ);
     c->n_irqs++;
-    host__step(c, PH_IRQ_ENTRY, host__cost(c, HW_COST_irq_entry));
+    des_time d = host__cost(c, HW_COST_irq_entry);
+    /* icp_native_get_irq: a cache-inhibited XIRR load, unless KVM real mode
+     * latched the XIRR (kvmppc_get_xics_latch) or it is a doorbell. */
+    if (!c->t->saved_xirr && hw_icp_presented(c->t))
+        d += host__cost(c, HW_COST_xics_ci_load);
+    host__step(c, PH_IRQ_ENTRY, d);
 }
 
 static bool intr_pending(const host_cpu *c)
@@ -68,7 +73,7 @@ void host__dispatch(host_cpu *c)
         return;
     }
     host_task *t = c->curr;
-    if (!c->need_resched && t && t->state == HOST_TASK_RUNNING) {
+    if (t && t->state == HOST_TASK_RUNNING && (!c->need_resched || t->preempt_off)) {
         /* resume the task */
         c->state = HOST_CPU_TASK;
         host__acct(c, HOST_ACCT_TASK);

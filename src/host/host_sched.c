@@ -329,6 +329,13 @@ void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, vo
     t->work_arg = arg;
 }
 
+void host_task_preempt(host *h, host_task *t, bool on)
+{
+    HV_CHECK(t->h == h);
+    host__check_task_ctx(t, "host_task_preempt");
+    t->preempt_off = !on;
+}
+
 void host_task_block(host *h, host_task *t)
 {
     HV_CHECK(t->h == h);

@@ -3,50 +3,60 @@
  * and exit, real-mode and virtual-mode hypercalls, cede/nap/kick/prod, halt
  * polling, M1 (H_IPI redirect) and M2 (host/guest IPI differentiation).
  *
- * Overview (kernel functions mirrored, Linux 4.6-4.9 era; docs/kvm.md)
+ * Overview (kernel functions mirrored, Linux 4.6-4.11; docs/kvm.md)
  *   A VM has VCPUs grouped in vcores of threads_per_vcore (ptid = vcpu id
- *   mod threads_per_vcore). Each VCPU is a host task (its QEMU thread); the
- *   first VCPU's task of a vcore is its runner and drives the whole core
- *   (kvmppc_run_core); the other VCPU tasks wait (kvmppc_wait_for_exec) and
- *   are not otherwise modelled. A vcore runs on one whole physical core:
- *   VCPU ptid p on thread pcpu + p (POWER8, kvmppc_start_thread).
+ *   mod threads_per_vcore). Each VCPU is a host task (its QEMU thread) in
+ *   kvmppc_run_vcpu (kvm_runner.c): any of a vcore's VCPU tasks can be its
+ *   runner (vc->runner) and drive the whole core (kvmppc_run_core) from its
+ *   own CPU; the others wait (kvmppc_wait_for_exec), or join a running vcore
+ *   late (kvmppc_start_thread from their CPU). A vcore runs on one whole
+ *   physical core: VCPU ptid p on thread pcpu + p (POWER8).
  *
- *   Entry (kvm_runner.c, kvm_core.c): the runner grabs the secondaries,
- *   clears the core's M1 in_host, starts each secondary with
- *   kvmppc_ipi_thread (doorbell or XICS per hw.msgsnd), and enters real mode.
- *   The primary switches the partition and sets in_guest; each thread sets
- *   its entry_exit_map bit (refused once an exit began: secondary_too_late),
- *   waits for in_guest, loads its guest state and enters the guest.
+ *   Entry (kvm_runner.c, kvm_core.c): the runner grabs the secondaries
+ *   (waiting in udelay(1) steps while one is KVM_HWTHREAD_IN_KERNEL), clears
+ *   the core's M1 in_host, starts each runnable VCPU's thread with
+ *   kvmppc_ipi_thread (doorbell or XICS per hw.msgsnd), and enters real
+ *   mode. Every thread sets its entry_exit_map bit (secondary_too_late once
+ *   an exit began); the primary switches the partition and sets in_guest
+ *   without waiting for the secondaries; each thread loads its guest state
+ *   and only then a secondary waits for in_guest. Thread 0 with no runnable
+ *   VCPU naps (kvmppc_primary_no_guest).
  *
  *   In the guest a VCPU runs its guest program (kvm_guest_ops, supplied by
  *   guest/ or a workload): compute segments and hypercalls. Hypercalls try the
- *   real-mode table (hcall_try_real_mode): the XICS hcalls, H_CEDE and a null
- *   hcall; anything else, or H_TOO_HARD, exits the whole core and finishes in
- *   virtual mode (kvmppc_pseries_do_hcall / kvmppc_xics_hcall, which only
- *   completes what real mode recorded).
+ *   real-mode table (hcall_try_real_mode, KVM_HCALLS); anything else, or
+ *   H_TOO_HARD, exits the whole core, and the VCPU's own task finishes it in
+ *   virtual mode (kvmppc_vcpu_run_hv -> kvmppc_pseries_do_hcall /
+ *   kvmppc_xics_hcall, which only completes what real mode recorded), then
+ *   re-enters kvmppc_run_vcpu.
  *
  *   Raising a VCPU's external line from real mode (icp_rm_set_vcpu_irq):
- *   self -> LPCR[MER]; loaded on a thread -> kvmhv_rm_send_ipi (no host_ipi);
- *   not loaded -> M1 redirect to a free host core (kvm.h_ipi_redirect) or the
- *   fallback (rm_action KICK -> H_TOO_HARD). With kvm.guest_ipi = reschedule
- *   (pre-2013) a loaded target is poked with smp_send_reschedule to thread 0
- *   of its core, with host_ipi set: the whole core exits.
+ *   self -> LPCR[MER]; loaded on a thread (thread_cpu >= 0) ->
+ *   kvmhv_rm_send_ipi (no host_ipi); not loaded -> M1 redirect to a free host
+ *   core (kvm.h_ipi_redirect) or the fallback (rm_action KICK -> H_TOO_HARD).
+ *   With kvm.guest_ipi = reschedule (pre-2013) a loaded target is poked with
+ *   smp_send_reschedule to thread 0 of its core, with host_ipi set: the whole
+ *   core exits.
  *
  *   Interrupts reaching a thread in the guest or napping in cede go through
  *   kvmppc_read_intr (kvm/read_intr.h): host_ipi -> exit; guest IPI -> clear,
  *   EOI, stay, unless another thread is already exiting (joining is
- *   mandatory). The first exiting thread pulls the others out
- *   (kvmhv_commence_exit: exit IPIs to every thread still in); the primary
- *   waits for all, switches back, the secondaries nap, the core's in_host is
- *   set again, and the runner handles each VCPU's exit in virtual mode.
+ *   mandatory). The first exiting thread sends exit IPIs to every entered
+ *   thread (kvmhv_commence_exit) before its state save and sets its
+ *   thread_cpu/cpu to -1; the primary switches back once every entered
+ *   thread commenced its exit; the secondaries wait for that, then spin in
+ *   kvm_no_guest until the runner releases them (after kvmppc_wait_for_nap)
+ *   back to the offline loop; the runner sets the core's in_host and runs
+ *   post_guest_process (kvmppc_handle_exit_hv per VCPU with a trap).
  *
  *   H_CEDE naps the thread in the guest (napping_threads) unless every
- *   entered thread would be napping, which exits the vcore; when every VCPU
- *   of the vcore has ceded with nothing pending, the runner polls
- *   (kvm.halt_poll_ns with the kernel's grow/shrink) and then sleeps on the
- *   vcore wait queue (kvmppc_vcore_blocked: prepare_to_swait, then re-check).
- *   Kicks (kvmppc_fast_vcpu_kick_hv): wake the wait queue, else IPI the
- *   loaded thread, else smp_send_reschedule(vcpu->cpu).
+ *   entered thread would be napping, which exits the vcore (trap 0); when
+ *   every runnable VCPU has ceded with nothing pending, the runner polls
+ *   (kvm.halt_poll_ns with the kernel's grow/shrink, stopping when another
+ *   task waits for its CPU) and then sleeps on the vcore wait queue
+ *   (kvmppc_vcore_blocked: prepare_to_swait, then re-check). Kicks
+ *   (kvmppc_fast_vcpu_kick_hv): wake the wait queue, and IPI the loaded
+ *   thread, else smp_send_reschedule(vcpu->cpu). H_PROD per kvm.h_prod.
  *
  * Timings (CONFIG_KVM_BOOK3S_HV_EXIT_TIMING, debugfs vcpuN/timings)
  *   Each loaded VCPU is always in exactly one accumulator: rm_entry (from the
@@ -75,11 +85,10 @@
  *
  * Simplifications (docs/kvm.md lists them all)
  *   No piggybacking, no dynamic micro-threading (split-core off), no MMU
- *   faults; userspace exits are the H_USER hcall; guest code is time drawn
- *   by the guest program; MSR[EE] is 1 whenever the guest runs, so a pending external
- *   interrupt is injected at the next return to the guest; HDEC exits are
- *   taken by every thread at once (no exit IPIs, as kvmhv_commence_exit skips
- *   them for HDEC).
+ *   faults, no VCORE_PREEMPT; userspace exits are the H_USER hcall; guest
+ *   code is time drawn by the guest program; MSR[EE] is 1 whenever the guest
+ *   runs, so a pending external interrupt is injected at the next return to
+ *   the guest; HDEC exits are taken by every thread at once.
  *
  * Concurrency contract: single-threaded, owned by the DES thread.
  */
@@ -107,9 +116,14 @@ struct host_task;
 #define KVM_REDIRECT_SENDS(X) X(KVM_REDIRECT_SEND_4_11, "4.11") X(KVM_REDIRECT_SEND_4_6, "4.6")
 #define KVM_GUEST_IPIS(X) X(KVM_GUEST_IPI_TARGETED, "targeted") X(KVM_GUEST_IPI_RESCHEDULE, "reschedule")
 #define KVM_VM_GUESTS(X) X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle")
+/* kvm.h_prod: H_PROD as 4.6-4.10 did it (marks the target prodded, tests and
+ * wakes the caller's cede state) or as 8464c8842de2 fixed it (4.11: kicks a
+ * ceded target; prodded counts as runnable). */
+#define KVM_H_PRODS(X) X(KVM_H_PROD_FIXED, "fixed") X(KVM_H_PROD_4_6, "4.6")
 #define KVM_CHOICE_ENUM(e, n) e,
 enum { KVM_REDIRECT_SENDS(KVM_CHOICE_ENUM) };
 enum { KVM_GUEST_IPIS(KVM_CHOICE_ENUM) };
+enum { KVM_H_PRODS(KVM_CHOICE_ENUM) };
 enum { KVM_VM_GUESTS(KVM_CHOICE_ENUM) };
 #undef KVM_CHOICE_ENUM
 
@@ -118,6 +132,7 @@ typedef struct kvm_cfg {
     int redirect_policy; /* kvm_hc_policy */
     int redirect_send;   /* KVM_REDIRECT_SEND_* */
     int guest_ipi;       /* KVM_GUEST_IPI_* */
+    int h_prod;          /* KVM_H_PROD_* */
     uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink, halt_poll_ns_grow_start;
     bool real_mode, real_mode_dbg;
     des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
@@ -129,7 +144,7 @@ typedef struct vm_cfg {
     char name[KVM_VM_NAME_MAX];
     uint64_t vcpus;
     uint64_t threads_per_vcore;
-    int64_t first_core; /* pin vcore i's runner to core first_core + i; -1 = scheduler */
+    int64_t first_core; /* pin vcore i's VCPU tasks to core first_core + i; -1 = scheduler */
     int guest;          /* KVM_VM_GUEST_* (what runs in it: workload/) */
     /* a virtio-like device served by a vhost task (workload/vhost.h) */
     double dev_irq_rate;  /* interrupts per second; 0 = no device */
@@ -216,6 +231,7 @@ const char *kvm_hipi_outcome_name(int o);
     X(KVM_TR_HCALL_EXIT)     /* a0 vm, a1 vcpu, a2 rc, a3 ret kind */        \
     X(KVM_TR_RUN_CORE)       /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
     X(KVM_TR_VCORE_BLOCKED)  /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
+    X(KVM_TR_RUN_VCPU)       /* a0 vm, a1 vcpu, a2 0 enter 1 exit (kvmppc_run_vcpu) */ \
     X(KVM_TR_IPI_OUT)        /* a0 flow id, a1 to cpu, a2 kind */            \
     X(KVM_TR_IPI_IN)         /* a0 flow id, a1 from cpu, a2 kind */
 enum {
@@ -256,6 +272,8 @@ const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
     /* HPT insert (book3s_hv_rm_mmu.c): real mode; stands for the HPT family */ \
     KVM_HCALL(KVM_H_ENTER, 0x08, "H_ENTER", rm_h_enter, vm_h_nop)           \
     KVM_HCALL(KVM_H_CEDE, 0xE0, "H_CEDE", rm_h_cede, vm_h_cede)             \
+    /* the kernel's kvmppc_rm_h_confer (spin <= 10 us for the other threads) \
+     * is not modelled: H_CONFER goes to virtual mode */                     \
     KVM_HCALL(KVM_H_CONFER, 0xE4, "H_CONFER", rm_none, vm_h_nop)            \
     KVM_HCALL(KVM_H_PROD, 0xE8, "H_PROD", rm_none, vm_h_prod)               \
     /* not PAPR: hvwake's real-mode hcall with an empty body ("null hcall") */ \
@@ -265,7 +283,16 @@ const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
     /* not PAPR: an exit QEMU handles in userspace (MMIO, console); r4 = its \
      * work in ns */                                                         \
     KVM_HCALL(KVM_H_USER, 0x1F8, "H_USER", rm_none, vm_h_user)
-#define KVM_HCALL_XICS(e, nr, name) KVM_HCALL(e, nr, name, rm_h_xics, vm_h_xics)
+/* The XICS rows' real-mode handler: hcall_real_table of 4.6-4.11 has
+ * H_EOI, H_CPPR, H_IPI and H_XIRR; H_IPOLL and H_XIRR_X are virtual-mode
+ * only (their real-mode handlers came later). */
+#define KVM_XICS_RM_XICS_H_EOI rm_h_xics
+#define KVM_XICS_RM_XICS_H_CPPR rm_h_xics
+#define KVM_XICS_RM_XICS_H_IPI rm_h_xics
+#define KVM_XICS_RM_XICS_H_XIRR rm_h_xics
+#define KVM_XICS_RM_XICS_H_IPOLL rm_none
+#define KVM_XICS_RM_XICS_H_XIRR_X rm_none
+#define KVM_HCALL_XICS(e, nr, name) KVM_HCALL(e, nr, name, KVM_XICS_RM_##e, vm_h_xics)
 #define KVM_HCALLS XICS_HCALLS(KVM_HCALL_XICS) KVM_HCALLS_KVM
 enum kvm_hcall { /* the XICS numbers are enum xics_hcall */
 #define KVM_HCALL(e, nr, name, rm, vm) e = nr,
@@ -323,9 +350,9 @@ typedef struct kvm_timing {
 /* Per VCPU: the kvm_stat counters (book3s.c debugfs_entries names, printed
  * bare by rep_kvm_stat). */
 #define KVM_VCPU_COUNTERS(X)                                                 \
-    X(kvm, exits)                /* kvm_runner.c: handle_exit, each VCPU of a core that left */ \
-    X(kvm, ext_intr)             /* kvm_runner.c: ... that left for a host IPI or device */ \
-    X(kvm, dec)                  /* kvm_runner.c: ... that left for HDEC */  \
+    X(kvm, exits)                /* kvm_runner.c: kvmppc_handle_exit_hv (an exit with a trap) */ \
+    X(kvm, ext_intr)             /* kvm_runner.c: ... trap EXTERNAL or H_DOORBELL */ \
+    X(kvm, dec)                  /* kvm_runner.c: ... trap HV_DECREMENTER */ \
     X(kvm, queue_intr)           /* kvm_irq.c: its external line raised */  \
     X(kvm, halt_wakeup)          /* kvm_irq.c: a kick woke its sleeping runner */ \
     X(kvm, sig)                  /* never: signals are not modelled */       \
@@ -340,11 +367,12 @@ typedef struct kvm_timing {
     X(kvm, hcalls_vm)            /* kvm_hcall.c: completed in virtual mode */ \
     X(kvm, cede)                 /* kvm_intr.c: H_CEDE in real mode */       \
     X(kvm, prod)                 /* kvm_hcall.c: H_PROD received */          \
-    X(kvm, user_exits)           /* kvm_hcall.c: H_USER, exits to QEMU */
+    X(kvm, user_exits)           /* kvm_hcall.c: H_USER, exits to QEMU */ \
+    X(kvm, grab_waits)           /* kvm_runner.c: its task, as runner, waited udelay(1) in kvmppc_grab_hwthread */
 
 /* Per vcore. */
 #define KVM_VCORE_COUNTERS(X)                                                \
-    X(kvm, late_joins)           /* kvm_core.c: a VCPU back from userspace joined it running */ \
+    X(kvm, late_joins)           /* kvm_core.c: a VCPU joined it running (kvmppc_start_thread from its task) */ \
     X(kvm, secondary_too_late)   /* kvm_core.c: ... refused, an exit had begun */
 
 /* Per KVM instance: M1. */
@@ -368,6 +396,18 @@ typedef struct kvm_sys_stats {
     KVM_SYS_COUNTERS(KVM_COUNTER_FIELD)
 } kvm_sys_stats;
 #undef KVM_COUNTER_FIELD
+
+/* vcpu->arch.state (kvm_host.h KVMPPC_VCPU_*). */
+#define KVM_VCPU_STATES(X)                                                   \
+    X(KVM_VCPU_NOTREADY, "notready")         /* not in KVM_RUN (first run) */ \
+    X(KVM_VCPU_RUNNABLE, "runnable")         /* in the vcore's runnable set */ \
+    X(KVM_VCPU_BUSY_IN_HOST, "busy_in_host") /* its task works in the host */
+typedef enum {
+#define KVM_E7(e, n) e,
+    KVM_VCPU_STATES(KVM_E7)
+#undef KVM_E7
+} kvm_vcpu_state;
+const char *kvm_vcpu_state_name(int s);
 
 /* What a loaded VCPU's thread is doing (drives the timing accumulator). */
 #define KVM_ACTS(X)                                                          \
@@ -397,11 +437,18 @@ typedef struct kvm_vcpu {
     /* vcpu->arch */
     uint32_t pending;          /* KVM_PEND_* */
     bool ceded, prodded;
-    bool away;                 /* in userspace (QEMU): not in the vcore's runnable set */
-    bool user_pending;         /* its task must do the userspace work */
+    int thread_cpu;            /* vcpu->arch.thread_cpu: its thread while loaded, -1 from
+                                * kvmhv_commence_exit on (what IPI senders read) */
+    int cpu;                   /* vcpu->cpu: thread 0 of that core, -1 likewise */
+    int hwt;                   /* the hardware thread running its code, else -1 */
+    /* vcpu->arch.state and its task (kvmppc_run_vcpu, kvmppc_vcpu_run_hv) */
+    kvm_vcpu_state vstate;     /* KVM_VCPU_*: RUNNABLE = in the vcore's runnable set */
+    bool task_waiting;         /* its task sleeps in kvmppc_wait_for_exec */
+    bool user_pending;         /* its host work continues in userspace (QEMU) */
     des_time user_work;        /* QEMU work of the current userspace exit */
-    int thread_cpu;            /* physical thread while loaded, else -1 */
-    int cpu;                   /* thread 0 of the core while loaded, else last/ -1 */
+    uint32_t trap;             /* vcpu->arch.trap of the exit being handled; 0 = none */
+    uint32_t intr_trap;        /* the trap of the interrupt its thread last took (0x500, 0xe80) */
+    bool saved;                /* its exit saved the state: waiting for in_guest = 0 */
     bool ext_injected;         /* 0x500 delivered to the guest, not yet accepted (H_XIRR) */
     /* the current thread activity */
     kvm_act act;
@@ -441,22 +488,28 @@ typedef struct kvm_vcore {
     kvm_vcpu *vcpus[8];        /* by ptid; NULL if absent */
     kvm_vcore_state state;
     int pcpu;                  /* thread 0 of the core it runs on, else -1 */
-    int runner_cpu_pin;        /* -1 = scheduler places the runner */
+    int cpu_pin;               /* its VCPU tasks' CPU (vm.first_core), -1 = scheduler */
+    struct kvm_vcpu *runner;   /* vc->runner: the VCPU whose task drives the core */
+    uint8_t runnable;          /* runnable_threads[] as a ptid mask */
+    uint8_t started;           /* threads given a VCPU by kvmppc_start_thread this round */
+    uint8_t loaded;            /* secondaries whose PACA kvm_vcore is set (kvmppc_wait_for_nap) */
+    uint8_t locked_arrivals;   /* VCPUs that became runnable while the runner held vc->lock */
     uint32_t entry_exit_map;
     uint8_t napping_threads;
     bool in_guest;
-    bool exit_switching;       /* the primary is switching back */
     bool hdec_pending;         /* an HDEC arrived while no thread could take it */
-    uint32_t saved_mask;       /* threads that saved their guest state this round */
-    uint32_t threads_out;      /* bitmask of started threads not yet back in nap/host */
-    uint32_t threads_started;  /* threads given a vcpu this round */
-    bool primary_waiting;      /* the primary waits for the secondaries to arrive */
     kvm_exit_cause first_exit;
+    /* thread 0 of the core (the primary), with or without a VCPU (kvm_core.c) */
+    int p0;                    /* its core-level state, P0_* */
+    des_handle pev;            /* its pending core-level step */
+    int start_next;            /* the start loop's next ptid */
+    int p0_wake;               /* a no-VCPU primary's wake reason (check_wake_reason) */
+    int grab_steps;            /* kvmppc_grab_hwthread's udelay(1) steps this entry */
+    int post_next;             /* post_guest_process's next ptid */
     /* halt polling */
     uint64_t halt_poll_ns;     /* vc->halt_poll_ns */
     des_time block_start, poll_end;
     bool wq_sleeper;           /* the runner sleeps on vc->wq and no kick woke it yet */
-    int rstate;                /* runner state machine (kvm_runner.c) */
     kvm_vcore_stats st;
 } kvm_vcore;
 
@@ -469,6 +522,7 @@ typedef struct kvm_vm {
     uint32_t n_vcpus, n_vcores;
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;
+    uint8_t *need_tlb_flush;   /* [ncores]: kvm->arch.need_tlb_flush (set at creation) */
     kvm_vm_stats st;
 } kvm_vm;
 

@@ -50,22 +50,35 @@ const char *kvm_check(kvm_sys *s)
                 if (v->wake_t0 && !v->pending && !v->prodded && v->act == KVM_ACT_OUT &&
                     !v->hcall_active)
                     FAIL("vm %s vcpu %u: wakeup under way with nothing pending", vm->cfg.name, v->id);
-                if (v->thread_cpu >= 0) {
-                    const hw_thread *t = hw_thread_of(s->hw, v->thread_cpu);
+                /* kvmhv_commence_exit stops others sending to an exiting
+                 * thread before its state save: thread_cpu = cpu = -1. */
+                if (v->act == KVM_ACT_EXIT && (v->thread_cpu >= 0 || v->cpu >= 0))
+                    FAIL("vm %s vcpu %u in the exit path with thread_cpu %d cpu %d (not -1)",
+                         vm->cfg.name, v->id, v->thread_cpu, v->cpu);
+                if (v->act != KVM_ACT_OUT && v->hwt < 0)
+                    FAIL("vm %s vcpu %u in activity %s on no hardware thread", vm->cfg.name, v->id,
+                         kvm_act_name(v->act));
+                if (v->hwt >= 0) {
+                    const hw_thread *t = hw_thread_of(s->hw, v->hwt);
                     /* I-core-partition */
                     if (t->kvm_vcpu && t->kvm_vcpu != v)
-                        FAIL("cpu %d runs vcpu %u of vm %s but holds another vcpu", v->thread_cpu,
+                        FAIL("cpu %d runs vcpu %u of vm %s but holds another vcpu", v->hwt,
                              v->id, vm->cfg.name);
                     if (v->act != KVM_ACT_OUT && t->mode != HW_MODE_KVM_RM &&
                         t->mode != HW_MODE_GUEST && t->mode != HW_MODE_GUEST_NAP &&
                         t->mode != HW_MODE_OFFLINE_NAP)
-                        FAIL("cpu %d (vm %s vcpu %u, %s) is in host mode %s", v->thread_cpu,
+                        FAIL("cpu %d (vm %s vcpu %u, %s) is in host mode %s", v->hwt,
                              vm->cfg.name, v->id, kvm_act_name(v->act), hw_mode_name(t->mode));
+                    /* a secondary in KVM has left the kernel (kvm_start_guest) */
+                    if (v->act != KVM_ACT_OUT && v->ptid != 0 &&
+                        t->hwthread_state == HW_HWTHREAD_IN_KERNEL)
+                        FAIL("cpu %d runs vcpu %u of vm %s while KVM_HWTHREAD_IN_KERNEL", v->hwt,
+                             v->id, vm->cfg.name);
                     /* I-host-ipi-classification: a host IPI that arrived is never
                      * left with the thread in the guest. */
                     if (v->act == KVM_ACT_GUEST && t->host_ipi && hw_icp_presented(t))
                         FAIL("cpu %d: host IPI presented while vcpu %u stays in the guest",
-                             v->thread_cpu, v->id);
+                             v->hwt, v->id);
                 }
             }
             /* No lost wakeup: a wakeup may be in flight (an M1 redirect, a

@@ -42,7 +42,7 @@ void kvm__hcall_start(kvm_vcpu *v, const kvm_gact *a)
     v->st.hcalls++;
     v->hcalls_issued++;
     kvm__vcpu_set_act(s, v, KVM_ACT_RM);
-    kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_hcall), st_hcall_dispatch, 0);
+    kvm__vcpu_at(v, kvm__cost(s, v->hwt, HW_COST_kvm_rm_hcall), st_hcall_dispatch, 0);
 }
 
 void kvm__hcall_rm_return(kvm_vcpu *v, long rc, des_time cost)
@@ -58,7 +58,7 @@ void kvm__hcall_rm_return(kvm_vcpu *v, long rc, des_time cost)
 static void rm_none(kvm_vcpu *v)
 {
     v->hcall_needs_vm = true;
-    kvm__core_exit(v, KVM_EXIT_HCALL_VIRT);
+    kvm__core_exit(v, KVM_EXIT_HCALL_VIRT, KVM_TRAP_SYSCALL);
 }
 
 /* The XICS hcalls (xics_rm_hcall): the transition, its effects carried out
@@ -69,10 +69,10 @@ static void rm_h_xics(kvm_vcpu *v)
     kvm_sys *s = kvm__sys(v);
     kvm_vm *vm = v->vm;
     unsigned h = v->hcall;
-    des_time cost = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_xics);
+    des_time cost = kvm__cost(s, v->hwt, HW_COST_kvm_rm_xics);
     uint64_t ret[2] = {0, 0};
     int rc = xics_rm_hcall(vm->xics, v->server, h, v->args, ret, kvm__irq_fx(vm));
-    kvm_hipi_outcome raised = kvm__irq_effects(vm, XICS_REAL, v, v->thread_cpu, &cost);
+    kvm_hipi_outcome raised = kvm__irq_effects(vm, XICS_REAL, v, v->hwt, &cost);
     kvm_hipi_outcome out = KVM_HIPI_VIRTUAL;
     if (rc == XICS_RC_FINISH) {
         out = raised;
@@ -90,7 +90,7 @@ static void rm_h_xics(kvm_vcpu *v)
     v->ret[1] = ret[1];
     if (rc == XICS_H_TOO_HARD) {
         v->hcall_needs_vm = true;
-        kvm__core_exit(v, KVM_EXIT_HCALL_TOO_HARD);
+        kvm__core_exit(v, KVM_EXIT_HCALL_TOO_HARD, KVM_TRAP_SYSCALL); /* hcall_real_fallback */
         return;
     }
     kvm__hcall_rm_return(v, rc, cost);
@@ -103,7 +103,7 @@ static void rm_h_null(kvm_vcpu *v) { kvm__hcall_rm_return(v, XICS_H_SUCCESS, 0);
 /* kvmppc_rm_h_enter & co: an HPT update in real mode. */
 static void rm_h_enter(kvm_vcpu *v)
 {
-    kvm__hcall_rm_return(v, XICS_H_SUCCESS, kvm__cost(kvm__sys(v), v->thread_cpu, HW_COST_kvm_rm_hpte));
+    kvm__hcall_rm_return(v, XICS_H_SUCCESS, kvm__cost(kvm__sys(v), v->hwt, HW_COST_kvm_rm_hpte));
 }
 
 /* hcall_try_real_mode: the real-mode table, by hcall number. */
@@ -132,7 +132,7 @@ static void st_hcall_return(des_sim *sim, void *obj, uint64_t arg)
     kvm__vcpu_enter_guest(obj, false);
 }
 
-/* ---- virtual-mode handlers (KVM_HCALLS column 5), in the runner on cpu ----- */
+/* ---- virtual-mode handlers (KVM_HCALLS column 5), in the VCPU's task on cpu - */
 
 /* H_CONFER, H_GENERIC and the rest: nothing to do in the model. */
 static long vm_h_nop(kvm_vcpu *v, int cpu)
@@ -172,7 +172,13 @@ static long vm_h_cede(kvm_vcpu *v, int cpu)
     return XICS_H_SUCCESS;
 }
 
-/* kvmppc_h_prod: mark the target prodded and kick it. */
+/* kvmppc_pseries_do_hcall's H_PROD: the target's prodded = 1, smp_mb, then
+ *   fixed (8464c8842de2, Linux 4.11): if the target has ceded, kick it
+ *     (kvmppc_fast_vcpu_kick_hv); prodded also counts as runnable;
+ *   4.6 (4.6-4.10): if the CALLER has ceded, wake the caller's generic
+ *     wait queue — the caller runs (its ceded is 0) and HV KVM never sleeps
+ *     there: nothing more happens; the target sees prodded only at its next
+ *     real-mode H_CEDE ("we were waking the wrong vcpu"). */
 static long vm_h_prod(kvm_vcpu *v, int cpu)
 {
     kvm_vm *vm = v->vm;
@@ -182,23 +188,24 @@ static long vm_h_prod(kvm_vcpu *v, int cpu)
     kvm_vcpu *tv = &vm->vcpus[target];
     tv->prodded = true;
     tv->st.prod++;
-    vm->sys->wakeups_sent++;
-    kvm__irq_wake_note(vm->sys, tv);
-    kvm__irq_kick(vm->sys, tv, cpu);
+    if (vm->sys->cfg.h_prod == KVM_H_PROD_FIXED && tv->ceded) {
+        vm->sys->wakeups_sent++;
+        kvm__irq_wake_note(vm->sys, tv);
+        kvm__irq_kick(vm->sys, tv, cpu);
+    }
     return XICS_H_SUCCESS;
 }
 
-/* KVM_EXIT_PAPR_HCALL / MMIO to QEMU: the VCPU leaves the runnable set until
- * its task has done the userspace work; the hcall returns when it next
- * enters the guest. */
+/* Not handled in the kernel (kvmppc_pseries_do_hcall's default): RESUME_HOST,
+ * the VCPU's task returns to QEMU with KVM_EXIT_PAPR_HCALL and does the
+ * userspace work (r4 = its ns); the hcall returns when it next enters. */
 static long vm_h_user(kvm_vcpu *v, int cpu)
 {
     (void)cpu;
-    v->away = true;
     v->user_pending = true;
     v->user_work = (des_time)v->args[0];
     v->st.user_exits++;
-    return XICS_H_SUCCESS;
+    return XICS_H_TOO_HARD; /* QEMU supplies r3 */
 }
 
 void kvm__hcall_virtual(kvm_vcpu *v, int cpu)
@@ -216,7 +223,9 @@ void kvm__hcall_virtual(kvm_vcpu *v, int cpu)
         rc = vm_h_nop(v, cpu);
         break;
     }
-    v->hcall_rc = rc;
+    v->hcall_rc = v->user_pending ? XICS_H_SUCCESS : rc;
     v->hcall_needs_vm = false;
-    kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_EXIT, vm->index, v->id, (uint64_t)rc, 0);
+    /* ret: RESUME_GUEST, or RESUME_HOST (2) for an hcall QEMU must do */
+    kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_EXIT, vm->index, v->id, (uint64_t)rc,
+               v->user_pending ? 2 : 0);
 }

@@ -59,18 +59,40 @@ void kvm__intr_guest(kvm_vcpu *v, hw_wake_reason cause);
 void kvm__intr_cede(kvm_vcpu *v);
 
 /* --- kvm_core.c: the whole core entering and leaving the guest --- */
-/* kvmppc_start_thread for every secondary VCPU, then the primary enters real
- * mode after `delay` (the runner's C-side work); called by the runner. */
-void kvm__core_start(kvm_vcore *vc, int pcpu, des_time delay);
-/* kvmppc_run_vcpu for a VCPU back from userspace while its vcore runs:
- * kvmppc_start_thread from the joiner's CPU (a late joiner). */
+/* kvmppc_run_core from the start loop on: the runner's task holds vc->lock
+ * and has handed pcpu (thread 0 of the core) to KVM; the runnable VCPUs
+ * are started, thread 0 enters real mode. */
+void kvm__core_run(kvm_vcore *vc, int pcpu);
+/* The cost to `from` of one IPI to thread `to` as kvmppc_ipi_thread (virt)
+ * or kvmhv_rm_send_ipi (real mode) send it: a doorbell in the same core
+ * with hw.msgsnd, else an MFRR store (virtual mode: sync; stb). */
+des_time kvm__core_send_cost(kvm_sys *s, int from, int to, bool virt);
+/* kvmppc_run_vcpu for a VCPU joining a running vcore: kvmppc_start_thread
+ * from the joiner's CPU (a late joiner). */
 void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu);
 /* A secondary cleared the IPI that started it: kvmppc_hv_entry (or
  * secondary_too_late once an exit began). */
 void kvm__core_secondary_enter(kvm_vcpu *v);
-/* v's thread leaves the guest for cause: the first exiter pulls the others
- * out (kvmhv_commence_exit); then save state, and nap or switch back. */
-void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause);
+/* A secondary spinning in kvm_no_guest was given a VCPU (a des step). */
+void kvm__core_spinner_go(des_sim *sim, void *obj, uint64_t arg);
+/* v's thread leaves the guest for cause with vcpu->arch.trap = trap
+ * (guest_exit_cont): rm_exit, kvmhv_commence_exit, save, switch to host. */
+void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause, uint32_t trap);
+/* The first exiter's IPIs (kvmhv_commence_exit -> kvmhv_interrupt_vcore)
+ * from thread `from` (ptid me), sent after `delay`. */
+void kvm__core_commence_exit(kvm_vcore *vc, unsigned me, kvm_exit_cause cause, uint32_t trap,
+                             int from, des_time delay);
+/* An exit bit was set: waiting secondaries take no_switch_exit. */
+void kvm__core_exiting(kvm_vcore *vc);
+/* Thread 0 without a VCPU woke from its NOVCPU nap (kvm_novcpu_wakeup). */
+void kvm__core_novcpu_wake(kvm_vcore *vc, hw_wake_reason cause);
+/* Thread 0 without a VCPU leaves (kvm_novcpu_exit). */
+void kvm__core_novcpu_exit(kvm_vcore *vc, uint32_t trap);
+/* kvm_no_guest on cpu: spin while hwthread_req is set, else back to the
+ * offline loop and nap. */
+void kvm__core_no_guest(kvm_sys *s, int cpu);
+/* kvmppc_release_hwthread(cpu). */
+void kvm__core_release_hwthread(kvm_sys *s, int cpu);
 /* A host timer fired on thread 0 while the core is in the guest: HDEC exit. */
 void kvm__core_hdec(kvm_vcore *vc);
 
@@ -107,10 +129,13 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost);
 /* kvmppc_set_host_core / kvmppc_clear_host_core for pcpu's core (plain store). */
 void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
 
-/* --- kvm_runner.c: virtual mode, the vcore runner task in the host --- */
-/* Every thread of vc is out of the guest and the primary switched back:
- * the runner continues in virtual mode on pcpu. */
+/* --- kvm_runner.c: virtual mode, the VCPU tasks and the vcore runner --- */
+/* Thread 0 is back in the host partition: the runner continues in
+ * virtual mode on pcpu (kvmppc_run_core after __kvmppc_vcore_entry). */
 void kvm__runner_core_exited(kvm_vcore *vc);
+/* The start loop is done and vc->lock dropped: VCPUs that became runnable
+ * meanwhile join (kvmppc_run_vcpu after taking the lock). */
+void kvm__runner_unlocked(kvm_vcore *vc);
 /* The behaviour of the VCPU tasks (kvm_vm_start creates them). */
 extern const host_task_ops kvm__runner_task_ops;
 

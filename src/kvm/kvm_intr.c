@@ -26,6 +26,7 @@ static void st_ri_recheck(des_sim *sim, void *obj, uint64_t why);
 static void st_ri_host(des_sim *sim, void *obj, uint64_t why);
 static void st_intr_return(des_sim *sim, void *obj, uint64_t arg);
 static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why);
+static void st_doorbell_host(des_sim *sim, void *obj, uint64_t arg);
 static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg);
 static void st_cede_resume(des_sim *sim, void *obj, uint64_t arg);
 static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg);
@@ -38,20 +39,20 @@ static void cede_resume(kvm_vcpu *v);
 static void ri_begin(kvm_vcpu *v, enum ri_purpose why, des_time before)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     kvm_ri_step st = kvm_ri_check_host_ipi(t->host_ipi);
     if (st.done) {
         /* Leave the ICP to Linux. Finish after the handling cost. */
         kvm__vcpu_at(v, before, st_ri_host, why);
         return;
     }
-    kvm__vcpu_at(v, before + kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_load), st_ri_xirr, why);
+    kvm__vcpu_at(v, before + kvm__cost(s, v->hwt, HW_COST_xics_ci_load), st_ri_xirr, why);
 }
 
 static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     uint32_t xirr = hw_icp_accept(t);
     kvm_ri_step st = kvm_ri_classify(xirr);
     if (st.actions & KVM_RI_ACT_SAVE_XIRR)
@@ -64,18 +65,21 @@ static void ri_xirr(kvm_vcpu *v, enum ri_purpose why)
         hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
     if (st.actions & KVM_RI_ACT_EOI)
         hw_icp_eoi(s->hw, t, xirr);
-    kvm__vcpu_at(v, 2 * kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_recheck, why);
+    /* MFRR = 0xff and the EOI, then smp_mb: it waits for both stores */
+    kvm__vcpu_at(v, 2 * kvm__cost(s, v->hwt, HW_COST_xics_ci_store) + kvm__cost(s, v->hwt, HW_COST_xics_sync),
+                 st_ri_recheck, why);
 }
 
 static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     kvm_ri_step st = kvm_ri_recheck(t->host_ipi);
     if (st.actions & KVM_RI_ACT_REARM_MFRR) {
         /* We raced with the host: resend that IPI. */
         hw_icp_write_mfrr(s->hw, t, HW_IPI_PRIORITY);
-        kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_rm_mmio_store), st_ri_host, why);
+        kvm__vcpu_at(v, kvm__cost(s, v->hwt, HW_COST_xics_ci_store) + kvm__cost(s, v->hwt, HW_COST_xics_sync),
+                     st_ri_host, why);
         return;
     }
     if (st.actions & KVM_RI_ACT_CLEAR_SAVED)
@@ -86,8 +90,9 @@ static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
 static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool device)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     kvm_exit_cause cause = t->host_ipi || !device ? KVM_EXIT_HOST_IPI : KVM_EXIT_EXT_DEVICE;
+    v->intr_trap = KVM_TRAP_EXTERNAL; /* the C kvmppc_read_intr's caller sets r12 = 0x500 */
     switch (why) {
     case RI_START:
         kvm__core_secondary_enter(v);
@@ -100,7 +105,7 @@ static void ri_finish(kvm_vcpu *v, enum ri_purpose why, kvm_ri_result r, bool de
         return;
     case RI_GUEST:
         if (r == KVM_RI_HOST) {
-            kvm__core_exit(v, cause);
+            kvm__core_exit(v, cause, KVM_TRAP_EXTERNAL);
             return;
         }
         kvm__vcpu_at(v, 0, st_intr_return, 0); /* resume after an interrupt (joins an exit under way) */
@@ -141,7 +146,7 @@ static void st_intr_return(des_sim *sim, void *obj, uint64_t arg)
 static void flow_in(kvm_sys *s, kvm_vcpu *v)
 {
     if (v->flow_id) {
-        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
+        kvm__trace(s, (uint32_t)v->hwt, KVM_TR_IPI_IN, v->flow_id, 0, 1, 0);
         v->flow_id = 0;
     }
 }
@@ -152,21 +157,31 @@ void kvm__intr_guest(kvm_vcpu *v, hw_wake_reason cause)
     flow_in(s, v);
     kvm__vcpu_pause(v);
     kvm__vcpu_set_act(s, v, KVM_ACT_RM);
-    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_rm_intr);
+    des_time c = kvm__cost(s, v->hwt, HW_COST_kvm_rm_intr);
     if (cause == HW_WAKE_HV_DOORBELL) {
-        hw_thread *t = kvm__thr(s, v->thread_cpu);
+        hw_thread *t = kvm__thr(s, v->hwt);
+        v->intr_trap = KVM_TRAP_H_DOORBELL;
         if (t->host_ipi) {
             /* H_DOORBELL with host_ipi set: a host IPI; Linux takes the
              * doorbell after the exit. */
-            kvm__vcpu_at(v, c, st_ri_host, RI_GUEST);
+            kvm__vcpu_at(v, c, st_doorbell_host, 0);
             return;
         }
+        /* A guest poke: taking the interrupt consumed the doorbell (no msgclr). */
         hw_doorbell_clear(t);
-        kvm__vcpu_at(v, c + kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_GUEST);
+        kvm__vcpu_at(v, c, st_doorbell_cleared, RI_GUEST);
         return;
     }
     HV_CHECK_I64(cause, ==, HW_WAKE_EXTERNAL);
     ri_begin(v, RI_GUEST, c);
+}
+
+/* A doorbell with host_ipi set on a thread in the guest: exit (trap 0xe80). */
+static void st_doorbell_host(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    (void)arg;
+    kvm__core_exit(obj, KVM_EXIT_HOST_IPI, KVM_TRAP_H_DOORBELL);
 }
 
 static void st_doorbell_cleared(des_sim *sim, void *obj, uint64_t why)
@@ -195,13 +210,15 @@ void kvm__intr_cede(kvm_vcpu *v)
         return;
     }
     if (kvm_cede_all_napping(vc->napping_threads, vc->entry_exit_map, v->ptid)) {
-        /* kvm_cede_exit: the host handles the cede (vcore may block). */
-        v->hcall_needs_vm = true;
-        kvm__core_exit(v, KVM_EXIT_CEDE);
+        /* kvm_cede_exit with trap 0 ("hcall is handled", r3 = H_SUCCESS):
+         * the VCPU stays ceded, the host does no exit handling, and the
+         * H_CEDE returns when the VCPU next enters the guest. */
+        v->st.hcalls_rm++;
+        kvm__core_exit(v, KVM_EXIT_CEDE, 0);
         return;
     }
     vc->napping_threads |= (uint8_t)(1u << v->ptid);
-    kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_nap), st_cede_nap, 0);
+    kvm__vcpu_at(v, kvm__cost(s, v->hwt, HW_COST_kvm_cede_nap), st_cede_nap, 0);
 }
 
 static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
@@ -211,7 +228,7 @@ static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
     kvm_vcpu *v = obj;
     kvm_sys *s = kvm__sys(v);
     kvm_vcore *vc = v->vc;
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
         /* Something arrived while saving state: do not nap. */
         vc->napping_threads &= (uint8_t)~(1u << v->ptid);
@@ -229,11 +246,17 @@ static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
 static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     flow_in(s, v);
     t->napping = HW_NAPPING_NONE;
     kvm__vcpu_set_act(s, v, KVM_ACT_RM); /* wake handling counts as rm_intr */
-    des_time c = kvm__cost(s, v->thread_cpu, HW_COST_kvm_cede_wake);
+    des_time c = kvm__cost(s, v->hwt, HW_COST_kvm_cede_wake);
+    /* kvmppc_check_wake_reason's r12: 0x500 external, 0xe80 doorbell, 0 else */
+    v->intr_trap = cause == HW_WAKE_EXTERNAL      ? KVM_TRAP_EXTERNAL
+                   : cause == HW_WAKE_HV_DOORBELL ? KVM_TRAP_H_DOORBELL
+                                                  : 0;
+    if (cause == HW_WAKE_HV_DOORBELL)
+        c += kvm__cost(s, v->hwt, HW_COST_msgsnd); /* msgclr */
     /* A doorbell is a KVM poke unless a host IPI set host_ipi. */
     switch (kvm_check_wake_reason(cause, !t->host_ipi)) {
     case KVM_WAKE_ACT_READ_INTR:
@@ -258,7 +281,7 @@ static void cede_wake(kvm_vcpu *v, hw_wake_reason cause)
 static void cede_exit(kvm_vcpu *v, kvm_exit_cause cause)
 {
     v->vc->napping_threads &= (uint8_t)~(1u << v->ptid);
-    kvm__core_exit(v, cause);
+    kvm__core_exit(v, cause, v->intr_trap);
 }
 
 static void cede_resume(kvm_vcpu *v)
@@ -290,28 +313,34 @@ static void st_cede_to_host(des_sim *sim, void *obj, uint64_t arg)
 /* ---- the hw sink ------------------------------------------------------------ */
 
 /* A secondary woke with its vcpu set (kvm_start_guest): clear the IPI that
- * woke it, then kvmppc_hv_entry. */
+ * woke it, then kvmppc_hv_entry. Woken from winkle (host.offline_idle), it
+ * first takes the state-loss restore path (pnv_wakeup_tb_loss). */
 static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = kvm__sys(v);
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
+    des_time pre = t->mode == HW_MODE_OFFLINE_NAP && s->host->cfg.offline_idle == HOST_OFFLINE_IDLE_WINKLE
+                       ? kvm__cost(s, v->hwt, HW_COST_winkle_restore)
+                       : 0;
     /* kvm_start_guest: out of nap; the vcpu is not timed until
      * kvmppc_hv_entry (it loads its vcpu pointer after clearing the IPI). */
     hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
+    t->hwthread_state = HW_HWTHREAD_IN_KVM;
     if (cause == HW_WAKE_HV_DOORBELL) {
         hw_doorbell_clear(t);
-        kvm__vcpu_at(v, kvm__cost(s, v->thread_cpu, HW_COST_msgsnd), st_doorbell_cleared, RI_START);
+        kvm__vcpu_at(v, pre + kvm__cost(s, v->hwt, HW_COST_msgsnd), st_doorbell_cleared, RI_START);
         return;
     }
     if (cause == HW_WAKE_EXTERNAL) {
-        ri_begin(v, RI_START, 0);
+        ri_begin(v, RI_START, pre);
         return;
     }
-    kvm__core_secondary_enter(v);
+    kvm__vcpu_at(v, pre, kvm__core_spinner_go, 0);
 }
 
-/* Clear whatever woke an idle thread (a stray or late IPI) and nap again. */
-static void idle_stray(kvm_sys *s, hw_thread *t)
+/* Clear whatever woke an idle thread KVM owns (a stray or late IPI,
+ * kvmppc_check_wake_reason / icp_native_flush_interrupt). */
+static void clear_stray(kvm_sys *s, hw_thread *t)
 {
     hw_doorbell_clear(t);
     hw_dec_clear(t);
@@ -320,20 +349,32 @@ static void idle_stray(kvm_sys *s, hw_thread *t)
         hw_icp_write_mfrr(s->hw, t, HW_PRI_LOWEST);
         hw_icp_eoi(s->hw, t, xirr);
     }
-    hw_nap_enter(s->hw, t, HW_MODE_OFFLINE_NAP);
 }
 
 void kvm__intr_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap)
 {
     kvm_sys *s = ctx;
+    if (from_nap && t->napping == HW_NAPPING_NOVCPU) {
+        kvm__core_novcpu_wake(t->kvm_vcore, cause); /* kvm_novcpu_wakeup */
+        return;
+    }
     kvm_vcpu *v = t->kvm_vcpu;
     if (!v) {
-        if (from_nap)
-            idle_stray(s, t);
-        return; /* an idle thread that is not napping keeps the condition */
+        if (!from_nap)
+            return; /* an idle thread that is not napping keeps the condition */
+        clear_stray(s, t);
+        if (t->hwthread_req) {
+            /* grabbed by a runner: kvm_start_guest -> kvm_no_guest, spin */
+            t->hwthread_state = HW_HWTHREAD_IN_KVM;
+            hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
+            kvm__core_no_guest(s, (int)t->cpu);
+        } else {
+            hw_nap_enter(s->hw, t, HW_MODE_OFFLINE_NAP); /* the offline loop naps again */
+        }
+        return;
     }
     if (from_nap) {
-        if (v->act == KVM_ACT_OUT && v->thread_cpu == (int)t->cpu) {
+        if (v->act == KVM_ACT_OUT && v->hwt == (int)t->cpu) {
             secondary_start(v, cause);
             return;
         }

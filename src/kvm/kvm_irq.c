@@ -32,21 +32,22 @@ void kvm__irq_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu)
 {
     kvm_vcore *vc = v->vc;
     if (vc->wq_sleeper) {
-        /* swake_up on the vcore wait queue */
+        /* swake_up on the vcore wait queue (vcpu->arch.wqp = &vc->wq) */
         vc->wq_sleeper = false;
         v->st.halt_wakeup++;
-        host_task_wake(s->host, vc->vcpus[0]->task, from_cpu);
-        return;
+        host_task_wake(s->host, vc->runner->task, from_cpu);
     }
+    /* ... and, in the same call, kvmppc_ipi_thread(thread_cpu): a doorbell
+     * in the same core, else the MFRR; thread_cpu < 0 (not loaded, or past
+     * kvmhv_commence_exit) sends nothing ... */
     if (v->thread_cpu >= 0) {
-        /* kvmppc_ipi_thread: doorbell in the same core, else the MFRR. */
         if (from_cpu >= 0)
             hw_ipi_thread(s->hw, from_cpu, v->thread_cpu);
         else
             hw_send_xics_ipi(s->hw, -1, v->thread_cpu, HW_IPI_PRIORITY);
         return;
     }
-    /* A polling or busy runner sees the pending bit at its next check. */
+    /* ... else smp_send_reschedule(vcpu->cpu) when it is a valid online CPU. */
     if (v->cpu >= 0 && host_cpu_online(s->host, v->cpu))
         host_smp_send_reschedule(s->host, from_cpu, v->cpu);
 }
@@ -73,17 +74,15 @@ static kvm_hipi_outcome raise_real(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cos
     if (tv->thread_cpu >= 0) {
         if (s->cfg.guest_ipi == KVM_GUEST_IPI_RESCHEDULE) {
             /* Pre-2013: smp_send_reschedule to thread 0 of the target's core. */
-            host_smp_send_reschedule(s->host, caller->thread_cpu, tv->cpu);
-            *cost += kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
+            host_smp_send_reschedule(s->host, caller->hwt, tv->cpu);
+            *cost += kvm__core_send_cost(s, caller->hwt, tv->cpu, false);
             return KVM_HIPI_RESCHED;
         }
         /* kvmhv_rm_send_ipi: doorbell within the core, else MFRR; no host_ipi. */
-        bool same = hw_cpu_core(s->hw, caller->thread_cpu) == hw_cpu_core(s->hw, tv->thread_cpu);
-        hw_ipi_thread(s->hw, caller->thread_cpu, tv->thread_cpu);
-        *cost += kvm__cost(s, caller->thread_cpu,
-                           same && s->hw->cfg.msgsnd ? HW_COST_msgsnd : HW_COST_rm_mmio_store);
+        hw_ipi_thread(s->hw, caller->hwt, tv->thread_cpu);
+        *cost += kvm__core_send_cost(s, caller->hwt, tv->thread_cpu, false);
         tv->flow_id = s->wakeups_sent;
-        kvm__trace(s, (uint32_t)caller->thread_cpu, KVM_TR_IPI_OUT, tv->flow_id,
+        kvm__trace(s, (uint32_t)caller->hwt, KVM_TR_IPI_OUT, tv->flow_id,
                    (uint64_t)tv->thread_cpu, 1, 0);
         return KVM_HIPI_LOADED;
     }
@@ -126,7 +125,7 @@ kvm_hipi_outcome kvm__irq_effects(kvm_vm *vm, enum xics_mode mode, kvm_vcpu *cal
                                   des_time *cost)
 {
     if (mode == XICS_REAL)
-        HV_CHECK(caller && cost && cpu == caller->thread_cpu);
+        HV_CHECK(caller && cost && cpu == caller->hwt);
     kvm_hipi_outcome out = KVM_HIPI_NO_RAISE;
     for (uint32_t i = 0; i < vm->fx.n; i++) {
         const struct xics_effect *e = &vm->fx.v[i];

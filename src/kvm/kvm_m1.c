@@ -102,15 +102,15 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
     if (!s->cfg.h_ipi_redirect || !s->rm_core || s->cfg.guest_ipi != KVM_GUEST_IPI_TARGETED)
         return false;
     int probes = 0;
-    int my_core = hw_cpu_core(s->hw, caller->thread_cpu);
+    int my_core = hw_cpu_core(s->hw, caller->hwt);
     int hcore = kvm_hc_find(&s->hc_ops, (int)s->hw->ncores, my_core,
                             (kvm_hc_policy)s->cfg.redirect_policy, KVM_HC_ACTION_KICK_VCPU, &probes);
-    *cost += (des_time)probes * kvm__cost(s, caller->thread_cpu, HW_COST_kvm_hostcore_probe);
+    *cost += (des_time)probes * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_probe);
     if (hcore < 0)
         return false;
     s->rm_core[hcore].rm_data = tv; /* after the reserving CAS + smp_wmb */
-    redirect_send(s, caller->thread_cpu, hcore);
-    *cost += kvm__cost(s, caller->thread_cpu, HW_COST_kvm_redirect_send) +
-             kvm__cost(s, caller->thread_cpu, HW_COST_rm_mmio_store);
+    redirect_send(s, caller->hwt, hcore);
+    *cost += kvm__cost(s, caller->hwt, HW_COST_kvm_redirect_send) +
+             kvm__cost(s, caller->hwt, HW_COST_xics_ci_store); /* the MFRR store (never a doorbell: another core) */
     return true;
 }

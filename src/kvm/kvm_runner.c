@@ -1,44 +1,59 @@
 /*
- * kvm/kvm_runner.c — the virtual-mode side: the vcore runner task
- * (kvmppc_run_vcpu / kvmppc_run_core in book3s_hv.c), exit handling
- * (kvmppc_handle_exit_hv), virtual-mode hypercalls (kvmppc_pseries_do_hcall),
- * halt polling and sleeping (kvmppc_vcore_blocked). See kvm.h.
+ * kvm/kvm_runner.c — the virtual-mode side: every VCPU's host task
+ * (kvmppc_vcpu_run_hv, kvmppc_run_vcpu), the task that runs a vcore (the
+ * runner: kvmppc_run_core before and after real mode, post_guest_process,
+ * kvmppc_handle_exit_hv), virtual-mode hypercalls in the VCPU's own task,
+ * halt polling and sleeping (kvmppc_vcore_blocked). See kvm.h and
+ * docs/kvm.md ("The VCPU tasks and the runner").
  *
- * The runner is the host task of the vcore's ptid-0 VCPU. Its flow, in task
- * context (host/host.h), is a small state machine:
- *   run_core:  compute kvm_run_core_prep -> host_cpu_enter_kvm ->
- *              kvm__core_start (real mode, kvm_core.c)
- *   exited:    host_cpu_leave_kvm -> (runner runs again) set_host_core (M1),
- *              compute wait_for_nap + per-VCPU exit handling -> post:
- *              virtual-mode hcalls and their kicks
- *   decide:    some VCPU runnable -> run_core; else vcore_blocked:
- *              poll (vc->halt_poll_ns) in kvm_poll_check steps, then
- *              prepare_to_swait, re-check, sleep (host_task_block); a kick
- *              wakes it (host_task_wake); grow/shrink vc->halt_poll_ns.
- * The other VCPU tasks wait in kvmppc_wait_for_exec; they run only for
- * their VCPU's userspace work (H_USER) and then rejoin the vcore.
+ * A VCPU task, in its task context (host/host.h):
+ *   run_vcpu_enter  kvmppc_run_vcpu: the VCPU becomes RUNNABLE; it joins a
+ *                   running vcore late (kvmppc_start_thread from this CPU),
+ *                   wakes a sleeping runner, or waits for the lock;
+ *   run_vcpu_loop   while RUNNABLE: if the vcore is busy, sleep in
+ *                   kvmppc_wait_for_exec; else become its runner
+ *                   (vc->runner): every runnable VCPU ceded -> vcore_blocked,
+ *                   else run_core; then loop;
+ *   loop_done       the VCPU left the runnable set (RESUME_HOST): wake the
+ *                   lowest runnable VCPU's task to take the runner role,
+ *                   then its host work (host_work: the virtual-mode hcall,
+ *                   userspace), then kvmppc_run_vcpu again.
+ * The runner's kvmppc_run_core: prep + kvmppc_grab_hwthread (waiting in
+ * udelay(1) steps while a secondary is KVM_HWTHREAD_IN_KERNEL), hand the
+ * CPU to KVM (kvm_core.c runs the start loop and real mode), and after
+ * thread 0 is back: kvmppc_wait_for_nap, kvmppc_release_hwthread,
+ * kvmppc_set_host_core, post_guest_process (kvm_guest_exit per VCPU,
+ * kvmppc_handle_exit_hv for a trap, RESUME_HOST VCPUs removed and their
+ * tasks woken). Preemption is off from the start of kvmppc_run_core to the
+ * end of post_guest_process, as the kernel's preempt_disable() is.
  */
 #include "kvm/kvm_internal.h"
 
 #include "base/hv.h"
 #include "kvm/vcore_sync.h"
 
-enum { R_NEW, R_RUNNING, R_SLEEPING };
-
+static void run_vcpu_enter(host *h, host_task *t, kvm_vcpu *v);
+static void run_vcpu_loop(host *h, host_task *t, kvm_vcpu *v);
 static void run_core(host *h, host_task *t, kvm_vcore *vc);
+static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc);
 
-/* kvmppc_vcore_check_block inverted: some VCPU can run. */
+static bool prodded_runs(const kvm_vcpu *v)
+{
+    return v->prodded && v->vm->sys->cfg.h_prod == KVM_H_PROD_FIXED;
+}
+
+/* kvmppc_vcore_check_block inverted: some runnable VCPU can run. */
 static bool vcore_woken(const kvm_vcore *vc)
 {
     for (unsigned p = 0; p < 8; p++) {
         const kvm_vcpu *v = vc->vcpus[p];
-        if (v && !v->away && (v->pending || v->prodded || !v->ceded))
+        if (v && v->vstate == KVM_VCPU_RUNNABLE && (v->pending || prodded_runs(v) || !v->ceded))
             return true;
     }
     return false;
 }
 
-/* ---- host hooks while the CPU is in KVM --------------------------------- */
+/* ---- host hooks while the runner's CPU is in KVM --------------------------- */
 
 static void hook_intr(void *ctx, int cpu, hw_wake_reason cause)
 {
@@ -56,105 +71,174 @@ static void hook_tick(void *ctx, int cpu)
 
 static const host_kvm_hooks hooks = {hook_intr, hook_tick};
 
-/* ---- entry ---------------------------------------------------------------- */
+/* ---- kvmppc_run_core: before real mode ------------------------------------- */
 
-static void runner_enter(host *h, host_task *t, void *arg)
+static void runner_enter(host *h, host_task *t, kvm_vcore *vc)
+{
+    kvm_sys *s = vc->vm->sys;
+    int cpu = t->cpu;
+    host_cpu_enter_kvm(h, cpu, &hooks, vc);
+    hw_set_sink(hw_thread_of(s->hw, cpu), kvm__intr_sink, s);
+    kvm__core_run(vc, cpu);
+}
+
+/* kvmppc_grab_hwthread for every secondary of the core: hwthread_req = 1
+ * (its vcpu/vcore pointers cleared), then wait in udelay(1) steps while a
+ * thread is still KVM_HWTHREAD_IN_KERNEL (on its way back to nap). */
+static void grab_step(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
     kvm_sys *s = vc->vm->sys;
-    int cpu = t->cpu;
-    HV_CHECK(hw_cpu_thread_in_core(s->hw, cpu) == 0); /* on_primary_thread */
-    host_cpu_enter_kvm(h, cpu, &hooks, vc);
-    hw_set_sink(hw_thread_of(s->hw, cpu), kvm__intr_sink, s);
-    kvm__core_start(vc, cpu, 0);
+    int pcpu = t->cpu;
+    bool busy = false;
+    for (int p = 1; p < (int)s->hw->threads_per_subcore; p++) {
+        hw_thread *th = hw_thread_of(s->hw, pcpu + p);
+        if (!th->hwthread_req) {
+            th->kvm_vcpu = NULL;
+            th->kvm_vcore = NULL;
+            th->napping = HW_NAPPING_NONE;
+            th->hwthread_req = 1; /* after smp_wmb; then smp_mb */
+        }
+        busy |= th->hwthread_state == HW_HWTHREAD_IN_KERNEL;
+    }
+    if (busy) {
+        if (++vc->grab_steps > 10000)
+            HV_DIE("KVM: couldn't grab a secondary of cpu %d (vm %s vcore %u)", pcpu,
+                   vc->vm->cfg.name, vc->index);
+        vc->runner->st.grab_waits++;
+        host_task_compute(h, t, kvm__cost(s, pcpu, HW_COST_udelay_step), grab_step, vc);
+        return;
+    }
+    runner_enter(h, t, vc);
+}
+
+static void prep_done(host *h, host_task *t, void *arg)
+{
+    kvm_vcore *vc = arg;
+    HV_CHECK(hw_cpu_thread_in_core(vc->vm->sys->hw, t->cpu) == 0); /* on_primary_thread */
+    vc->grab_steps = 0;
+    grab_step(h, t, vc);
 }
 
 static void run_core(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
-    vc->rstate = R_RUNNING;
-    vc->state = KVM_VCORE_INACTIVE;
-    host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_run_core_prep), runner_enter, vc);
+    host_task_preempt(h, t, false); /* vc->lock, then preempt_disable until post_guest_process */
+    host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_run_core_prep), prep_done, vc);
 }
 
-/* ---- after the core left the guest ---------------------------------------- */
-
-static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc);
-
-static void runner_decide(host *h, host_task *t, kvm_vcore *vc)
+void kvm__runner_unlocked(kvm_vcore *vc)
 {
-    vc->state = KVM_VCORE_INACTIVE;
-    if (vcore_woken(vc))
-        run_core(h, t, vc);
-    else
-        vcore_blocked(h, t, vc);
+    uint8_t late = vc->locked_arrivals;
+    vc->locked_arrivals = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        kvm_vcpu *v = vc->vcpus[p];
+        if ((late & (1u << p)) && v->vstate == KVM_VCPU_RUNNABLE && !(vc->started & (1u << p)))
+            kvm__core_late_join(vc, v, v->task->cpu);
+    }
 }
 
-/* The runner's own VCPU was in userspace: its task did the work itself (the
- * kernel would hand the runner role to another VCPU meanwhile; here the
- * vcore waits — a simplification, docs/kvm.md). */
-static void runner_user_done(host *h, host_task *t, void *arg)
+/* ---- kvmppc_run_core: after real mode --------------------------------------- */
+
+static void runner_done(host *h, host_task *t, kvm_vcore *vc)
 {
-    kvm_vcore *vc = arg;
-    vc->vcpus[0]->away = false;
-    runner_decide(h, t, vc);
+    kvm_vcpu *r = vc->runner;
+    HV_CHECK(r && r->task == t);
+    vc->runner = NULL;
+    run_vcpu_loop(h, t, r);
 }
 
-static void runner_post(host *h, host_task *t, void *arg)
+/* kvmppc_handle_exit_hv: the kvm_stat counters and the resume kind. */
+static bool handle_exit(kvm_vcpu *v)
+{
+    v->st.exits++;
+    switch (v->trap) {
+    case KVM_TRAP_EXTERNAL:
+    case KVM_TRAP_H_DOORBELL:
+        v->st.ext_intr++;
+        return true;
+    case KVM_TRAP_HV_DECREMENTER:
+        v->st.dec++;
+        return true;
+    case KVM_TRAP_SYSCALL:
+        return !v->hcall_needs_vm; /* KVM_EXIT_PAPR_HCALL: RESUME_HOST */
+    default:
+        return true;
+    }
+}
+
+static void post_yield(host *h, host_task *t, void *arg) { runner_done(h, t, arg); }
+
+/* post_guest_process, one runnable VCPU per step in ptid order. */
+static void post_step(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
     kvm_sys *s = vc->vm->sys;
-    for (unsigned p = 0; p < 8; p++) {
-        kvm_vcpu *v = vc->vcpus[p];
-        if (v && v->hcall_active && v->hcall_needs_vm)
-            kvm__hcall_virtual(v, t->cpu);
-    }
-    /* VCPUs leaving for userspace: their own tasks do the QEMU work. */
-    for (unsigned p = 1; p < 8; p++) {
-        kvm_vcpu *v = vc->vcpus[p];
-        if (v && v->user_pending)
-            host_task_wake(h, v->task, t->cpu);
-    }
-    kvm_vcpu *r = vc->vcpus[0];
-    if (r->user_pending) {
-        r->user_pending = false;
-        host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_user_exit) + r->user_work,
-                          runner_user_done, vc);
+    while (vc->post_next < 8) {
+        kvm_vcpu *v = vc->vcpus[vc->post_next++];
+        if (!v || v->vstate != KVM_VCPU_RUNNABLE)
+            continue;
+        kvm__trace(s, (uint32_t)t->cpu, KVM_TR_GUEST_EXIT, vc->vm->index, v->id, v->trap, v->ceded);
+        des_time d = kvm__cost(s, t->cpu, HW_COST_kvm_post_guest);
+        bool resume_guest = true;
+        if (v->trap) {
+            d += kvm__cost(s, t->cpu, HW_COST_kvm_handle_exit);
+            resume_guest = handle_exit(v);
+        }
+        v->trap = 0;
+        if (!resume_guest) {
+            /* kvmppc_remove_runnable + wake_up(&vcpu->arch.cpu_run) */
+            v->vstate = KVM_VCPU_BUSY_IN_HOST;
+            vc->runnable &= (uint8_t)~(1u << v->ptid);
+            if (v->task_waiting) {
+                v->task_waiting = false;
+                host_task_wake(h, v->task, t->cpu);
+            }
+        }
+        host_task_compute(h, t, d, post_step, vc);
         return;
     }
-    runner_decide(h, t, vc);
+    /* out: vcore_state = VCORE_INACTIVE, trace_kvmppc_run_core(vc, 1) */
+    vc->state = KVM_VCORE_INACTIVE;
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_CORE, vc->vm->index, vc->runner->id,
+               (uint64_t)__builtin_popcount(vc->runnable), 1);
+    vc->pcpu = -1;
+    /* preempt_enable(): a pending need_resched switches here, the vcore
+     * stays with this runner (the kernel's VCORE_PREEMPT is not modelled:
+     * a VCPU arriving meanwhile waits for the runner to come back) */
+    host_task_preempt(h, t, true);
+    host_task_compute(h, t, 0, post_yield, vc);
+}
+
+/* kvmppc_wait_for_nap: poll until every secondary cleared its kvm_vcore;
+ * then release the threads, set the host core, post_guest_process. */
+static void nap_wait(host *h, host_task *t, void *arg)
+{
+    kvm_vcore *vc = arg;
+    kvm_sys *s = vc->vm->sys;
+    int pcpu = t->cpu;
+    if (vc->loaded) {
+        host_task_compute(h, t, kvm__cost(s, pcpu, HW_COST_kvm_wait_for_nap), nap_wait, vc);
+        return;
+    }
+    for (int p = 0; p < (int)s->hw->threads_per_subcore; p++)
+        kvm__core_release_hwthread(s, pcpu + p);
+    kvm__m1_set_host_core(s, pcpu, 1); /* kvmppc_set_host_core */
+    vc->post_next = 0;
+    post_step(h, t, vc);
 }
 
 static void runner_after_exit(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
-    kvm_sys *s = vc->vm->sys;
-    int pcpu = vc->pcpu;
-    kvm__m1_set_host_core(s, pcpu, 1); /* kvmppc_set_host_core, after wait_for_nap */
-    kvm__trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->vcpus[0]->id, vc->n_vcpus, 1);
-    des_time cost = kvm__cost(s, pcpu, HW_COST_kvm_wait_for_nap);
-    for (unsigned p = 0; p < 8; p++) {
-        kvm_vcpu *v = vc->vcpus[p];
-        if (!v)
-            continue;
-        /* kvmppc_handle_exit_hv for every VCPU that ran. */
-        v->st.exits++;
-        if (v->exit_cause == KVM_EXIT_HOST_IPI || v->exit_cause == KVM_EXIT_EXT_DEVICE)
-            v->st.ext_intr++;
-        if (v->exit_cause == KVM_EXIT_HDEC)
-            v->st.dec++;
-        v->cpu = -1;
-        cost += kvm__cost(s, pcpu, HW_COST_kvm_handle_exit);
-        if (v->hcall_active && v->hcall_needs_vm)
-            cost += kvm__cost(s, pcpu, HW_COST_kvm_vm_hcall);
-    }
-    vc->pcpu = -1;
-    host_task_compute(h, t, cost, runner_post, vc);
+    HV_CHECK(t->cpu == vc->pcpu);
+    host_task_compute(h, t, kvm__cost(vc->vm->sys, t->cpu, HW_COST_kvm_vcore_exit), nap_wait, vc);
 }
 
 void kvm__runner_core_exited(kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
+    vc->state = KVM_VCORE_EXITING;
     host_cpu_leave_kvm(s->host, vc->pcpu, runner_after_exit, vc);
 }
 
@@ -187,35 +271,50 @@ static void finish_block(kvm_vcore *vc)
 static void sleep_or_run(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
-    kvm_vcpu *r = vc->vcpus[0];
+    kvm_vcpu *r = vc->runner;
     /* prepare_to_swait, then re-check: no wakeup can be lost between. */
     if (vcore_woken(vc)) {
         finish_block(vc);
-        run_core(h, t, vc);
+        runner_done(h, t, vc);
         return;
     }
     vc->state = KVM_VCORE_SLEEPING;
     vc->wq_sleeper = true;
-    vc->rstate = R_SLEEPING;
     r->st.halt_successful_wait++;
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id, vc->n_vcpus, 0);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id,
+               (uint64_t)__builtin_popcount(vc->runnable), 0);
     host_task_block(h, t);
 }
 
+/* The sleeping runner was woken (swake_up): back from schedule(). */
+static void sleep_done(host *h, host_task *t, kvm_vcore *vc)
+{
+    kvm_sys *s = vc->vm->sys;
+    kvm_vcpu *r = vc->runner;
+    r->st.halt_wait_ns += des_now(s->sim) - vc->block_start;
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id,
+               (uint64_t)__builtin_popcount(vc->runnable), 1);
+    vc->wq_sleeper = false;
+    finish_block(vc);
+    runner_done(h, t, vc);
+}
+
+/* One iteration of the polling loop: stop on a runnable VCPU, at the poll
+ * end, or when another task waits for this CPU (!single_task_running()). */
 static void poll_step(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
     kvm_sys *s = vc->vm->sys;
-    kvm_vcpu *r = vc->vcpus[0];
+    kvm_vcpu *r = vc->runner;
     des_time now = des_now(s->sim);
     if (vcore_woken(vc)) {
         r->st.halt_successful_poll++;
         r->st.halt_poll_success_ns += now - vc->block_start;
         finish_block(vc);
-        run_core(h, t, vc);
+        runner_done(h, t, vc);
         return;
     }
-    if (now >= vc->poll_end) {
+    if (now >= vc->poll_end || !host_cpu_single_task(h, t->cpu)) {
         r->st.halt_poll_fail_ns += now - vc->block_start;
         sleep_or_run(h, t, vc);
         return;
@@ -233,65 +332,137 @@ static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc)
     if (vc->halt_poll_ns) {
         vc->state = KVM_VCORE_POLLING;
         vc->poll_end = vc->block_start + vc->halt_poll_ns;
-        vc->vcpus[0]->st.halt_attempted_poll++;
+        vc->runner->st.halt_attempted_poll++;
         poll_step(h, t, vc);
         return;
     }
     sleep_or_run(h, t, vc);
 }
 
-/* ---- the VCPU task behaviour ------------------------------------------------ */
+/* ---- the VCPU task: kvmppc_vcpu_run_hv / kvmppc_run_vcpu ------------------- */
 
-/* Back from userspace (kvmppc_run_vcpu): join the vcore. */
 static void user_done(host *h, host_task *t, void *arg)
 {
+    run_vcpu_enter(h, t, arg);
+}
+
+/* kvmppc_pseries_do_hcall, in the VCPU's task after kvm_hcall_enter. */
+static void hcall_done(host *h, host_task *t, void *arg)
+{
     kvm_vcpu *v = arg;
-    kvm_vcore *vc = v->vc;
-    v->away = false;
-    if (vc->state == KVM_VCORE_RUNNING && vc->pcpu >= 0 && !kvm_eem_exiting(vc->entry_exit_map)) {
-        kvm__core_late_join(vc, v, t->cpu); /* a late joiner */
-    } else if (vc->wq_sleeper) {
-        vc->wq_sleeper = false; /* the vcore is runnable again */
-        host_task_wake(h, vc->vcpus[0]->task, t->cpu);
+    kvm_sys *s = v->vm->sys;
+    kvm__hcall_virtual(v, t->cpu);
+    if (v->user_pending) {
+        /* RESUME_HOST: out of KVM_RUN to QEMU and back */
+        v->user_pending = false;
+        host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_user_exit) + v->user_work, user_done,
+                          v);
+        return;
     }
-    host_task_block(h, t); /* kvmppc_wait_for_exec */
+    run_vcpu_enter(h, t, v);
+}
+
+/* kvmppc_vcpu_run_hv after kvmppc_run_vcpu returned: the host work. */
+static void host_work(host *h, host_task *t, kvm_vcpu *v)
+{
+    kvm_sys *s = v->vm->sys;
+    HV_CHECK(v->hcall_active && v->hcall_needs_vm);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_HCALL_ENTER, v->vm->index, v->id, v->hcall, v->args[0]);
+    host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_vm_hcall), hcall_done, v);
+}
+
+/* The VCPU left the runnable set: hand the runner role on, do the work. */
+static void loop_done(host *h, host_task *t, kvm_vcpu *v)
+{
+    kvm_vcore *vc = v->vc;
+    if (vc->runnable && vc->state == KVM_VCORE_INACTIVE && !vc->runner) {
+        /* "Wake up some vcpu to run the core": the lowest runnable one */
+        for (unsigned p = 0; p < 8; p++) {
+            kvm_vcpu *w = vc->vcpus[p];
+            if (w && w->vstate == KVM_VCPU_RUNNABLE) {
+                if (w->task_waiting) {
+                    w->task_waiting = false;
+                    host_task_wake(h, w->task, t->cpu);
+                }
+                break;
+            }
+        }
+    }
+    kvm__trace(v->vm->sys, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, v->vm->index, v->id, 1, 0);
+    host_work(h, t, v);
+}
+
+static void run_vcpu_loop(host *h, host_task *t, kvm_vcpu *v)
+{
+    kvm_vcore *vc = v->vc;
+    if (v->vstate != KVM_VCPU_RUNNABLE) {
+        loop_done(h, t, v);
+        return;
+    }
+    if (vc->state != KVM_VCORE_INACTIVE || vc->runner) {
+        v->task_waiting = true; /* kvmppc_wait_for_exec */
+        host_task_block(h, t);
+        return;
+    }
+    /* kvmppc_core_prepare_to_enter, and count the ceded VCPUs */
+    int n_ceded = 0, n_runnable = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        kvm_vcpu *w = vc->vcpus[p];
+        if (!w || w->vstate != KVM_VCPU_RUNNABLE)
+            continue;
+        n_runnable++;
+        if (!w->pending && !prodded_runs(w))
+            n_ceded += w->ceded;
+        else
+            w->ceded = false;
+    }
+    vc->runner = v;
+    if (n_ceded == n_runnable)
+        vcore_blocked(h, t, vc);
+    else
+        run_core(h, t, vc);
+}
+
+static void run_vcpu_enter(host *h, host_task *t, kvm_vcpu *v)
+{
+    kvm_sys *s = v->vm->sys;
+    kvm_vcore *vc = v->vc;
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, v->vm->index, v->id, 0, 0);
+    v->vstate = KVM_VCPU_RUNNABLE;
+    v->ceded = false;
+    vc->runnable |= (uint8_t)(1u << v->ptid);
+    if (vc->runner && vc->state == KVM_VCORE_INACTIVE) {
+        vc->locked_arrivals |= (uint8_t)(1u << v->ptid); /* the runner holds vc->lock */
+    } else if (vc->state == KVM_VCORE_RUNNING && !kvm_eem_exiting(vc->entry_exit_map)) {
+        kvm__core_late_join(vc, v, t->cpu);
+    } else if (vc->state == KVM_VCORE_SLEEPING && vc->wq_sleeper) {
+        vc->wq_sleeper = false; /* swake_up(&vc->wq) */
+        host_task_wake(h, vc->runner->task, t->cpu);
+    }
+    run_vcpu_loop(h, t, v);
 }
 
 static void vcpu_task_run(host *h, host_task *t)
 {
     kvm_vcpu *v = t->ctx;
     kvm_vcore *vc = v->vc;
-    if (v->ptid != 0) {
-        if (v->user_pending) {
-            v->user_pending = false;
-            host_task_compute(h, t, kvm__cost(v->vm->sys, t->cpu, HW_COST_kvm_user_exit) + v->user_work,
-                              user_done, v);
-            return;
-        }
-        host_task_block(h, t); /* kvmppc_wait_for_exec: the runner drives us */
+    if (vc->runner == v && vc->state == KVM_VCORE_SLEEPING) {
+        sleep_done(h, t, vc);
         return;
     }
-    kvm_sys *s = v->vm->sys;
-    switch (vc->rstate) {
-    case R_NEW:
-        run_core(h, t, vc);
+    switch (v->vstate) {
+    case KVM_VCPU_NOTREADY: /* the first KVM_RUN */
+        run_vcpu_enter(h, t, v);
         return;
-    case R_SLEEPING: {
-        kvm_vcpu *r = vc->vcpus[0];
-        r->st.halt_wait_ns += des_now(s->sim) - vc->block_start;
-        kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id, vc->n_vcpus, 1);
-        vc->wq_sleeper = false;
-        finish_block(vc);
-        if (vcore_woken(vc))
-            run_core(h, t, vc);
-        else
-            vcore_blocked(h, t, vc); /* a spurious wakeup */
+    case KVM_VCPU_BUSY_IN_HOST: /* woken by post_guest_process */
+        loop_done(h, t, v);
+        return;
+    case KVM_VCPU_RUNNABLE: /* woken in kvmppc_wait_for_exec */
+        v->task_waiting = false;
+        run_vcpu_loop(h, t, v);
         return;
     }
-    default:
-        HV_DIE("vcore runner of vm %s vcore %u scheduled in state %d", vc->vm->cfg.name, vc->index,
-               vc->rstate);
-    }
+    HV_DIE("vm %s vcpu %u: task run in state %d", v->vm->cfg.name, v->id, v->vstate);
 }
 
 const host_task_ops kvm__runner_task_ops = {vcpu_task_run};

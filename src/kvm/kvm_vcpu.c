@@ -56,12 +56,12 @@ void kvm__vcpu_set_act(kvm_sys *s, kvm_vcpu *v, kvm_act a)
     if (act_tm[a] != v->tm_cur || (a != KVM_ACT_WAIT_IN && a != v->act))
         tm_switch(s, v, act_tm[a]);
     v->act = a;
-    if (v->thread_cpu >= 0) {
-        hw_thread *t = kvm__thr(s, v->thread_cpu);
+    if (v->hwt >= 0) {
+        hw_thread *t = kvm__thr(s, v->hwt);
         hw_mode m = a == KVM_ACT_GUEST ? HW_MODE_GUEST : HW_MODE_KVM_RM;
         if (a != KVM_ACT_CEDED && a != KVM_ACT_OUT && t->mode != m)
             hw_set_mode(s->hw, t, m);
-        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_ACT, a, v->vm->index, v->id, 0);
+        kvm__trace(s, (uint32_t)v->hwt, KVM_TR_ACT, a, v->vm->index, v->id, 0);
     }
 }
 
@@ -123,22 +123,22 @@ void kvm__vcpu_enter_guest(kvm_vcpu *v, bool after_intr)
 {
     kvm_sys *s = kvm__sys(v);
     kvm_vcore *vc = v->vc;
-    hw_thread *t = kvm__thr(s, v->thread_cpu);
+    hw_thread *t = kvm__thr(s, v->hwt);
     bool exiting = kvm_eem_exiting(vc->entry_exit_map);
     if (vc->hdec_pending && !exiting) {
-        kvm__core_exit(v, KVM_EXIT_HDEC);
+        kvm__core_exit(v, KVM_EXIT_HDEC, KVM_TRAP_HV_DECREMENTER);
         return;
     }
-    if (exiting && (after_intr || vc->first_exit == KVM_EXIT_HDEC)) {
-        kvm__core_exit(v, KVM_EXIT_PULLED);
+    if (exiting && vc->first_exit == KVM_EXIT_HDEC) {
+        kvm__core_exit(v, KVM_EXIT_PULLED, KVM_TRAP_HV_DECREMENTER); /* HDEC hits every thread */
         return;
     }
-    bool first_entry = v->act != KVM_ACT_RM;
+    if (exiting && after_intr) {
+        kvm__core_exit(v, KVM_EXIT_PULLED, v->intr_trap); /* joining is mandatory */
+        return;
+    }
     v->ceded = false; /* fast_guest_return clears ceded */
     kvm__vcpu_set_act(s, v, KVM_ACT_GUEST);
-    if (first_entry)
-        kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_ENTER, v->vm->index, v->id, v->pending,
-                  0);
     if (v->wake_t0) {
         des_hist_add(&v->wake_ns, des_now(s->sim) - v->wake_t0);
         v->wake_t0 = 0;
@@ -185,7 +185,7 @@ static void dec_fire(des_sim *sim, void *obj, uint64_t arg)
     v->pending |= KVM_PEND_DEC;
     switch (v->act) {
     case KVM_ACT_CEDED:
-        hw_raise_dec(s->hw, kvm__thr(s, v->thread_cpu)); /* wakes it: reason decrementer */
+        hw_raise_dec(s->hw, kvm__thr(s, v->hwt)); /* wakes it: reason decrementer */
         return;
     case KVM_ACT_GUEST:
         /* Delivered to the guest directly (no hypervisor involvement). */

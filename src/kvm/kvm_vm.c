@@ -26,6 +26,7 @@ NAME_FN(kvm_tm_name, KVM_TIMINGS, KVM_N2)
 NAME_FN(kvm_exit_cause_name, KVM_EXIT_CAUSES, KVM_N2)
 NAME_FN(kvm_hipi_outcome_name, KVM_HIPI_OUTCOMES, KVM_N2)
 NAME_FN(kvm_act_name, KVM_ACTS, KVM_N2)
+NAME_FN(kvm_vcpu_state_name, KVM_VCPU_STATES, KVM_N2)
 #undef KVM_N2
 
 const char *kvm_trap_name(uint64_t trap)
@@ -45,6 +46,7 @@ kvm_cfg kvm_cfg_default(void)
         .redirect_policy = KVM_HC_POLICY_UPSTREAM,
         .redirect_send = KVM_REDIRECT_SEND_4_11,
         .guest_ipi = KVM_GUEST_IPI_TARGETED,
+        .h_prod = KVM_H_PROD_FIXED,
         .halt_poll_ns = 10000,
         .halt_poll_ns_grow = 2,
         .halt_poll_ns_shrink = 0,
@@ -87,6 +89,7 @@ void kvm_sys_free(kvm_sys *s)
         xics_destroy(vm->xics);
         free(vm->vcpus);
         free(vm->vcores);
+        free(vm->need_tlb_flush);
         free(vm);
     }
     free(s->vms);
@@ -127,15 +130,20 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
         .commit = XICS_COMMIT_PLAIN,
     };
     vm->xics = xics_create(&xc);
+    /* kvmppc_core_init_vm_hv: cpumask_setall(&kvm->arch.need_tlb_flush) ("this
+     * lpid might have previously been used"): the first entry on each core
+     * flushes the TLB. */
+    vm->need_tlb_flush = hv_xcalloc(s->hw->ncores, 1);
+    memset(vm->need_tlb_flush, 1, s->hw->ncores);
     for (uint32_t i = 0; i < vm->n_vcores; i++) {
         kvm_vcore *vc = &vm->vcores[i];
         vc->vm = vm;
         vc->index = i;
         vc->pcpu = -1;
         vc->state = KVM_VCORE_INACTIVE;
-        vc->runner_cpu_pin = cfg->first_core >= 0
-                                 ? hw_core_first_cpu(s->hw, (int)(cfg->first_core + (int64_t)i))
-                                 : -1;
+        vc->cpu_pin = cfg->first_core >= 0
+                          ? hw_core_first_cpu(s->hw, (int)(cfg->first_core + (int64_t)i))
+                          : -1;
     }
     for (uint32_t k = 0; k < vm->n_vcpus; k++) {
         kvm_vcpu *v = &vm->vcpus[k];
@@ -147,7 +155,9 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
         v->server = k;
         v->thread_cpu = -1;
         v->cpu = -1;
+        v->hwt = -1;
         v->act = KVM_ACT_OUT;
+        v->vstate = KVM_VCPU_NOTREADY;
         v->tm_cur = KVM_TM_NONE;
         des_hist_init(&v->wake_ns);
         v->rng = des_rng_stream(s->seed, s->run,
@@ -175,11 +185,10 @@ void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
         char name[32];
         snprintf(name, sizeof name, "%.16s/vcpu%u", vm->cfg.name, k);
         host_cpumask aff = prim;
-        /* first_core pins the runners (the vcores' cores); the other VCPU
-         * threads, which run only for userspace work, float. */
-        if (v->vc->runner_cpu_pin >= 0 && v->ptid == 0) {
+        /* first_core pins every VCPU task of a vcore to its core's thread 0. */
+        if (v->vc->cpu_pin >= 0) {
             aff = (host_cpumask){0};
-            host_cpumask_set(&aff, v->vc->runner_cpu_pin);
+            host_cpumask_set(&aff, v->vc->cpu_pin);
         }
         v->task = host_task_new(s->host, name, &aff, &kvm__runner_task_ops, v);
         host_task_start(s->host, v->task);

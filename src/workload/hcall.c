@@ -22,8 +22,41 @@ hcall_cfg hcall_cfg_default(void)
     return (hcall_cfg){.kind = HCALL_NULL,
                        .gap = DES_US(20),
                        .cede_timeout = DES_US(50),
-                       .warmup = DES_MS(1),
-                       .threads_per_vcore = 2};
+                       .warmup = DES_MS(1)};
+}
+
+/* The shape a kind runs with: VCPUs, threads per vcore, the target. */
+static void shape(const hcall_cfg *cfg, uint64_t *vcpus, uint64_t *tpv, uint32_t *target)
+{
+    bool given = cfg->vcpus || cfg->threads_per_vcore;
+    *vcpus = cfg->vcpus ? cfg->vcpus : 2;
+    *tpv = cfg->threads_per_vcore ? cfg->threads_per_vcore : 2;
+    *target = 1;
+    if (cfg->kind == HCALL_IPI_SLEEPING) {
+        if (!given)
+            *tpv = 1;
+        *target = (uint32_t)*tpv;
+    } else if (cfg->kind == HCALL_CEDE_TIMER) {
+        *vcpus = *tpv = 1;
+        *target = 0;
+    }
+}
+
+const char *hcall_cfg_check(const hcall_cfg *cfg)
+{
+    uint64_t vcpus, tpv;
+    uint32_t target;
+    shape(cfg, &vcpus, &tpv, &target);
+    if (tpv != 1 && tpv != 2 && tpv != 4 && tpv != 8)
+        return "threads per vcore must be 1, 2, 4 or 8";
+    if (vcpus < 1 || vcpus > 1024)
+        return "VCPUs must be between 1 and 1024";
+    if (cfg->kind == HCALL_IPI_SLEEPING && vcpus <= tpv)
+        return "ipi_sleeping needs a second vcore: more VCPUs than threads per vcore";
+    if (cfg->kind != HCALL_IPI_SLEEPING && cfg->kind != HCALL_CEDE_TIMER && cfg->kind != HCALL_NULL &&
+        (tpv < 2 || vcpus < 2))
+        return "this kind targets a VCPU of the caller's vcore: at least 2 threads per vcore and 2 VCPUs";
+    return NULL;
 }
 
 typedef struct bench {
@@ -37,6 +70,7 @@ typedef struct bench {
     kvm_vcore_stats vc0; /* the caller's vcore when recording started */
     kvm_vm_stats vm0;    /* the VM when recording started */
     bool recording;
+    uint32_t target;     /* the target VCPU's id (server) */
 } bench;
 
 static kvm_gact caller_next(void *ctx, kvm_vcpu *v)
@@ -64,12 +98,12 @@ static kvm_gact caller_next(void *ctx, kvm_vcpu *v)
     case HCALL_IPI_CEDED:
     case HCALL_IPI_SLEEPING:
         a.hcall = XICS_H_IPI;
-        a.args[0] = 1;
+        a.args[0] = b->target;
         a.args[1] = XICS_IPI_PRIORITY;
         break;
     case HCALL_PROD_CEDED:
         a.hcall = KVM_H_PROD;
-        a.args[0] = 1;
+        a.args[0] = b->target;
         break;
     case HCALL_CEDE_TIMER:
         a.hcall = KVM_H_CEDE;
@@ -132,19 +166,16 @@ const char *hcall_bench_run(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg
     des_hist_init(&out->wake);
     bench b = {.cfg = *cfg, .out = out};
     b.m = model_new(hwc, hc, kc, costs, seed, run, NULL);
-    vm_cfg vc = {.name = "bench", .vcpus = 2, .threads_per_vcore = cfg->threads_per_vcore,
-                 .first_core = 1};
-    if (cfg->kind == HCALL_IPI_SLEEPING)
-        vc.threads_per_vcore = 1;
-    if (cfg->kind == HCALL_CEDE_TIMER) {
-        vc.vcpus = 1;
-        vc.threads_per_vcore = 1;
-    }
+    const char *bad = hcall_cfg_check(cfg);
+    if (bad)
+        HV_DIE("hcall benchmark %s: %s", hcall_kind_name(cfg->kind), bad);
+    vm_cfg vc = {.name = "bench", .first_core = -1};
+    shape(cfg, &vc.vcpus, &vc.threads_per_vcore, &b.target);
     b.vm = kvm_vm_new(b.m->kvm, &vc);
     b.g = guest_new(b.vm, NULL);
     kvm_vcpu_set_guest(&b.vm->vcpus[0], &caller_ops, &b);
     if (cfg->kind == HCALL_IPI_RUNNING)
-        guest_queue(b.g, &b.g->cpus[1], (guest_work){.ns = DES_MS(1), .done = busy_again, .a = DES_MS(1)});
+        guest_queue(b.g, &b.g->cpus[b.target], (guest_work){.ns = DES_MS(1), .done = busy_again, .a = DES_MS(1)});
     kvm_vm_start(b.m->kvm, b.vm);
     const char *e = model_run(b.m, duration);
     if (b.recording) {
@@ -156,8 +187,8 @@ const char *hcall_bench_run(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg
         for (int o = 0; o < KVM_HIPI_NOUTCOMES; o++)
             out->hipi[o] = b.vm->st.hipi[o] - b.vm0.hipi[o];
     }
-    if (b.vm->n_vcpus > 1)
-        des_hist_merge(&out->wake, &b.vm->vcpus[1].wake_ns);
+    if (b.target > 0)
+        des_hist_merge(&out->wake, &b.vm->vcpus[b.target].wake_ns);
     guest_free(b.g);
     model_free(b.m);
     return e;

@@ -12,10 +12,15 @@
  *   prod_ceded    H_PROD to a ceded VCPU of the same vcore (virtual mode)
  *   cede_timer    H_CEDE of a lone VCPU woken by its guest timer; the time is
  *                 measured from the timer expiry to the return
- * The VM has 2 VCPUs (1 for cede_timer): the caller (VCPU 0) and the target
- * (VCPU 1), which runs the guest OS (guest/guest.h): idle -> H_CEDE, an IPI
- * -> H_XIRR, H_IPI(self, 0xff), H_EOI. Between calls the caller computes for
- * hcall.gap so the target settles.
+ * The guest's shape is hcall.vcpus VCPUs of hcall.threads_per_vcore (the
+ * default 2 and 2; ipi_sleeping uses 1 thread per vcore unless a shape is
+ * given; cede_timer always runs 1 VCPU alone). VCPU 0 is the caller; the
+ * target is VCPU 1 for the same-vcore kinds and the first VCPU of the next
+ * vcore for ipi_sleeping. Every other VCPU runs the guest OS
+ * (guest/guest.h): idle -> H_CEDE, an IPI -> H_XIRR, H_IPI(self, 0xff),
+ * H_EOI. Between calls the caller computes for hcall.gap so the target
+ * settles. The VCPU threads float (the host scheduler places them) on a
+ * chip with two cores more than the guest has vcores (at least 4).
  *
  * Results: round trip (hist), the target's wakeup latency (raise -> back in
  * the guest), whole-core exits of the caller's vcore by cause and the VM's
@@ -50,9 +55,13 @@ typedef struct hcall_cfg {
     des_time gap;       /* caller compute between calls */
     des_time cede_timeout; /* cede_timer: guest timer armed before H_CEDE */
     des_time warmup;    /* calls issued before this time are not recorded */
-    uint64_t threads_per_vcore; /* same-vcore kinds: VCPUs per vcore (>= 2) */
+    uint64_t vcpus;     /* guest VCPUs (0: the kind's default shape) */
+    uint64_t threads_per_vcore; /* VCPUs per vcore (0: the kind's default shape) */
 } hcall_cfg;
 hcall_cfg hcall_cfg_default(void);
+/* NULL, or why cfg's shape cannot run its kind (e.g. a same-vcore kind with
+ * 1 thread per vcore). */
+const char *hcall_cfg_check(const hcall_cfg *cfg);
 
 typedef struct hcall_result {
     des_hist rtt;       /* round trip, ns */

@@ -27,7 +27,7 @@ const char *validate_run(const hw_costs *costs, uint64_t seed, uint64_t run, des
         kvm_cfg kc = kvm_cfg_default();
         boot_cfg bc = boot_cfg_default();
         model *m = model_new(&hw, &hc, &kc, costs, seed, run, NULL);
-        boot *b = boot_new(m, &bc, 1);
+        boot *b = boot_new(m, &bc, -1);
         const char *e = model_run(m, duration);
         boot_timings t;
         boot_timings_of(b->vm, &t);

@@ -191,7 +191,8 @@ static void signalling_and_nap(void)
     TAP_EQ(l.n, 5);
     TAP_CHECK(l.from_nap[4]);
     TAP_EQ(l.cause[4], HW_WAKE_EXTERNAL);
-    TAP_EQ(l.when[4] - t0, 1000 + 2000);
+    TAP_EQ(l.when[4] - t0, (uint64_t)(m->costs.value_ns[HW_COST_ipi_xics_chip] +
+                                      m->costs.value_ns[HW_COST_nap_exit]));
     TAP_EQ(t16->mode, HW_MODE_HOST);
     TAP_EQ(t16->n_nap_exit[HW_WAKE_EXTERNAL], 1);
     TAP_CHECK(hw_check(m) == NULL);
@@ -206,7 +207,7 @@ static void signalling_and_nap(void)
     des_run_until(s, t0 + 100000);
     TAP_EQ(l.n, 6);
     TAP_EQ(l.cause[5], HW_WAKE_DECREMENTER);
-    TAP_EQ(l.when[5] - t0, 2000);
+    TAP_EQ(l.when[5] - t0, (uint64_t)m->costs.value_ns[HW_COST_nap_exit]);
     hw_free(m);
     des_free(s);
 }
