@@ -46,6 +46,10 @@ const char *kvm_check(kvm_sys *s)
                     FAIL("vm %s vcpu %u: %llu hcalls issued but %llu completed (+%d in flight)",
                          vm->cfg.name, v->id, (unsigned long long)v->hcalls_issued,
                          (unsigned long long)v->hcall_done_count, v->hcall_active);
+                if (v->mmio_issued != v->mmio_done_count + (v->mmio_active ? 1u : 0u))
+                    FAIL("vm %s vcpu %u: %llu MMIO stores issued but %llu completed (+%d in flight)",
+                         vm->cfg.name, v->id, (unsigned long long)v->mmio_issued,
+                         (unsigned long long)v->mmio_done_count, v->mmio_active);
                 /* I-raise-before-signal: a wakeup being timed has its cause pending. */
                 if (v->wake_t0 && !v->pending && !v->prodded && v->act == KVM_ACT_OUT &&
                     !v->hcall_active)

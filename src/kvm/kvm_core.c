@@ -218,7 +218,8 @@ void kvm__core_exit(kvm_vcpu *v, kvm_exit_cause cause)
                     : cause == KVM_EXIT_HCALL_TOO_HARD || cause == KVM_EXIT_HCALL_VIRT ||
                               cause == KVM_EXIT_CEDE
                         ? KVM_TRAP_SYSCALL
-                        : KVM_TRAP_EXTERNAL;
+                    : cause == KVM_EXIT_MMIO ? KVM_TRAP_H_DATA_STORAGE
+                                             : KVM_TRAP_EXTERNAL;
     kvm__trace(s, (uint32_t)v->thread_cpu, KVM_TR_GUEST_EXIT, v->vm->index, v->id, trap, v->ceded);
     kvm__vcpu_at(v, cost, st_exit_saved, 0);
 }

@@ -107,6 +107,16 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost);
 /* kvmppc_set_host_core / kvmppc_clear_host_core for pcpu's core (plain store). */
 void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
 
+/* --- kvm_mmio.c: emulated MMIO stores (HDSI, ioeventfd, QEMU) --- */
+/* The guest stored to an emulated MMIO address: the real-mode HDSI, then a
+ * whole-core exit (cause mmio). */
+void kvm__mmio_start(kvm_vcpu *v, uint64_t addr);
+/* Its time in virtual mode, added to the runner's exit handling. */
+des_time kvm__mmio_cost(kvm_vcpu *v, int cpu);
+/* The runner, on cpu after the core left the guest, emulates v's store:
+ * the ioeventfd's fn, or a userspace exit to QEMU. */
+void kvm__mmio_virtual(kvm_vcpu *v, int cpu);
+
 /* --- kvm_runner.c: virtual mode, the vcore runner task in the host --- */
 /* Every thread of vc is out of the guest and the primary switched back:
  * the runner continues in virtual mode on pcpu. */

@@ -10,7 +10,8 @@
  *              kvm__core_start (real mode, kvm_core.c)
  *   exited:    host_cpu_leave_kvm -> (runner runs again) set_host_core (M1),
  *              compute wait_for_nap + per-VCPU exit handling -> post:
- *              virtual-mode hcalls and their kicks
+ *              virtual-mode hcalls and their kicks, emulated MMIO stores
+ *              (kvm_mmio.c: ioeventfd or QEMU)
  *   decide:    some VCPU runnable -> run_core; else vcore_blocked:
  *              poll (vc->halt_poll_ns) in kvm_poll_check steps, then
  *              prepare_to_swait, re-check, sleep (host_task_block); a kick
@@ -108,6 +109,8 @@ static void runner_post(host *h, host_task *t, void *arg)
         kvm_vcpu *v = vc->vcpus[p];
         if (v && v->hcall_active && v->hcall_needs_vm)
             kvm__hcall_virtual(v, t->cpu);
+        if (v)
+            kvm__mmio_virtual(v, t->cpu);
     }
     /* VCPUs leaving for userspace: their own tasks do the QEMU work. */
     for (unsigned p = 1; p < 8; p++) {
@@ -147,6 +150,7 @@ static void runner_after_exit(host *h, host_task *t, void *arg)
         cost += kvm__cost(s, pcpu, HW_COST_kvm_handle_exit);
         if (v->hcall_active && v->hcall_needs_vm)
             cost += kvm__cost(s, pcpu, HW_COST_kvm_vm_hcall);
+        cost += kvm__mmio_cost(v, pcpu);
     }
     vc->pcpu = -1;
     host_task_compute(h, t, cost, runner_post, vc);
