@@ -108,7 +108,11 @@ struct host_task;
  * value (scn/scenario.c checks it). kvm.redirect_policy: KVM_HC_POLICIES. */
 #define KVM_REDIRECT_SENDS(X) X(KVM_REDIRECT_SEND_4_11, "4.11") X(KVM_REDIRECT_SEND_4_6, "4.6")
 #define KVM_GUEST_IPIS(X) X(KVM_GUEST_IPI_TARGETED, "targeted") X(KVM_GUEST_IPI_RESCHEDULE, "reschedule")
-#define KVM_VM_GUESTS(X) X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle")
+/* vm.guest: what runs in the VM (workload/): the generic mix, an idle
+ * guest, the ycsb server, a netperf TCP_RR server or client. */
+#define KVM_VM_GUESTS(X)                                                     \
+    X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle") X(KVM_VM_GUEST_YCSB, "ycsb") \
+    X(KVM_VM_GUEST_NETSERVER, "netserver") X(KVM_VM_GUEST_NETPERF, "netperf")
 #define KVM_CHOICE_ENUM(e, n) e,
 enum { KVM_REDIRECT_SENDS(KVM_CHOICE_ENUM) };
 enum { KVM_GUEST_IPIS(KVM_CHOICE_ENUM) };
