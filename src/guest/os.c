@@ -2,14 +2,14 @@
  * guest/os.c — the guest kernel's threads, run queues and wakeups: thread
  * creation and the thread-context actions, the CFS-like run queue per
  * VCPU, try_to_wake_up with its placement and reschedule IPIs, the tick's
- * preemption check and the idle pull. See guest/os.h.
+ * preemption check. See guest/os.h.
  *
  * Mirrors (kernel/sched/, Linux 4.x): update_curr, update_min_vruntime,
  * place_entity, enqueue/pick_next_entity, try_to_wake_up ->
  * select_task_rq_fair (wake_affine_idle's sync rule, select_idle_sibling)
  * -> ttwu_queue (ttwu_queue_remote / ttwu_do_activate) ->
  * check_preempt_wakeup -> resched_curr, sched_ttwu_pending,
- * check_preempt_tick, idle_balance (avg_idle gate, one task pulled).
+ * check_preempt_tick.
  */
 #include "guest/os_internal.h"
 
@@ -153,7 +153,6 @@ guest_cfg guest_cfg_default(void)
                        .sched_latency = DES_MS(6),
                        .sched_min_granularity = DES_US(750),
                        .sched_wakeup_granularity = DES_MS(1),
-                       .sched_migration_cost = DES_US(500),
                        .ttwu_queue = true,
                        .wake_affine = true,
                        .ctx_switch = 1200,
@@ -196,7 +195,6 @@ guest_os *guest_os_new(kvm_vm *vm, const guest_cfg *cfg, const guest_os_ops *ops
         c->index = i;
         c->llc_first = i / tpv * tpv;
         c->llc_n = c->llc_first + tpv <= vm->n_vcpus ? tpv : vm->n_vcpus - c->llc_first;
-        c->avg_idle = 2 * cfg->sched_migration_cost; /* rq init: 2 * migration cost */
         kvm_vcpu_set_guest(c->v, &guest__os_kvm_ops, c);
     }
     return os;
@@ -368,18 +366,6 @@ static void place(guest_thread *t, guest_vcpu *to)
     t->cpu = to;
 }
 
-/* ttwu_do_wakeup's avg_idle update for a VCPU leaving idle. */
-static void note_idle_end(guest_vcpu *c)
-{
-    if (!c->idle)
-        return;
-    des_time d = guest_os_now(c->os) - c->idle_since, max = 2 * c->os->cfg.sched_migration_cost;
-    if (c->avg_idle > max)
-        c->avg_idle = max;
-    else
-        c->avg_idle = (des_time)((int64_t)c->avg_idle + ((int64_t)d - (int64_t)c->avg_idle) / 8);
-}
-
 void guest_thread_wake(guest_os *os, guest_thread *t, guest_vcpu *from, bool sync)
 {
     HV_CHECK(from != NULL);
@@ -402,7 +388,6 @@ void guest_thread_wake(guest_os *os, guest_thread *t, guest_vcpu *from, bool syn
         from->st.wakeups_remote++;
     if (cpu_idle(target))
         from->st.wakeups_idle_target++;
-    note_idle_end(target);
     place(t, target);
     t->state = GUEST_THREAD_RUNNABLE;
     /* try_to_wake_up's own time, on the waker, before its IPI goes out */
@@ -435,7 +420,7 @@ void guest__ttwu_pending(guest_vcpu *c)
     }
 }
 
-/* ---- tick and idle balance ------------------------------------------------------ */
+/* ---- the tick's preemption check -------------------------------------------------- */
 
 void guest__check_preempt_tick(guest_vcpu *c)
 {
@@ -457,26 +442,6 @@ void guest__check_preempt_tick(guest_vcpu *c)
     const guest_thread *left = c->rq[0];
     if (cur->vruntime > left->vruntime && cur->vruntime - left->vruntime > ideal)
         c->need_resched = true;
-}
-
-bool guest__idle_pull(guest_vcpu *c)
-{
-    guest_os *os = c->os;
-    if (!os->nr_waiting || c->avg_idle < os->cfg.sched_migration_cost)
-        return false;
-    guest_vcpu *busiest = NULL;
-    for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
-        guest_vcpu *o = &os->cpus[i];
-        if (o != c && o->nr && (!busiest || o->nr > busiest->nr))
-            busiest = o;
-    }
-    if (!busiest)
-        return false;
-    guest_thread *t = guest__pick(busiest);
-    place(t, c);
-    guest__enqueue(c, t);
-    c->st.idle_pulls++;
-    return true;
 }
 
 /* ---- checks ------------------------------------------------------------------------ */

@@ -66,9 +66,8 @@
  *
  *   Idle: nothing to run -> H_CEDE (cpuidle-pseries "Shared Cede": QEMU
  *   marks the VPA shared, and 4.x shared partitions have no snooze state).
- *   An idle VCPU pulls one waiting thread from the busiest VCPU of the VM
- *   before ceding when its avg_idle >= sched_migration_cost
- *   (idle_balance's gate); no periodic load balancing.
+ *   No load balancing (periodic, newidle or at fork): a thread stays on the
+ *   VCPU its wakeups place it on (docs/workloads.md says why).
  *
  *   Execution on a VCPU, in order of priority each time KVM asks (next()):
  *     1. boot: H_CPPR(0xff) (xics_setup_cpu);
@@ -91,11 +90,10 @@
  *   guest_vcpu: curr (NULL = idle task), rq (a binary heap), min_vruntime,
  *   need_resched, the wake_list, the outgoing IPI list, the kernel work
  *   FIFO, the interrupt handler phase, idle (from the decision to cede
- *   until H_CEDE returns), avg_idle.
+ *   until H_CEDE returns).
  *   Memory: per VCPU O(threads queued there), per thread O(1); no step
- *   scans all VCPUs or threads except the idle pull, which runs only when
- *   threads wait somewhere and avg_idle passes its gate, and scans the
- *   VM's VCPUs (kernel: the sched domains of this CPU).
+ *   scans the VCPUs or threads of the VM (select_idle_sibling scans the
+ *   target's LLC: at most 8 VCPUs).
  *
  * Invariants (guest_os_check)
  *   a RUNNING thread is curr of exactly its VCPU; a RUNNABLE thread is in
@@ -106,8 +104,8 @@
  *   queued.
  *
  * Simplifications (docs/workloads.md): one scheduling class, equal
- * weights, no cgroups; no periodic or fork balancing (threads start on the
- * VCPU their creator names); no kernel preemption inside a compute segment;
+ * weights, no cgroups; no load balancing (threads start on the VCPU their
+ * creator names); no kernel preemption inside a compute segment;
  * softirqs run only at irq_exit (no ksoftirqd); the guest's own timers other
  * than the tick are not modelled.
  *
@@ -128,7 +126,6 @@
 typedef struct guest_cfg {
     uint64_t hz;
     des_time sched_latency, sched_min_granularity, sched_wakeup_granularity;
-    des_time sched_migration_cost;
     bool ttwu_queue;
     bool wake_affine;
     des_time ctx_switch, ttwu, irq, ipi_handler, tick, futex;
@@ -208,8 +205,7 @@ struct guest_thread {
     X(ticks)            /* os_vcpu.c: guest timer ticks handled */          \
     X(ctx_switches)     /* os_vcpu.c: context switches to another thread */  \
     X(preemptions)      /* os_vcpu.c: ... of a thread that was still runnable */ \
-    X(cedes)            /* os_vcpu.c: the idle loop's H_CEDE */             \
-    X(idle_pulls)       /* os.c: a thread pulled by an idle VCPU */
+    X(cedes)            /* os_vcpu.c: the idle loop's H_CEDE */
 
 typedef struct guest_os_stats {
 #define GUEST_OS_FIELD(name) uint64_t name;
@@ -256,7 +252,7 @@ struct guest_vcpu {
     bool booted;
     int inflight;              /* the hcall in flight (os_vcpu.c) */
     bool idle;                 /* decided to cede; until H_CEDE returns */
-    des_time idle_since, avg_idle, busy_since;
+    des_time idle_since, busy_since;
     des_time tick_at;          /* the armed tick, 0 = stopped */
     guest_os_stats st;
 };

@@ -22,9 +22,6 @@ void guest__enqueue(guest_vcpu *c, guest_thread *t);
 guest_thread *guest__pick(guest_vcpu *c);
 /* sched_ttwu_pending: enqueue c's wake_list (in its IPI handler). */
 void guest__ttwu_pending(guest_vcpu *c);
-/* idle_balance: pull one waiting thread to c if its avg_idle passes the
- * gate; true if it got one. */
-bool guest__idle_pull(guest_vcpu *c);
 /* check_preempt_tick for c's current thread. */
 void guest__check_preempt_tick(guest_vcpu *c);
 /* Call a thread-context function: exactly one action must follow. */

@@ -325,8 +325,6 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
             continue;
         }
         /* 7. idle */
-        if (guest__idle_pull(c))
-            continue;
         c->idle = true;
         c->idle_since = now_of(c);
         c->st.busy_ns += c->idle_since - c->busy_since;
