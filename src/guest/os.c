@@ -379,10 +379,14 @@ void guest_thread_wake(guest_os *os, guest_thread *t, guest_vcpu *from, bool syn
     t->wakeups++;
     guest_vcpu *prev = t->cpu, *target = prev;
     if (os->cfg.wake_affine && sync && from != prev && from->curr && !from->nr && !from->wake_list) {
-        target = from; /* wake_affine_idle: the waker is about to leave it empty */
+        /* wake_affine_idle's "sync && nr_running == 1": the waker is about
+         * to leave its VCPU empty, so the wakee takes it (Linux would still
+         * prefer an idle LLC sibling of it; docs/workloads.md) */
+        target = from;
         from->st.wakeups_affine++;
+    } else {
+        target = select_idle_sibling(os, target);
     }
-    target = select_idle_sibling(os, target);
     from->st.wakeups++;
     if (target != from)
         from->st.wakeups_remote++;

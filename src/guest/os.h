@@ -34,12 +34,13 @@
  *
  *   Wakeup (try_to_wake_up from a thread, softirq or interrupt context on a
  *   VCPU `from`; `sync` = the waker is a thread about to block, WF_SYNC):
- *   select_task_rq: the thread's previous VCPU; wake-affine to `from` when
- *   sync, from != prev, the waker is the only thread on `from` and nothing
- *   else is queued there (wake_affine_idle's "sync && nr_running == 1");
- *   then select_idle_sibling: an idle VCPU among the target's LLC siblings
- *   (the threads of its vcore: QEMU threads= is the guest's SMT, and the
- *   4.x powerpc topology's LLC is the SMT level) if the target is busy.
+ *   select_task_rq: wake-affine to `from` when sync, from != prev, the
+ *   waker is the only thread on `from` and nothing else is queued there
+ *   (wake_affine_idle's "sync && nr_running == 1": the waker leaves it
+ *   empty); otherwise the thread's previous VCPU, or, if that is busy, an
+ *   idle VCPU among its LLC siblings (select_idle_sibling; the LLC is the
+ *   vcore's threads: QEMU threads= is the guest's SMT, and the 4.x powerpc
+ *   topology's LLC is the SMT level).
  *   ttwu_queue: a target outside the waker's LLC (guest.ttwu_queue) gets
  *   the thread on its wake_list and a reschedule IPI when the list was
  *   empty (ttwu_queue_remote; the idle loop never polls: pseries shared
