@@ -15,6 +15,7 @@ tcp_rr_cfg tcp_rr_cfg_default(void)
 {
     /* Sources and reasoning: workload/tcp_rr_options.def, docs/workloads.md. */
     return (tcp_rr_cfg){.streams = 1,
+                        .vcpu = 1,
                         .client = TCP_RR_CLIENT_EXTERNAL,
                         .request_bytes = 1,
                         .response_bytes = 1,
@@ -180,11 +181,13 @@ void tcp_rr_add_pair(tcp_rr *w, kvm_vm *server, kvm_vm *client, const guest_cfg 
         char name[24];
         st->ssock = guest_net_socket(sv->nv->net);
         snprintf(name, sizeof name, "netserver%u", s);
-        st->sthread = guest_thread_new(sv->nv->os, name, s % server->n_vcpus, &netserver_ops, st);
+        st->sthread = guest_thread_new(sv->nv->os, name, (uint32_t)((w->cfg.vcpu + s) % server->n_vcpus),
+                                       &netserver_ops, st);
         if (cv) {
             st->csock = guest_net_socket(cv->nv->net);
             snprintf(name, sizeof name, "netperf%u", s);
-            st->cthread = guest_thread_new(cv->nv->os, name, s % client->n_vcpus, &netperf_ops, st);
+            st->cthread = guest_thread_new(cv->nv->os, name, (uint32_t)((w->cfg.vcpu + s) % client->n_vcpus),
+                                           &netperf_ops, st);
         } else {
             /* staggered first requests, deterministic */
             des_after(w->m->sim, 1 + w->cfg.client_time * s / sv->nstreams, ext_send, st, 0);
