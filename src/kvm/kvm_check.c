@@ -56,6 +56,15 @@ const char *kvm_check(kvm_sys *s)
                     FAIL("vm %s vcpu %u: wakeup under way with nothing pending", vm->cfg.name, v->id);
                 if (v->thread_cpu >= 0) {
                     const hw_thread *t = hw_thread_of(s->hw, v->thread_cpu);
+                    /* HDEC sends no exit IPIs: a thread napping in cede
+                     * while the core leaves (or must leave) for HDEC would
+                     * never join the exit (the kernel naps with DEC =
+                     * min(DEC, HDEC), so it wakes at once). */
+                    if (v->act == KVM_ACT_CEDED && !des_pending(s->sim, t->wake_ev) &&
+                        (vc->hdec_pending || (kvm_eem_exiting(vc->entry_exit_map) &&
+                                              vc->first_exit == KVM_EXIT_HDEC)))
+                        FAIL("vm %s vcpu %u naps in cede through an HDEC exit of its vcore",
+                             vm->cfg.name, v->id);
                     /* I-core-partition */
                     if (t->kvm_vcpu && t->kvm_vcpu != v)
                         FAIL("cpu %d runs vcpu %u of vm %s but holds another vcpu", v->thread_cpu,
