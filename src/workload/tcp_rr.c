@@ -15,7 +15,7 @@ tcp_rr_cfg tcp_rr_cfg_default(void)
 {
     /* Sources and reasoning: workload/tcp_rr_options.def, docs/workloads.md. */
     return (tcp_rr_cfg){.streams = 1,
-                        .vcpu = 1,
+                        .vcore = 1,
                         .client = TCP_RR_CLIENT_EXTERNAL,
                         .request_bytes = 1,
                         .response_bytes = 1,
@@ -162,6 +162,12 @@ static tcp_rr_vm *add_vm(tcp_rr *w, kvm_vm *vm, bool server, const guest_cfg *gc
     return v;
 }
 
+/* The first VCPU of guest core (vcore + s) mod cores. */
+static uint32_t start_vcpu(const tcp_rr *w, const kvm_vm *vm, uint32_t s)
+{
+    return (uint32_t)((w->cfg.vcore + s) % vm->n_vcores * vm->cfg.threads_per_vcore);
+}
+
 void tcp_rr_add_pair(tcp_rr *w, kvm_vm *server, kvm_vm *client, const guest_cfg *gc,
                      const net_cfg *nc)
 {
@@ -181,13 +187,11 @@ void tcp_rr_add_pair(tcp_rr *w, kvm_vm *server, kvm_vm *client, const guest_cfg 
         char name[24];
         st->ssock = guest_net_socket(sv->nv->net);
         snprintf(name, sizeof name, "netserver%u", s);
-        st->sthread = guest_thread_new(sv->nv->os, name, (uint32_t)((w->cfg.vcpu + s) % server->n_vcpus),
-                                       &netserver_ops, st);
+        st->sthread = guest_thread_new(sv->nv->os, name, start_vcpu(w, server, s), &netserver_ops, st);
         if (cv) {
             st->csock = guest_net_socket(cv->nv->net);
             snprintf(name, sizeof name, "netperf%u", s);
-            st->cthread = guest_thread_new(cv->nv->os, name, (uint32_t)((w->cfg.vcpu + s) % client->n_vcpus),
-                                           &netperf_ops, st);
+            st->cthread = guest_thread_new(cv->nv->os, name, start_vcpu(w, client, s), &netperf_ops, st);
         } else {
             /* staggered first requests, deterministic */
             des_after(w->m->sim, 1 + w->cfg.client_time * s / sv->nstreams, ext_send, st, 0);

@@ -15,10 +15,12 @@
  *     tcp_rr.client = external: a client outside the host per stream sends
  *       the next request client_time after the previous response arrived;
  *       the round trip is timed at the client (two link latencies included).
- *   Stream s's threads start on VCPU (vcpu + s) mod VCPUs: by default off
- *   VCPU 0, which takes queue 0's receive interrupt (netserver's child and
- *   netperf are placed by fork balancing on an idle CPU). No think time
- *   (netperf TCP_RR runs back to back).
+ *   Stream s's threads start on the first VCPU of guest core (vcore + s)
+ *   mod cores (a guest core is a vcore: threads_per_vcore VCPUs): by
+ *   default not the core of VCPU 0, which takes queue 0's receive
+ *   interrupt (netserver's child and netperf are placed by fork balancing,
+ *   which spreads new tasks over idle cores first). No think time (netperf
+ *   TCP_RR runs back to back).
  *
  * Measurements (reset at the end of the warm-up): transactions and their
  * round trips. Conservation (never reset): requests sent = responses
@@ -46,7 +48,7 @@ enum {
 /* Scenario keys: [tcp_rr] (workload/tcp_rr_options.def), field name = key. */
 typedef struct tcp_rr_cfg {
     uint64_t streams;
-    uint64_t vcpu;
+    uint64_t vcore;
     int client; /* TCP_RR_CLIENT_* */
     uint64_t request_bytes, response_bytes;
     des_time client_time;
