@@ -155,6 +155,7 @@ guest_cfg guest_cfg_default(void)
                        .sched_wakeup_granularity = DES_MS(1),
                        .ttwu_queue = true,
                        .wake_affine = true,
+                       .softirq_max = DES_MS(2),
                        .ctx_switch = 1200,
                        .ttwu = 800,
                        .irq = 500,
@@ -196,6 +197,13 @@ guest_os *guest_os_new(kvm_vm *vm, const guest_cfg *cfg, const guest_os_ops *ops
         c->llc_first = i / tpv * tpv;
         c->llc_n = c->llc_first + tpv <= vm->n_vcpus ? tpv : vm->n_vcpus - c->llc_first;
         kvm_vcpu_set_guest(c->v, &guest__os_kvm_ops, c);
+    }
+    for (uint32_t i = 0; i < vm->n_vcpus; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "ksoftirqd/%u", i);
+        guest_vcpu *c = &os->cpus[i];
+        c->ksoftirqd = guest_thread_new(os, name, i, &guest__ksoftirqd_ops, c);
+        c->ksoftirqd->pinned = true;
     }
     return os;
 }
@@ -378,7 +386,9 @@ void guest_thread_wake(guest_os *os, guest_thread *t, guest_vcpu *from, bool syn
     os->wakes_done++;
     t->wakeups++;
     guest_vcpu *prev = t->cpu, *target = prev;
-    if (os->cfg.wake_affine && sync && from != prev && from->curr && !from->nr && !from->wake_list) {
+    if (t->pinned) {
+        /* a per-CPU kernel thread stays on its VCPU */
+    } else if (os->cfg.wake_affine && sync && from != prev && from->curr && !from->nr && !from->wake_list) {
         /* wake_affine_idle's "sync && nr_running == 1": the waker is about
          * to leave its VCPU empty, so the wakee takes it (Linux would still
          * prefer an idle LLC sibling of it; docs/workloads.md) */

@@ -58,7 +58,11 @@
  *   time and its effects, e.g. napi_schedule), H_EOI; then irq_exit runs
  *   the softirq work the handler raised (guest_kwork) before anything else.
  *   Hard interrupts do not nest: one that arrives during a handler waits for
- *   it (MSR[EE] = 0 in hard-IRQ context).
+ *   it (MSR[EE] = 0 in hard-IRQ context). Kernel work that has run for
+ *   guest.softirq_max without the VCPU going back to a thread or to idle
+ *   is handed to the VCPU's ksoftirqd thread (__do_softirq's
+ *   MAX_SOFTIRQ_TIME -> wakeup_softirqd), which drains it as an ordinary,
+ *   pinned thread competing with the others, then gives it back.
  *
  *   Tick: the decrementer fires every 1/hz (jiffy boundaries) while the
  *   VCPU is not idle: timer_interrupt + scheduler_tick (guest.tick of guest
@@ -129,6 +133,7 @@ typedef struct guest_cfg {
     des_time sched_latency, sched_min_granularity, sched_wakeup_granularity;
     bool ttwu_queue;
     bool wake_affine;
+    des_time softirq_max;
     des_time ctx_switch, ttwu, irq, ipi_handler, tick, futex;
 } guest_cfg;
 guest_cfg guest_cfg_default(void);
@@ -184,6 +189,7 @@ struct guest_thread {
     bool in_cb;               /* run()/done() under way: one action expected */
     bool acted;
     uint64_t wakeups;         /* times woken (never reset) */
+    bool pinned;              /* a per-CPU kernel thread: always woken on cpu */
     /* a contended guest_mutex_lock under way (os_sync.c) */
     struct guest_mutex *lock_m;
     guest_thread_fn lock_done;
@@ -206,7 +212,8 @@ struct guest_thread {
     X(ticks)            /* os_vcpu.c: guest timer ticks handled */          \
     X(ctx_switches)     /* os_vcpu.c: context switches to another thread */  \
     X(preemptions)      /* os_vcpu.c: ... of a thread that was still runnable */ \
-    X(cedes)            /* os_vcpu.c: the idle loop's H_CEDE */
+    X(cedes)            /* os_vcpu.c: the idle loop's H_CEDE */             \
+    X(softirq_deferrals) /* os_vcpu.c: softirq work handed to ksoftirqd */
 
 typedef struct guest_os_stats {
 #define GUEST_OS_FIELD(name) uint64_t name;
@@ -244,6 +251,10 @@ struct guest_vcpu {
     guest_kwork *kw;
     uint32_t kwh, kwn, kwcap;
     bool kw_running;           /* the head item's compute is issued */
+    des_time kw_since;         /* kernel work running since (0: none under way) */
+    guest_thread *ksoftirqd;   /* this VCPU's ksoftirqd (pinned) */
+    bool kso_mode;             /* kernel work is ksoftirqd's until it drains it */
+    guest_kwork kso_item;      /* the item ksoftirqd is running */
     /* interrupts */
     int irq_phase;             /* os_vcpu.c: none, xirr, ipi clear, handler, eoi */
     uint32_t irq_xirr;

@@ -33,5 +33,7 @@ void guest__queue_ipi(guest_vcpu *from, guest_vcpu *to);
 /* Kernel work that runs next on c (ttwu's time inside the waker). */
 void guest__kwork_push_front(guest_vcpu *c, guest_kwork w);
 extern const kvm_guest_ops guest__os_kvm_ops;
+/* The behaviour of a VCPU's ksoftirqd thread (ctx = the guest_vcpu). */
+extern const guest_thread_ops guest__ksoftirqd_ops;
 
 #endif

@@ -75,10 +75,11 @@ static void kw_grow(guest_vcpu *c)
 
 void guest_kwork_queue(guest_os *os, guest_vcpu *c, guest_kwork w)
 {
-    (void)os;
     kw_grow(c);
     c->kw[(c->kwh + c->kwn) % c->kwcap] = w;
     c->kwn++;
+    if (c->kso_mode && c->ksoftirqd->state == GUEST_THREAD_BLOCKED)
+        guest_thread_wake(os, c->ksoftirqd, c, false); /* raise_softirq -> wakeup_softirqd */
 }
 
 void guest__kwork_push_front(guest_vcpu *c, guest_kwork w)
@@ -293,8 +294,22 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
         /* 3. reschedule IPIs */
         if (c->nipis)
             return issue(c, IF_RESCHED_IPI, hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY));
-        /* 4. kernel work (softirq) */
-        if (c->kwn) {
+        /* 4. kernel work (softirq), unless it is ksoftirqd's */
+        if (!c->kwn)
+            c->kw_since = 0;
+        if (c->kwn && !c->kso_mode) {
+            des_time now = now_of(c);
+            if (!c->kw_since) {
+                c->kw_since = now;
+            } else if (now - c->kw_since >= c->os->cfg.softirq_max) {
+                /* MAX_SOFTIRQ_TIME: the rest goes to ksoftirqd */
+                c->kso_mode = true;
+                c->kw_since = 0;
+                c->st.softirq_deferrals++;
+                if (c->ksoftirqd->state == GUEST_THREAD_BLOCKED)
+                    guest_thread_wake(c->os, c->ksoftirqd, c, false);
+                continue;
+            }
             if (c->kw[c->kwh].ns) {
                 c->kw_running = true;
                 return compute(c, GUEST_OWN_KWORK, c->kw[c->kwh].ns);
@@ -398,6 +413,35 @@ static void os_interrupt(void *ctx, kvm_vcpu *v, int vector)
     else if (vector == KVM_INJECT_DECREMENTER && c->tick_at && !c->idle)
         c->tick_pending = true; /* a stale decrementer (tick stopped) is ignored */
 }
+
+/* ---- ksoftirqd ------------------------------------------------------------------ */
+
+static void ks_run(guest_os *os, guest_thread *t);
+
+static void ks_done(guest_os *os, guest_thread *t, void *arg)
+{
+    guest_vcpu *c = arg;
+    guest_kwork w = c->kso_item;
+    if (w.fn)
+        w.fn(os, c, w.arg, w.a);
+    ks_run(os, t);
+}
+
+/* run_ksoftirqd: the kernel work queued on its VCPU, one item at a time;
+ * with none left the work goes back to interrupt context and it sleeps. */
+static void ks_run(guest_os *os, guest_thread *t)
+{
+    guest_vcpu *c = t->ctx;
+    if (c->kso_mode && c->kwn) {
+        c->kso_item = kw_pop(c);
+        guest_thread_compute(os, t, c->kso_item.ns ? c->kso_item.ns : 1, ks_done, c);
+        return;
+    }
+    c->kso_mode = false;
+    guest_thread_wait(os, t, NULL, NULL);
+}
+
+const guest_thread_ops guest__ksoftirqd_ops = {ks_run};
 
 const kvm_guest_ops guest__os_kvm_ops = {os_next, os_compute_done, os_hcall_ret, os_interrupt,
                                          os_mmio_done};
