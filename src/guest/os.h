@@ -79,7 +79,8 @@
  *     2. the interrupt handler's steps (H_XIRR, H_IPI(self), handler time,
  *        H_EOI) and the tick handler;
  *     3. outgoing reschedule IPIs (H_IPI), in order;
- *     4. kernel work (guest_kwork: softirq, ttwu time), FIFO;
+ *     4. kernel work (guest_kwork: softirq, ttwu time), FIFO, unless it is
+ *        ksoftirqd's (then ksoftirqd runs it as a thread);
  *     5. a context switch (guest.ctx_switch) when need_resched or the
  *        current thread stopped and another thread is picked;
  *     6. the current thread: its compute rest, its store, or ops.run;
@@ -111,7 +112,7 @@
  * Simplifications (docs/workloads.md): one scheduling class, equal
  * weights, no cgroups; no load balancing (threads start on the VCPU their
  * creator names); no kernel preemption inside a compute segment;
- * softirqs run only at irq_exit (no ksoftirqd); the guest's own timers other
+ * softirq work runs at irq_exit or in ksoftirqd; the guest's own timers other
  * than the tick are not modelled.
  *
  * RNG: none (the guest kernel's times are the [guest] keys; workloads draw

@@ -24,8 +24,6 @@
 
 #include "base/hv.h"
 
-#include <stdlib.h>
-
 static void st_hdsi_exit(des_sim *sim, void *obj, uint64_t arg)
 {
     (void)sim;

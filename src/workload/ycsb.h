@@ -33,7 +33,7 @@
  * checked at the end of every run): requests sent = replies received +
  * requests in flight (the network path's buffers, the workers' hands).
  *
- * RNG: YCSB_RNG_KIND_CLIENT (VM index << 16 | connection) for a closed-loop
+ * RNG: YCSB_RNG_KIND_CLIENT (VM index × 65536 + connection) for a closed-loop
  * client's draws, YCSB_RNG_KIND_WORKER (same index) for a worker's service
  * times, YCSB_RNG_KIND_ARRIVALS (VM index) for the open-loop process.
  *

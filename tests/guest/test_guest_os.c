@@ -118,7 +118,7 @@ static void world_run(world *w, uint64_t vcpus, uint64_t tpv, const step *const 
     w->n = n;
     for (int i = 0; i < n; i++) {
         w->sc[i] = (script){.s = scripts[i], .w = w};
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "s%d", i);
         w->sc[i].t = guest_thread_new(w->os, name, cpu[i], &ops, &w->sc[i]);
     }
