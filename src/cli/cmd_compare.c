@@ -4,6 +4,7 @@
 
 #include "base/hv.h"
 #include "report/compare.h"
+#include "report/compare_story.h"
 #include "report/metrics.h"
 #include "report/outfile.h"
 #include "report/output.h"
@@ -27,9 +28,39 @@ static void usage(void)
            "  --vary K=V1,V2       one variant per value (K=LO..HI/STEP for ranges)\n"
            "  --variant NAME:K=V   a named variant with its own assignments\n"
            "  --replications R     runs per variant (default [sim] replications, 1)\n"
+           "  --metrics A,B,...    show only these metrics, in this order (text, JSON, CSV)\n"
+           "  --explain            under the text table, what it shows: each variant against the\n"
+           "                       one before it (and the first), with 95%% intervals, computed\n"
            "  --set K=V, --seed N  as for run\n"
            "  --json, --csv, -o F  output format and file\n\n"
            "Example: hvwake compare --vary kvm.h_ipi_redirect=1,0 --replications 3\n");
+}
+
+/* --metrics: keep only the named metrics of every run, in the list's order;
+ * a name no run has is bad input. */
+static int select_metrics(rep_metrics *runs, size_t n, const char *list)
+{
+    for (size_t r = 0; r < n; r++) {
+        rep_metrics keep;
+        rep_metrics_init(&keep);
+        for (const char *p = list; *p;) {
+            size_t l = strcspn(p, ",");
+            char name[256];
+            snprintf(name, sizeof name, "%.*s", (int)l, p);
+            long i = rep_metric_find(&runs[r], name);
+            if (i < 0) {
+                fprintf(stderr, "hvwake compare: --metrics: no metric named '%s' in this scenario's runs; "
+                                "expected names as `hvwake run --json` prints them\n", name);
+                rep_metrics_free(&keep);
+                return HV_EXIT_USAGE;
+            }
+            rep_metric(&keep, runs[r].rows[i].value, "%s", name);
+            p += l + (p[l] == ',');
+        }
+        rep_metrics_free(&runs[r]);
+        runs[r] = keep;
+    }
+    return 0;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -38,6 +69,8 @@ int cmd_compare(int argc, char **argv)
     const char *reps_arg = NULL;
     uint64_t reps = 0;
     int rc = 0;
+    const char *metrics = NULL;
+    int explain = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
@@ -51,6 +84,19 @@ int cmd_compare(int argc, char **argv)
                 rc = HV_EXIT_USAGE;
             } else if (!(rc = cli_once("compare", o, &reps_arg, argv[++i])))
                 rc = cli_parse_u64("compare", o, reps_arg, 1, 100000, &reps);
+            continue;
+        }
+        if (!strcmp(o, "--metrics")) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "hvwake compare: option --metrics needs a list of metric names\n");
+                rc = HV_EXIT_USAGE;
+            } else {
+                rc = cli_once("compare", o, &metrics, argv[++i]);
+            }
+            continue;
+        }
+        if (!strcmp(o, "--explain")) {
+            explain = 1;
             continue;
         }
         int r = cli_scn_arg("compare", argc, argv, &i, &a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT);
@@ -88,6 +134,8 @@ int cmd_compare(int argc, char **argv)
         sc[v].sim.run = run0;
         vr[v] = (rep_variant_runs){vs.v[v].name, (size_t)reps, &runs[v * reps]};
     }
+    if (!rc && metrics)
+        rc = select_metrics(runs, vs.n * reps, metrics);
     if (!rc) {
         rep_compare c;
         rep_compare_build(&c, vs.n, vr);
@@ -99,6 +147,8 @@ int cmd_compare(int argc, char **argv)
             rep_compare_write_csv(out.f, &h, &c);
         else
             rep_compare_write_text(out.f, &h, &c);
+        if (explain && a.format == CLI_FMT_TEXT)
+            rep_compare_write_story(out.f, &c);
         rep_config_free(&cfg);
         rep_compare_free(&c);
         rc = cli_outs_commit("compare", &out, 1);

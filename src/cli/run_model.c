@@ -8,33 +8,132 @@
 #include "report/kvm_view.h"
 #include "report/progress.h"
 #include "report/sim_view.h"
+#include "report/tcp_rr_view.h"
+#include "report/ycsb_view.h"
 #include "report/timeline.h"
 #include "scn/scenario.h"
 #include "workload/boot.h"
 #include "workload/hostload.h"
 #include "workload/model.h"
+#include "workload/tcp_rr.h"
 #include "workload/vhost.h"
+#include "workload/ycsb.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct vmrun {
+    kvm_vm *vm;
     boot *mix;   /* guest = mix */
     guest *idle; /* guest = idle */
     vhost *dev;  /* its device, if dev_irq_rate > 0 */
 } vmrun;
 
-/* The guest of each VM. */
+/* The request/response workloads of a run (NULL when no VM runs them). */
+typedef struct wlrun {
+    ycsb *ycsb;
+    tcp_rr *tcp_rr;
+} wlrun;
+
+/* The work-item guest of a VM (mix or idle), or NULL. */
 static guest *guest_of(const vmrun *r) { return r->mix ? r->mix->g : r->idle; }
 
-static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm)
+static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm, const wlrun *wl)
 {
     host_reset_stats(m->host);
     kvm_reset_stats(m->kvm);
     if (l)
         hostload_reset_stats(l);
     for (size_t i = 0; i < nvm; i++)
-        guest_reset_stats(guest_of(&vr[i]));
+        if (guest_of(&vr[i]))
+            guest_reset_stats(guest_of(&vr[i]));
+    if (wl->ycsb)
+        ycsb_reset_stats(wl->ycsb);
+    if (wl->tcp_rr)
+        tcp_rr_reset_stats(wl->tcp_rr);
+}
+
+/* Build every VM, then its guest: the mix or idle guest and the synthetic
+ * device per VM in order, then the ycsb servers in order, then the tcp_rr
+ * pairs (the i-th netperf VM with the i-th netserver VM). */
+static void build_vms(model *m, const struct scenario *s, vmrun *vr, wlrun *wl)
+{
+    for (size_t i = 0; i < s->n_vm; i++) {
+        vm_cfg vc = s->vm[i];
+        snprintf(vc.name, sizeof vc.name, "%s", s->vm_name[i]);
+        vr[i].vm = kvm_vm_new(m->kvm, &vc);
+    }
+    size_t nserver = 0, nclient = 0;
+    for (size_t i = 0; i < s->n_vm; i++) {
+        const vm_cfg *vc = &s->vm[i];
+        if (vc->guest == KVM_VM_GUEST_YCSB) {
+            if (!wl->ycsb)
+                wl->ycsb = ycsb_new(m, &s->ycsb);
+            ycsb_add_vm(wl->ycsb, vr[i].vm, &s->guest, &s->net);
+            continue;
+        }
+        if (vc->guest == KVM_VM_GUEST_NETSERVER || vc->guest == KVM_VM_GUEST_NETPERF) {
+            nserver += vc->guest == KVM_VM_GUEST_NETSERVER;
+            nclient += vc->guest == KVM_VM_GUEST_NETPERF;
+            continue;
+        }
+        if (vc->dev_irq_rate > 0) {
+            vhost_cfg dc = {vc->dev_irq_rate, vc->dev_queues, vc->dev_work, vc->dev_handler};
+            vr[i].dev = vhost_new(m, vr[i].vm, &dc, (uint32_t)i);
+        }
+        guest_ops dev = {.device_irq = vr[i].dev ? vhost_guest_irq : NULL, .dev_ctx = vr[i].dev};
+        if (vc->guest == KVM_VM_GUEST_MIX) {
+            vr[i].mix = boot_attach(m, vr[i].vm, &s->mix, (uint32_t)i, &dev);
+        } else {
+            vr[i].idle = guest_new(vr[i].vm, &dev);
+            kvm_vm_start(m->kvm, vr[i].vm);
+        }
+    }
+    if (!nserver)
+        return;
+    wl->tcp_rr = tcp_rr_new(m, &s->tcp_rr);
+    size_t ci = 0;
+    for (size_t i = 0; i < s->n_vm; i++) {
+        if (s->vm[i].guest != KVM_VM_GUEST_NETSERVER)
+            continue;
+        kvm_vm *client = NULL;
+        if (nclient) { /* the next netperf VM (scn_validate_workloads: counts match) */
+            while (s->vm[ci].guest != KVM_VM_GUEST_NETPERF)
+                ci++;
+            client = vr[ci++].vm;
+        }
+        tcp_rr_add_pair(wl->tcp_rr, vr[i].vm, client, &s->guest, &s->net);
+    }
+}
+
+static void views(rep_metrics *out, model *m, const struct scenario *s, const vmrun *vr,
+                  const wlrun *wl, hostload *l, des_time dur)
+{
+    rep_sim_view(out, m->sim, s->sim.warmup);
+    rep_host_view(out, m->host);
+    if (l)
+        rep_hostload_view(out, l);
+    rep_kvm_metrics(m->kvm, dur, out);
+    guest **gs = hv_xcalloc(s->n_vm + 1, sizeof *gs);
+    guest_os **os = hv_xcalloc(s->n_vm + 1, sizeof *os);
+    size_t ng = 0, nos = 0;
+    for (size_t i = 0; i < s->n_vm; i++)
+        if (guest_of(&vr[i]))
+            gs[ng++] = guest_of(&vr[i]);
+    for (uint32_t i = 0; wl->ycsb && i < ycsb_n_vms(wl->ycsb); i++)
+        os[nos++] = ycsb_vm_os(wl->ycsb, i);
+    for (uint32_t i = 0; wl->tcp_rr && i < wl->tcp_rr->nvms; i++)
+        os[nos++] = wl->tcp_rr->vms[i]->nv->os;
+    if (ng || !nos) /* the work-item guests' rows, unless every VM runs the guest kernel */
+        rep_guest_view(out, gs, ng, dur);
+    if (nos)
+        rep_guest_os_view(out, os, nos, dur);
+    free(gs);
+    free(os);
+    if (wl->ycsb)
+        rep_ycsb_view(out, wl->ycsb, dur);
+    if (wl->tcp_rr)
+        rep_tcp_rr_view(out, wl->tcp_rr, dur);
 }
 
 int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *o, rep_metrics *out)
@@ -55,22 +154,8 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     model *m = model_new(&s->hw, &s->host, &s->kvm, &costs, s->sim.seed, s->sim.run, trp);
     des_enable_checks(m->sim, s->sim.checks);
     vmrun *vr = hv_xcalloc(s->n_vm + 1, sizeof *vr);
-    for (size_t i = 0; i < s->n_vm; i++) {
-        vm_cfg vc = s->vm[i];
-        snprintf(vc.name, sizeof vc.name, "%s", s->vm_name[i]);
-        kvm_vm *vm = kvm_vm_new(m->kvm, &vc);
-        if (vc.dev_irq_rate > 0) {
-            vhost_cfg dc = {vc.dev_irq_rate, vc.dev_queues, vc.dev_work, vc.dev_handler};
-            vr[i].dev = vhost_new(m, vm, &dc, (uint32_t)i);
-        }
-        guest_ops dev = {.device_irq = vr[i].dev ? vhost_guest_irq : NULL, .dev_ctx = vr[i].dev};
-        if (vc.guest == KVM_VM_GUEST_MIX) {
-            vr[i].mix = boot_attach(m, vm, &s->mix, (uint32_t)i, &dev);
-        } else {
-            vr[i].idle = guest_new(vm, &dev);
-            kvm_vm_start(m->kvm, vm);
-        }
-    }
+    wlrun wl = {0};
+    build_vms(m, s, vr, &wl);
     hostload *l = s->hostload.tasks ? hostload_new(m->host, &s->hostload, s->sim.seed, s->sim.run) : NULL;
 
     rep_progress pg;
@@ -87,7 +172,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
     }
     if (!e) {
-        reset_all(m, l, vr, s->n_vm);
+        reset_all(m, l, vr, s->n_vm, &wl);
         hw_trace_modes(m->hw); /* the timeline starts with every thread's mode */
     }
     for (des_time t = 0; t < dur && !e;) {
@@ -103,16 +188,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
                 (unsigned long long)des_now(m->sim), e);
         rc = HV_EXIT_CHECK;
     } else {
-        rep_sim_view(out, m->sim, warm);
-        rep_host_view(out, m->host);
-        if (l)
-            rep_hostload_view(out, l);
-        rep_kvm_metrics(m->kvm, dur, out);
-        guest **gs = hv_xcalloc(s->n_vm + 1, sizeof *gs);
-        for (size_t i = 0; i < s->n_vm; i++)
-            gs[i] = guest_of(&vr[i]);
-        rep_guest_view(out, gs, s->n_vm, dur);
-        free(gs);
+        views(out, m, s, vr, &wl, l, dur);
         if (o && o->kernel) {
             rep_kvm_stat(m->kvm, o->kernel);
             fprintf(o->kernel, "\n");
@@ -146,6 +222,8 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
             guest_free(vr[i].idle);
         vhost_free(vr[i].dev);
     }
+    ycsb_free(wl.ycsb);
+    tcp_rr_free(wl.tcp_rr);
     free(vr);
     if (l)
         hostload_free(l);

@@ -51,7 +51,10 @@ des_rng des_rng_stream(uint64_t seed, uint64_t run, uint64_t entity);
     X(VHOST_RNG_KIND, 0x600, "vhost device", "VM index") \
     X(LIVE_RNG_CORE, 0x700, "live engine: host-core thread (stream run = 0)", "core index") \
     X(LIVE_RNG_SENDER, 0x701, "live engine: sender thread (stream run = VM number)", "sender") \
-    X(LIVE_RNG_RUNNER, 0x702, "live engine: target VCPU runner (stream run = VM number)", "target")
+    X(LIVE_RNG_RUNNER, 0x702, "live engine: target VCPU runner (stream run = VM number)", "target") \
+    X(YCSB_RNG_KIND_CLIENT, 0x800, "ycsb client (closed loop)", "VM index × 65536 + connection") \
+    X(YCSB_RNG_KIND_WORKER, 0x801, "ycsb worker thread (service times)", "VM index × 65536 + connection") \
+    X(YCSB_RNG_KIND_ARRIVALS, 0x802, "ycsb open-loop arrivals", "VM index")
 enum {
 #define DES_RNG_KIND_ENUM(e, v, entity, index) e = v,
     DES_RNG_KINDS(DES_RNG_KIND_ENUM)

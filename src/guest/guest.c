@@ -237,4 +237,4 @@ static void g_compute_done(void *ctx, kvm_vcpu *v)
     finish_work(c);
 }
 
-const kvm_guest_ops guest_kvm_ops = {g_next, g_compute_done, g_hcall_ret, g_interrupt};
+const kvm_guest_ops guest_kvm_ops = {g_next, g_compute_done, g_hcall_ret, g_interrupt, NULL};

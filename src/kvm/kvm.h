@@ -23,8 +23,10 @@
  *   VCPU naps (kvmppc_primary_no_guest).
  *
  *   In the guest a VCPU runs its guest program (kvm_guest_ops, supplied by
- *   guest/ or a workload): compute segments and hypercalls. Hypercalls try the
- *   real-mode table (hcall_try_real_mode, KVM_HCALLS); anything else, or
+ *   guest/ or a workload): compute segments, hypercalls and emulated MMIO
+ *   stores (an HDSI: whole-core exit, emulated in virtual mode by the VCPU's
+ *   own task, handed to an ioeventfd or to QEMU; kvm_mmio.c). Hypercalls try
+ *   the real-mode table (hcall_try_real_mode, KVM_HCALLS); anything else, or
  *   H_TOO_HARD, exits the whole core, and the VCPU's own task finishes it in
  *   virtual mode (kvmppc_vcpu_run_hv -> kvmppc_pseries_do_hcall /
  *   kvmppc_xics_hcall, which only completes what real mode recorded), then
@@ -115,7 +117,11 @@ struct host_task;
  * value (scn/scenario.c checks it). kvm.redirect_policy: KVM_HC_POLICIES. */
 #define KVM_REDIRECT_SENDS(X) X(KVM_REDIRECT_SEND_4_11, "4.11") X(KVM_REDIRECT_SEND_4_6, "4.6")
 #define KVM_GUEST_IPIS(X) X(KVM_GUEST_IPI_TARGETED, "targeted") X(KVM_GUEST_IPI_RESCHEDULE, "reschedule")
-#define KVM_VM_GUESTS(X) X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle")
+/* vm.guest: what runs in the VM (workload/): the generic mix, an idle
+ * guest, the ycsb server, a netperf TCP_RR server or client. */
+#define KVM_VM_GUESTS(X)                                                     \
+    X(KVM_VM_GUEST_MIX, "mix") X(KVM_VM_GUEST_IDLE, "idle") X(KVM_VM_GUEST_YCSB, "ycsb") \
+    X(KVM_VM_GUEST_NETSERVER, "netserver") X(KVM_VM_GUEST_NETPERF, "netperf")
 /* kvm.h_prod: H_PROD as 4.6-4.10 did it (marks the target prodded, tests and
  * wakes the caller's cede state) or as 8464c8842de2 fixed it (4.11: kicks a
  * ceded target; prodded counts as runnable). */
@@ -194,7 +200,8 @@ const char *kvm_tm_name(int tm);
     X(KVM_EXIT_HOST_IPI, "host_ipi")              /* read_intr: host IPI */  \
     X(KVM_EXIT_EXT_DEVICE, "ext_device")          /* read_intr: device irq */\
     X(KVM_EXIT_HDEC, "hdec")                      /* host timer (HDEC) */    \
-    X(KVM_EXIT_PULLED, "pulled")                  /* another thread exited */
+    X(KVM_EXIT_PULLED, "pulled")                  /* another thread exited */\
+    X(KVM_EXIT_MMIO, "mmio")                      /* emulated MMIO (HDSI) */
 typedef enum {
 #define KVM_E3(e, n) e,
     KVM_EXIT_CAUSES(KVM_E3)
@@ -248,6 +255,7 @@ enum {
     X(KVM_TRAP_EXTERNAL, 0x500, "EXTERNAL")                                  \
     X(KVM_TRAP_HV_DECREMENTER, 0x980, "HV_DECREMENTER")                      \
     X(KVM_TRAP_SYSCALL, 0xc00, "SYSCALL")                                    \
+    X(KVM_TRAP_H_DATA_STORAGE, 0xe00, "H_DATA_STORAGE")                      \
     X(KVM_TRAP_H_DOORBELL, 0xe80, "H_DOORBELL")
 enum {
 #define KVM_E6(e, v, n) e = v,
@@ -307,13 +315,18 @@ enum { KVM_PEND_EXTERNAL = 1u << 0, KVM_PEND_DEC = 1u << 1 };
 /* ---- the guest program interface (implemented by guest/ and workloads) -- */
 
 /* COMPUTE: run guest code for ns. HCALL: sc 1. RESUME: continue the compute
- * segment an interrupt paused (the guest returns it when its handler is done). */
-typedef enum { KVM_GACT_COMPUTE, KVM_GACT_HCALL, KVM_GACT_RESUME } kvm_gact_kind;
+ * segment an interrupt paused (the guest returns it when its handler is done).
+ * MMIO: a store to an emulated MMIO address (a virtio notify): the HDSI
+ * exits the whole core, virtual mode emulates it (an ioeventfd registered
+ * with kvm_vm_add_ioeventfd, else QEMU) and mmio_done() runs when the VCPU is
+ * back in the guest (kvm_mmio.c). */
+typedef enum { KVM_GACT_COMPUTE, KVM_GACT_HCALL, KVM_GACT_RESUME, KVM_GACT_MMIO } kvm_gact_kind;
 typedef struct kvm_gact {
     kvm_gact_kind kind;
     des_time ns;      /* COMPUTE: guest time */
     unsigned hcall;   /* HCALL: number */
     uint64_t args[2]; /* HCALL: r4, r5 */
+    uint64_t addr;    /* MMIO: guest physical address stored to */
 } kvm_gact;
 
 struct kvm_vcpu;
@@ -329,6 +342,9 @@ typedef struct kvm_guest_ops {
     /* An interrupt was delivered to the guest (0x500 external, 0x900 dec);
      * called before next(). */
     void (*interrupt)(void *ctx, struct kvm_vcpu *v, int vector);
+    /* The MMIO store of the last MMIO action completed (required by guests
+     * that issue MMIO; may be NULL otherwise). */
+    void (*mmio_done)(void *ctx, struct kvm_vcpu *v, uint64_t addr);
 } kvm_guest_ops;
 
 /* ---- objects ------------------------------------------------------------ */
@@ -367,7 +383,7 @@ typedef struct kvm_timing {
     X(kvm, hcalls_vm)            /* kvm_hcall.c: completed in virtual mode */ \
     X(kvm, cede)                 /* kvm_intr.c: H_CEDE in real mode */       \
     X(kvm, prod)                 /* kvm_hcall.c: H_PROD received */          \
-    X(kvm, user_exits)           /* kvm_hcall.c: H_USER, exits to QEMU */ \
+    X(kvm, user_exits)           /* kvm_hcall.c, kvm_mmio.c: H_USER and MMIO for QEMU */ \
     X(kvm, grab_waits)           /* kvm_runner.c: its task, as runner, waited udelay(1) in kvmppc_grab_hwthread */
 
 /* Per vcore. */
@@ -464,6 +480,11 @@ typedef struct kvm_vcpu {
     long hcall_rc;
     uint64_t hcalls_issued;    /* I-one-completion: issued (never reset) ... */
     uint64_t hcall_done_count; /* ... and completed */
+    /* emulated MMIO store in flight (kvm_mmio.c) */
+    bool mmio_active;          /* issued, not yet returned to the guest */
+    bool mmio_needs_vm;        /* exited; virtual mode has not emulated it yet */
+    uint64_t mmio_addr;
+    uint64_t mmio_issued, mmio_done_count; /* I-one-completion for MMIO (never reset) */
     kvm_exit_cause exit_cause;
     /* guest decrementer (its timer) */
     des_handle dec_ev;
@@ -513,6 +534,15 @@ typedef struct kvm_vcore {
     kvm_vcore_stats st;
 } kvm_vcore;
 
+/* An ioeventfd (kvm_vm_add_ioeventfd): fn runs in host context on cpu
+ * when the guest stores to addr (eventfd_signal; it may wake a host task). */
+typedef void (*kvm_ioeventfd_fn)(void *ctx, struct kvm_vm *vm, uint64_t addr, int cpu);
+typedef struct kvm_ioeventfd {
+    uint64_t addr;
+    kvm_ioeventfd_fn fn;
+    void *ctx;
+} kvm_ioeventfd;
+
 typedef struct kvm_vm {
     struct kvm_sys *sys;
     uint32_t index;
@@ -523,6 +553,8 @@ typedef struct kvm_vm {
     kvm_vcpu *vcpus;
     kvm_vcore *vcores;
     uint8_t *need_tlb_flush;   /* [ncores]: kvm->arch.need_tlb_flush (set at creation) */
+    kvm_ioeventfd *ioeventfds; /* the VM's kvm_io_bus (MMIO), registration order */
+    uint32_t n_ioeventfds;
     kvm_vm_stats st;
 } kvm_vm;
 
@@ -546,6 +578,7 @@ typedef struct kvm_sys {
     kvm_sys_stats st;
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
+    uint64_t mmio_exits;       /* MMIO stores emulated since the start (never reset) */
     char check_msg[256];       /* the message kvm_check / kvm_conservation return */
 } kvm_sys;
 
@@ -587,5 +620,21 @@ const char *kvm_conservation(kvm_sys *s);
  * (KVM_DEV_XICS_GRP_SOURCES, xics_set_source); HV_OK or its error. */
 int kvm_set_irq(kvm_vm *vm, uint32_t irq, int level, int from_cpu);
 int kvm_set_irq_source(kvm_vm *vm, uint32_t irq, const struct xics_source_cfg *c);
+
+/* MMIO side (kvm_mmio.c). kvm_vm_add_ioeventfd: KVM_IOEVENTFD on addr (a
+ * virtio notify register) before the VM runs: a guest store to addr is
+ * emulated in virtual mode and signals fn(ctx, vm, addr, cpu) in host
+ * context on the runner's CPU; a store to an address with no ioeventfd goes
+ * to QEMU (a userspace exit). HV_OK, or HV_EEXIST if addr has one. */
+int kvm_vm_add_ioeventfd(kvm_vm *vm, uint64_t addr, kvm_ioeventfd_fn fn, void *ctx);
+/* Whether the model has an MMIO device or saw an MMIO store (reports show
+ * the mmio exit cause only then). */
+bool kvm_has_mmio(const kvm_sys *s);
+
+/* For a guest program, in interrupt() or next() while an interrupt paused
+ * its compute segment (v->compute_paused): take the segment's remaining
+ * guest time and drop it, so the guest can run other code and issue the
+ * rest later (a guest context switch). Returns 0 with nothing paused. */
+des_time kvm_vcpu_take_paused(kvm_vcpu *v);
 
 #endif

@@ -46,6 +46,10 @@ const char *kvm_check(kvm_sys *s)
                     FAIL("vm %s vcpu %u: %llu hcalls issued but %llu completed (+%d in flight)",
                          vm->cfg.name, v->id, (unsigned long long)v->hcalls_issued,
                          (unsigned long long)v->hcall_done_count, v->hcall_active);
+                if (v->mmio_issued != v->mmio_done_count + (v->mmio_active ? 1u : 0u))
+                    FAIL("vm %s vcpu %u: %llu MMIO stores issued but %llu completed (+%d in flight)",
+                         vm->cfg.name, v->id, (unsigned long long)v->mmio_issued,
+                         (unsigned long long)v->mmio_done_count, v->mmio_active);
                 /* I-raise-before-signal: a wakeup being timed has its cause pending. */
                 if (v->wake_t0 && !v->pending && !v->prodded && v->act == KVM_ACT_OUT &&
                     !v->hcall_active)
@@ -60,6 +64,15 @@ const char *kvm_check(kvm_sys *s)
                          kvm_act_name(v->act));
                 if (v->hwt >= 0) {
                     const hw_thread *t = hw_thread_of(s->hw, v->hwt);
+                    /* HDEC sends no exit IPIs: a thread napping in cede
+                     * while the core leaves (or must leave) for HDEC would
+                     * never join the exit (the kernel naps with DEC =
+                     * min(DEC, HDEC), so it wakes at once). */
+                    if (v->act == KVM_ACT_CEDED && !des_pending(s->sim, t->wake_ev) &&
+                        (vc->hdec_pending || (kvm_eem_exiting(vc->entry_exit_map) &&
+                                              vc->first_exit == KVM_EXIT_HDEC)))
+                        FAIL("vm %s vcpu %u naps in cede through an HDEC exit of its vcore",
+                             vm->cfg.name, v->id);
                     /* I-core-partition */
                     if (t->kvm_vcpu && t->kvm_vcpu != v)
                         FAIL("cpu %d runs vcpu %u of vm %s but holds another vcpu", v->hwt,

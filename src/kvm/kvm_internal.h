@@ -129,6 +129,16 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost);
 /* kvmppc_set_host_core / kvmppc_clear_host_core for pcpu's core (plain store). */
 void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
 
+/* --- kvm_mmio.c: emulated MMIO stores (HDSI, ioeventfd, QEMU) --- */
+/* The guest stored to an emulated MMIO address: the real-mode HDSI, then a
+ * whole-core exit (cause mmio, trap H_DATA_STORAGE). */
+void kvm__mmio_start(kvm_vcpu *v, uint64_t addr);
+/* kvmppc_book3s_hv_page_fault's MMIO emulation in the VCPU's own task on
+ * cpu: its time, then the store itself (the ioeventfd's fn, or a
+ * userspace exit to QEMU: v->user_pending). */
+des_time kvm__mmio_cost(kvm_vcpu *v, int cpu);
+void kvm__mmio_virtual(kvm_vcpu *v, int cpu);
+
 /* --- kvm_runner.c: virtual mode, the VCPU tasks and the vcore runner --- */
 /* Thread 0 is back in the host partition: the runner continues in
  * virtual mode on pcpu (kvmppc_run_core after __kvmppc_vcore_entry). */

@@ -229,8 +229,10 @@ static void st_cede_nap(des_sim *sim, void *obj, uint64_t arg)
     kvm_sys *s = kvm__sys(v);
     kvm_vcore *vc = v->vc;
     hw_thread *t = kvm__thr(s, v->hwt);
-    if (kvm_eem_exiting(vc->entry_exit_map) || v->pending || v->prodded) {
-        /* Something arrived while saving state: do not nap. */
+    if (kvm_eem_exiting(vc->entry_exit_map) || vc->hdec_pending || v->pending || v->prodded) {
+        /* Something arrived while saving state: do not nap. An expired
+         * HDEC counts (kvmppc_h_cede naps with DEC = min(DEC, HDEC), so
+         * it would wake at once; HDEC exits send no exit IPIs). */
         vc->napping_threads &= (uint8_t)~(1u << v->ptid);
         v->prodded = false;
         v->hcall_rc = XICS_H_SUCCESS;

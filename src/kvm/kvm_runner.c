@@ -17,7 +17,7 @@
  *   loop_done       the VCPU left the runnable set (RESUME_HOST): wake the
  *                   lowest runnable VCPU's task to take the runner role,
  *                   then its host work (host_work: the virtual-mode hcall,
- *                   userspace), then kvmppc_run_vcpu again.
+ *                   an emulated MMIO store (kvm_mmio.c), userspace), then kvmppc_run_vcpu again.
  * The runner's kvmppc_run_core: prep + kvmppc_grab_hwthread (waiting in
  * udelay(1) steps while a secondary is KVM_HWTHREAD_IN_KERNEL), hand the
  * CPU to KVM (kvm_core.c runs the start loop and real mode), and after
@@ -162,6 +162,8 @@ static bool handle_exit(kvm_vcpu *v)
         return true;
     case KVM_TRAP_SYSCALL:
         return !v->hcall_needs_vm; /* KVM_EXIT_PAPR_HCALL: RESUME_HOST */
+    case KVM_TRAP_H_DATA_STORAGE:
+        return false; /* RESUME_PAGE_FAULT: kvmppc_book3s_hv_page_fault in its task */
     default:
         return true;
     }
@@ -362,10 +364,30 @@ static void hcall_done(host *h, host_task *t, void *arg)
     run_vcpu_enter(h, t, v);
 }
 
+/* The emulated MMIO store done (kvmppc_book3s_hv_page_fault): the
+ * ioeventfd signalled, or out to QEMU and back. */
+static void mmio_done(host *h, host_task *t, void *arg)
+{
+    kvm_vcpu *v = arg;
+    kvm_sys *s = v->vm->sys;
+    kvm__mmio_virtual(v, t->cpu);
+    if (v->user_pending) {
+        v->user_pending = false;
+        host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_user_exit) + v->user_work, user_done,
+                          v);
+        return;
+    }
+    run_vcpu_enter(h, t, v);
+}
+
 /* kvmppc_vcpu_run_hv after kvmppc_run_vcpu returned: the host work. */
 static void host_work(host *h, host_task *t, kvm_vcpu *v)
 {
     kvm_sys *s = v->vm->sys;
+    if (v->mmio_active && v->mmio_needs_vm) {
+        host_task_compute(h, t, kvm__mmio_cost(v, t->cpu), mmio_done, v);
+        return;
+    }
     HV_CHECK(v->hcall_active && v->hcall_needs_vm);
     kvm__trace(s, (uint32_t)t->cpu, KVM_TR_HCALL_ENTER, v->vm->index, v->id, v->hcall, v->args[0]);
     host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_vm_hcall), hcall_done, v);

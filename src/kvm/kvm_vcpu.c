@@ -94,9 +94,24 @@ static void guest_continue(kvm_vcpu *v)
         v->in_compute = true;
         v->act_left = a.ns;
         kvm__vcpu_at(v, a.ns, st_compute_done, 0);
+    } else if (a.kind == KVM_GACT_MMIO) {
+        if (v->in_compute)
+            HV_DIE("vm %s vcpu %u: MMIO store while a compute is paused", v->vm->cfg.name, v->id);
+        kvm__mmio_start(v, a.addr);
     } else {
         kvm__hcall_start(v, &a);
     }
+}
+
+des_time kvm_vcpu_take_paused(kvm_vcpu *v)
+{
+    if (!v->in_compute || !v->compute_paused)
+        return 0;
+    des_time left = v->act_left;
+    v->in_compute = false;
+    v->compute_paused = false;
+    v->act_left = 0;
+    return left;
 }
 
 static void st_compute_done(des_sim *sim, void *obj, uint64_t arg)
@@ -148,6 +163,11 @@ void kvm__vcpu_enter_guest(kvm_vcpu *v, bool after_intr)
         v->hcall_active = false;
         v->hcall_done_count++;
         v->gops->hcall_ret(v->gctx, v, v->hcall, v->hcall_rc, v->ret[0], v->ret[1]);
+    }
+    if (v->mmio_active && !v->mmio_needs_vm) {
+        v->mmio_active = false;
+        v->mmio_done_count++;
+        v->gops->mmio_done(v->gctx, v, v->mmio_addr);
     }
     kvm_deliver d = kvm_deliver_guest_interrupt((v->pending & KVM_PEND_EXTERNAL) && !v->ext_injected,
                                                 true, (v->pending & KVM_PEND_DEC) != 0);

@@ -86,6 +86,7 @@ void kvm_sys_free(kvm_sys *s)
         for (uint32_t k = 0; k < vm->n_vcpus; k++)
             des_hist_free(&vm->vcpus[k].wake_ns);
         xics_fx_fini(&vm->fx);
+        free(vm->ioeventfds);
         xics_destroy(vm->xics);
         free(vm->vcpus);
         free(vm->vcores);

@@ -52,8 +52,10 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
     }
     rep_metric(m, (double)total, "hipi.total");
     uint64_t whole = 0;
+    bool mmio = kvm_has_mmio(s); /* no mmio row for a model without MMIO devices */
     for (int c = 0; c < KVM_EXIT_NCAUSES; c++) {
-        rep_metric(m, (double)vcore.exits_by_cause[c], "kvm.core_exits.%s", kvm_exit_cause_name(c));
+        if (c != KVM_EXIT_MMIO || mmio)
+            rep_metric(m, (double)vcore.exits_by_cause[c], "kvm.core_exits.%s", kvm_exit_cause_name(c));
         whole += vcore.exits_by_cause[c];
     }
     rep_metric(m, (double)whole, "kvm.core_exits.total");

@@ -108,9 +108,13 @@ const char *rep_metric_unit(const char *name)
         {"_ns", "ns"}, {"_us", "us"}, {"_ms", "ms"}, {"_s", "s"}, {"_frac", "fraction"},
         {"_per_s", "1/s"}, {"_bytes", "bytes"}, {"_pct", "%"},
     };
-    /* longest suffix first: _per_s before _s */
+    /* longest suffix first: _per_s before _s, _ns_per_op before _per_op */
     if (l > 6 && !strcmp(base + l - 6, "_per_s"))
         return "1/s";
+    if (l > 10 && !strcmp(base + l - 10, "_ns_per_op"))
+        return "ns/op";
+    if (l > 7 && !strcmp(base + l - 7, "_per_op"))
+        return "1/op";
     for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
         size_t sl = strlen(u[i].sfx);
         if (l > sl && !strcmp(base + l - sl, u[i].sfx))

@@ -5,6 +5,8 @@
 #include "hw/costs.h"
 #include "scn/scenario.h"
 
+#include <stdbool.h>
+
 int scn_cost_lookup(const char *name)
 {
     int i = hw_cost_find(name);
@@ -102,6 +104,42 @@ int scn_validate_vms(const struct scenario *s, scn_errors *e)
                        (unsigned long long)(cores * v->threads_per_vcore));
             rc = HV_EPARSE;
         }
+    }
+    return rc;
+}
+
+int scn_validate_workloads(const struct scenario *s, scn_errors *e)
+{
+    int rc = 0;
+    size_t servers = 0, clients = 0;
+    const char *last_client = NULL;
+    for (size_t i = 0; i < s->n_vm; i++) {
+        const struct vm_cfg *v = &s->vm[i];
+        const char *name = s->vm_name[i];
+        bool os = v->guest != KVM_VM_GUEST_MIX && v->guest != KVM_VM_GUEST_IDLE;
+        if (os && v->dev_irq_rate > 0) {
+            scn_reject(s, e, "vm", name, "dev_irq_rate",
+                       "the synthetic device is for guest = mix or idle; this guest has a virtio-net device");
+            rc = HV_EPARSE;
+        }
+        if (v->guest == KVM_VM_GUEST_NETSERVER) {
+            servers++;
+        }
+        if (v->guest == KVM_VM_GUEST_NETPERF) {
+            clients++;
+            last_client = name;
+        }
+    }
+    if (s->tcp_rr.client == TCP_RR_CLIENT_EXTERNAL && clients) {
+        scn_reject(s, e, "vm", last_client, "guest",
+                   "a netperf VM needs tcp_rr.client = vm (with client = external the clients are outside the host)");
+        rc = HV_EPARSE;
+    }
+    if (s->tcp_rr.client == TCP_RR_CLIENT_VM && clients != servers) {
+        scn_reject(s, e, "tcp_rr", NULL, "client",
+                   "client = vm pairs the i-th netperf VM with the i-th netserver VM, but there are %zu netperf and %zu netserver VMs",
+                   clients, servers);
+        rc = HV_EPARSE;
     }
     return rc;
 }

@@ -11,8 +11,12 @@
 #include "host/host.h"
 #include "hw/hw.h"
 #include "kvm/kvm.h"
+#include "guest/net.h"
+#include "guest/os.h"
 #include "scn/model_validate.h"
 #include "workload/boot.h"
 #include "workload/hostload.h"
+#include "workload/tcp_rr.h"
+#include "workload/ycsb.h"
 
 #endif

@@ -148,7 +148,7 @@ static void caller_intr(void *ctx, kvm_vcpu *v, int vector)
     (void)vector; /* the caller takes no external interrupts; a DEC is its timer */
 }
 
-static const kvm_guest_ops caller_ops = {caller_next, caller_compute_done, caller_ret, caller_intr};
+static const kvm_guest_ops caller_ops = {caller_next, caller_compute_done, caller_ret, caller_intr, NULL};
 
 /* ipi_running: the target keeps a long work item queued. */
 static void busy_again(guest *g, guest_cpu *c, void *arg, uint64_t a)

@@ -11,7 +11,16 @@ static const char *check_all(des_sim *sim, void *ctx)
     const char *e = host_check(m->host); /* runs hw_check first */
     if (!e)
         e = kvm_check(m->kvm);
+    for (uint32_t i = 0; i < m->nwl && !e; i++)
+        if (m->wl[i].check)
+            e = m->wl[i].check(m->wl[i].ctx);
     return e;
+}
+
+void model_add_checks(model *m, model_check_fn check, model_check_fn conservation, void *ctx)
+{
+    m->wl = hv_xrealloc(m->wl, (m->nwl + 1) * sizeof *m->wl);
+    m->wl[m->nwl++] = (model_checks){check, conservation, ctx};
 }
 
 model *model_new(const hw_cfg *hwc, const host_cfg *hc, const kvm_cfg *kc, const hw_costs *costs,
@@ -42,6 +51,9 @@ const char *model_run(model *m, des_time duration)
         e = host_conservation(m->host);
     if (!e)
         e = kvm_conservation(m->kvm);
+    for (uint32_t i = 0; i < m->nwl && !e; i++)
+        if (m->wl[i].conservation)
+            e = m->wl[i].conservation(m->wl[i].ctx);
     return e;
 }
 
@@ -49,6 +61,7 @@ void model_free(model *m)
 {
     if (!m)
         return;
+    free(m->wl);
     kvm_sys_free(m->kvm);
     host_free(m->host);
     hw_free(m->hw);

@@ -1,10 +1,10 @@
 #!/bin/sh
 # timeline.sh HVWAKE — the timeline has one track per hardware thread (160 for
-# the default machine) with the hw modes as states, and closes as JSON.
+# the mix preset's machine) with the hw modes as states, and closes as JSON.
 hv=$1
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
-"$hv" run smoke --quiet --timeline "$dir/t.json" --timeline-window 500us > /dev/null || { echo "run failed"; exit 1; }
+"$hv" run mix --quiet --set sim.warmup=1ms --set sim.duration=10ms --timeline "$dir/t.json" --timeline-window 500us > /dev/null || { echo "run failed"; exit 1; }
 tracks=$(grep -o '"name":"thread_name","args":{"name":"cpu [0-9]*' "$dir/t.json" | sort -u | wc -l)
 [ "$tracks" -eq 160 ] || { echo "expected 160 thread tracks, got $tracks"; exit 1; }
 for state in guest kvm_rm offline_nap guest_nap host; do

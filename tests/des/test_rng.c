@@ -366,7 +366,7 @@ static void entity_kinds_one_table(void)
 #undef ROW
     };
     enum { N = sizeof kinds / sizeof kinds[0] };
-    TAP_EQ(N, 9);
+    TAP_EQ(N, 12);
     for (int i = 0; i < N; i++)
         for (int j = i + 1; j < N; j++)
             TAP_CHECK(kinds[i].tag != kinds[j].tag);

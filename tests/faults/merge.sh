@@ -17,7 +17,7 @@ S=good/shard-0001-of-0001.csv
 n=0
 for diff in "sim.duration=2ms:sim\.duration = 2ms, but 1ms in" \
             "hw.cores_per_chip=8:hw\.cores_per_chip = 8, but 10 in" \
-            "vm.vm0.vcpus=8:vm\.vm0\.vcpus = 8, but 16 in"; do
+            "vm.db.vcpus=8:vm\.db\.vcpus = 8, but 16 in"; do
     n=$((n + 1)); set=${diff%%:*}; msg=${diff#*:}
     "$hv" sweep $SMALL --out x$n --shard 1/2 2>/dev/null || fail "sweep x$n 1/2"
     "$hv" sweep $SMALL --set "$set" --out y$n --shard 2/2 2>/dev/null || fail "sweep y$n 2/2"
