@@ -41,6 +41,13 @@ static void usage(void)
 
 enum { OUT_MAIN, OUT_TRACE, OUT_TIMELINE, OUT_KERNEL, NOUT };
 
+/* --trace F.dat writes a trace.dat, any other name the text trace. */
+static int is_tracedat(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && !strcmp(path + n - 4, ".dat");
+}
+
 int cmd_run(int argc, char **argv)
 {
     cli_scn_args a = {0};
@@ -108,6 +115,7 @@ int cmd_run(int argc, char **argv)
             rc = cli_out_open("run", &out[nopen], path[nopen], 0);
     if (!rc) {
         ro.trace = out[OUT_TRACE].f;
+        ro.trace_dat = is_tracedat(path[OUT_TRACE]);
         ro.timeline = out[OUT_TIMELINE].f;
         ro.kernel = out[OUT_KERNEL].f;
         rep_metrics m;

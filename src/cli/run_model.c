@@ -5,6 +5,7 @@
 #include "guest/guest.h"
 #include "report/guest_view.h"
 #include "report/host_view.h"
+#include "report/ktrace.h"
 #include "report/kvm_view.h"
 #include "report/progress.h"
 #include "report/sim_view.h"
@@ -132,8 +133,12 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
                         "window were dropped; a shorter --timeline-window or a larger --trace-limit keeps them\n",
                         cmd, trp->cap, (unsigned long long)trp->dropped);
         }
-        if (trp && o->trace)
-            rep_kvm_ftrace(trp, o->trace);
+        if (trp && o->trace) {
+            if (o->trace_dat)
+                rep_kvm_tracedat(m->kvm, trp, o->trace);
+            else
+                rep_kvm_ftrace(m->kvm, trp, o->trace);
+        }
         if (trp && o->timeline) {
             rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
             rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)); /* write errors: at commit */
