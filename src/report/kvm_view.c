@@ -82,28 +82,6 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
     }
 }
 
-void rep_kvm_stat(const kvm_sys *s, FILE *f)
-{
-    kvm_vcpu_stats t;
-    sum_vcpus(s, &t);
-    fprintf(f, " kvm statistics (kvm_stat style, totals over every VCPU)\n\n");
-#define KVM_LINE(area, n) fprintf(f, " %-32s %12" PRIu64 "\n", #n, t.n);
-    KVM_VCPU_COUNTERS(KVM_LINE)
-#undef KVM_LINE
-}
-
-void rep_kvm_timings(const kvm_sys *s, FILE *f)
-{
-    for (uint32_t i = 0; i < s->n_vms; i++)
-        for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++) {
-            const kvm_vcpu *v = &s->vms[i]->vcpus[k];
-            fprintf(f, "==> kvm/vm%u/vcpu%u/timings <==\n", i, k);
-            for (int a = 0; a < KVM_TM_COUNT; a++)
-                fprintf(f, "%s: %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", kvm_tm_name(a),
-                        v->tm[a].count, v->tm[a].total, v->tm[a].min, v->tm[a].max);
-        }
-}
-
 static rep_tl_class tl_classify(const des_trace_rec *r, const void *ctx)
 {
     (void)ctx;
