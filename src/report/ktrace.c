@@ -129,6 +129,26 @@ static const char *symbolic(const ksym *t, uint64_t val, char *tmp, size_t n)
     return tmp;
 }
 
+static const ksym *table_of(int table) { return table == REP_KSYM_EXIT ? sym_exit : sym_hcall; }
+
+const char *rep_ksym_name(int table, uint64_t value)
+{
+    for (const ksym *p = table_of(table); p->name; p++)
+        if ((uint64_t)p->value == value)
+            return p->name;
+    return NULL;
+}
+
+bool rep_ksym_value(int table, const char *s, size_t len, uint64_t *value)
+{
+    for (const ksym *p = table_of(table); p->name; p++)
+        if (strlen(p->name) == len && !strncmp(p->name, s, len)) {
+            *value = (uint64_t)p->value;
+            return true;
+        }
+    return false;
+}
+
 static void sym_list(const ksym *t, FILE *f)
 {
     for (const ksym *p = t; p->name; p++)

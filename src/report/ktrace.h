@@ -94,6 +94,13 @@ size_t rep_kev_raw(const rep_kev *e, uint8_t *buf);
 /* The event's format file as tracefs shows it (events/kvm_hv/NAME/format). */
 void rep_kev_format(int id, FILE *f);
 
+/* The kernel's symbol tables (ktrace_sym.def) for readers of traces. */
+enum { REP_KSYM_EXIT, REP_KSYM_HCALL };
+/* The name of value in table, or NULL. */
+const char *rep_ksym_name(int table, uint64_t value);
+/* The value of the name s[0..len) in table; false if absent. */
+bool rep_ksym_value(int table, const char *s, size_t len, uint64_t *value);
+
 /* Records of tr that are tracepoints, in the kernel trace file's order:
  * by time, then CPU (the per-CPU buffers merged), then emission order.
  * Returns their count; *idx (malloc'd, caller frees) indexes tr->recs. */
