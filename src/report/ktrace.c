@@ -78,7 +78,7 @@ static const ktp tps[REP_KEV_COUNT] = {
         "\"VCPU %d: exit=%d, ret=%d\", REC->vcpu_id, REC->exit, REC->ret"},
 };
 
-const char *rep_kev_name(int id)
+static const char *kev_name(int id)
 {
     static const char *const names[] = {
 #define REP_KEV_N(e, n) n,
@@ -223,7 +223,8 @@ bool rep_kev_from(const kvm_sys *s, const des_trace_rec *r, rep_kev *e)
 
 /* ---- TP_printk ------------------------------------------------------------------ */
 
-void rep_kev_print(const rep_kev *e, char *buf, size_t n)
+/* TP_printk's output for e (after "name: "), NUL-terminated in buf. */
+static void kev_print(const rep_kev *e, char *buf, size_t n)
 {
     const uint64_t *f = e->f;
     char a[24], b[24];
@@ -263,20 +264,20 @@ void rep_kev_print(const rep_kev *e, char *buf, size_t n)
         snprintf(buf, n, "VCPU %d: exit=%d, ret=%d", (int)f[0], (int)f[1], (int)f[2]);
         return;
     }
-    HV_DIE("kvm_hv event %s has no printer (the model never emits it)", rep_kev_name(e->id));
+    HV_DIE("kvm_hv event %s has no printer (the model never emits it)", kev_name(e->id));
 }
 
 /* trace_print_context + the event: "%16s-%-5d [%03d] ", the irq-info flags
  * (irqs on, no need-resched, task context, preempt count 0 on the
  * non-preemptible kernels POWER hosts run: "....", common_flags 0), then
  * " %5lu.%06lu: " of ns2usecs (rounded to the nearest microsecond). */
-void rep_kev_line(const rep_kev *e, char *buf, size_t n)
+static void kev_line(const rep_kev *e, char *buf, size_t n)
 {
     char text[160];
-    rep_kev_print(e, text, sizeof text);
+    kev_print(e, text, sizeof text);
     unsigned long long us = (e->ts + 500) / 1000;
     snprintf(buf, n, "%16s-%-5u [%03u] .... %5llu.%06llu: %s: %s\n", e->comm, e->pid, e->cpu, us / 1000000,
-             us % 1000000, rep_kev_name(e->id), text);
+             us % 1000000, kev_name(e->id), text);
 }
 
 /* ---- the raw entry and the format file ---------------------------------------------- */
@@ -301,7 +302,7 @@ size_t rep_kev_raw(const rep_kev *e, uint8_t *buf)
 void rep_kev_format(int id, FILE *f)
 {
     const ktp *t = &tps[id];
-    fprintf(f, "name: %s\nID: %d\nformat:\n", rep_kev_name(id), REP_KEV_ID0 + id);
+    fprintf(f, "name: %s\nID: %d\nformat:\n", kev_name(id), REP_KEV_ID0 + id);
     fputs("\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
           "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
           "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
@@ -331,7 +332,10 @@ void rep_kev_format(int id, FILE *f)
 
 /* ---- the trace file ----------------------------------------------------------------- */
 
-size_t rep_kev_sorted(const des_trace *tr, size_t **idx)
+/* Records of tr that are tracepoints, in the kernel trace file's order: by
+ * time, then CPU (the per-CPU buffers merged), then emission order. Returns
+ * their count; *idx (caller frees) indexes tr->recs. */
+static size_t sorted_records(const des_trace *tr, size_t **idx)
 {
     size_t n = 0;
     for (size_t i = 0; i < tr->n; i++)
@@ -356,7 +360,8 @@ size_t rep_kev_sorted(const des_trace *tr, size_t **idx)
     return n;
 }
 
-uint64_t rep_kev_dropped(const des_trace *tr)
+/* Tracepoint records the full buffer dropped (they count as written). */
+static uint64_t dropped_records(const des_trace *tr)
 {
     uint64_t lost = 0;
     for (int k = 0; k < KVM_TR_COUNT; k++)
@@ -365,7 +370,8 @@ uint64_t rep_kev_dropped(const des_trace *tr)
     return lost;
 }
 
-int rep_kev_online_cpus(const kvm_sys *s)
+/* The host's online CPUs (the header's #P). */
+static int online_cpus(const kvm_sys *s)
 {
     int n = 0;
     for (uint32_t c = 0; c < s->hw->ncpus; c++)
@@ -376,11 +382,11 @@ int rep_kev_online_cpus(const kvm_sys *s)
 void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
 {
     size_t *idx;
-    size_t n = rep_kev_sorted(tr, &idx);
+    size_t n = sorted_records(tr, &idx);
     /* print_event_info and print_func_help_header_irq (kernel/trace/trace.c);
      * entries-written also counts what the full buffer dropped. */
     fprintf(f, "# tracer: nop\n#\n# entries-in-buffer/entries-written: %zu/%" PRIu64 "   #P:%d\n#\n", n,
-            (uint64_t)n + rep_kev_dropped(tr), rep_kev_online_cpus(s));
+            (uint64_t)n + dropped_records(tr), online_cpus(s));
     fputs("#                              _-----=> irqs-off\n"
           "#                             / _----=> need-resched\n"
           "#                            | / _---=> hardirq/softirq\n"
@@ -393,7 +399,7 @@ void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f)
         rep_kev e;
         char line[256];
         HV_CHECK(rep_kev_from(s, &tr->recs[idx[i]], &e));
-        rep_kev_line(&e, line, sizeof line);
+        kev_line(&e, line, sizeof line);
         fputs(line, f);
     }
     free(idx);

@@ -80,13 +80,8 @@ typedef struct rep_kev {
     uint64_t f[8];    /* the TP_STRUCT__entry fields in order, as stored */
 } rep_kev;
 
-const char *rep_kev_name(int id);
 /* The event record r stands for (false: r is no tracepoint). */
 bool rep_kev_from(const kvm_sys *s, const des_trace_rec *r, rep_kev *e);
-/* TP_printk's output for e (after "name: "), NUL-terminated in buf. */
-void rep_kev_print(const rep_kev *e, char *buf, size_t n);
-/* The line /sys/kernel/tracing/trace prints for e, with its newline. */
-void rep_kev_line(const rep_kev *e, char *buf, size_t n);
 /* The raw entry (common_type, common_flags, common_preempt_count,
  * common_pid, then the fields at their offsets, little-endian) into buf
  * (REP_KEV_RAW_MAX bytes); returns its size. */
@@ -100,15 +95,6 @@ enum { REP_KSYM_EXIT, REP_KSYM_HCALL };
 const char *rep_ksym_name(int table, uint64_t value);
 /* The value of the name s[0..len) in table; false if absent. */
 bool rep_ksym_value(int table, const char *s, size_t len, uint64_t *value);
-
-/* Records of tr that are tracepoints, in the kernel trace file's order:
- * by time, then CPU (the per-CPU buffers merged), then emission order.
- * Returns their count; *idx (malloc'd, caller frees) indexes tr->recs. */
-size_t rep_kev_sorted(const des_trace *tr, size_t **idx);
-/* Tracepoint records the full buffer dropped (they count as written). */
-uint64_t rep_kev_dropped(const des_trace *tr);
-/* The host's online CPUs (the header's #P). */
-int rep_kev_online_cpus(const kvm_sys *s);
 
 /* The text trace. Write errors surface at the caller's rep_out close. */
 void rep_kvm_ftrace(const kvm_sys *s, const des_trace *tr, FILE *f);
