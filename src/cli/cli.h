@@ -39,6 +39,7 @@ int cmd_show_config(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_live(int argc, char **argv);
+int cmd_kvm_stat(int argc, char **argv);
 
 /* ---- scenario plumbing for commands (cli/cli_scn.c) ----
  * A command taking a scenario loops over argv and offers each argument to

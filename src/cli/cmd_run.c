@@ -26,12 +26,14 @@ static void usage(void)
            "                       100ms); like --set sim.duration=T, applied in command-line order\n"
            "  --json, --csv        output format (default: text table)\n"
            "  -o FILE              write the output there (default: stdout)\n"
-           "  --trace FILE         ftrace-style text with the kvm_hv tracepoint formats\n"
+           "  --trace FILE         the kvm_hv tracepoints as /sys/kernel/tracing/trace prints them;\n"
+           "                       FILE.dat: as a trace.dat for trace-cmd report and KernelShark\n"
            "  --timeline FILE      Chrome/Perfetto trace-event JSON, one track per hardware thread\n"
            "  --timeline-window T  trace/timeline only the first T after warm-up (default 5ms)\n"
            "  --trace-limit N      keep at most N trace records (default 2000000); the files,\n"
            "                       stderr and the trace.dropped metric say how many were dropped\n"
-           "  --kernel FILE        kvm_stat counters, debugfs timings per VCPU, XICS debugfs dumps\n"
+           "  --kernel FILE        kvm_stat -1 -d (every VM, each VM), debugfs timings per VCPU,\n"
+           "                       XICS debugfs dumps\n"
            "  --quiet              no progress line on stderr\n\n"
            "Every file is written whole or not at all: a failed run or write leaves the previous\n"
            "file unchanged. Each option is given once (--set and its shorthands may repeat).\n"
@@ -40,6 +42,13 @@ static void usage(void)
 }
 
 enum { OUT_MAIN, OUT_TRACE, OUT_TIMELINE, OUT_KERNEL, NOUT };
+
+/* --trace F.dat writes a trace.dat, any other name the text trace. */
+static int is_tracedat(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    return n > 4 && !strcmp(path + n - 4, ".dat");
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -108,6 +117,7 @@ int cmd_run(int argc, char **argv)
             rc = cli_out_open("run", &out[nopen], path[nopen], 0);
     if (!rc) {
         ro.trace = out[OUT_TRACE].f;
+        ro.trace_dat = is_tracedat(path[OUT_TRACE]);
         ro.timeline = out[OUT_TIMELINE].f;
         ro.kernel = out[OUT_KERNEL].f;
         rep_metrics m;

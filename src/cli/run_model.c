@@ -5,6 +5,8 @@
 #include "guest/guest.h"
 #include "report/guest_view.h"
 #include "report/host_view.h"
+#include "report/kstat.h"
+#include "report/ktrace.h"
 #include "report/kvm_view.h"
 #include "report/progress.h"
 #include "report/sim_view.h"
@@ -171,12 +173,22 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         t += d;
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
     }
+    /* kvm_stat's counters: total since boot, current over the last second
+     * (the whole measured duration when it is shorter) */
+    rep_kstat ks;
+    rep_kstat_init(&ks, m->kvm);
+    des_time window = dur < DES_S(1) ? dur : DES_S(1);
     if (!e) {
+        rep_kstat_boot(&ks, m->kvm);
         reset_all(m, l, vr, s->n_vm, &wl);
         hw_trace_modes(m->hw); /* the timeline starts with every thread's mode */
     }
     for (des_time t = 0; t < dur && !e;) {
+        if (t == dur - window)
+            rep_kstat_window(&ks, m->kvm, window);
         des_time d = dur - t < step ? dur - t : step;
+        if (t < dur - window && d > dur - window - t)
+            d = dur - window - t; /* stop at the window's start */
         e = model_run(m, d);
         t += d;
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
@@ -189,15 +201,8 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         rc = HV_EXIT_CHECK;
     } else {
         views(out, m, s, vr, &wl, l, dur);
-        if (o && o->kernel) {
-            rep_kvm_stat(m->kvm, o->kernel);
-            fprintf(o->kernel, "\n");
-            rep_kvm_timings(m->kvm, o->kernel);
-            for (uint32_t i = 0; i < m->kvm->n_vms; i++) {
-                fprintf(o->kernel, "\n==> powerpc/kvm-xics (vm %s) <==\n", m->kvm->vms[i]->cfg.name);
-                xics_dump(m->kvm->vms[i]->xics, o->kernel, true);
-            }
-        }
+        if (o && o->kernel)
+            rep_kvm_kernel(m->kvm, &ks, o->kernel);
         if (trp) {
             /* Kept and dropped records: in the files (the ftrace header,
              * the timeline's otherData), here, and on stderr. */
@@ -208,8 +213,12 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
                         "window were dropped; a shorter --timeline-window or a larger --trace-limit keeps them\n",
                         cmd, trp->cap, (unsigned long long)trp->dropped);
         }
-        if (trp && o->trace)
-            rep_kvm_ftrace(trp, o->trace);
+        if (trp && o->trace) {
+            if (o->trace_dat)
+                rep_kvm_tracedat(m->kvm, trp, o->trace);
+            else
+                rep_kvm_ftrace(m->kvm, trp, o->trace);
+        }
         if (trp && o->timeline) {
             rep_timeline_spec spec = rep_kvm_timeline_spec(m->kvm);
             rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)); /* write errors: at commit */
@@ -227,6 +236,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     free(vr);
     if (l)
         hostload_free(l);
+    rep_kstat_free(&ks);
     model_free(m);
     if (trp)
         des_trace_free(trp);

@@ -14,7 +14,8 @@
 struct scenario;
 
 typedef struct run_outputs {
-    FILE *trace;        /* ftrace-style text (kvm_hv tracepoints), or NULL */
+    FILE *trace;        /* the kvm_hv tracepoints (report/ktrace.h), or NULL */
+    int trace_dat;      /* ... as a trace.dat, else as the text of the trace file */
     FILE *timeline;     /* Chrome/Perfetto JSON, or NULL */
     FILE *kernel;       /* kvm_stat, debugfs timings, XICS dumps, or NULL */
     des_time window;    /* trace/timeline window from the end of warm-up; 0 = all */

@@ -68,7 +68,12 @@
  *   in H_CEDE while other threads run), rm_exit (from the decision to exit to
  *   the thread leaving the guest context: napping again for a secondary, the
  *   partition switched back for the primary). count/total/min/max per
- *   accumulator, as the kernel reports them.
+ *   accumulator, as the kernel reports them. The boundaries are where the
+ *   kernel calls kvmhv_accumulate_time: `guest` opens kvm_hrfid_tail before
+ *   guest code runs (the restores and hrfid after the call) and closes
+ *   kvm_intr_save after it stops (the interrupt entry and register save
+ *   before the call); both stretches lie inside the real-mode costs around
+ *   them, so only the accounting moves (kvm_vcpu.c).
  *
  * Invariants (kvm_check, after every event when checks are on)
  *   I-core-partition    every thread of a core in guest/KVM context runs the
@@ -228,17 +233,24 @@ typedef enum {
 } kvm_hipi_outcome;
 const char *kvm_hipi_outcome_name(int o);
 
-/* Trace records of the kvm room (des/trace.h kinds KVM_TRACE_BASE + k);
- * report/kvm_view.c formats them as the kvm_hv tracepoints and the timeline. */
+/* Trace records of the kvm room (des/trace.h kinds KVM_TRACE_BASE + k).
+ * The kvm_hv tracepoint records (report/ktrace.c prints them as
+ * trace_hv.h's TP_printk does, and writes them to trace.dat) are emitted
+ * where the kernel calls the tracepoint, on the CPU of the task that calls
+ * it (the record's track), and carry in a0 the emitting task: every kvm_hv
+ * tracepoint fires in a VCPU's QEMU thread (the runner's for the start
+ * loop, post_guest_process and blocking), KVM_TR_WHO(vm index, that VCPU's
+ * id). The other kinds are for the timeline. */
 #define KVM_TRACE_KINDS(X)                                                   \
     X(KVM_TR_ACT)            /* a0 act, a1 vm, a2 vcpu: thread activity */   \
-    X(KVM_TR_GUEST_ENTER)    /* a0 vm, a1 vcpu, a2 pending, a3 ceded */      \
-    X(KVM_TR_GUEST_EXIT)     /* a0 vm, a1 vcpu, a2 trap, a3 ceded */         \
-    X(KVM_TR_HCALL_ENTER)    /* a0 vm, a1 vcpu, a2 hcall, a3 r4 */           \
-    X(KVM_TR_HCALL_EXIT)     /* a0 vm, a1 vcpu, a2 rc, a3 ret kind */        \
-    X(KVM_TR_RUN_CORE)       /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
-    X(KVM_TR_VCORE_BLOCKED)  /* a0 vm, a1 runner vcpu, a2 runnable, a3 0 enter 1 exit */ \
-    X(KVM_TR_RUN_VCPU)       /* a0 vm, a1 vcpu, a2 0 enter 1 exit (kvmppc_run_vcpu) */ \
+    X(KVM_TR_GUEST_ENTER)    /* a0 who, a1 vcpu, a2 pending_exceptions, a3 ceded */ \
+    X(KVM_TR_GUEST_EXIT)     /* a0 who, a1 vcpu, a2 trap, a3 ceded */         \
+    X(KVM_TR_HCALL_ENTER)    /* a0 who, a1 req (r3), a2 r4, a3 r5 */          \
+    X(KVM_TR_HCALL_EXIT)     /* a0 who, a1 ret (KVM_RESUME_*), a2 r3 */       \
+    X(KVM_TR_RUN_CORE)       /* a0 who (the runner), a1 n_runnable, a2 where: 0 enter 1 exit */ \
+    X(KVM_TR_VCORE_BLOCKED)  /* a0 who (the runner), a1 n_runnable, a2 where */ \
+    X(KVM_TR_VCORE_WAKEUP)   /* a0 who (the runner), a1 waited (slept), a2 block ns */ \
+    X(KVM_TR_RUN_VCPU)       /* a0 who, a1 where, a2 kvm_run exit_reason, a3 vcpu->arch.ret */ \
     X(KVM_TR_IPI_OUT)        /* a0 flow id, a1 to cpu, a2 kind */            \
     X(KVM_TR_IPI_IN)         /* a0 flow id, a1 from cpu, a2 kind */
 enum {
@@ -247,22 +259,28 @@ enum {
 #undef KVM_TRK
     KVM_TR_COUNT
 };
+/* The emitting task of a kvm_hv record: VCPU vcpu of the VM with index vm. */
+#define KVM_TR_WHO(vm, vcpu) (((uint64_t)(vm) << 32) | (uint32_t)(vcpu))
+static inline uint32_t kvm_tr_who_vm(uint64_t who) { return (uint32_t)(who >> 32); }
+static inline uint32_t kvm_tr_who_vcpu(uint64_t who) { return (uint32_t)who; }
 /* Trace kinds of the kvm room start here (des_trace kinds are per room). */
 #define KVM_TRACE_BASE 0x200
 
-/* Trap numbers of kvm_guest_exit records (trace_hv.h kvm_trace_symbol_exit). */
+/* The traps the model's exits carry in vcpu->arch.trap (BOOK3S_INTERRUPT_*,
+ * kvm_asm.h; 0 for a cede exit, no_switch_exit and secondary_too_late). The
+ * kvm_guest_exit tracepoint prints them through the kernel's
+ * kvm_trace_symbol_exit (report/ktrace.c), which has no H_DOORBELL. */
 #define KVM_TRAPS(X)                                                         \
-    X(KVM_TRAP_EXTERNAL, 0x500, "EXTERNAL")                                  \
-    X(KVM_TRAP_HV_DECREMENTER, 0x980, "HV_DECREMENTER")                      \
-    X(KVM_TRAP_SYSCALL, 0xc00, "SYSCALL")                                    \
-    X(KVM_TRAP_H_DATA_STORAGE, 0xe00, "H_DATA_STORAGE")                      \
-    X(KVM_TRAP_H_DOORBELL, 0xe80, "H_DOORBELL")
+    X(KVM_TRAP_EXTERNAL, 0x500)                                              \
+    X(KVM_TRAP_HV_DECREMENTER, 0x980)                                        \
+    X(KVM_TRAP_SYSCALL, 0xc00)                                               \
+    X(KVM_TRAP_H_DATA_STORAGE, 0xe00)                                        \
+    X(KVM_TRAP_H_DOORBELL, 0xe80)
 enum {
-#define KVM_E6(e, v, n) e = v,
+#define KVM_E6(e, v) e = v,
     KVM_TRAPS(KVM_E6)
 #undef KVM_E6
 };
-const char *kvm_trap_name(uint64_t trap); /* "?" when unknown */
 
 /* Hypercalls, one list: the kernel's hcall_real_table and the switch of
  * kvmppc_pseries_do_hcall in one table. A row is
@@ -309,8 +327,17 @@ enum kvm_hcall { /* the XICS numbers are enum xics_hcall */
 };
 const char *kvm_hcall_name(unsigned hcall); /* "H_?" when unknown */
 
-/* vcpu->arch.pending_exceptions bits (BOOK3S_IRQPRIO_*). */
-enum { KVM_PEND_EXTERNAL = 1u << 0, KVM_PEND_DEC = 1u << 1 };
+/* vcpu->arch.pending_exceptions bits: 1 << BOOK3S_IRQPRIO_* of Linux 4.6-4.11
+ * (kvm_asm.h: DECREMENTER 15, EXTERNAL_LEVEL 17, the bit the XICS sets). */
+enum { KVM_PEND_EXTERNAL = 1u << 17, KVM_PEND_DEC = 1u << 15 };
+
+/* What kvmppc_run_vcpu / kvmppc_pseries_do_hcall return (RESUME_*, kvm_asm.h;
+ * RESUME_PAGE_FAULT = RESUME_GUEST | RESUME_FLAG_ARCH1, kvm_book3s.h) and the
+ * kvm_run exit_reason of an hcall exit (KVM_EXIT_PAPR_HCALL, uapi kvm.h; a
+ * page fault leaves kvmppc_handle_exit_hv's KVM_EXIT_UNKNOWN), as the kvm_hv
+ * tracepoints print them. */
+enum { KVM_RESUME_GUEST = 0, KVM_RESUME_HOST = 2, KVM_RESUME_PAGE_FAULT = 4 };
+enum { KVM_RUN_EXIT_UNKNOWN = 0, KVM_RUN_EXIT_PAPR_HCALL = 19 };
 
 /* ---- the guest program interface (implemented by guest/ and workloads) -- */
 
@@ -450,6 +477,7 @@ typedef struct kvm_vcpu {
     struct kvm_vcore *vc;
     uint32_t id, ptid, server; /* server = XICS server number (= id) */
     struct host_task *task;    /* its QEMU thread */
+    uint32_t pid;              /* that thread's pid in the kernel-format outputs (kvm_vm_new) */
     /* vcpu->arch */
     uint32_t pending;          /* KVM_PEND_* */
     bool ceded, prodded;
@@ -547,6 +575,11 @@ typedef struct kvm_vm {
     struct kvm_sys *sys;
     uint32_t index;
     vm_cfg cfg;
+    /* Its QEMU process's pid (the tgid of its VCPU threads) in the
+     * kernel-format outputs: the main thread is pid, call_rcu pid + 1, VCPU k
+     * pid + 2 + k, as QEMU starts them; VMs take consecutive blocks from
+     * KVM_FIRST_PID (kvm_vm_new). */
+    uint32_t pid;
     struct xics *xics;
     struct xics_effects fx;    /* scratch: effects of the XICS operation under way (kvm_irq.c) */
     uint32_t n_vcpus, n_vcores;
@@ -575,12 +608,17 @@ typedef struct kvm_sys {
     kvm_hc_ops hc_ops;         /* M1's committer over rm_core (plain compare-and-store) */
     des_trace *trace;
     uint64_t seed, run;
+    uint32_t next_pid;         /* the next VM's QEMU pid */
     kvm_sys_stats st;
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     uint64_t mmio_exits;       /* MMIO stores emulated since the start (never reset) */
     char check_msg[256];       /* the message kvm_check / kvm_conservation return */
 } kvm_sys;
+
+/* The first VM's QEMU pid: an identity for the kernel-format outputs, above
+ * the kernel threads and daemons a host starts first. */
+#define KVM_FIRST_PID 4000u
 
 /* ---- API ----------------------------------------------------------------- */
 

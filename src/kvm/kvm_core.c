@@ -178,16 +178,16 @@ static void st_start(des_sim *sim, void *obj, uint64_t arg)
             send_ipi_at(s, send, pcpu, pcpu + (int)p);
             d += send;
         }
-        if (v)
-            kvm__trace(s, (uint32_t)pcpu, KVM_TR_GUEST_ENTER, vc->vm->index, v->id, v->pending,
-                       v->ceded);
+        if (v) /* trace_kvm_guest_enter, in the runner's task */
+            kvm__trace(s, (uint32_t)pcpu, KVM_TR_GUEST_ENTER, KVM_TR_WHO(vc->vm->index, vc->runner->id),
+                       v->id, v->pending, v->ceded);
         p0_at(vc, d, st_start);
         return;
     }
     /* vc->vcore_state = VCORE_RUNNING; trace; unlock; __kvmppc_vcore_entry */
     vc->state = KVM_VCORE_RUNNING;
-    kvm__trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, vc->vm->index, vc->runner->id,
-               (uint64_t)__builtin_popcount(vc->runnable), 0);
+    kvm__trace(s, (uint32_t)pcpu, KVM_TR_RUN_CORE, KVM_TR_WHO(vc->vm->index, vc->runner->id),
+               (uint64_t)__builtin_popcount(vc->runnable), 0, 0);
     kvm__runner_unlocked(vc);
     p0_at(vc, kvm__cost(s, pcpu, HW_COST_kvm_vcore_entry), st_p0_entry);
 }
@@ -248,6 +248,21 @@ static void st_p0_switched(des_sim *sim, void *obj, uint64_t arg)
     primary_no_guest(vc);
 }
 
+/* secondary_too_late: trap 0, rm_exit, straight to kvmhv_switch_to_host
+ * (it waits for in_guest = 0 like any secondary); the VCPU stays runnable
+ * for the next entry. */
+static void st_too_late(des_sim *sim, void *obj, uint64_t arg)
+{
+    (void)arg;
+    kvm_vcpu *v = obj;
+    v->trap = 0;
+    v->exit_cause = KVM_EXIT_PULLED;
+    kvm__vcpu_set_act(kvm__sys(v), v, KVM_ACT_EXIT);
+    v->thread_cpu = -1;
+    v->cpu = -1;
+    st_saved(sim, v, 0);
+}
+
 void kvm__core_secondary_enter(kvm_vcpu *v)
 {
     kvm_sys *s = kvm__sys(v);
@@ -255,16 +270,10 @@ void kvm__core_secondary_enter(kvm_vcpu *v)
     kvm__vcpu_set_act(s, v, KVM_ACT_ENTRY); /* kvmppc_hv_entry: rm_entry starts */
     kvm_eem_result r = kvm_eem_enter(vc->entry_exit_map, v->ptid);
     if (!r.ok) {
-        /* secondary_too_late: trap 0, rm_exit, straight to
-         * kvmhv_switch_to_host (it waits for in_guest = 0 like any
-         * secondary); the VCPU stays runnable for the next entry. */
+        /* refused after the SLB clear and the entry-map loop, which a
+         * thread that goes on pays inside kvm_guest_load */
         vc->st.secondary_too_late++;
-        v->trap = 0;
-        v->exit_cause = KVM_EXIT_PULLED;
-        kvm__vcpu_set_act(s, v, KVM_ACT_EXIT);
-        v->thread_cpu = -1;
-        v->cpu = -1;
-        st_saved(s->sim, v, 0);
+        kvm__vcpu_at(v, kvm__cost(s, v->hwt, HW_COST_kvm_entry_map), st_too_late, 0);
         return;
     }
     vc->entry_exit_map = r.map;
@@ -607,8 +616,9 @@ void kvm__core_late_join(kvm_vcore *vc, kvm_vcpu *v, int from_cpu)
     int cpu = vc->pcpu + (int)v->ptid;
     start_thread(vc, v->ptid, v);
     vc->st.late_joins++;
-    kvm__trace(s, (uint32_t)(from_cpu >= 0 ? from_cpu : cpu), KVM_TR_GUEST_ENTER, vc->vm->index,
-               v->id, v->pending, v->ceded);
+    /* trace_kvm_guest_enter in the joiner's own task (kvmppc_run_vcpu) */
+    kvm__trace(s, (uint32_t)(from_cpu >= 0 ? from_cpu : cpu), KVM_TR_GUEST_ENTER,
+               KVM_TR_WHO(vc->vm->index, v->id), v->id, v->pending, v->ceded);
     /* kvmppc_ipi_thread from the joiner's CPU (another core: an MFRR write) */
     if (from_cpu >= 0)
         send_ipi_at(s, kvm__core_send_cost(s, from_cpu, cpu, true), from_cpu, cpu);

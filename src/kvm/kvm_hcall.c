@@ -212,7 +212,6 @@ void kvm__hcall_virtual(kvm_vcpu *v, int cpu)
 {
     kvm_sys *s = kvm__sys(v);
     kvm_vm *vm = v->vm;
-    kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_ENTER, vm->index, v->id, v->hcall, v->args[0]);
     v->st.hcalls_vm++;
     long rc;
     switch (v->hcall) {
@@ -225,7 +224,13 @@ void kvm__hcall_virtual(kvm_vcpu *v, int cpu)
     }
     v->hcall_rc = v->user_pending ? XICS_H_SUCCESS : rc;
     v->hcall_needs_vm = false;
-    /* ret: RESUME_GUEST, or RESUME_HOST (2) for an hcall QEMU must do */
-    kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_EXIT, vm->index, v->id, (uint64_t)rc,
-               v->user_pending ? 2 : 0);
+    /* trace_kvm_hcall_exit(vcpu, ret): RESUME_GUEST with r3 = the return
+     * code, or RESUME_HOST for an hcall QEMU does, r3 still the hcall number
+     * (QEMU supplies the return code; the tracepoint prints H_TOO_HARD). */
+    if (v->user_pending)
+        kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_EXIT, KVM_TR_WHO(vm->index, v->id), KVM_RESUME_HOST, v->hcall,
+                   0);
+    else
+        kvm__trace(s, (uint32_t)cpu, KVM_TR_HCALL_EXIT, KVM_TR_WHO(vm->index, v->id), KVM_RESUME_GUEST,
+                   (uint64_t)rc, 0);
 }

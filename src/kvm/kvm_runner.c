@@ -180,7 +180,8 @@ static void post_step(host *h, host_task *t, void *arg)
         kvm_vcpu *v = vc->vcpus[vc->post_next++];
         if (!v || v->vstate != KVM_VCPU_RUNNABLE)
             continue;
-        kvm__trace(s, (uint32_t)t->cpu, KVM_TR_GUEST_EXIT, vc->vm->index, v->id, v->trap, v->ceded);
+        kvm__trace(s, (uint32_t)t->cpu, KVM_TR_GUEST_EXIT, KVM_TR_WHO(vc->vm->index, vc->runner->id), v->id,
+                   v->trap, v->ceded);
         des_time d = kvm__cost(s, t->cpu, HW_COST_kvm_post_guest);
         bool resume_guest = true;
         if (v->trap) {
@@ -202,8 +203,8 @@ static void post_step(host *h, host_task *t, void *arg)
     }
     /* out: vcore_state = VCORE_INACTIVE, trace_kvmppc_run_core(vc, 1) */
     vc->state = KVM_VCORE_INACTIVE;
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_CORE, vc->vm->index, vc->runner->id,
-               (uint64_t)__builtin_popcount(vc->runnable), 1);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_CORE, KVM_TR_WHO(vc->vm->index, vc->runner->id),
+               (uint64_t)__builtin_popcount(vc->runnable), 1, 0);
     vc->pcpu = -1;
     /* preempt_enable(): a pending need_resched switches here, the vcore
      * stays with this runner (the kernel's VCORE_PREEMPT is not modelled:
@@ -246,7 +247,9 @@ void kvm__runner_core_exited(kvm_vcore *vc)
 
 /* ---- blocking: halt polling and sleeping (kvmppc_vcore_blocked) ---------- */
 
-static void finish_block(kvm_vcore *vc)
+/* The end of kvmppc_vcore_blocked (out:): adjust the poll time, then
+ * trace_kvmppc_vcore_wakeup(do_sleep, block_ns) in the runner's task on cpu. */
+static void finish_block(kvm_vcore *vc, int cpu, bool waited)
 {
     kvm_sys *s = vc->vm->sys;
     uint64_t max = s->cfg.halt_poll_ns;
@@ -268,6 +271,8 @@ static void finish_block(kvm_vcore *vc)
         vc->halt_poll_ns = 0;
     }
     vc->state = KVM_VCORE_INACTIVE;
+    kvm__trace(s, (uint32_t)cpu, KVM_TR_VCORE_WAKEUP, KVM_TR_WHO(vc->vm->index, vc->runner->id), waited,
+               block_ns, 0);
 }
 
 static void sleep_or_run(host *h, host_task *t, kvm_vcore *vc)
@@ -276,15 +281,15 @@ static void sleep_or_run(host *h, host_task *t, kvm_vcore *vc)
     kvm_vcpu *r = vc->runner;
     /* prepare_to_swait, then re-check: no wakeup can be lost between. */
     if (vcore_woken(vc)) {
-        finish_block(vc);
+        finish_block(vc, t->cpu, false);
         runner_done(h, t, vc);
         return;
     }
     vc->state = KVM_VCORE_SLEEPING;
     vc->wq_sleeper = true;
     r->st.halt_successful_wait++;
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id,
-               (uint64_t)__builtin_popcount(vc->runnable), 0);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, KVM_TR_WHO(vc->vm->index, r->id),
+               (uint64_t)__builtin_popcount(vc->runnable), 0, 0);
     host_task_block(h, t);
 }
 
@@ -294,10 +299,10 @@ static void sleep_done(host *h, host_task *t, kvm_vcore *vc)
     kvm_sys *s = vc->vm->sys;
     kvm_vcpu *r = vc->runner;
     r->st.halt_wait_ns += des_now(s->sim) - vc->block_start;
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, vc->vm->index, r->id,
-               (uint64_t)__builtin_popcount(vc->runnable), 1);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_VCORE_BLOCKED, KVM_TR_WHO(vc->vm->index, r->id),
+               (uint64_t)__builtin_popcount(vc->runnable), 1, 0);
     vc->wq_sleeper = false;
-    finish_block(vc);
+    finish_block(vc, t->cpu, true);
     runner_done(h, t, vc);
 }
 
@@ -312,7 +317,7 @@ static void poll_step(host *h, host_task *t, void *arg)
     if (vcore_woken(vc)) {
         r->st.halt_successful_poll++;
         r->st.halt_poll_success_ns += now - vc->block_start;
-        finish_block(vc);
+        finish_block(vc, t->cpu, false);
         runner_done(h, t, vc);
         return;
     }
@@ -380,7 +385,8 @@ static void mmio_done(host *h, host_task *t, void *arg)
     run_vcpu_enter(h, t, v);
 }
 
-/* kvmppc_vcpu_run_hv after kvmppc_run_vcpu returned: the host work. */
+/* kvmppc_vcpu_run_hv after kvmppc_run_vcpu returned: the host work, from
+ * trace_kvm_hcall_enter (r3 = the hcall, r4 and r5 its arguments). */
 static void host_work(host *h, host_task *t, kvm_vcpu *v)
 {
     kvm_sys *s = v->vm->sys;
@@ -389,7 +395,8 @@ static void host_work(host *h, host_task *t, kvm_vcpu *v)
         return;
     }
     HV_CHECK(v->hcall_active && v->hcall_needs_vm);
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_HCALL_ENTER, v->vm->index, v->id, v->hcall, v->args[0]);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_HCALL_ENTER, KVM_TR_WHO(v->vm->index, v->id), v->hcall, v->args[0],
+               v->args[1]);
     host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_vm_hcall), hcall_done, v);
 }
 
@@ -410,7 +417,13 @@ static void loop_done(host *h, host_task *t, kvm_vcpu *v)
             }
         }
     }
-    kvm__trace(v->vm->sys, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, v->vm->index, v->id, 1, 0);
+    /* trace_kvmppc_run_vcpu_exit: the VCPU left for its hcall (handle_exit's
+     * KVM_EXIT_PAPR_HCALL, vcpu->arch.ret = RESUME_HOST) or its MMIO page
+     * fault (RESUME_PAGE_FAULT, exit_reason still KVM_EXIT_UNKNOWN) */
+    bool mmio = v->mmio_active && v->mmio_needs_vm;
+    HV_CHECK(mmio || v->hcall_needs_vm);
+    kvm__trace(v->vm->sys, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, KVM_TR_WHO(v->vm->index, v->id), 1,
+               mmio ? KVM_RUN_EXIT_UNKNOWN : KVM_RUN_EXIT_PAPR_HCALL, mmio ? KVM_RESUME_PAGE_FAULT : KVM_RESUME_HOST);
     host_work(h, t, v);
 }
 
@@ -449,7 +462,7 @@ static void run_vcpu_enter(host *h, host_task *t, kvm_vcpu *v)
 {
     kvm_sys *s = v->vm->sys;
     kvm_vcore *vc = v->vc;
-    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, v->vm->index, v->id, 0, 0);
+    kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, KVM_TR_WHO(v->vm->index, v->id), 0, 0, 0);
     v->vstate = KVM_VCPU_RUNNABLE;
     v->ceded = false;
     vc->runnable |= (uint8_t)(1u << v->ptid);

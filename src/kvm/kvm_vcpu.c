@@ -26,11 +26,30 @@ void kvm__vcpu_at(kvm_vcpu *v, des_time delay, des_fn step, uint64_t arg)
 
 /* ---- timing accumulators (kvmhv_accumulate_time) ---------------------- */
 
+/* The kernel's accumulators switch where kvmhv_accumulate_time runs, which
+ * is not where the thread starts or stops running guest code:
+ * fast_guest_return calls it for `guest` before the register restores and
+ * the hrfid (kvm_hrfid_tail before guest code runs), and the interrupt path
+ * after the interrupt vector and kvmppc_interrupt_hv's register save
+ * (kvm_intr_save after guest code stopped). Both stretches are inside the
+ * real-mode costs around them (kvm_guest_enter, kvm_rm_hcall, kvm_rm_intr,
+ * kvm_cede_wake, kvm_exit_commence), whose floors exceed them: the boundary
+ * moves, no time is added. So a guest interval is never shorter than
+ * kvm_hrfid_tail + kvm_intr_save: the hardware minimum for an interrupt
+ * taken right after the hrfid, or an hcall issued at once. */
 static void tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm)
 {
-    des_time now = des_now(s->sim);
+    des_time at = des_now(s->sim);
+    if (tm == KVM_TM_GUEST)
+        at -= kvm__cost(s, v->hwt, HW_COST_kvm_hrfid_tail);
+    else if (v->tm_cur == KVM_TM_GUEST)
+        at += kvm__cost(s, v->hwt, HW_COST_kvm_intr_save);
     if (v->tm_cur != KVM_TM_NONE) {
-        des_time d = now - v->tm_since;
+        if (at < v->tm_since)
+            HV_DIE("vm %s vcpu %u: timing %s -> %s at %llu ns precedes the interval's start %llu ns",
+                   v->vm->cfg.name, v->id, kvm_tm_name((int)v->tm_cur), kvm_tm_name((int)tm),
+                   (unsigned long long)at, (unsigned long long)v->tm_since);
+        des_time d = at - v->tm_since;
         kvm_timing *a = &v->tm[v->tm_cur];
         if (a->count == 0 || d < a->min)
             a->min = d;
@@ -40,7 +59,7 @@ static void tm_switch(kvm_sys *s, kvm_vcpu *v, kvm_tm tm)
         a->total += d;
     }
     v->tm_cur = tm;
-    v->tm_since = now;
+    v->tm_since = at;
 }
 
 static const kvm_tm act_tm[] = {

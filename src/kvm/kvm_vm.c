@@ -29,16 +29,6 @@ NAME_FN(kvm_act_name, KVM_ACTS, KVM_N2)
 NAME_FN(kvm_vcpu_state_name, KVM_VCPU_STATES, KVM_N2)
 #undef KVM_N2
 
-const char *kvm_trap_name(uint64_t trap)
-{
-    switch (trap) {
-#define KVM_TRAP_NAME(e, v, n) case v: return n;
-        KVM_TRAPS(KVM_TRAP_NAME)
-#undef KVM_TRAP_NAME
-    }
-    return "?";
-}
-
 kvm_cfg kvm_cfg_default(void)
 {
     return (kvm_cfg){
@@ -68,6 +58,7 @@ kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg
     s->trace = trace;
     s->seed = seed;
     s->run = run;
+    s->next_pid = KVM_FIRST_PID;
     kvm__m1_init(s);
     /* Offline secondaries belong to KVM (kvm_no_guest): install its sink on
      * every thread that is not a Linux CPU. */
@@ -116,6 +107,8 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
     kvm_vm *vm = hv_xcalloc(1, sizeof *vm);
     vm->sys = s;
     vm->index = s->n_vms;
+    vm->pid = s->next_pid; /* QEMU's main thread; call_rcu is pid + 1 */
+    s->next_pid += 2 + (uint32_t)cfg->vcpus;
     vm->cfg = *cfg;
     vm->n_vcpus = (uint32_t)cfg->vcpus;
     uint32_t tpv = (uint32_t)cfg->threads_per_vcore;
@@ -154,6 +147,7 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
         v->id = k;
         v->ptid = k % tpv;
         v->server = k;
+        v->pid = vm->pid + 2 + k;
         v->thread_cpu = -1;
         v->cpu = -1;
         v->hwt = -1;

@@ -1,15 +1,10 @@
 /*
- * report/kvm_view.h — read-only views of the KVM layer: metrics, and the
- * kernel's own text formats so POWER engineers can read them as on a host.
+ * report/kvm_view.h — read-only views of the KVM layer: metrics and the
+ * timeline. The kernel's own formats are ktrace.h (the kvm_hv tracepoints,
+ * trace.dat) and kstat.h (kvm_stat, the debugfs timings, the XICS dump).
  *
  *   rep_kvm_metrics   kvm.* / hipi.* / wake.* / timing.* dotted metrics
  *                     (docs/metrics.md)
- *   rep_kvm_stat      kvm_stat-style totals of the debugfs counters
- *                     (book3s.c debugfs_entries names)
- *   rep_kvm_timings   per-VCPU debugfs `timings` files
- *                     (CONFIG_KVM_BOOK3S_HV_EXIT_TIMING: "name: count total min max")
- *   rep_kvm_ftrace    an ftrace-style text trace with the kvm_hv tracepoint
- *                     formats (trace_hv.h), simulated timestamps
  *   rep_kvm_timeline_spec  the timeline: one track per hardware thread whose
  *                     states are its hw modes (host, host_nap, offline_nap,
  *                     kvm_rm, guest, guest_nap), with guest-IPI arrows and
@@ -25,9 +20,6 @@
 #include "report/timeline.h"
 
 void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m);
-void rep_kvm_stat(const kvm_sys *s, FILE *f);
-void rep_kvm_timings(const kvm_sys *s, FILE *f);
-void rep_kvm_ftrace(const des_trace *tr, FILE *f);
 rep_timeline_spec rep_kvm_timeline_spec(const kvm_sys *s);
 
 #endif

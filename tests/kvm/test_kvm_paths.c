@@ -131,7 +131,7 @@ static void entry_secondaries_load_then_wait(void)
         long rc = -1;
         for (long j = (long)i; j >= 0 && rc < 0; j--) {
             const des_trace_rec *y = &r.tr.recs[j];
-            if (y->kind == TR(KVM_TR_RUN_CORE) && y->a[3] == 0 && y->a[1] / 8 == vcpu / 8)
+            if (y->kind == TR(KVM_TR_RUN_CORE) && y->a[2] == 0 && kvm_tr_who_vcpu(y->a[0]) / 8 == vcpu / 8)
                 rc = j;
         }
         TAP_CHECK(rc >= 0);
@@ -210,14 +210,14 @@ static void virtual_hcalls_in_own_task(void)
         long before = -1, exit = -1, after = -1;
         for (long j = (long)i - 1; j >= 0 && before < 0; j--) {
             const des_trace_rec *y = &r.tr.recs[j];
-            if (y->kind == TR(KVM_TR_RUN_VCPU) && y->a[1] == x->a[1])
+            if (y->kind == TR(KVM_TR_RUN_VCPU) && y->a[0] == x->a[0])
                 before = j;
         }
         for (size_t j = i + 1; j < r.tr.n && after < 0; j++) {
             const des_trace_rec *y = &r.tr.recs[j];
-            if (y->kind == TR(KVM_TR_HCALL_EXIT) && y->a[1] == x->a[1] && exit < 0)
+            if (y->kind == TR(KVM_TR_HCALL_EXIT) && y->a[0] == x->a[0] && exit < 0)
                 exit = (long)j;
-            if (y->kind == TR(KVM_TR_RUN_VCPU) && y->a[1] == x->a[1])
+            if (y->kind == TR(KVM_TR_RUN_VCPU) && y->a[0] == x->a[0])
                 after = (long)j;
         }
         if (after < 0)
@@ -225,8 +225,8 @@ static void virtual_hcalls_in_own_task(void)
         TAP_CHECK(before >= 0 && exit >= 0 && exit < after);
         if (before < 0 || exit < 0)
             continue;
-        TAP_EQ(r.tr.recs[before].a[2], 1); /* kvmppc_run_vcpu exit */
-        TAP_EQ(r.tr.recs[after].a[2], 0);  /* kvmppc_run_vcpu enter */
+        TAP_EQ(r.tr.recs[before].a[1], 1); /* kvmppc_run_vcpu exit */
+        TAP_EQ(r.tr.recs[after].a[1], 0);  /* kvmppc_run_vcpu enter */
         TAP_EQ(r.tr.recs[before].track, x->track);
         TAP_EQ(r.tr.recs[exit].track, x->track);
         TAP_EQ(r.tr.recs[after].track, x->track);
@@ -234,7 +234,8 @@ static void virtual_hcalls_in_own_task(void)
     uint64_t runners = 0, seen[16] = {0};
     for (size_t i = 0; i < r.tr.n; i++) {
         const des_trace_rec *x = &r.tr.recs[i];
-        if (x->kind == TR(KVM_TR_RUN_CORE) && x->a[3] == 0 && x->a[1] < 16 && !seen[x->a[1]]++)
+        if (x->kind == TR(KVM_TR_RUN_CORE) && x->a[2] == 0 && kvm_tr_who_vcpu(x->a[0]) < 16 &&
+            !seen[kvm_tr_who_vcpu(x->a[0])]++)
             runners++;
     }
     uint64_t late = 0;
