@@ -141,6 +141,11 @@ struct rep_header cli_header(const struct scenario *s, struct rep_config *c);
 struct rep_metrics;
 int cli_write_run(FILE *f, int format, const struct scenario *s, const struct rep_metrics *m);
 
+/* Compare or merge output in format: the table, JSON or the tidy CSV
+ * (report/results.h). 0 or HV_EIO. */
+struct rep_compare;
+int cli_write_results(FILE *f, int format, const struct rep_results *r, const struct rep_compare *c);
+
 /* Signals (main installs them): SIGINT, SIGTERM, SIGHUP, SIGPIPE remove
  * every temporary output and end the process as the signal would; SIGXFSZ
  * is ignored (a file-size limit fails the write with EFBIG, reported with

@@ -5,6 +5,7 @@
 #include "base/hv.h"
 #include "report/outfile.h"
 #include "report/output.h"
+#include "report/results.h"
 #include "scn/scenario.h"
 
 #include <errno.h>
@@ -152,6 +153,16 @@ int cli_write_run(FILE *f, int format, const struct scenario *s, const rep_metri
                                      : rep_write_text(f, &h, m);
     rep_config_free(&c);
     return rc;
+}
+
+int cli_write_results(FILE *f, int format, const rep_results *r, const rep_compare *c)
+{
+    if (format == CLI_FMT_JSON)
+        return rep_results_write_json(f, r, c);
+    if (format == CLI_FMT_CSV)
+        return rep_results_write_csv(f, r);
+    rep_header h = rep_results_header(r);
+    return rep_compare_write_text(f, &h, c);
 }
 
 /* ---- signals ----

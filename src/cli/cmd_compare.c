@@ -6,6 +6,7 @@
 #include "report/compare.h"
 #include "report/metrics.h"
 #include "report/outfile.h"
+#include "report/results.h"
 #include "report/output.h"
 #include "scn/scenario.h"
 #include "scn/variants.h"
@@ -76,38 +77,36 @@ int cmd_compare(int argc, char **argv)
     rep_out out = {0};
     if (!rc)
         rc = cli_out_open("compare", &out, a.out, 0); /* before anything runs */
-    rep_metrics *runs = hv_xcalloc(vs.n * reps + 1, sizeof *runs);
-    rep_variant_runs *vr = hv_xcalloc(vs.n + 1, sizeof *vr);
+    rep_results res;
+    rep_results_init(&res);
+    if (!rc) {
+        rep_config cfg;
+        rep_header h = cli_header(&base, &cfg);
+        rep_stream *st = hv_xcalloc(vs.n + 1, sizeof *st);
+        for (size_t v = 0; v < vs.n; v++) /* every variant: runs run0 .. run0+R-1 of its seed */
+            st[v] = (rep_stream){sc[v].sim.seed, sc[v].sim.run};
+        rep_results_local(&res, &h, (size_t)reps, &vs, st);
+        free(st);
+        rep_config_free(&cfg);
+    }
     for (size_t v = 0; v < vs.n && !rc; v++) {
         uint64_t run0 = sc[v].sim.run;
         for (uint64_t r = 0; r < reps && !rc; r++) {
             sc[v].sim.run = run0 + r; /* independent streams per replication */
-            rep_metrics_init(&runs[v * reps + r]);
-            rc = cli_run_model("compare", &sc[v], NULL, &runs[v * reps + r]);
+            rc = cli_run_model("compare", &sc[v], NULL, &res.runs[v * reps + r]);
+            res.have[v * reps + r] = !rc;
         }
         sc[v].sim.run = run0;
-        vr[v] = (rep_variant_runs){vs.v[v].name, (size_t)reps, &runs[v * reps]};
     }
     if (!rc) {
         rep_compare c;
-        rep_compare_build(&c, vs.n, vr);
-        rep_config cfg;
-        rep_header h = cli_header(&base, &cfg);
-        if (a.format == CLI_FMT_JSON)
-            rep_compare_write_json(out.f, &h, &c);
-        else if (a.format == CLI_FMT_CSV)
-            rep_compare_write_csv(out.f, &h, &c);
-        else
-            rep_compare_write_text(out.f, &h, &c);
-        rep_config_free(&cfg);
+        rep_results_compare(&res, &c);
+        cli_write_results(out.f, a.format, &res, &c); /* a write error fails the commit */
         rep_compare_free(&c);
         rc = cli_outs_commit("compare", &out, 1);
     } else
         cli_outs_abort(&out, 1);
-    for (size_t k = 0; k < vs.n * reps; k++)
-        rep_metrics_free(&runs[k]);
-    free(runs);
-    free(vr);
+    rep_results_free(&res);
     for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);
     free(sc);

@@ -94,13 +94,7 @@ int cmd_merge(int argc, char **argv)
     if (!rc) {
         rep_compare c;
         rep_results_compare(&r, &c);
-        rep_header h = rep_results_header(&r);
-        if (fmt == CLI_FMT_CSV)
-            rep_compare_write_csv(o.f, &h, &c);
-        else if (fmt == CLI_FMT_JSON)
-            rep_compare_write_json(o.f, &h, &c);
-        else
-            rep_compare_write_text(o.f, &h, &c);
+        cli_write_results(o.f, fmt, &r, &c);
         rep_compare_free(&c);
         rc = cli_outs_commit("merge", &o, 1);
     }

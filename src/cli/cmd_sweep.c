@@ -102,9 +102,14 @@ static int worker(const struct scenario *s, const char *path)
     if (!rc) {
         FILE *f = fopen(path, "w");
         if (f) {
-            for (size_t i = 0; i < m.n; i++)
-                fprintf(f, "%a\t%s\n", m.rows[i].value, m.rows[i].name);
-            fprintf(f, "end %zu\n", m.n);
+            size_t n = rep_metrics_nflat(&m);
+            for (size_t i = 0; i < n; i++) {
+                char name[300];
+                double v;
+                rep_metrics_flat(&m, i, name, sizeof name, &v);
+                fprintf(f, "%a\t%s\n", v, name);
+            }
+            fprintf(f, "end %zu\n", n);
         }
         if (!f || ferror(f) | fclose(f)) {
             fprintf(stderr, "hvwake sweep: cannot write '%s': %s\n", path, strerror(errno));
@@ -121,8 +126,9 @@ static int collect(const char *path, rep_metrics *m)
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
-    char line[1024];
+    char line[1024], why[400];
     int ended = 0, bad = 0;
+    size_t rows = 0;
     while (!bad && !ended && fgets(line, sizeof line, f)) {
         size_t l = strlen(line);
         char *tab = strchr(line, '\t'), *end;
@@ -130,13 +136,12 @@ static int collect(const char *path, rep_metrics *m)
         bad = !l || line[l - 1] != '\n';
         line[l ? l - 1 : 0] = 0;
         if (!bad && !strncmp(line, "end ", 4))
-            ended = sscanf(line, "end %llu", &n) == 1 && n == m->n;
+            ended = sscanf(line, "end %llu", &n) == 1 && n == rows && !rep_metrics_end_flat(m, why, sizeof why);
         else if (!bad && tab) {
             *tab = 0;
             double v = strtod(line, &end);
-            bad = *end != 0 || !tab[1];
-            if (!bad)
-                rep_metric(m, v, "%s", tab + 1);
+            bad = *end != 0 || !tab[1] || rep_metrics_add_flat(m, tab + 1, v, why, sizeof why);
+            rows++;
         } else
             bad = 1;
     }
@@ -193,7 +198,7 @@ static void remove_stale(const char *dir)
  * write is read back first, then every shard-*.csv header of DIR (but its
  * own file with --force) is checked against it. */
 static int check_dir(const char *dir, const char *own, const rep_header *h, size_t reps, scn_shard shard,
-                     const scn_variants *vs)
+                     const scn_variants *vs, const rep_stream *streams)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -201,7 +206,7 @@ static int check_dir(const char *dir, const char *own, const rep_header *h, size
     rep_results_writer w;
     if (!m)
         HV_DIE("open_memstream failed (out of memory)");
-    rep_results_begin(&w, m, h, reps, shard, vs);
+    rep_results_begin(&w, m, h, reps, shard, vs, streams);
     fclose(m);
     rep_results r;
     rep_results_init(&r);
@@ -413,12 +418,16 @@ int cmd_sweep(int argc, char **argv)
     rep_out out = {0};
     rep_config cfg = {0};
     rep_header h = {0};
+    rep_stream *streams = NULL;
     sweep w = {.reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
     if (!rc) {
         h = cli_header(&base, &cfg);
         rep_results_file_name(name, sizeof name, shard.i, shard.n);
         snprintf(path, sizeof path, "%s/%s", dir, name);
-        rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs);
+        streams = hv_xcalloc(vs.n, sizeof *streams);
+        for (size_t v = 0; v < vs.n; v++) /* job j runs run0 + j % R (start()) */
+            streams[v] = (rep_stream){sc[v].sim.seed, sc[v].sim.run};
+        rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs, streams);
     }
     if (!rc)
         rc = cli_mkdirs("sweep", dir);
@@ -457,7 +466,7 @@ int cmd_sweep(int argc, char **argv)
     /* The shard file, in job order, only if every job succeeded. */
     rep_results_writer rw;
     if (!rc && !sig && !failed) {
-        rep_results_begin(&rw, out.f, &h, reps, shard, &vs);
+        rep_results_begin(&rw, out.f, &h, reps, shard, &vs, streams);
         for (size_t j = 0; j < w.njob && !failed; j++) {
             if (!w.pid[j])
                 continue;
@@ -495,6 +504,7 @@ int cmd_sweep(int argc, char **argv)
     free(w.pid);
     free(w.status);
     free(w.live);
+    free(streams);
     rep_config_free(&cfg);
     for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);

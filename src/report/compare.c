@@ -38,34 +38,50 @@ double rep_t975(double df)
     return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) + g4 / (df * df * df * df);
 }
 
+const char *rep_test_name(rep_test t)
+{
+    static const char *const names[] = {
+#define REP_TEST_NAME(e, n) n,
+        REP_TESTS(REP_TEST_NAME)
+#undef REP_TEST_NAME
+    };
+    return (unsigned)t < HV_ARRAY_LEN(names) ? names[t] : "?";
+}
+
 rep_stat rep_stat_of(const double *x, size_t n)
 {
-    rep_stat s = {n, NAN, NAN, NAN};
-    if (!n)
-        return s;
-    /* Two-pass mean/variance (stable, deterministic). */
+    rep_stat s = {0, NAN, NAN, NAN};
+    /* Two-pass mean/variance over the defined values (stable,
+     * deterministic). */
     double sum = 0;
     for (size_t i = 0; i < n; i++)
-        sum += x[i];
-    s.mean = sum / (double)n;
-    if (n == 1) {
+        if (!isnan(x[i])) {
+            sum += x[i];
+            s.n++;
+        }
+    if (!s.n)
+        return s;
+    s.mean = sum / (double)s.n;
+    if (s.n == 1) {
         s.sd = 0;
         s.ci = 0;
         return s;
     }
     double ss = 0;
     for (size_t i = 0; i < n; i++)
-        ss += (x[i] - s.mean) * (x[i] - s.mean);
-    s.sd = sqrt(ss / (double)(n - 1));
-    s.ci = rep_t975((double)(n - 1)) * s.sd / sqrt((double)n);
+        if (!isnan(x[i]))
+            ss += (x[i] - s.mean) * (x[i] - s.mean);
+    s.sd = sqrt(ss / (double)(s.n - 1));
+    s.ci = rep_t975((double)(s.n - 1)) * s.sd / sqrt((double)s.n);
     return s;
 }
 
 rep_diff rep_diff_of(rep_stat b, rep_stat v)
 {
-    rep_diff d = {v.mean - b.mean, NAN, b.mean != 0 ? v.mean / b.mean : NAN, NAN, 0};
+    rep_diff d = {v.mean - b.mean, NAN, b.mean != 0 ? v.mean / b.mean : NAN, NAN, 0, REP_TEST_NONE, 0};
     if (b.n < 2 || v.n < 2)
         return d;
+    d.test = REP_TEST_WELCH;
     double vb = b.sd * b.sd / (double)b.n, vv = v.sd * v.sd / (double)v.n;
     double se2 = vb + vv;
     if (se2 == 0) {
@@ -80,21 +96,55 @@ rep_diff rep_diff_of(rep_stat b, rep_stat v)
     return d;
 }
 
+rep_diff rep_diff_paired(const double *b, const double *v, size_t n, rep_stat bs, rep_stat vs)
+{
+    double *d = hv_xcalloc(n + 1, sizeof *d);
+    for (size_t k = 0; k < n; k++)
+        d[k] = isnan(b[k]) || isnan(v[k]) ? NAN : v[k] - b[k];
+    rep_stat s = rep_stat_of(d, n);
+    free(d);
+    rep_diff r = {s.mean, NAN, bs.mean != 0 ? vs.mean / bs.mean : NAN, NAN, s.n, REP_TEST_NONE, 0};
+    if (s.n < 2)
+        return r;
+    r.test = REP_TEST_PAIRED;
+    r.df = (double)(s.n - 1);
+    r.ci = s.ci;
+    r.significant = r.ci == 0 ? r.diff != 0 : fabs(r.diff) > r.ci;
+    return r;
+}
+
+long rep_compare_find(const rep_compare *c, const char *metric)
+{
+    for (size_t m = 0; m < c->nm; m++)
+        if (!strcmp(c->metric[m], metric))
+            return (long)m;
+    return -1;
+}
+
+rep_test rep_compare_test(const rep_compare *c, size_t v) { return v < c->nv ? c->test[v] : REP_TEST_NONE; }
+
+/* The value of metric name in each run of v (NaN where absent). */
+static void values(const rep_variant_runs *v, const char *name, double *x)
+{
+    for (size_t r = 0; r < v->nruns; r++) {
+        long k = rep_metric_find(&v->runs[r], name);
+        x[r] = k >= 0 ? v->runs[r].rows[k].value : NAN;
+    }
+}
+
 void rep_compare_build(rep_compare *c, size_t nv, const rep_variant_runs *v)
 {
     memset(c, 0, sizeof *c);
     c->nv = nv;
     c->vname = hv_xcalloc(nv, sizeof *c->vname);
+    c->test = hv_xcalloc(nv + 1, sizeof *c->test);
     size_t cap = 0;
     for (size_t i = 0; i < nv; i++) {
         c->vname[i] = hv_xstrdup(v[i].name);
         for (size_t r = 0; r < v[i].nruns; r++)
             for (size_t k = 0; k < v[i].runs[r].n; k++) {
                 const char *name = v[i].runs[r].rows[k].name;
-                size_t j;
-                for (j = 0; j < c->nm && strcmp(c->metric[j], name); j++)
-                    ;
-                if (j < c->nm)
+                if (rep_compare_find(c, name) >= 0)
                     continue;
                 if (c->nm == cap) {
                     cap = cap ? cap * 2 : 64;
@@ -102,26 +152,34 @@ void rep_compare_build(rep_compare *c, size_t nv, const rep_variant_runs *v)
                 }
                 c->metric[c->nm++] = hv_xstrdup(name);
             }
+        /* Paired: the baseline's seed and runs (common random numbers). */
+        int paired = i > 0 && v[i].stream.seed == v[0].stream.seed && v[i].stream.run0 == v[0].stream.run0;
+        size_t n = v[i].nruns < v[0].nruns ? v[i].nruns : v[0].nruns;
+        c->test[i] = i == 0 || n < 2 ? REP_TEST_NONE : paired ? REP_TEST_PAIRED : REP_TEST_WELCH;
     }
     c->st = hv_xcalloc(c->nm * nv + 1, sizeof *c->st);
     c->df = hv_xcalloc(c->nm * nv + 1, sizeof *c->df);
     size_t maxr = 1;
     for (size_t i = 0; i < nv; i++)
         maxr = v[i].nruns > maxr ? v[i].nruns : maxr;
-    double *x = hv_xcalloc(maxr, sizeof *x);
+    double *x0 = hv_xcalloc(maxr, sizeof *x0), *x = hv_xcalloc(maxr, sizeof *x);
     for (size_t m = 0; m < c->nm; m++) {
         for (size_t i = 0; i < nv; i++) {
-            size_t n = 0;
-            for (size_t r = 0; r < v[i].nruns; r++) {
-                long k = rep_metric_find(&v[i].runs[r], c->metric[m]);
-                if (k >= 0)
-                    x[n++] = v[i].runs[r].rows[k].value;
-            }
-            c->st[m * nv + i] = rep_stat_of(x, n);
+            values(&v[i], c->metric[m], x);
+            c->st[m * nv + i] = rep_stat_of(x, v[i].nruns);
         }
-        for (size_t i = 0; i < nv; i++)
-            c->df[m * nv + i] = rep_diff_of(c->st[m * nv], c->st[m * nv + i]);
+        values(&v[0], c->metric[m], x0);
+        for (size_t i = 0; i < nv; i++) {
+            rep_stat b = c->st[m * nv], s = c->st[m * nv + i];
+            if (c->test[i] == REP_TEST_PAIRED) {
+                values(&v[i], c->metric[m], x);
+                size_t n = v[i].nruns < v[0].nruns ? v[i].nruns : v[0].nruns;
+                c->df[m * nv + i] = rep_diff_paired(x0, x, n, b, s);
+            } else
+                c->df[m * nv + i] = rep_diff_of(b, s);
+        }
     }
+    free(x0);
     free(x);
 }
 
@@ -135,6 +193,7 @@ void rep_compare_free(rep_compare *c)
     free(c->metric);
     free(c->st);
     free(c->df);
+    free(c->test);
     memset(c, 0, sizeof *c);
 }
 
@@ -213,6 +272,12 @@ int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c)
                     rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     fprintf(f, "# mean ± 95%% CI over replications; [difference to %s ± CI, ratio; * significant]\n",
             c->nv ? c->vname[0] : "");
+    for (size_t v = 1; v < c->nv; v++)
+        fprintf(f, "# %s: %s\n", c->vname[v],
+                c->test[v] == REP_TEST_PAIRED  ? "paired t on the per-run differences (the same seed and runs as the "
+                                                 "first variant: common random numbers)"
+                : c->test[v] == REP_TEST_WELCH ? "Welch t (independent runs: another seed or other runs)"
+                                               : "no interval (fewer than 2 runs)");
     size_t nv = c->nv;
     size_t *w = hv_xcalloc(nv + 2, sizeof *w);
     char buf[300];
@@ -249,110 +314,5 @@ int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c)
         fputc('\n', f);
     }
     free(w);
-    return ferror(f) ? HV_EIO : 0;
-}
-
-static void csvnum(FILE *f, double v)
-{
-    char b[64];
-    rep_json_number(v, b, sizeof b);
-    fputc(',', f);
-    if (strcmp(b, "null"))
-        fputs(b, f);
-}
-
-int rep_compare_write_csv(FILE *f, const rep_header *h, const rep_compare *c)
-{
-    char t[1024];
-    fprintf(f, "# hvwake %s\n# source %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
-            rep_header_source(h), h->scenario ? h->scenario : "", (unsigned long long)h->seed);
-    if (h->config)
-        for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name,
-                    rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
-    fputs("metric,unit", f);
-    static const char *const cols[] = {"n", "mean", "ci", "diff", "diff_ci", "ratio"};
-    for (size_t v = 0; v < c->nv; v++)
-        for (int k = 0; k < (v ? 6 : 3); k++) {
-            char col[400];
-            snprintf(col, sizeof col, "%s.%s", c->vname[v], cols[k]);
-            fputc(',', f);
-            rep_csv_field(f, col);
-        }
-    fputc('\n', f);
-    for (size_t m = 0; m < c->nm; m++) {
-        rep_csv_field(f, c->metric[m]);
-        fputc(',', f);
-        rep_csv_field(f, rep_metric_unit(c->metric[m]));
-        for (size_t v = 0; v < c->nv; v++) {
-            const rep_stat *s = &c->st[m * c->nv + v];
-            fprintf(f, ",%zu", s->n);
-            csvnum(f, s->mean);
-            csvnum(f, s->ci);
-            if (v) {
-                const rep_diff *d = &c->df[m * c->nv + v];
-                csvnum(f, d->diff);
-                csvnum(f, d->ci);
-                csvnum(f, d->ratio);
-            }
-        }
-        fputc('\n', f);
-    }
-    return ferror(f) ? HV_EIO : 0;
-}
-
-int rep_compare_write_json(FILE *f, const rep_header *h, const rep_compare *c)
-{
-    char b[64];
-    fputs("{\n  \"hvwake\": ", f);
-    rep_json_string(f, h->version ? h->version : "");
-    fputs(",\n  \"source\": ", f);
-    rep_json_string(f, rep_header_source(h));
-    fputs(",\n  \"scenario\": ", f);
-    rep_json_string(f, h->scenario ? h->scenario : "");
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"config\": {", (unsigned long long)h->seed);
-    size_t nc = h->config ? h->config->n : 0;
-    for (size_t i = 0; i < nc; i++) {
-        fputs(i ? ",\n    " : "\n    ", f);
-        rep_json_string(f, h->config->v[i].name);
-        fputs(": ", f);
-        if (h->config->v[i].json)
-            fputs(h->config->v[i].json, f);
-        else
-            rep_json_string(f, h->config->v[i].text);
-    }
-    fputs(nc ? "\n  },\n  \"variants\": [" : "},\n  \"variants\": [", f);
-    for (size_t v = 0; v < c->nv; v++) {
-        fputs(v ? ", " : "", f);
-        rep_json_string(f, c->vname[v]);
-    }
-    fputs("],\n  \"metrics\": {", f);
-    for (size_t m = 0; m < c->nm; m++) {
-        fputs(m ? ",\n    " : "\n    ", f);
-        rep_json_string(f, c->metric[m]);
-        fputs(": [", f);
-        for (size_t v = 0; v < c->nv; v++) {
-            const rep_stat *s = &c->st[m * c->nv + v];
-            const rep_diff *d = &c->df[m * c->nv + v];
-            fprintf(f, "%s{\"n\": %zu", v ? ", " : "", s->n);
-            rep_json_number(s->mean, b, sizeof b);
-            fprintf(f, ", \"mean\": %s", b);
-            rep_json_number(s->sd, b, sizeof b);
-            fprintf(f, ", \"sd\": %s", b);
-            rep_json_number(s->ci, b, sizeof b);
-            fprintf(f, ", \"ci\": %s", b);
-            if (v) {
-                rep_json_number(d->diff, b, sizeof b);
-                fprintf(f, ", \"diff\": %s", b);
-                rep_json_number(d->ci, b, sizeof b);
-                fprintf(f, ", \"diff_ci\": %s", b);
-                rep_json_number(d->ratio, b, sizeof b);
-                fprintf(f, ", \"ratio\": %s, \"significant\": %s", b, d->significant ? "true" : "false");
-            }
-            fputc('}', f);
-        }
-        fputc(']', f);
-    }
-    fputs(c->nm ? "\n  }\n}\n" : "}\n}\n", f);
     return ferror(f) ? HV_EIO : 0;
 }

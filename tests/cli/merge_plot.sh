@@ -22,7 +22,10 @@ mkdir "$d/r"
 R
 out=$("$hv" merge "$d/r") || fail "merge failed: $out"
 echo "$out" | grep -Eq '^ops_per_s +1/s +101 ± 12.71 +152 ± 25.41 \[\+51 ± ' || fail "merge table: $out"
-"$hv" merge "$d/r" --csv | grep -q '^ops_per_s,1/s,2,101,' || fail "merge --csv"
+echo "$out" | grep -q '^# no-M1: paired t on the per-run differences' || fail "merge names the test: $out"
+"$hv" merge "$d/r" --csv > "$d/m.csv" || fail "merge --csv"
+grep -q '^variant,kvm.h_ipi_redirect,run,metric,value,unit,lo,hi$' "$d/m.csv" && grep -q '^no-M1,0,1,ops_per_s,154,1/s,,$' "$d/m.csv" \
+    || fail "merge --csv tidy rows: $(cat "$d/m.csv")"
 "$hv" merge "$d/r" --json -o "$d/m.json" || fail "merge --json"
 grep -q '"variants": \["base", "no-M1"\]' "$d/m.json" || fail "merge json content"
 grep -q '"source": "test"' "$d/m.json" || fail "merge json source"

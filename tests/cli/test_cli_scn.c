@@ -191,7 +191,7 @@ static void t_write_run(void)
     TAP_EQ(cli_outs_commit("test", &o, 1), 0);
     j = slurp(out);
     TAP_CONTAINS(j, "# seed 11\n");
-    TAP_CONTAINS(j, "metric,value,unit\nsim.events,12345,count\n");
+    TAP_CONTAINS(j, "metric,value,unit,lo,hi\nsim.events,12345,count,,\n");
     free(j);
     printf("# expected error follows:\n");
     TAP_EQ(cli_out_open("test", &o, "/nonexistent/dir/x", 0), 3);
@@ -224,7 +224,8 @@ static void t_sharded_sweep(void)
         rep_config c;
         rep_header h = cli_header(&s[0], &c);
         rep_results_writer w;
-        rep_results_begin(&w, f, &h, R, (scn_shard){sh, 2}, &vs);
+        rep_stream st[3] = {{1, 0}, {1, 0}, {1, 0}};
+        rep_results_begin(&w, f, &h, R, (scn_shard){sh, 2}, &vs, st);
         rep_config_free(&c);
         for (size_t j = 0; j < vs.n * R; j++) {
             if (!scn_shard_owns((scn_shard){sh, 2}, j))

@@ -34,8 +34,8 @@ static void build(rep_compare *c, rep_metrics r[3][2])
             rep_metric_hist(&r[v][k], &h, "wake.latency_ns");
             des_hist_free(&h);
         }
-    rep_variant_runs vr[] = {{"kvm.halt_poll_ns=0", 2, r[0]}, {"kvm.halt_poll_ns=10000", 2, r[1]},
-                             {"kvm.halt_poll_ns=50000", 2, r[2]}};
+    rep_variant_runs vr[] = {{"kvm.halt_poll_ns=0", 2, r[0], {1, 0}}, {"kvm.halt_poll_ns=10000", 2, r[1], {1, 0}},
+                             {"kvm.halt_poll_ns=50000", 2, r[2], {1, 0}}};
     rep_compare_build(c, 3, vr);
 }
 
