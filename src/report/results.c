@@ -1,5 +1,6 @@
 /* Results files: the reader and merge checks; see results.h. */
 #include "report/results.h"
+#include "report/results_internal.h"
 
 #include "base/hv.h"
 
@@ -42,8 +43,7 @@ void rep_results_free(rep_results *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Split a CSV line into at most max fields (quotes handled in place). */
-static int csv_split(char *line, char **f, int max)
+int rep__csv_split(char *line, char **f, int max)
 {
     int n = 0;
     char *p = line;
@@ -82,8 +82,7 @@ static int csv_split(char *line, char **f, int max)
     }
 }
 
-/* Decimal digits only, at most max. */
-static int parse_u(const char *s, unsigned long long max, unsigned long long *out)
+int rep__parse_u(const char *s, unsigned long long max, unsigned long long *out)
 {
     unsigned long long v = 0;
     if (!*s)
@@ -97,9 +96,7 @@ static int parse_u(const char *s, unsigned long long max, unsigned long long *ou
     return 0;
 }
 
-/* A value as the writer writes it: empty (NaN) or a finite decimal number
- * -?D+(.D+)?([eE][+-]?D+)?. */
-static int parse_value(const char *s, double *out)
+int rep__parse_value(const char *s, double *out)
 {
     if (!*s) {
         *out = NAN;
@@ -202,7 +199,7 @@ static int num_once(reader *d, unsigned long long *slot, unsigned *lslot, const 
 {
     if (*lslot)
         return bad(d, "'# %s' twice (also line %u); expected it once", key, *lslot);
-    if (parse_u(val, max, slot) || *slot < min)
+    if (rep__parse_u(val, max, slot) || *slot < min)
         return bad(d, "%s '%.40s' is not valid; expected an integer in [%llu, %llu]", key, val, min, max);
     *lslot = d->line;
     return 0;
@@ -234,7 +231,7 @@ static int header_line(reader *d, char *l)
         char *sl = strchr(val, '/');
         if (h->lshard)
             return bad(d, "'# shard' twice (also line %u); expected it once", h->lshard);
-        if (!sl || (*sl = 0, parse_u(val, 1000000, &h->si)) || parse_u(sl + 1, 1000000, &h->sn) || !h->si ||
+        if (!sl || (*sl = 0, rep__parse_u(val, 1000000, &h->si)) || rep__parse_u(sl + 1, 1000000, &h->sn) || !h->si ||
             h->si > h->sn)
             return bad(d, "shard is not I/N; expected 1 <= I <= N");
         h->lshard = d->line;
@@ -255,7 +252,7 @@ static int header_line(reader *d, char *l)
     if (!strcmp(key, "variant") || !strcmp(key, "set")) {
         char *sp = strchr(val, ' ');
         unsigned long long idx;
-        if (!sp || (*sp = 0, parse_u(val, 100000, &idx)))
+        if (!sp || (*sp = 0, rep__parse_u(val, 100000, &idx)))
             return bad(d, "cannot parse '# %s'; expected '# %s INDEX TEXT'", key, key);
         if (key[0] == 's') {
             if (!h->nv || idx != h->nv - 1)
@@ -470,15 +467,15 @@ static int row(reader *d, char *l, uint32_t crc)
     char *f[5];
     unsigned long long v, run;
     double val;
-    if (csv_split(l, f, 5) != 4)
+    if (rep__csv_split(l, f, 5) != 4)
         return bad(d, "bad row; expected variant,run,metric,value");
-    if (parse_u(f[0], r->nv - 1, &v))
+    if (rep__parse_u(f[0], r->nv - 1, &v))
         return bad(d, "variant '%.20s' is not valid; expected an integer in [0, %zu]", f[0], r->nv - 1);
-    if (parse_u(f[1], r->replications - 1, &run))
+    if (rep__parse_u(f[1], r->replications - 1, &run))
         return bad(d, "run '%.20s' is not valid; expected an integer in [0, %zu]", f[1], r->replications - 1);
     if (!*f[2])
         return bad(d, "empty metric name; expected variant,run,metric,value");
-    if (parse_value(f[3], &val))
+    if (rep__parse_value(f[3], &val))
         return bad(d, "value '%.40s' is not valid; expected a finite decimal number, or nothing for an undefined "
                       "value", f[3]);
     size_t j = (size_t)v * r->replications + (size_t)run;

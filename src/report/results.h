@@ -137,6 +137,16 @@ void rep_results_compare(const rep_results *r, rep_compare *c);
 /* The header of merged output (points into r). */
 rep_header rep_results_header(const rep_results *r);
 
+/* ---- every input of plot and report (report/results_in.c) ----
+ * Results directories and files (the shards of one sweep: read and checked
+ * as merge does), or one output of run, compare or merge in --json or
+ * --csv (told apart by their first bytes). A run is one variant named
+ * "run N" with one replication. Refused with the file and line (CSV) or
+ * line and column (JSON): anything that does not parse, a job twice or
+ * missing, a histogram whose buckets are not hvwake's or do not add up to
+ * its count. 0 or HV_EPARSE. */
+int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *e);
+
 /* ---- an experiment run in this process (compare) ----
  * The header, variants and streams as a sweep would write them, every job
  * empty: the caller fills runs[v * R + k] and sets have[]. */
