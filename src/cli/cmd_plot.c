@@ -3,6 +3,7 @@
 
 #include "base/hv.h"
 #include "report/outfile.h"
+#include "report/figure.h"
 #include "report/plot.h"
 #include "report/results.h"
 
@@ -11,26 +12,28 @@
 
 int cmd_plot(int argc, char **argv)
 {
-    const char *out = NULL, *metric = NULL, *kind_arg = NULL;
+    const char *out = NULL, *metric = NULL, *kind_arg = NULL, *xkey = NULL;
     int kind = REP_PLOT_BARS;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake plot RESULTS... [--kind bars|curve|cdf] [--metric NAME] -o FILE.svg|FILE.png\n\n"
-                   "RESULTS: a results directory or files of compare/sweep (as for hvwake merge).\n"
-                   "Writes FILE.gp (gnuplot script) and FILE.dat (data) next to FILE, then runs\n"
-                   "gnuplot if it is installed; otherwise prints the command that renders it.\n\n"
+            printf("usage: hvwake plot RESULTS... [--kind bars|curve|cdf] [--metric NAME] [--x KEY] -o FILE.svg|FILE.png\n\n"
+                   "RESULTS: a results directory or shard files of a sweep, or one output of run, compare\n"
+                   "or merge (--json or --csv). Writes FILE.gp (gnuplot script) and FILE.dat (data) next\n"
+                   "to FILE, then runs gnuplot if it is installed; otherwise prints the command that\n"
+                   "renders it.\n\n"
                    "  --kind bars    one bar per variant, mean with 95%% CI (default)\n"
-                   "  --kind curve   metric against the varied value (--vary k=...)\n"
-                   "  --kind cdf     quantiles of a distribution per variant\n"
-                   "  --metric NAME  metric (bars, curve; default: the first) or distribution\n"
-                   "                 prefix such as wake.latency_ns (cdf; default: the first)\n"
+                   "  --kind curve   the metric against a varied key, one line per value of the others\n"
+                   "  --kind cdf     the cumulative distribution of a histogram per variant\n"
+                   "  --metric NAME  metric (bars, curve; default: the first) or distribution such as\n"
+                   "                 wake.latency_ns (cdf; default: the first)\n"
+                   "  --x KEY        the x axis of a curve (default: the last numeric varied key)\n"
                    "  -o FILE        output image, .svg or .png (required)\n");
             return 0;
         }
-        if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "-o")) && i + 1 >= argc) {
+        if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "--x") || !strcmp(o, "-o")) && i + 1 >= argc) {
             fprintf(stderr, "hvwake plot: option %s needs a value (see --help)\n", o);
             return HV_EXIT_USAGE;
         }
@@ -42,11 +45,11 @@ int cmd_plot(int argc, char **argv)
                 fprintf(stderr, "hvwake plot: option --kind: '%s' is not valid; expected bars, curve or cdf\n", argv[i]);
                 return HV_EXIT_USAGE;
             }
-        } else if (!strcmp(o, "--metric") || !strcmp(o, "-o")) {
-            if (cli_once("plot", o, o[1] == 'o' ? &out : &metric, argv[++i]))
+        } else if (!strcmp(o, "--metric") || !strcmp(o, "--x") || !strcmp(o, "-o")) {
+            if (cli_once("plot", o, o[1] == 'o' ? &out : o[2] == 'x' ? &xkey : &metric, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric or -o (see --help)\n", o);
+            fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric, --x or -o (see --help)\n", o);
             return HV_EXIT_USAGE;
         } else if (np < 256)
             paths[np++] = argv[i];
@@ -63,8 +66,23 @@ int cmd_plot(int argc, char **argv)
         scn_errors_free(&e);
         return HV_EXIT_USAGE;
     }
+    if (xkey && kind != REP_PLOT_CURVE) {
+        fprintf(stderr, "hvwake plot: option --x does nothing with --kind %s; expected it with --kind curve only\n",
+                rep_plot_kind_name((rep_plot_kind)kind));
+        scn_errors_free(&e);
+        return HV_EXIT_USAGE;
+    }
     rep_results r;
-    int rc = cli_read_results("plot", np, paths, &r);
+    int rc = rep_results_read_any(&r, np, paths, &e) ? HV_EXIT_USAGE : 0;
+    rep_compare c = {0};
+    rep_figure fig = {0};
+    if (!rc) {
+        rep_results_compare(&r, &c);
+        if (rep_figure_make(&fig, (rep_plot_kind)kind, &r, &c, metric, xkey, &e))
+            rc = HV_EXIT_USAGE;
+    }
+    if (rc)
+        scn_errors_print(&e, stderr, "hvwake plot: ");
     /* dat and script are written whole, then gnuplot renders into the
      * image's temporary file, renamed to OUT only if gnuplot succeeds. */
     rep_out o[3] = {{0}};
@@ -75,14 +93,11 @@ int cmd_plot(int argc, char **argv)
     if (!rc)
         rc = cli_out_open("plot", &o[2], out, 0);
     if (!rc) {
-        rep_compare c;
-        rep_results_compare(&r, &c);
-        if (rep_plot_write(&c, (rep_plot_kind)kind, metric, out, dat, o[0].f, o[1].f, &e)) {
-            scn_errors_print(&e, stderr, "hvwake plot: ");
-            rc = HV_EXIT_USAGE;
-        }
-        rep_compare_free(&c);
+        rep_header h = rep_results_header(&r);
+        rep_plot_write(&fig, &h, out, dat, o[0].f, o[1].f);
     }
+    rep_figure_free(&fig);
+    rep_compare_free(&c);
     if (!rc)
         rc = cli_outs_commit("plot", o, 2);
     if (!rc) {

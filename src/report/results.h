@@ -179,5 +179,9 @@ const char *rep_results_value(const rep_results *r, size_t v, const char *key, c
  * option table (TIME/NS as integer ns, PERCENT as a fraction, booleans);
  * -1 for strings, enums and unknown keys (write the text as a string). */
 int rep_value_json(const char *name, const char *text, char *buf, size_t n);
+/* The value spec of a configuration name ("sim.duration", "vm.db.vcpus",
+ * "vm.*.vcpus", "cost.NAME"), or NULL if no key has that name. */
+struct scn_valspec;
+const struct scn_valspec *rep_key_spec(const char *name);
 
 #endif

@@ -19,12 +19,7 @@
  * for a TIME key in ns), typed by the option table; plain digits else. */
 static void value_text(const char *name, double v, char *buf, size_t n)
 {
-    const char *dot = strchr(name, '.'), *last = strrchr(name, '.');
-    char section[64];
-    snprintf(section, sizeof section, "%.*s", dot ? (int)(dot - name) : 0, name);
-    static const scn_valspec time_spec = {SCN_T_TIME, 0, 1e18L, NULL, 0};
-    const scn_opt *o = dot && strcmp(section, "cost") ? scn_find_opt(section, last + 1) : NULL;
-    const scn_valspec *spec = o ? &o->spec : dot && !strcmp(section, "cost") ? &time_spec : NULL;
+    const scn_valspec *spec = rep_key_spec(name);
     if (spec && (spec->type == SCN_T_TIME || spec->type == SCN_T_NS) && v >= 0 && v == floor(v) && v < 1.8e19) {
         uint64_t ns = (uint64_t)v;
         scn_value_format(spec, &ns, buf, n);

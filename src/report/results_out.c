@@ -50,16 +50,23 @@ void rep_results_local(rep_results *r, const rep_header *h, size_t reps, const s
         rep_metrics_init(&r->runs[j]);
 }
 
-int rep_value_json(const char *name, const char *text, char *buf, size_t n)
+const scn_valspec *rep_key_spec(const char *name)
 {
     const char *dot = strchr(name, '.'), *last = strrchr(name, '.');
+    static const scn_valspec time_spec = {SCN_T_TIME, 0, 1e18L, NULL, 0};
     if (!dot)
-        return -1;
+        return NULL;
+    if ((size_t)(dot - name) == 4 && !strncmp(name, "cost", 4))
+        return &time_spec; /* [cost] rows are TIME */
     char section[64];
     snprintf(section, sizeof section, "%.*s", (int)(dot - name), name);
-    static const scn_valspec time_spec = {SCN_T_TIME, 0, 1e18L, NULL, 0};
-    const scn_opt *o = strcmp(section, "cost") ? scn_find_opt(section, last + 1) : NULL;
-    const scn_valspec *spec = o ? &o->spec : !strcmp(section, "cost") ? &time_spec : NULL;
+    const scn_opt *o = scn_find_opt(section, last + 1); /* section.key, section.NAME.key, section.*.key */
+    return o ? &o->spec : NULL;
+}
+
+int rep_value_json(const char *name, const char *text, char *buf, size_t n)
+{
+    const scn_valspec *spec = rep_key_spec(name);
     if (!spec || spec->type == SCN_T_ENUM || spec->type == SCN_T_STRING)
         return -1;
     union {
