@@ -38,6 +38,7 @@ int cmd_scenarios(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 
 /* ---- scenario plumbing for commands (cli/cli_scn.c) ----

@@ -20,6 +20,7 @@ static const cli_cmd commands[] = {
     {"show-config", cmd_show_config, "effective configuration and where each value came from"},
     {"merge", cmd_merge, "join sharded compare/sweep results into one table"},
     {"plot", cmd_plot, "plot results with gnuplot (svg, png)"},
+    {"report", cmd_report, "one self-contained HTML page of results: tables, CDFs, figures, checks"},
     {"live", cmd_live, "M1 and the wake handshakes on real threads: measure, or --stress validate"},
 };
 

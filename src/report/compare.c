@@ -197,8 +197,7 @@ void rep_compare_free(rep_compare *c)
     memset(c, 0, sizeof *c);
 }
 
-/* 4 significant digits without exponents in the usual range. */
-static void num(double v, char *buf, size_t n)
+void rep_fmt_num(double v, char *buf, size_t n)
 {
     double a = fabs(v);
     if (isnan(v))
@@ -221,14 +220,14 @@ static void cell(const rep_compare *c, size_t m, size_t v, char *buf, size_t n)
         snprintf(buf, n, "-");
         return;
     }
-    num(s->mean, a, sizeof a);
-    num(s->ci, b, sizeof b);
+    rep_fmt_num(s->mean, a, sizeof a);
+    rep_fmt_num(s->ci, b, sizeof b);
     int o = s->n > 1 ? snprintf(buf, n, "%s ± %s", a, b) : snprintf(buf, n, "%s", a);
     if (v == 0 || o < 0 || (size_t)o >= n || !c->st[m * c->nv].n)
         return;
     const rep_diff *df = &c->df[m * c->nv + v];
-    num(df->diff, d, sizeof d);
-    num(df->ci, dc, sizeof dc);
+    rep_fmt_num(df->diff, d, sizeof d);
+    rep_fmt_num(df->ci, dc, sizeof dc);
     if (isnan(df->ratio))
         snprintf(r, sizeof r, "-");
     else

@@ -111,6 +111,9 @@ int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c);
 /* The test of variant v's differences (the same for every metric): paired
  * when its stream is the baseline's and it has 2 runs or more. */
 rep_test rep_compare_test(const rep_compare *c, size_t v);
+/* A number as the tables show it: 4 significant digits, whole numbers in
+ * plain digits, "-" for NaN. */
+void rep_fmt_num(double v, char *buf, size_t n);
 /* Index of a metric, or -1. */
 long rep_compare_find(const rep_compare *c, const char *metric);
 

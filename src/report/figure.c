@@ -290,9 +290,14 @@ static int cdf(rep_figure *f, const rep_results *r)
         char *label = short_label(r, r->vname[v], f->ns ? NULL : keys, sizeof keys);
         rep_series *s = add_series(f, label);
         free(label);
+        /* The CDF rises across a bucket [lo, hi) and is flat between
+         * buckets: (lo, F before) then (hi, F after), the lo point left out
+         * where the previous bucket ends there. A value of 0 is drawn at 1
+         * (log scale). */
         uint64_t cum = 0;
-        add_point(s, (double)(pooled.b[0].lo ? pooled.b[0].lo : 1), 0, 0);
         for (size_t i = 0; i < pooled.nb; i++) {
+            if (!i || pooled.b[i].lo != pooled.b[i - 1].hi)
+                add_point(s, (double)(pooled.b[i].lo ? pooled.b[i].lo : 1), (double)cum / (double)pooled.n, 0);
             cum += pooled.b[i].count;
             add_point(s, (double)pooled.b[i].hi, (double)cum / (double)pooled.n, 0);
         }

@@ -13,9 +13,11 @@
  *          value is a number; otherwise the values are categories in order
  *          of appearance. The x label names the key and its unit.
  *   cdf    a distribution P (report/metrics.h histograms): per variant the
- *          empirical CDF of its histogram pooled over the variant's runs,
- *          one point (hi, fraction of samples below hi) per bucket from
- *          (lo of the first bucket, 0); log-scale x. A variant without
+ *          empirical CDF of its histogram pooled over the variant's runs:
+ *          rising across each bucket [lo, hi) from the fraction of samples
+ *          below lo to the fraction below hi, flat between buckets (points
+ *          (lo, F(lo)) and (hi, F(hi)), the first left out where the
+ *          previous bucket ends at lo); log-scale x. A variant without
  *          samples has no line (the note says so). Series and bar labels
  *          drop "KEY=" for the keys every variant sets (key_title or the
  *          x label names them).

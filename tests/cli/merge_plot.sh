@@ -61,8 +61,9 @@ fi
 "$hv" merge "$d/r" --csv -o "$d/m.csv" || fail "merge --csv -o"
 for in in m.json m.csv; do
     "$hv" plot "$d/$in" --kind cdf --metric wake.latency_ns -o "$d/cdf-$in.svg" 2>"$d/err" || fail "plot $in: $(cat "$d/err")"
-    # variant base: 4 samples pooled, 2 at 100 and 2 at 200: (100,0) (101,0.5) (201,1)
-    grep -A4 '^# series 0: base' "$d/cdf-$in.dat" | tail -3 | tr '\n' ' ' | grep -q '^100 0 0 101 0.5 0 201 1 0 $' \
+    # variant base: 4 samples pooled, 2 at 100 and 2 at 200: the CDF rises
+    # across [100,101) and [200,201), flat between
+    grep -A5 '^# series 0: base' "$d/cdf-$in.dat" | tail -4 | tr '\n' ' ' | grep -q '^100 0 0 101 0.5 0 200 0.5 0 201 1 0 $' \
         || fail "cdf data from $in: $(cat "$d/cdf-$in.dat")"
 done
 grep -q '"histograms": {' "$d/m.json" || fail "merge --json has no histograms"
