@@ -20,13 +20,48 @@ struct rep_config;
 struct rep_header;
 struct rep_results;
 
+/* ---- the command table (cli/commands.c) ----
+ * One row per command: the one source of the help texts, the man page and
+ * the completion (cli/help.c). Options are the command's own rows plus the
+ * shared groups it names (cli_scn_arg's options and --force). */
+typedef struct cli_opt {
+    const char *flag; /* "--kind", "-o" */
+    const char *arg;  /* its value ("N", "FILE", "bars|curve|cdf" = choices), NULL for a flag */
+    const char *help;
+} cli_opt;
+
+enum { CLI_G_SCN = 1, CLI_G_DURATION = 2, CLI_G_VARY = 4, CLI_G_OUTPUT = 8, CLI_G_FORCE = 16, CLI_NGROUPS = 5 };
+
 typedef struct cli_cmd {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
+    const char *name;                 /* "run", "bench hcall" */
+    int (*fn)(int argc, char **argv); /* argv[0] is the command's last word */
+    const char *args;                 /* positional arguments: "[NAME|FILE]" */
+    const char *summary;              /* one line */
+    const char *description;          /* a paragraph */
+    unsigned groups;                  /* CLI_G_* */
+    const cli_opt *opts;              /* ends with a NULL flag */
+    const char *after;                /* a paragraph after the options, or NULL */
 } cli_cmd;
 
-int cmd_bench(int argc, char **argv);
+extern const cli_cmd cli_commands[];
+extern const size_t cli_ncommands;
+extern const cli_opt *const cli_groups[CLI_NGROUPS]; /* bit k of groups: cli_groups[k] */
+
+/* The row of name ("run", "bench hcall"), or NULL. */
+const cli_cmd *cli_find(const char *name);
+/* `hvwake NAME --help`: usage, description, every option, the paragraph
+ * after. Returns 0. */
+int cli_help(const char *name);
+/* 1 if flag is one of the command's options (its own or its groups'). */
+int cli_has_option(const cli_cmd *c, const char *flag);
+/* "hvwake CMD: unknown option 'X'; expected one of ... (see hvwake CMD
+ * --help)", with a suggestion when one is close. Returns HV_EXIT_USAGE. */
+int cli_unknown_option(const char *cmd, const char *opt);
+
+/* `hvwake --help`: every command with its summary. */
+void cli_usage(FILE *f);
+int cmd_help(int argc, char **argv);
+int cmd_bench_phold(int argc, char **argv);
 int bench_hcall(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -62,8 +97,9 @@ enum { CLI_ACCEPT_VARY = 1, CLI_ACCEPT_OUTPUT = 2, CLI_ACCEPT_SHARD = 4, CLI_ACC
 enum { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_CSV };
 
 typedef struct cli_set {
-    const char *assign;       /* "section.key=value" */
+    const char *assign;       /* "section.key=value"; a shorthand's value ("5ms") */
     const char *flag;         /* the option typed: "--set", "--seed", "--duration" */
+    const char *key;          /* a shorthand's key ("sim.duration"); NULL for --set */
 } cli_set;
 
 typedef struct cli_scn_args {
@@ -75,8 +111,6 @@ typedef struct cli_scn_args {
     const char *shard;        /* "I/N" or NULL */
     int format;               /* CLI_FMT_* */
     const char *out;          /* -o FILE, NULL = stdout */
-    char **owned;             /* strings built for the shorthands */
-    size_t nowned;
 } cli_scn_args;
 
 /* 1 consumed (advancing *i past a value), 0 not one of ours, -1 error

@@ -15,36 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-    printf("usage: hvwake compare [NAME|FILE] (--vary K=V1,V2[,...] | --variant NAME:K=V[,K=V...])...\n"
-           "                      [--replications R] [--set K=V]... [--seed N] [--json|--csv] [-o FILE]\n\n"
-           "Run the scenario (default: the 'default' preset) under every variant and print one\n"
-           "side-by-side table: each metric's mean and 95%% confidence interval over R\n"
-           "replications (runs 0..R-1, independent RNG streams), and for every variant after the\n"
-           "first its difference (with a 95%% Welch interval; * = significant) and ratio against\n"
-           "the first. --vary with several keys runs every combination. Every variant is built\n"
-           "and validated before anything runs.\n\n"
-           "  --vary K=V1,V2       one variant per value (K=LO..HI/STEP for ranges)\n"
-           "  --variant NAME:K=V   a named variant with its own assignments\n"
-           "  --replications R     runs per variant (default [sim] replications, 1)\n"
-           "  --set K=V, --seed N  as for run\n"
-           "  --json, --csv, -o F  output format and file\n\n"
-           "Example: hvwake compare --vary kvm.h_ipi_redirect=1,0 --replications 3\n");
-}
-
 int cmd_compare(int argc, char **argv)
 {
     cli_scn_args a = {0};
     const char *reps_arg = NULL;
     uint64_t reps = 0;
-    int rc = 0;
+    int rc = 0, force = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
             cli_scn_args_free(&a);
-            return 0;
+            return cli_help("compare");
+        }
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake compare: option --force given twice; expected it once\n");
+                rc = HV_EXIT_USAGE;
+            }
+            continue;
         }
         if (!strcmp(o, "--replications")) {
             if (i + 1 >= argc) {
@@ -56,7 +44,7 @@ int cmd_compare(int argc, char **argv)
         }
         int r = cli_scn_arg("compare", argc, argv, &i, &a, CLI_ACCEPT_VARY | CLI_ACCEPT_OUTPUT);
         if (r == 0)
-            fprintf(stderr, "hvwake compare: unknown option '%s'; see hvwake compare --help\n", o);
+            cli_unknown_option("compare", o);
         if (r <= 0)
             rc = HV_EXIT_USAGE;
     }
@@ -76,7 +64,7 @@ int cmd_compare(int argc, char **argv)
         rc = cli_build_variants("compare", &a, &vs, &sc);
     rep_out out = {0};
     if (!rc)
-        rc = cli_out_open("compare", &out, a.out, 0); /* before anything runs */
+        rc = cli_out_open("compare", &out, a.out, force ? 0 : REP_OUT_NOREPLACE); /* before anything runs */
     rep_results res;
     rep_results_init(&res);
     if (!rc) {

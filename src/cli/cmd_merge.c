@@ -28,39 +28,28 @@ int cli_read_results(const char *cmd, int n, char **paths, rep_results *r)
     return failed ? HV_EXIT_USAGE : 0;
 }
 
-static void usage(void)
-{
-    printf("usage: hvwake merge DIR|FILE... [--csv|--json] [-o FILE]\n\n"
-           "Join the result files of a sharded sweep (shard-I-of-N.csv in DIR) and print the\n"
-           "comparison: per metric and variant the mean over replications with its 95%%\n"
-           "confidence interval, and the difference and ratio to the first variant.\n"
-           "Fails (status 2), naming the file and line, if a file is damaged or truncated (every\n"
-           "job and file carries a checksum), if the files are of different experiments (the\n"
-           "first difference in version, source revision, configuration or variants), if a job\n"
-           "appears twice, or if a shard is missing (with the variants it holds).\n\n"
-           "  --csv      wide CSV: metric,unit,VARIANT.n,.mean,.ci,.diff,.diff_ci,.ratio ...\n"
-           "  --json     JSON (docs/metrics.md)\n"
-           "  -o FILE    write there instead of stdout (not one of the inputs)\n");
-}
-
 int cmd_merge(int argc, char **argv)
 {
-    int fmt = CLI_FMT_TEXT;
+    int fmt = CLI_FMT_TEXT, force = 0;
     const char *out = NULL;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
-            return 0;
+            return cli_help("merge");
         }
         int f = cli_format_arg("merge", o, &fmt);
         if (f < 0)
             return HV_EXIT_USAGE;
         if (f)
             continue;
-        if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake merge: option --force given twice; expected it once\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "-o")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake merge: option %s needs a file name\n", o);
                 return HV_EXIT_USAGE;
@@ -68,8 +57,7 @@ int cmd_merge(int argc, char **argv)
             if (cli_once("merge", "-o", &out, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake merge: unknown option '%s'; expected --csv, --json or -o FILE\n", o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option("merge", o);
         } else if (np < 256)
             paths[np++] = argv[i];
         else {
@@ -90,7 +78,7 @@ int cmd_merge(int argc, char **argv)
         }
     rep_out o = {0};
     if (!rc)
-        rc = cli_out_open("merge", &o, out, 0);
+        rc = cli_out_open("merge", &o, out, force ? 0 : REP_OUT_NOREPLACE);
     if (!rc) {
         rep_compare c;
         rep_results_compare(&r, &c);

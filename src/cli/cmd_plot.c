@@ -13,31 +13,24 @@
 int cmd_plot(int argc, char **argv)
 {
     const char *out = NULL, *metric = NULL, *kind_arg = NULL, *xkey = NULL;
-    int kind = REP_PLOT_BARS;
+    int kind = REP_PLOT_BARS, force = 0;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake plot RESULTS... [--kind bars|curve|cdf] [--metric NAME] [--x KEY] -o FILE.svg|FILE.png\n\n"
-                   "RESULTS: a results directory or shard files of a sweep, or one output of run, compare\n"
-                   "or merge (--json or --csv). Writes FILE.gp (gnuplot script) and FILE.dat (data) next\n"
-                   "to FILE, then runs gnuplot if it is installed; otherwise prints the command that\n"
-                   "renders it.\n\n"
-                   "  --kind bars    one bar per variant, mean with 95%% CI (default)\n"
-                   "  --kind curve   the metric against a varied key, one line per value of the others\n"
-                   "  --kind cdf     the cumulative distribution of a histogram per variant\n"
-                   "  --metric NAME  metric (bars, curve; default: the first) or distribution such as\n"
-                   "                 wake.latency_ns (cdf; default: the first)\n"
-                   "  --x KEY        the x axis of a curve (default: the last numeric varied key)\n"
-                   "  -o FILE        output image, .svg or .png (required)\n");
-            return 0;
+            return cli_help("plot");
         }
         if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "--x") || !strcmp(o, "-o")) && i + 1 >= argc) {
             fprintf(stderr, "hvwake plot: option %s needs a value (see --help)\n", o);
             return HV_EXIT_USAGE;
         }
-        if (!strcmp(o, "--kind")) {
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake plot: option --force given twice; expected it once\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "--kind")) {
             if (cli_once("plot", o, &kind_arg, argv[++i]))
                 return HV_EXIT_USAGE;
             kind = rep_plot_kind_parse(kind_arg);
@@ -49,8 +42,7 @@ int cmd_plot(int argc, char **argv)
             if (cli_once("plot", o, o[1] == 'o' ? &out : o[2] == 'x' ? &xkey : &metric, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric, --x or -o (see --help)\n", o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option("plot", o);
         } else if (np < 256)
             paths[np++] = argv[i];
     }
@@ -86,12 +78,13 @@ int cmd_plot(int argc, char **argv)
     /* dat and script are written whole, then gnuplot renders into the
      * image's temporary file, renamed to OUT only if gnuplot succeeds. */
     rep_out o[3] = {{0}};
+    int nr = force ? 0 : REP_OUT_NOREPLACE;
     if (!rc)
-        rc = cli_out_open("plot", &o[0], dat, 0);
+        rc = cli_out_open("plot", &o[0], dat, nr);
     if (!rc)
-        rc = cli_out_open("plot", &o[1], script, 0);
+        rc = cli_out_open("plot", &o[1], script, nr);
     if (!rc)
-        rc = cli_out_open("plot", &o[2], out, 0);
+        rc = cli_out_open("plot", &o[2], out, nr);
     if (!rc) {
         rep_header h = rep_results_header(&r);
         rep_plot_write(&fig, &h, out, dat, o[0].f, o[1].f);

@@ -9,30 +9,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static void usage(void)
-{
-    printf("usage: hvwake report RESULTS... -o FILE.html\n\n"
-           "RESULTS: a results directory or shard files of a sweep, or one output of run, compare\n"
-           "or merge (--json or --csv). Writes one self-contained HTML page (inline SVG and CSS,\n"
-           "nothing loaded from the network): the experiment and its provenance, the significant\n"
-           "differences with their test, the distributions (CDFs of the histograms), per-variant\n"
-           "bars and curves with 95%% CI error bars, every metric by group, the checks that ran and\n"
-           "the configuration.\n\n"
-           "  -o FILE    the page (required)\n");
-}
-
 int cmd_report(int argc, char **argv)
 {
     const char *out = NULL;
     char *paths[256];
-    int np = 0;
+    int np = 0, force = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
-            return 0;
+            return cli_help("report");
         }
-        if (!strcmp(o, "-o")) {
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake report: option --force given twice; expected it once\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "-o")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake report: option -o needs a value (see hvwake report --help)\n");
                 return HV_EXIT_USAGE;
@@ -40,8 +32,7 @@ int cmd_report(int argc, char **argv)
             if (cli_once("report", o, &out, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake report: unknown option '%s'; expected -o FILE (see hvwake report --help)\n", o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option("report", o);
         } else if (np < 256)
             paths[np++] = argv[i];
         else {
@@ -67,7 +58,7 @@ int cmd_report(int argc, char **argv)
         }
     rep_out o = {0};
     if (!rc)
-        rc = cli_out_open("report", &o, out, 0);
+        rc = cli_out_open("report", &o, out, force ? 0 : REP_OUT_NOREPLACE);
     if (!rc) {
         rep_compare c;
         rep_results_compare(&r, &c);

@@ -48,23 +48,6 @@
 #include <sys/prctl.h>
 #endif
 
-static void usage(void)
-{
-    printf("usage: hvwake sweep [NAME|FILE] --out DIR (--vary K=V1,V2|K=LO..HI/STEP | --variant NAME:K=V)...\n"
-           "                    [--replications R] [--jobs N] [--shard I/N] [--force] [--set K=V]... [--seed N]\n\n"
-           "Run every variant x replication of the scenario and write the results to\n"
-           "DIR/shard-I-of-N.csv (report/results.h); `hvwake merge DIR` prints the table.\n"
-           "The shard file is written only when every job of the shard succeeded.\n\n"
-           "  --out DIR          results directory (created)\n"
-           "  --vary, --variant  the variants, as for compare\n"
-           "  --replications R   runs per variant (default [sim] replications)\n"
-           "  --jobs N           worker processes (default: the online CPUs)\n"
-           "  --shard I/N        run only the jobs j with j mod N == I-1 (for clusters)\n"
-           "  --force            replace an existing DIR/shard-I-of-N.csv (default: refuse)\n\n"
-           "Exit status: 0 success, 1 a job failed a model check, 2 bad input, 3 an output could\n"
-           "not be written or a worker was killed by a signal.\n");
-}
-
 static const char *signame(int sig)
 {
     switch (sig) {
@@ -356,9 +339,8 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
             cli_scn_args_free(&a);
-            return 0;
+            return cli_help("sweep");
         }
         if (!strcmp(o, "--force")) {
             force = 1;
@@ -376,7 +358,7 @@ int cmd_sweep(int argc, char **argv)
         }
         int r = cli_scn_arg("sweep", argc, argv, &i, &a, CLI_ACCEPT_VARY | CLI_ACCEPT_SHARD);
         if (r == 0)
-            fprintf(stderr, "hvwake sweep: unknown option '%s'; see hvwake sweep --help\n", o);
+            cli_unknown_option("sweep", o);
         if (r <= 0)
             rc = HV_EXIT_USAGE;
     }

@@ -1,6 +1,7 @@
 /* Results files: the reader and merge checks; see results.h. */
 #include "report/results.h"
 #include "report/results_internal.h"
+#include "report/outfile.h"
 
 #include "base/hv.h"
 
@@ -591,8 +592,22 @@ int rep_results_read_stream(rep_results *r, FILE *f, const char *name, int heade
     return d.failed ? HV_EPARSE : 0;
 }
 
+/* A file given twice (by name or through its directory) is named once,
+ * instead of one error per job of it. 1 if path was read already. */
+static int read_before(const rep_results *r, const char *path, scn_errors *e)
+{
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (rep_out_same_path(path, r->files[i])) {
+            scn_error(e, path, 0, "given twice (also as %s); expected each results file once", r->files[i]);
+            return 1;
+        }
+    return 0;
+}
+
 int rep_results_read(rep_results *r, const char *path, scn_errors *e)
 {
+    if (read_before(r, path, e))
+        return HV_EPARSE;
     FILE *f = fopen(path, "rb");
     if (!f) {
         scn_error(e, path, 0, "cannot read: %s; expected a results file", strerror(errno));
@@ -637,6 +652,11 @@ static int read_files(rep_results *r, char **names, size_t n, int header_only, s
 {
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
+        if (!header_only && read_before(r, names[i], e)) {
+            failed = 1;
+            free(names[i]);
+            continue;
+        }
         FILE *f = fopen(names[i], "rb");
         if (!f)
             scn_error(e, names[i], 0, "cannot read: %s; expected a results file", strerror(errno));

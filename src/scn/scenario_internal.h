@@ -25,6 +25,9 @@ typedef struct scn__origin {
     unsigned line;      /* 0: where is a label (--set) */
     const char *assign; /* with a label: the assignment as typed
                            ("vm.*.vcpus=4"), for messages; interned */
+    unsigned char flag; /* the label is a flag standing for the assignment's
+                           key (--duration for sim.duration, scn_set_flag):
+                           messages show "FLAG VALUE", as typed */
 } scn__origin;
 
 struct scn_meta {

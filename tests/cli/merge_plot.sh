@@ -58,7 +58,10 @@ else
     echo "# SKIP image: gnuplot not installed"
 fi
 # plot reads merge's (and compare's) --json and --csv too; a CDF from the buckets.
-"$hv" merge "$d/r" --csv -o "$d/m.csv" || fail "merge --csv -o"
+"$hv" merge "$d/r" --csv -o "$d/m.csv" 2>"$d/err"; st=$?
+[ $st = 2 ] && grep -q "cannot write '$d/m.csv': it already exists; expected a new file (--force replaces it)" "$d/err" \
+    || fail "merge -o over a file without --force: $st $(cat "$d/err")"
+"$hv" merge "$d/r" --csv -o "$d/m.csv" --force || fail "merge --csv -o --force"
 for in in m.json m.csv; do
     "$hv" plot "$d/$in" --kind cdf --metric wake.latency_ns -o "$d/cdf-$in.svg" 2>"$d/err" || fail "plot $in: $(cat "$d/err")"
     # variant base: 4 samples pooled, 2 at 100 and 2 at 200: the CDF rises

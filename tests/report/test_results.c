@@ -173,8 +173,17 @@ static void t_missing_and_duplicate(void)
                                             "(run 1), no-M1 (run 1); expected every shard: run it with --shard 2/3");
     char one[400];
     snprintf(one, sizeof one, "%s/ok/shard-0001-of-0004.csv", dir);
+    /* A file given twice (here: in its directory and by name) is named
+     * once, not once per job. */
     const char *m = merge_error("ok", one);
-    TAP_CONTAINS(m, "shard-0001-of-0004.csv:");
+    TAP_CONTAINS(m, "/ok/shard-0001-of-0004.csv: given twice (also as ");
+    /* A copy of a shard is another file: its jobs are the duplicates. */
+    char cmd[900], copy[400];
+    snprintf(copy, sizeof copy, "%s/copy.csv", dir);
+    snprintf(cmd, sizeof cmd, "cp %s %s", one, copy);
+    TAP_EQ(system(cmd), 0);
+    m = merge_error("ok", copy);
+    TAP_CONTAINS(m, "copy.csv:");
     TAP_CONTAINS(m, "job variant 0 run 0 is also in ");
 }
 

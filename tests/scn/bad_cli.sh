@@ -63,19 +63,19 @@ expect 2 "${p}$tmp/hotplug.ini:7: host.hotplug_core = 10: core 10 does not exist
     "$tmp/hotplug.ini"
 
 # Nothing clamped: underflow, negative zero.
-expect 2 "${p}--set mix.p_hpte=1e-400: mix.p_hpte: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=1e-400: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
     --set mix.p_hpte=1e-400
-expect 2 "${p}--set mix.p_hpte=-0: mix.p_hpte: '-0' is a negative zero; expected 0 without a sign, or a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=-0: '-0' is a negative zero; expected 0 without a sign, or a number in [0, 1]" \
     --set mix.p_hpte=-0
-expect 2 "${p}--set host.hotplug_core=-0: host.hotplug_core: '-0' is a negative zero; expected 0 without a sign, or an integer in [-1, 4095]" \
+expect 2 "${p}--set host.hotplug_core=-0: '-0' is a negative zero; expected 0 without a sign, or an integer in [-1, 4095]" \
     --set host.hotplug_core=-0
 
 # UTF-8 only, and long values shortened with the "expected" part kept.
 latin1=$(printf 'sim.label=caf\351')
-expect 2 "${p}--set $latin1: sim.label: invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text" \
+expect 2 "${p}--set $latin1: invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text" \
     --set "$latin1"
 long=$(printf '%05000d' 0 | tr 0 x)
-expect 2 "${p}--set mix.p_hpte=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5011 bytes): mix.p_hpte: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5000 bytes)' is not a number; expected a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5011 bytes): 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5000 bytes)' is not a number; expected a number in [0, 1]" \
     --set "mix.p_hpte=$long"
 
 # Good input: a byte-order mark, a valid number of 75 characters.
