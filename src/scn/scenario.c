@@ -278,6 +278,12 @@ void scn__format_where(const scn__origin *o, char *buf, size_t n)
         scn__format_origin(o, buf, n);
 }
 
+int scn__key_shown(const scn__origin *org, unsigned line, const char *key)
+{
+    size_t l = strlen(key);
+    return !line && org->assign && (org->flag || (!strncmp(org->assign, key, l) && org->assign[l] == '='));
+}
+
 int scn__find_cost(const struct scenario *s, const char *name)
 {
     for (size_t i = 0; i < s->n_cost; i++)
@@ -333,8 +339,13 @@ void scn_reject(const struct scenario *s, scn_errors *e, const char *section, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char name[300];
     if (instance)
-        scn_error(e, org, 0, "%s.%s.%s = %s: %s", section, instance, key, val, msg);
+        snprintf(name, sizeof name, "%s.%s.%s", section, instance, key);
     else
-        scn_error(e, org, 0, "%s.%s = %s: %s", section, key, val, msg);
+        snprintf(name, sizeof name, "%s.%s", section, key);
+    if (scn__key_shown(&o, o.line, name)) /* "--set vm.db.vcpus=200: what is wrong" */
+        scn_error(e, org, 0, "%s", msg);
+    else
+        scn_error(e, org, 0, "%s = %s: %s", name, val, msg);
 }

@@ -68,15 +68,6 @@ static void cost_hint(const scn_parse_opts *po, const char *name, char *buf, siz
         snprintf(buf, n, "expected a cost-table row name (hvwake costs)");
 }
 
-/* 1 if the message's place already shows the key: an assignment typed on
- * the command line ("--set sim.duration=5") or a flag standing for it
- * ("--duration 5"); its "KEY: " prefix would say it twice. */
-static int key_shown(const scn__origin *org, unsigned line, const char *key)
-{
-    size_t l = strlen(key);
-    return !line && org->assign && (org->flag || (!strncmp(org->assign, key, l) && org->assign[l] == '='));
-}
-
 int scn__apply_cost(struct scenario *s, const char *name, const char *value, const scn__origin *org,
                       const char *where, unsigned line, const scn_parse_opts *po, scn_errors *e)
 {
@@ -102,7 +93,7 @@ int scn__apply_cost(struct scenario *s, const char *name, const char *value, con
     if (scn_value_parse(&spec, value, &ns, why, sizeof why)) {
         char key[SCN_COST_NAME_MAX + 8];
         snprintf(key, sizeof key, "cost.%s", name);
-        if (key_shown(org, line, key))
+        if (scn__key_shown(org, line, key))
             scn_error(e, where, line, "%s", why);
         else
             scn_error(e, where, line, "%s: %s", key, why);
@@ -146,7 +137,7 @@ int scn__apply_opt(struct scenario *s, const scn_opt *o, int inst, const char *i
             snprintf(key, sizeof key, "%s.%s.%s", o->section, instname, o->key);
         else
             snprintf(key, sizeof key, "%s.%s", o->section, o->key);
-        if (key_shown(org, line, key))
+        if (scn__key_shown(org, line, key))
             scn_error(e, where, line, "%s", why);
         else
             scn_error(e, where, line, "%s: %s", key, why);

@@ -46,17 +46,17 @@ expect 2 "$want" "$bad/many_errors.ini"
 # A cross-key error names the key that is wrong, at its own location.
 printf '[hw]\nthreads_per_core = 8\nsubcores_per_core = 3\n' >"$tmp/subcores.ini"
 expect 2 "${p}$tmp/subcores.ini:3: hw.subcores_per_core = 3: hw.subcores_per_core must be 1, 2 or 4" "$tmp/subcores.ini"
-expect 2 "${p}--set hw.subcores_per_core=2: hw.subcores_per_core = 2: split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)" \
+expect 2 "${p}--set hw.subcores_per_core=2: split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)" \
     --set hw.threads_per_core=4 --set hw.subcores_per_core=2
 
-expect 2 "${p}--set vm.vm0.vcpus=200: vm.vm0.vcpus = 200: 25 vcores cannot fit on 20 cores; expected at most 160 VCPUs" \
+expect 2 "${p}--set vm.vm0.vcpus=200: 25 vcores cannot fit on 20 cores; expected at most 160 VCPUs" \
     --set vm.vm0.vcpus=200
 # A wildcard is quoted as typed, for each instance it made wrong.
 want=$(for v in 0 1 2 3; do
     echo "${p}--set vm.*.threads_per_vcore=3: vm.vm$v.threads_per_vcore = 3: a vcore has a power of two threads; expected 1, 2, 4 or 8"
     done)
 expect 2 "$want" --set 'vm.*.threads_per_vcore=3'
-expect 2 "${p}--set host.hotplug_on_at=1ms: host.hotplug_on_at = 1ms: not after host.hotplug_off_at (5000000 ns): the core must go offline before it comes back; expected 0 (never) or a later time" \
+expect 2 "${p}--set host.hotplug_on_at=1ms: not after host.hotplug_off_at (5000000 ns): the core must go offline before it comes back; expected 0 (never) or a later time" \
     --set host.hotplug_core=2 --set host.hotplug_off_at=5ms --set host.hotplug_on_at=1ms
 printf 'include = preset:smoke\n\n[hw]\nchips = 1\n\n[host]\nhotplug_core = 10\n' >"$tmp/hotplug.ini"
 expect 2 "${p}$tmp/hotplug.ini:7: host.hotplug_core = 10: core 10 does not exist (the machine has 10 cores); expected -1 (none) or a core below 10" \
