@@ -132,8 +132,6 @@ int cli_build_variants(const char *cmd, const cli_scn_args *a, struct scn_varian
 const struct scn_parse_opts *cli_parse_opts(void);
 /* Every key of the option table (one section, or all for NULL). */
 void cli_print_keys(FILE *f, const char *section);
-/* Read result files/directories and check completeness (merge, plot). */
-int cli_read_results(const char *cmd, int n, char **paths, struct rep_results *r);
 
 /* ---- outputs (cli/cli_out.c) ----
  * Every output file is a rep_out (report/outfile.h): written to a temporary

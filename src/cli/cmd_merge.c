@@ -1,4 +1,5 @@
-/* hvwake merge — join the shard result files of a sweep into one table. */
+/* hvwake merge — join the shard result files of a sweep into one table (or
+ * show any results — a compare's --json or --csv — as compare does). */
 #include "cli/cli.h"
 
 #include "base/hv.h"
@@ -8,25 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-int cli_read_results(const char *cmd, int n, char **paths, rep_results *r)
-{
-    scn_errors e;
-    scn_errors_init(&e);
-    rep_results_init(r);
-    int failed = 0;
-    for (int i = 0; i < n; i++)
-        failed |= rep_results_read_path(r, paths[i], &e) != 0;
-    if (!failed)
-        failed |= rep_results_complete(r, &e) != 0;
-    if (failed) {
-        char pfx[64];
-        snprintf(pfx, sizeof pfx, "hvwake %s: ", cmd);
-        scn_errors_print(&e, stderr, pfx);
-    }
-    scn_errors_free(&e);
-    return failed ? HV_EXIT_USAGE : 0;
-}
 
 int cmd_merge(int argc, char **argv)
 {
@@ -70,7 +52,12 @@ int cmd_merge(int argc, char **argv)
         return HV_EXIT_USAGE;
     }
     rep_results r;
-    int rc = cli_read_results("merge", np, paths, &r);
+    scn_errors e;
+    scn_errors_init(&e);
+    int rc = rep_results_read_any(&r, np, paths, &e) ? HV_EXIT_USAGE : 0;
+    if (rc)
+        scn_errors_print(&e, stderr, "hvwake merge: ");
+    scn_errors_free(&e);
     for (size_t i = 0; !rc && out && i < r.nfiles; i++)
         if (rep_out_same_path(out, r.files[i])) {
             fprintf(stderr, "hvwake merge: -o '%s' is the input %s; expected another file\n", out, r.files[i]);

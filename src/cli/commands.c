@@ -179,8 +179,9 @@ const cli_cmd cli_commands[] = {
      G_SCN | G_VARY | G_FORCE, o_sweep,
      "Exit status: 0 success, 1 a job failed a model check, 2 bad input, 3 an output could not be written or a "
      "worker was killed by a signal."},
-    {"merge", cmd_merge, "DIR|FILE...", "join sharded sweep results into one table",
-     "Joins the result files of a sweep (DIR/shard-I-of-N.csv) and prints the comparison, as compare does. Fails "
+    {"merge", cmd_merge, "RESULTS...", "join sharded sweep results into one table",
+     "Joins the result files of a sweep (DIR/shard-I-of-N.csv) and prints the comparison, as compare does; it "
+     "shows one output of run, compare or merge (--json or --csv) the same way. Fails "
      "(status 2), naming the file and line, if a file is damaged or truncated (every job and file carries a "
      "checksum), if the files are of different experiments (the first difference), if a job appears twice or a "
      "file is given twice, or if a shard is missing (with the variants it holds).",

@@ -564,7 +564,7 @@ int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *
     size_t len = 0;
     char *text = slurp(paths[0], &len);
     if (!text) {
-        scn_error(e, paths[0], 0, "cannot read: %s; expected a results directory or an output of hvwake",
+        scn_error(e, paths[0], 0, "cannot open: %s; expected a results directory or an output of hvwake",
                   strerror(errno));
         return HV_EPARSE;
     }
