@@ -52,8 +52,6 @@ const cli_cmd *cli_find(const char *name);
 /* `hvwake NAME --help`: usage, description, every option, the paragraph
  * after. Returns 0. */
 int cli_help(const char *name);
-/* 1 if flag is one of the command's options (its own or its groups'). */
-int cli_has_option(const cli_cmd *c, const char *flag);
 /* "hvwake CMD: unknown option 'X'; expected one of ... (see hvwake CMD
  * --help)", with a suggestion when one is close. Returns HV_EXIT_USAGE. */
 int cli_unknown_option(const char *cmd, const char *opt);

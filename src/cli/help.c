@@ -32,24 +32,6 @@ static void each_option(const cli_cmd *c, void (*fn)(void *, const cli_opt *), v
             fn(ctx, o);
 }
 
-typedef struct has_ctx {
-    const char *flag;
-    int found;
-} has_ctx;
-
-static void has_one(void *ctx, const cli_opt *o)
-{
-    has_ctx *h = ctx;
-    h->found |= !strcmp(o->flag, h->flag);
-}
-
-int cli_has_option(const cli_cmd *c, const char *flag)
-{
-    has_ctx h = {flag, 0};
-    each_option(c, has_one, &h);
-    return h.found;
-}
-
 /* s wrapped at width, each line after the first indented by indent; the
  * first line starts at column col. */
 static void wrap(FILE *f, const char *s, int col, int indent, int width)

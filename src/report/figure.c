@@ -102,16 +102,14 @@ static void ranges(rep_figure *f, int y_from_zero)
     f->ymax = y1 + dy;
 }
 
-/* 1 if every variant assigns key. */
+/* 1 if every variant assigns the key of length kl at key. */
 static int everywhere(const rep_results *r, const char *key, size_t kl)
 {
-    for (size_t v = 0; v < r->nv; v++) {
-        int found = 0;
-        for (const char *p = r->vsets[v]; *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-            found = !strncmp(p, key, kl) && p[kl] == '=';
-        if (!found)
+    char k[256];
+    snprintf(k, sizeof k, "%.*s", (int)kl, key);
+    for (size_t v = 0; v < r->nv; v++)
+        if (!rep_results_assigns(r, v, k))
             return 0;
-    }
     return 1;
 }
 
@@ -155,41 +153,10 @@ static int bars(rep_figure *f, const rep_results *r, const rep_compare *c, long 
     return 0;
 }
 
-/* Every key any variant assigns, in order of first appearance. */
-static size_t keys_of(const rep_results *r, char ***out)
-{
-    size_t n = 0;
-    *out = NULL;
-    for (size_t v = 0; v < r->nv; v++)
-        for (const char *p = r->vsets[v]; *p;) {
-            const char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
-            size_t l = nl ? (size_t)(nl - p) : strlen(p);
-            if (eq && eq < p + l) {
-                size_t i = 0;
-                while (i < n && (strlen((*out)[i]) != (size_t)(eq - p) || strncmp((*out)[i], p, (size_t)(eq - p))))
-                    i++;
-                if (i == n) {
-                    *out = hv_xrealloc(*out, (n + 1) * sizeof **out);
-                    (*out)[n] = hv_xmalloc((size_t)(eq - p) + 1);
-                    snprintf((*out)[n++], (size_t)(eq - p) + 1, "%s", p);
-                }
-            }
-            p += l + (nl != NULL);
-        }
-    return n;
-}
-
-static void free_keys(char **k, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(k[i]);
-    free(k);
-}
-
 static int curve(rep_figure *f, const rep_results *r, const rep_compare *c, long m, const char *xkey, scn_errors *e)
 {
     char **keys;
-    size_t nk = keys_of(r, &keys), xi = nk;
+    size_t nk = rep_results_keys(r, &keys), xi = nk;
     char val[1200];
     const char *unit = "";
     /* x: the key named, or the last key whose values are all numbers. */
@@ -212,7 +179,7 @@ static int curve(rep_figure *f, const rep_results *r, const rep_compare *c, long
         else
             scn_error(e, "plot", 0, "no varied key in the results; expected variants of --vary or --variant "
                       "assignments for a curve");
-        free_keys(keys, nk);
+        rep_results_keys_free(keys, nk);
         return HV_EPARSE;
     }
     int numeric = 1;
@@ -265,7 +232,7 @@ static int curve(rep_figure *f, const rep_results *r, const rep_compare *c, long
         f->xmin = -0.5;
         f->xmax = (double)f->nxtics - 0.5;
     }
-    free_keys(keys, nk);
+    rep_results_keys_free(keys, nk);
     return 0;
 }
 
@@ -347,7 +314,10 @@ int rep_figure_make(rep_figure *f, rep_plot_kind kind, const rep_results *r, con
         return HV_EPARSE;
     }
     f->metric = hv_xstrdup(c->metric[m]);
-    return kind == REP_PLOT_BARS ? bars(f, r, c, m) : curve(f, r, c, m, xkey, e);
+    int rc = kind == REP_PLOT_BARS ? bars(f, r, c, m) : curve(f, r, c, m, xkey, e);
+    if (rc)
+        rep_figure_free(f); /* nothing to free for the caller on an error */
+    return rc;
 }
 
 void rep_figure_free(rep_figure *f)

@@ -63,9 +63,9 @@ typedef struct rep_figure {
     char *key_title;        /* what the series names are values of ("kvm.guest_ipi, ..."), or NULL */
 } rep_figure;
 
-/* Fill f; 0, or HV_EPARSE with a message in e (no such metric or
- * distribution, no varied key for a curve, a key named by xkey that is not
- * varied). metric NULL: the first metric (bars, curve) or the first
+/* Fill f (free it with rep_figure_free); 0, or HV_EPARSE with a message in
+ * e and nothing to free (no such metric or distribution, no varied key for
+ * a curve, a key named by xkey that is not varied). metric NULL: the first metric (bars, curve) or the first
  * distribution (cdf); xkey NULL: the last numeric varied key. */
 int rep_figure_make(rep_figure *f, rep_plot_kind kind, const rep_results *r, const rep_compare *c,
                     const char *metric, const char *xkey, scn_errors *e);

@@ -254,38 +254,27 @@ static void figure(FILE *f, rep_plot_kind kind, const rep_results *r, const rep_
 }
 
 /* The numeric varied keys with 3 values or more (curves). */
-static size_t curve_keys(const rep_results *r, char keys[][256], size_t max)
+static size_t curve_keys(const rep_results *r, char out[][256], size_t max)
 {
-    size_t n = 0;
-    for (size_t v = 0; v < r->nv; v++)
-        for (const char *p = r->vsets[v]; *p;) {
-            const char *line = p, *nl = strchr(p, '\n');
-            size_t l = nl ? (size_t)(nl - p) : strlen(p);
-            const char *eq = memchr(line, '=', l);
-            p += l + (nl != NULL);
-            if (!eq || eq - line >= 256)
-                continue;
-            char key[256], val[1200], seen[64][64];
-            snprintf(key, sizeof key, "%.*s", (int)(eq - line), line);
-            size_t i = 0, ns = 0;
-            while (i < n && strcmp(keys[i], key))
+    char **keys, val[1200], seen[64][64];
+    size_t nk = rep_results_keys(r, &keys), n = 0;
+    for (size_t k = 0; k < nk && n < max; k++) {
+        size_t ns = 0;
+        int numeric = 1;
+        for (size_t v = 0; v < r->nv && numeric; v++) {
+            double x;
+            const char *u;
+            numeric = rep_results_value(r, v, keys[k], val, sizeof val) && !rep_key_number(keys[k], val, &x, &u);
+            size_t i = 0;
+            while (numeric && i < ns && strcmp(seen[i], val))
                 i++;
-            if (i < n || n == max)
-                continue;
-            int numeric = 1;
-            for (size_t w = 0; w < r->nv && numeric; w++) {
-                double x;
-                const char *u;
-                numeric = rep_results_value(r, w, key, val, sizeof val) && !rep_key_number(key, val, &x, &u);
-                size_t k = 0;
-                while (numeric && k < ns && strcmp(seen[k], val))
-                    k++;
-                if (numeric && k == ns && ns < 64)
-                    snprintf(seen[ns++], sizeof seen[0], "%.63s", val);
-            }
-            if (numeric && ns >= 3)
-                snprintf(keys[n++], 256, "%s", key);
+            if (numeric && i == ns && ns < 64)
+                snprintf(seen[ns++], sizeof seen[0], "%.63s", val);
         }
+        if (numeric && ns >= 3)
+            snprintf(out[n++], 256, "%s", keys[k]);
+    }
+    rep_results_keys_free(keys, nk);
     return n;
 }
 

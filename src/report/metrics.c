@@ -12,7 +12,7 @@
 
 void rep_metrics_init(rep_metrics *m) { memset(m, 0, sizeof *m); }
 
-void rep_hist_free(rep_hist *h)
+static void hist_free(rep_hist *h)
 {
     free(h->name);
     free(h->b);
@@ -25,7 +25,7 @@ void rep_metrics_free(rep_metrics *m)
         free(m->rows[i].name);
     free(m->rows);
     for (size_t i = 0; i < m->nh; i++)
-        rep_hist_free(&m->hists[i]);
+        hist_free(&m->hists[i]);
     free(m->hists);
     memset(m, 0, sizeof *m);
 }
@@ -139,15 +139,6 @@ void rep_hist_pool(rep_hist *dst, const rep_hist *src)
     dst->cap = dst->nb + src->nb + 1;
     dst->n += src->n;
     dst->total += src->total;
-}
-
-void rep_metrics_copy(rep_metrics *dst, const rep_metrics *src)
-{
-    rep_metrics_init(dst);
-    for (size_t i = 0; i < src->n; i++)
-        add(dst, src->rows[i].name, src->rows[i].value);
-    for (size_t i = 0; i < src->nh; i++)
-        rep_hist_pool(new_hist(dst, src->hists[i].name), &src->hists[i]);
 }
 
 /* ---- the flat form ---- */

@@ -60,7 +60,6 @@ typedef struct rep_metrics {
 
 void rep_metrics_init(rep_metrics *m);
 void rep_metrics_free(rep_metrics *m);
-void rep_metrics_copy(rep_metrics *dst, const rep_metrics *src);
 /* Add name = value; name is printf-formatted. Fatal if already present. */
 void rep_metric(rep_metrics *m, double value, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -75,7 +74,6 @@ const rep_hist *rep_hist_find(const rep_metrics *m, const char *prefix);
 /* Add the buckets of src into dst (pooling runs): counts of equal buckets
  * add up. Buckets of one geometry never partly overlap. */
 void rep_hist_pool(rep_hist *dst, const rep_hist *src);
-void rep_hist_free(rep_hist *h);
 
 /* The flat form (see above): number of rows, and row i as name and value. */
 size_t rep_metrics_nflat(const rep_metrics *m);

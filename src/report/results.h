@@ -172,6 +172,12 @@ void rep_results_local(rep_results *r, const rep_header *h, size_t replications,
  * the base configuration's). RUN is the sim.run the job ran with. */
 int rep_results_write_json(FILE *f, const rep_results *r, const rep_compare *c);
 int rep_results_write_csv(FILE *f, const rep_results *r);
+/* Every key a variant assigns (the varied keys), in order of first
+ * appearance; free with rep_results_keys_free. */
+size_t rep_results_keys(const rep_results *r, char ***keys);
+void rep_results_keys_free(char **keys, size_t n);
+/* 1 if variant v assigns key. */
+int rep_results_assigns(const rep_results *r, size_t v, const char *key);
 /* Variant v's value of key as text: its assignment, else the base
  * configuration's; NULL if neither has it. */
 const char *rep_results_value(const rep_results *r, size_t v, const char *key, char *buf, size_t n);

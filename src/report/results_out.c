@@ -236,9 +236,7 @@ int rep_results_write_json(FILE *f, const rep_results *r, const rep_compare *c)
     return ferror(f) ? HV_EIO : 0;
 }
 
-/* The varied keys: every key any variant assigns, in order of first
- * appearance. */
-static size_t varied_keys(const rep_results *r, char ***out)
+size_t rep_results_keys(const rep_results *r, char ***out)
 {
     size_t n = 0;
     *out = NULL;
@@ -257,6 +255,24 @@ static size_t varied_keys(const rep_results *r, char ***out)
         assigns_free(a, na);
     }
     return n;
+}
+
+void rep_results_keys_free(char **keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
+    free(keys);
+}
+
+int rep_results_assigns(const rep_results *r, size_t v, const char *key)
+{
+    assign *a;
+    size_t na = assigns(r->vsets[v], &a);
+    int found = 0;
+    for (size_t k = 0; k < na; k++)
+        found |= !strcmp(a[k].key, key);
+    assigns_free(a, na);
+    return found;
 }
 
 const char *rep_results_value(const rep_results *r, size_t v, const char *key, char *buf, size_t n)
@@ -296,7 +312,7 @@ int rep_results_write_csv(FILE *f, const rep_results *r)
         fprintf(f, "# config %s=%s (%s)\n", r->config.v[i].name, rep_text_oneline(r->config.v[i].text, t, sizeof t),
                 r->config.v[i].origin);
     char **keys;
-    size_t nk = varied_keys(r, &keys);
+    size_t nk = rep_results_keys(r, &keys);
     fputs("variant", f);
     for (size_t k = 0; k < nk; k++) {
         fputc(',', f);
@@ -335,8 +351,6 @@ int rep_results_write_csv(FILE *f, const rep_results *r)
         free(lead);
         lead = NULL;
     }
-    for (size_t k = 0; k < nk; k++)
-        free(keys[k]);
-    free(keys);
+    rep_results_keys_free(keys, nk);
     return ferror(f) ? HV_EIO : 0;
 }
