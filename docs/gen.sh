@@ -34,6 +34,7 @@ for a in "$@"; do
 done
 [ -n "$files" ] || files="$root/README.md $(ls "$root"/docs/*.md)"
 rev=$("$hv" --version | sed -n 's/^hvwake [^ ]* (source \(.*\))$/\1/p')
+[ "$rev" = unknown ] && rev="" # built outside git: nothing to normalize (and "unknown" is a word of messages)
 tmp=$(mktemp -d /tmp/hv_docs.XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin" && ln -s "$hv" "$tmp/bin/hvwake"
