@@ -1,12 +1,12 @@
 #!/bin/sh
-# bench/workloads.sh HVWAKE [--check] — measure what docs/workloads.md and the
-# README report about the request/response workloads, and write it there.
+# bench/workloads.sh HVWAKE [--check] — measure what docs/workloads.md
+# reports about the request/response workloads, and write it there.
 #
-# Every measured block of docs/workloads.md (and the README's excerpt of the
-# main job) sits between the markers
+# Every measured block of docs/workloads.md sits between the markers
 #     <!-- workloads.sh:NAME -->  ...  <!-- /workloads.sh:NAME -->
-# and is produced here by the hvwake command it shows; the prose around the
-# blocks states no measured number. Run it after any change to the model
+# and is produced here by the hvwake commands it shows (docs/gen.sh leaves
+# these regions to this script); the prose around the blocks states no
+# measured number. Run it after any change to the model
 # (e.g. a new cost table) and review the diff; --check only reports whether
 # the files are current (exit 1 if not). It takes about a minute on one core
 # (every compare uses 5 replications of the presets' 10 ms + 100 ms).
@@ -15,7 +15,6 @@ mode=$2
 [ -x "$hv" ] || { echo "usage: bench/workloads.sh HVWAKE [--check]" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 doc=$root/docs/workloads.md
-readme=$root/README.md
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 reps=5
@@ -34,25 +33,39 @@ shown() {
     printf '```\n'
 }
 
-# csv_cells FILE METRIC: "base.mean on.mean pct pct_ci sig" of a 2-variant
-# compare CSV (pct: change in percent, pct_ci: its 95% half-width in percent
-# of the base mean, sig: * when the Welch interval excludes 0, else -)
-csv_cells() {
-    awk -F, -v m="$2" '!/^#/ && $1 == m {
-        pct = ($11 == "" ? 0 : ($11 - 1) * 100)
-        ci = ($4 != 0 ? $10 / $4 * 100 : 0)
-        sig = ($9 < 0 ? -$9 : $9) > $10 ? "*" : "-"
-        printf "%s %s %.1f %.1f %s\n", $4, $7, pct, ci, sig }' "$1"
+# cells FILE METRIC: "base.mean on.mean pct pct_ci sig" of a 2-variant
+# compare's JSON (its "metrics" section has one line per metric: the
+# statistics of each variant, the second with its difference to the first;
+# pct: change in percent, pct_ci: the 95% half-width of the difference in
+# percent of the base mean, sig: * when significant, else -)
+cells() {
+    awk -v m="$2" '
+        function field(s, k) {
+            if (!match(s, "\"" k "\": [^,}]+"))
+                return ""
+            return substr(s, RSTART + length(k) + 4, RLENGTH - length(k) - 4)
+        }
+        index($0, "\"" m "\": [{") {
+            line = $0
+            sub(/^[^[]*\[\{/, "", line)
+            split(line, o, /\}, \{/)
+            b = field(o[1], "mean"); v = field(o[2], "mean"); r = field(o[2], "ratio")
+            ci = field(o[2], "diff_ci"); sig = field(o[2], "significant")
+            printf "%s %s %.1f %.1f %s\n", b, v, (r == "null" ? 0 : (r - 1) * 100),
+                (b != 0 && ci != "null" ? ci / b * 100 : 0), (sig == "true" ? "*" : "-")
+            found = 1
+        }
+        END { if (!found) { print "no metric " m " in " FILENAME > "/dev/stderr"; exit 1 } }' "$1"
 }
 
 # delta FILE METRIC: "-8.2% ± 0.8%*"
 delta() {
-    csv_cells "$1" "$2" | awk '{ printf "%+.1f%% ± %.1f%%%s", $3, $4, ($5 == "*" ? "*" : "") }'
+    cells "$1" "$2" | awk '{ printf "%+.1f%% ± %.1f%%%s", $3, $4, ($5 == "*" ? "*" : "") }'
 }
 
 # val FILE METRIC WHICH(1 base, 2 variant): the mean, 3 significant digits
 val() {
-    csv_cells "$1" "$2" | awk -v w="$3" '{ v = (w == 1 ? $1 : $2); printf(v >= 100 ? "%.0f" : "%.3g", v) }'
+    cells "$1" "$2" | awk -v w="$3" '{ v = (w == 1 ? $1 : $2); printf(v >= 100 ? "%.0f" : "%.3g", v) }'
 }
 
 # shapes PRESET AREA OPS_METRIC LAT_METRIC: the mechanisms per guest SMT mode
@@ -62,13 +75,13 @@ shapes() {
     echo "|---|---|---|---|---|---|---|---|---|"
     for t in 1 2 4 8; do
         m="$a.hipi_not_running_per_op,$a.hipi_too_hard_per_op,$a.core_exits_per_op,$ops,$lat,${lat%.mean}.p99"
-        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --csv --metrics "$m" \
+        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --json --metrics "$m" \
             --variant base-2013:kvm.guest_ipi=reschedule,kvm.h_ipi_redirect=0 --variant M2:kvm.h_ipi_redirect=0 \
-            > "$tmp/m2.csv" || exit 1
-        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --csv --metrics "$m" \
-            --variant M2:kvm.h_ipi_redirect=0 --variant M2+M1:kvm.h_ipi_redirect=1 > "$tmp/m1.csv" || exit 1
-        echo "$t $(csv_cells "$tmp/m1.csv" "$lat") $(csv_cells "$tmp/m1.csv" "$ops")" >> "$tmp/rows"
-        echo "| $t | $(val "$tmp/m1.csv" $a.hipi_not_running_per_op 2) | $(val "$tmp/m1.csv" $a.hipi_too_hard_per_op 1) | $(val "$tmp/m2.csv" $a.core_exits_per_op 1) / $(val "$tmp/m1.csv" $a.core_exits_per_op 1) / $(val "$tmp/m1.csv" $a.core_exits_per_op 2) | $(delta "$tmp/m2.csv" "$lat") | $(delta "$tmp/m1.csv" "$lat") | $(delta "$tmp/m1.csv" "${lat%.mean}.p99") | $(delta "$tmp/m2.csv" "$ops") | $(delta "$tmp/m1.csv" "$ops") |"
+            > "$tmp/m2.json" || exit 1
+        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --json --metrics "$m" \
+            --variant M2:kvm.h_ipi_redirect=0 --variant M2+M1:kvm.h_ipi_redirect=1 > "$tmp/m1.json" || exit 1
+        echo "$t $(cells "$tmp/m1.json" "$lat") $(cells "$tmp/m1.json" "$ops")" >> "$tmp/rows"
+        echo "| $t | $(val "$tmp/m1.json" $a.hipi_not_running_per_op 2) | $(val "$tmp/m1.json" $a.hipi_too_hard_per_op 1) | $(val "$tmp/m2.json" $a.core_exits_per_op 1) / $(val "$tmp/m1.json" $a.core_exits_per_op 1) / $(val "$tmp/m1.json" $a.core_exits_per_op 2) | $(delta "$tmp/m2.json" "$lat") | $(delta "$tmp/m1.json" "$lat") | $(delta "$tmp/m1.json" "${lat%.mean}.p99") | $(delta "$tmp/m2.json" "$ops") | $(delta "$tmp/m1.json" "$ops") |"
     done
     echo
     # the M1 column read back: where it matters most and least, and where
@@ -87,15 +100,12 @@ shapes() {
         }' "$tmp/rows"
     rm -f "$tmp/rows"
     echo
-    echo "Each row: \`hvwake compare $p --set vm.*.threads_per_vcore=N --replications $reps --csv --metrics ...\` with the variants named in the header; a cell is the change of the mean with the 95% half-width of the Welch interval, in percent of the first variant's mean; \`*\` = significant."
+    echo "Each row: \`hvwake compare $p --set vm.*.threads_per_vcore=N --replications $reps --json --metrics ...\` with the variants named in the header; a cell is the change of the mean with the 95% half-width of the paired interval of the difference (the variants run on the same random streams), in percent of the first variant's mean; \`*\` = significant."
 }
 
 ymetrics=ycsb.ops_per_s,ycsb.latency_ns.mean,ycsb.latency_ns.p50,ycsb.latency_ns.p99,ycsb.hipi_not_running_per_op,ycsb.hipi_too_hard_per_op,ycsb.core_exits_per_op
 rmetrics=tcp_rr.stream_transactions_per_s,tcp_rr.rtt_ns.mean,tcp_rr.rtt_ns.p99,tcp_rr.hipi_not_running_per_op,tcp_rr.core_exits_per_op
 
-# The README's main job: exactly the `run` target's command (src/cli/CMakeLists.txt).
-# shellcheck disable=SC2086
-shown compare $mech --replications 5 --metrics ycsb.ops_per_s,ycsb.latency_ns.mean,ycsb.latency_ns.p99,ycsb.core_exits_per_op --explain | block run
 # shellcheck disable=SC2086
 shown compare ycsb $mech --replications $reps --metrics $ymetrics --explain | block ycsb-mechanisms
 shapes ycsb ycsb ycsb.ops_per_s ycsb.latency_ns.mean | block ycsb-shapes
@@ -126,7 +136,7 @@ fill() {
         !skip { print }' "$1" > "$2"
 }
 status=0
-for f in "$doc" "$readme"; do
+for f in "$doc"; do
     fill "$f" "$tmp/out" || exit 1
     if [ "$mode" = "--check" ]; then
         cmp -s "$f" "$tmp/out" || { echo "$f is not current (bench/workloads.sh regenerates it)"; status=1; }

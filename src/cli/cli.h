@@ -20,13 +20,46 @@ struct rep_config;
 struct rep_header;
 struct rep_results;
 
+/* ---- the command table (cli/commands.c) ----
+ * One row per command: the one source of the help texts, the man page and
+ * the completion (cli/help.c). Options are the command's own rows plus the
+ * shared groups it names (cli_scn_arg's options and --force). */
+typedef struct cli_opt {
+    const char *flag; /* "--kind", "-o" */
+    const char *arg;  /* its value ("N", "FILE", "bars|curve|cdf" = choices), NULL for a flag */
+    const char *help;
+} cli_opt;
+
+enum { CLI_G_SCN = 1, CLI_G_DURATION = 2, CLI_G_VARY = 4, CLI_G_OUTPUT = 8, CLI_G_FORCE = 16, CLI_G_TABLE = 32, CLI_NGROUPS = 6 };
+
 typedef struct cli_cmd {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
+    const char *name;                 /* "run", "bench hcall" */
+    int (*fn)(int argc, char **argv); /* argv[0] is the command's last word */
+    const char *args;                 /* positional arguments: "[NAME|FILE]" */
+    const char *summary;              /* one line */
+    const char *description;          /* a paragraph */
+    unsigned groups;                  /* CLI_G_* */
+    const cli_opt *opts;              /* ends with a NULL flag */
+    const char *after;                /* a paragraph after the options, or NULL */
 } cli_cmd;
 
-int cmd_bench(int argc, char **argv);
+extern const cli_cmd cli_commands[];
+extern const size_t cli_ncommands;
+extern const cli_opt *const cli_groups[CLI_NGROUPS]; /* bit k of groups: cli_groups[k] */
+
+/* The row of name ("run", "bench hcall"), or NULL. */
+const cli_cmd *cli_find(const char *name);
+/* `hvwake NAME --help`: usage, description, every option, the paragraph
+ * after. Returns 0. */
+int cli_help(const char *name);
+/* "hvwake CMD: unknown option 'X'; expected one of ... (see hvwake CMD
+ * --help)", with a suggestion when one is close. Returns HV_EXIT_USAGE. */
+int cli_unknown_option(const char *cmd, const char *opt);
+
+/* `hvwake --help`: every command with its summary. */
+void cli_usage(FILE *f);
+int cmd_help(int argc, char **argv);
+int cmd_bench_phold(int argc, char **argv);
 int bench_hcall(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -38,6 +71,7 @@ int cmd_scenarios(int argc, char **argv);
 int cmd_show_config(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_kvm_stat(int argc, char **argv);
 
@@ -62,8 +96,9 @@ enum { CLI_ACCEPT_VARY = 1, CLI_ACCEPT_OUTPUT = 2, CLI_ACCEPT_SHARD = 4, CLI_ACC
 enum { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_CSV };
 
 typedef struct cli_set {
-    const char *assign;       /* "section.key=value" */
+    const char *assign;       /* "section.key=value"; a shorthand's value ("5ms") */
     const char *flag;         /* the option typed: "--set", "--seed", "--duration" */
+    const char *key;          /* a shorthand's key ("sim.duration"); NULL for --set */
 } cli_set;
 
 typedef struct cli_scn_args {
@@ -75,8 +110,6 @@ typedef struct cli_scn_args {
     const char *shard;        /* "I/N" or NULL */
     int format;               /* CLI_FMT_* */
     const char *out;          /* -o FILE, NULL = stdout */
-    char **owned;             /* strings built for the shorthands */
-    size_t nowned;
 } cli_scn_args;
 
 /* 1 consumed (advancing *i past a value), 0 not one of ours, -1 error
@@ -98,8 +131,6 @@ int cli_build_variants(const char *cmd, const cli_scn_args *a, struct scn_varian
 const struct scn_parse_opts *cli_parse_opts(void);
 /* Every key of the option table (one section, or all for NULL). */
 void cli_print_keys(FILE *f, const char *section);
-/* Read result files/directories and check completeness (merge, plot). */
-int cli_read_results(const char *cmd, int n, char **paths, struct rep_results *r);
 
 /* ---- outputs (cli/cli_out.c) ----
  * Every output file is a rep_out (report/outfile.h): written to a temporary
@@ -143,6 +174,28 @@ struct rep_header cli_header(const struct scenario *s, struct rep_config *c);
  * scenario, seed, run and effective configuration of s. 0 or HV_EIO. */
 struct rep_metrics;
 int cli_write_run(FILE *f, int format, const struct scenario *s, const struct rep_metrics *m);
+
+/* The table options of compare and merge: --metrics A,B (the table and its
+ * statistics show only these, in this order) and --explain (the paragraph
+ * under the text table, report/compare_story.h). */
+typedef struct cli_table {
+    const char *metrics;
+    int explain;
+} cli_table;
+/* argv[*i] is --metrics LIST or --explain: 1 taken (and *i advanced past
+ * its value), 0 not one of them, -1 bad (the message printed). */
+int cli_table_arg(const char *cmd, int argc, char **argv, int *i, cli_table *t);
+/* Once every option is parsed: --explain needs the text table. 0 or
+ * HV_EXIT_USAGE. */
+int cli_table_check(const char *cmd, const cli_table *t, int format);
+
+/* Compare or merge output in format: the table (with t's options), JSON or
+ * the tidy CSV (report/results.h). 0, or HV_EXIT_USAGE when --metrics names
+ * a metric the runs do not have (nothing written). Write errors surface at
+ * the output's commit. */
+struct rep_compare;
+int cli_write_results(const char *cmd, FILE *f, int format, const struct rep_results *r, struct rep_compare *c,
+                      const cli_table *t);
 
 /* Signals (main installs them): SIGINT, SIGTERM, SIGHUP, SIGPIPE remove
  * every temporary output and end the process as the signal would; SIGXFSZ

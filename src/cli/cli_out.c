@@ -3,8 +3,10 @@
 #include "cli/cli.h"
 
 #include "base/hv.h"
+#include "report/compare_story.h"
 #include "report/outfile.h"
 #include "report/output.h"
+#include "report/results.h"
 #include "scn/scenario.h"
 
 #include <errno.h>
@@ -157,6 +159,56 @@ int cli_write_run(FILE *f, int format, const struct scenario *s, const rep_metri
                                      : rep_write_text(f, &h, m);
     rep_config_free(&c);
     return rc;
+}
+
+int cli_table_arg(const char *cmd, int argc, char **argv, int *i, cli_table *t)
+{
+    const char *o = argv[*i];
+    if (!strcmp(o, "--explain")) {
+        if (t->explain++) {
+            fprintf(stderr, "hvwake %s: option --explain given twice; expected it once\n", cmd);
+            return -1;
+        }
+        return 1;
+    }
+    if (strcmp(o, "--metrics"))
+        return 0;
+    if (*i + 1 >= argc || !argv[*i + 1][0]) {
+        fprintf(stderr, "hvwake %s: option --metrics needs a list of metric names (A,B,...)\n", cmd);
+        return -1;
+    }
+    return cli_once(cmd, o, &t->metrics, argv[++*i]) ? -1 : 1;
+}
+
+int cli_table_check(const char *cmd, const cli_table *t, int format)
+{
+    if (t->explain && format != CLI_FMT_TEXT) {
+        fprintf(stderr, "hvwake %s: --explain writes under the text table; expected no --json or --csv with it\n",
+                cmd);
+        return HV_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_write_results(const char *cmd, FILE *f, int format, const rep_results *r, rep_compare *c,
+                      const cli_table *t)
+{
+    char why[400];
+    if (t->metrics && rep_compare_select(c, t->metrics, why, sizeof why)) {
+        fprintf(stderr, "hvwake %s: --metrics: %s\n", cmd, why);
+        return HV_EXIT_USAGE;
+    }
+    if (format == CLI_FMT_JSON)
+        rep_results_write_json(f, r, c);
+    else if (format == CLI_FMT_CSV)
+        rep_results_write_csv(f, r);
+    else {
+        rep_header h = rep_results_header(r);
+        rep_compare_write_text(f, &h, c);
+        if (t->explain)
+            rep_compare_write_story(f, c);
+    }
+    return 0;
 }
 
 /* ---- signals ----

@@ -23,19 +23,11 @@ static void push(const char ***v, size_t *n, const char *s)
     (*v)[(*n)++] = s;
 }
 
-/* A --set or a shorthand (--seed N -> "sim.seed=N"), in command-line order. */
+/* A --set K=V or a shorthand (--seed N for sim.seed), in command-line order. */
 static void push_set(cli_scn_args *a, const char *flag, const char *key, const char *val)
 {
-    if (key) {
-        size_t l = strlen(key) + strlen(val) + 2;
-        char *s = hv_xmalloc(l);
-        snprintf(s, l, "%s=%s", key, val);
-        a->owned = hv_xrealloc(a->owned, (a->nowned + 1) * sizeof *a->owned);
-        a->owned[a->nowned++] = s;
-        val = s;
-    }
     a->sets = hv_xrealloc(a->sets, (a->nsets + 1) * sizeof *a->sets);
-    a->sets[a->nsets++] = (cli_set){val, flag};
+    a->sets[a->nsets++] = (cli_set){val, flag, key};
 }
 
 int cli_scn_arg(const char *cmd, int argc, char **argv, int *i, cli_scn_args *a, int accept)
@@ -97,9 +89,6 @@ int cli_scn_arg(const char *cmd, int argc, char **argv, int *i, cli_scn_args *a,
 
 void cli_scn_args_free(cli_scn_args *a)
 {
-    for (size_t i = 0; i < a->nowned; i++)
-        free(a->owned[i]);
-    free(a->owned);
     free(a->sets);
     free(a->vary);
     free(a->variant);
@@ -120,7 +109,8 @@ static int load_base(const cli_scn_args *a, struct scenario *s, scn_errors *e)
     scn_init(s);
     int failed = scn_load(s, a->src ? a->src : "default", cli_parse_opts(), e) != 0;
     for (size_t k = 0; k < a->nsets; k++)
-        failed |= scn_set(s, a->sets[k].assign, a->sets[k].flag, cli_parse_opts(), e) != 0;
+        failed |= (a->sets[k].key ? scn_set_flag(s, a->sets[k].key, a->sets[k].assign, a->sets[k].flag, cli_parse_opts(), e)
+                                  : scn_set(s, a->sets[k].assign, a->sets[k].flag, cli_parse_opts(), e)) != 0;
     return failed;
 }
 

@@ -6,35 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static void phold_usage(FILE *f)
-{
-    fprintf(f,
-            "usage: hvwake bench phold [options]\n\n"
-            "PHOLD, the standard DES benchmark (definition in docs/performance.md).\n\n"
-            "  --lps N      logical processes (default 1024)\n"
-            "  --events E   initial events per LP (default 1)\n"
-            "  --end T      simulated end time in time units of 1 s (default 1000)\n"
-            "  --seed S     xoshiro256** seed (default 1)\n"
-            "  --remote P   fraction of events sent to a random LP, else to self (default 1.0)\n"
-            "  --grid G     round every delay to a multiple of G ns; 0 = off (default 0)\n"
-            "  --sampler K  exponential sampler: log (as the reference programs) or zig (default log)\n"
-            "  --help       this text\n\n"
-            "Prints one RESULT line: the configuration, then events (committed), init_s and\n"
-            "loop_s (wall seconds of set-up and of the event loop), ev_per_s (events / loop_s),\n"
-            "peak_pending, bytes_per_event (engine bytes per pool slot) and chk (checksum of\n"
-            "the per-LP counts; equal to the reference programs' for the same options with\n"
-            "--sampler log).\n");
-}
-
-static int bench_phold(int argc, char **argv)
+int cmd_bench_phold(int argc, char **argv)
 {
     phold_params p = {.lps = 1024, .events = 1, .end = 1000, .seed = 1, .remote = 1.0};
     const char *cmd = "bench phold";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            phold_usage(stdout);
-            return 0;
+            return cli_help("bench phold");
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "hvwake %s: option '%s' is unknown or lacks its value; see --help\n", cmd, o);
@@ -67,8 +46,7 @@ static int bench_phold(int argc, char **argv)
                 rc = HV_EXIT_USAGE;
             }
         } else {
-            fprintf(stderr, "hvwake %s: unknown option '%s'; see hvwake bench phold --help\n", cmd, o);
-            rc = HV_EXIT_USAGE;
+            rc = cli_unknown_option(cmd, o);
         }
         if (rc)
             return rc;
@@ -83,19 +61,4 @@ static int bench_phold(int argc, char **argv)
            (unsigned long long)r.events, r.init_s, r.loop_s, r.ev_per_s,
            (unsigned long long)r.peak_pending, r.bytes_per_event, (unsigned long long)r.chk);
     return 0;
-}
-
-int cmd_bench(int argc, char **argv)
-{
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        FILE *f = argc < 2 ? stderr : stdout;
-        fprintf(f, "usage: hvwake bench phold|hcall [options]   (hvwake bench phold --help, hvwake bench hcall --help)\n");
-        return argc < 2 ? HV_EXIT_USAGE : 0;
-    }
-    if (!strcmp(argv[1], "phold"))
-        return bench_phold(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "hcall"))
-        return bench_hcall(argc - 1, argv + 1);
-    fprintf(stderr, "hvwake bench: unknown benchmark '%s'; expected phold or hcall\n", argv[1]);
-    return HV_EXIT_USAGE;
 }

@@ -26,31 +26,6 @@ static const char *choices_or(char *buf, size_t n)
     return buf;
 }
 
-static void usage(void)
-{
-    char any[128];
-    printf("usage: hvwake bench hcall [--kind K|all] [--duration-ms N] [--seed N] [--msgsnd 0|1]\n"
-           "                          [--redirect 0|1] [--guest-ipi %s]\n"
-           "                          [--h-prod fixed|4.6] [--vcpus N] [--threads-per-vcore N]\n\n"
-           "A guest VCPU loops issuing one hypercall and times the round trip as the guest\n"
-           "sees it (like kvm-unit-tests), on a 1-chip POWER8 with default costs and two\n"
-           "cores more than the guest has vcores (at least 4).\n\n"
-           "  --kind K          null, ipi_running, ipi_ceded, ipi_sleeping, prod_ceded,\n"
-           "                    cede_timer, or all (default all)\n"
-           "  --duration-ms N   simulated time per kind (default 20)\n"
-           "  --seed N          seed (default 1)\n"
-           "  --msgsnd 0|1      hw.msgsnd (default 1)\n"
-           "  --redirect 0|1    kvm.h_ipi_redirect, M1 (default 1)\n"
-           "  --guest-ipi M     kvm.guest_ipi, M2: %s (default targeted)\n"
-           "  --h-prod V        kvm.h_prod: fixed (Linux 4.11) or 4.6 (4.6-4.10) (default fixed)\n"
-           "  --vcpus N         the guest's VCPUs (default 2)\n"
-           "  --threads-per-vcore N  its VCPUs per vcore, 1, 2, 4 or 8 (default 2; ipi_sleeping 1)\n"
-           "                    e.g. the published guest: --vcpus 32 --threads-per-vcore 8\n\n"
-           "Prints per kind: calls, round trip mean/p50/p99 (ns), whole-core exits per\n"
-           "call, and the target VCPU's wakeup latency (raise -> back in the guest).\n",
-           guest_ipis, choices_or(any, sizeof any));
-}
-
 int bench_hcall(int argc, char **argv)
 {
     int kind = -1;
@@ -61,8 +36,7 @@ int bench_hcall(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
-            return 0;
+            return cli_help("bench hcall");
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "hvwake %s: option '%s' is unknown or lacks its value; see --help\n", cmd, o);
@@ -122,8 +96,7 @@ int bench_hcall(int argc, char **argv)
                 return HV_EXIT_USAGE;
             }
         } else {
-            fprintf(stderr, "hvwake %s: unknown option '%s'; see hvwake bench hcall --help\n", cmd, o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option(cmd, o);
         }
         if (rc)
             return rc;

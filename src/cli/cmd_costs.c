@@ -11,13 +11,9 @@ int cmd_costs(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: hvwake costs\n\nPrints every row of the cost table: name, mean (ns),\n"
-                   "distribution, Q (quoted) / D (derived) / E (estimate), and source.\n"
-                   "Scenario [cost] keys override rows by name. Sources: docs/costs.md.\n");
-            return 0;
+            return cli_help("costs");
         }
-        fprintf(stderr, "hvwake costs: unknown option '%s'; expected --help\n", argv[i]);
-        return HV_EXIT_USAGE;
+        return cli_unknown_option("costs", argv[i]);
     }
     printf("%-20s %10s %-8s %s  %s\n", "name", "mean_ns", "dist", "k", "source");
     for (int i = 0; i < HW_COST_COUNT; i++) {

@@ -103,11 +103,7 @@ int cmd_keys(int argc, char **argv)
     const char *section = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: hvwake keys [SECTION]\n\n"
-                   "Every scenario key: name, type, default, allowed range or choices, unit and help.\n"
-                   "Types: bool, uint, int, double, percent (50%% or 0.5), time (needs a unit ns, us, ms\n"
-                   "or s), ns (integer ns, unit optional), enum, string. See docs/scenarios.md.\n");
-            return 0;
+            return cli_help("keys");
         }
         if (argv[i][0] == '-' || section) {
             fprintf(stderr, "hvwake keys: unexpected argument '%s'; expected at most one SECTION (see --help)\n", argv[i]);

@@ -20,25 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void usage(void)
-{
-    printf("usage: hvwake kvm-stat FILE [--event vmexit|hcall] [--vcpu N] [--key sample|time]\n\n"
-           "What `perf kvm stat report` prints on a POWER (Book3S HV) host, from a trace of the\n"
-           "kvm_hv tracepoints: exits (VM-EXIT: kvm_guest_exit to the next kvm_guest_enter of the\n"
-           "thread) and hypercalls handled in the host (HCALL-EVENT: kvm_hcall_enter to\n"
-           "kvm_hcall_exit), per reason: samples, %%, min, max, average time; then hvwake's wakeup\n"
-           "figures (kvmppc_vcore_wakeup, blocked runner to guest entry).\n\n"
-           "FILE is hvwake's trace (run --trace F, or --trace F.dat), or one recorded on a real host:\n"
-           "a trace.dat of `trace-cmd record -e kvm_hv` (read with `trace-cmd report`, which must be\n"
-           "installed), the output of `trace-cmd report`, or /sys/kernel/tracing/trace; - reads text\n"
-           "from standard input.\n\n"
-           "  --event E    vmexit or hcall: only that table (default: both)\n"
-           "  --vcpu N     only the events of VCPU N (the VCPU of each thread's first kvm_guest_enter)\n"
-           "  --key K      sort by sample (count, default) or time (average)\n\n"
-           "Exit status: 0 success, 2 bad input (a line that is no ftrace event, a trace with no\n"
-           "kvm_hv events, trace-cmd missing for a trace.dat), 3 the output could not be written.\n");
-}
-
 static int is_tracedat(FILE *f)
 {
     char magic[10];
@@ -136,10 +117,8 @@ int cmd_kvm_stat(int argc, char **argv)
     int rc = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
-            return 0;
-        }
+        if (!strcmp(o, "--help") || !strcmp(o, "-h"))
+            return cli_help("kvm-stat");
         const char **slot = !strcmp(o, "--event") ? &event : !strcmp(o, "--vcpu") ? &vcpu_arg
                             : !strcmp(o, "--key") ? &key : NULL;
         if (slot) {
@@ -150,8 +129,7 @@ int cmd_kvm_stat(int argc, char **argv)
                 rc = cli_once("kvm-stat", o, slot, argv[++i]);
             }
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake kvm-stat: unknown option '%s'; see hvwake kvm-stat --help\n", o);
-            rc = HV_EXIT_USAGE;
+            rc = cli_unknown_option("kvm-stat", o);
         } else if (path) {
             fprintf(stderr, "hvwake kvm-stat: one trace at a time: '%s' and '%s'\n", path, o);
             rc = HV_EXIT_USAGE;

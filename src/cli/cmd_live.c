@@ -11,46 +11,6 @@
 
 static const char *cmd = "live";
 
-static void usage(FILE *f, unsigned cpus)
-{
-    fprintf(f,
-            "usage: hvwake live [options]            measure M1 on this machine's threads\n"
-            "       hvwake live --stress [options]   the stress validator (checks invariants)\n\n"
-            "Runs M1 (reserve a free host core by CAS, publish rm_data, RM_HOST_ACTION\n"
-            "message, IPI, demux, kick, release), guest entry/exit of the host cores, VM\n"
-            "destroy with kick_all_cpus_sync, and the XICS ICP word under real concurrency\n"
-            "(one thread per host core, per sender and per target VCPU). docs/verification.md.\n\n"
-            "Measure (default) prints two tables, each row a run of --ms:\n"
-            "  paths  closed load (each sender waits until its target took the IPI):\n"
-            "         sender-side cost of a redirect (reserve+publish+signal, futex or spin)\n"
-            "         vs the fallback that wakes the target with a futex in the sender's\n"
-            "         thread (H_TOO_HARD + virtual-mode kick), and the end-to-end wake\n"
-            "         latency (H_IPI issued -> target accepted the IPI)\n"
-            "  scan   closed load, senders x cores doubling up to --senders x --cores:\n"
-            "         kvm_hc_find cost, cores probed, CAS failure rate, no free core rate\n\n"
-            "options (defaults from the %u CPUs this process may use):\n"
-            "  --cores N        host cores, one thread each (measure %u, stress 4)\n"
-            "  --senders N      H_IPI senders, one thread each (measure %u, stress 2)\n"
-            "  --targets N      target VCPUs, one thread each (measure %u, stress 4)\n"
-            "  --pin            pin every thread round-robin to the allowed CPUs\n"
-            "  --guest-pct P    %% of host-core wakeups followed by a guest phase, before\n"
-            "                   and after the IPI (measure 0: cores stay free; stress 25)\n"
-            "  --guest-len N    mean guest phase in yields (8)\n"
-            "  --seed S         seed of the per-thread streams (1)\n"
-            "  --watchdog-ms T  bound for 'eventually' (no lost wakeup) (10000)\n"
-            "  --ms T           measure: milliseconds per table row (150)\n"
-            "  --json           measure: JSON instead of tables\n"
-            "  --iterations N   stress: H_IPIs per sender per VM (2000)\n"
-            "  --epochs N       stress: VM lifetimes (4)\n"
-            "  --signal S       stress: futex or spin (futex)\n"
-            "  --yield-pct P    stress: %% chance of a yield at each protocol point (10)\n"
-            "  --no-redirect    stress: h_ipi_redirect = 0 (every raise takes the fallback)\n"
-            "  --bug B          stress: inject none, no-drain, release-order, relaxed-ack\n\n"
-            "Exit status: 0 success, 1 an invariant broke (the message says which),\n"
-            "2 bad options. Timings are wall-clock and vary from run to run.\n",
-            cpus, 2 * cpus < 4 ? 4 : 2 * cpus, cpus < 2 ? 2 : cpus, 2 * (cpus < 2 ? 2 : cpus));
-}
-
 typedef struct opts {
     live_cfg cfg;
     bool stress, json, set_cores, set_senders, set_targets, set_guest_pct, stress_only, set_ms;
@@ -135,8 +95,7 @@ static int parse(int argc, char **argv, opts *o)
             }
             o->cfg.bug = (live_bug)k, o->stress_only = true;
         } else {
-            fprintf(stderr, "hvwake %s: unknown option '%s'; see hvwake live --help\n", cmd, a);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option(cmd, a);
         }
         if (rc)
             return rc;
@@ -302,10 +261,8 @@ int cmd_live(int argc, char **argv)
 {
     unsigned cpus = live_cpus();
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout, cpus);
-            return 0;
-        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return cli_help("live");
     opts o = {.cfg = live_cfg_default(), .ms = 150};
     int rc = parse(argc, argv, &o);
     if (rc)

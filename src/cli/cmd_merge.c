@@ -1,4 +1,5 @@
-/* hvwake merge — join the shard result files of a sweep into one table. */
+/* hvwake merge — join the shard result files of a sweep into one table (or
+ * show any results — a compare's --json or --csv — as compare does). */
 #include "cli/cli.h"
 
 #include "base/hv.h"
@@ -9,58 +10,34 @@
 #include <stdio.h>
 #include <string.h>
 
-int cli_read_results(const char *cmd, int n, char **paths, rep_results *r)
-{
-    scn_errors e;
-    scn_errors_init(&e);
-    rep_results_init(r);
-    int failed = 0;
-    for (int i = 0; i < n; i++)
-        failed |= rep_results_read_path(r, paths[i], &e) != 0;
-    if (!failed)
-        failed |= rep_results_complete(r, &e) != 0;
-    if (failed) {
-        char pfx[64];
-        snprintf(pfx, sizeof pfx, "hvwake %s: ", cmd);
-        scn_errors_print(&e, stderr, pfx);
-    }
-    scn_errors_free(&e);
-    return failed ? HV_EXIT_USAGE : 0;
-}
-
-static void usage(void)
-{
-    printf("usage: hvwake merge DIR|FILE... [--csv|--json] [-o FILE]\n\n"
-           "Join the result files of a sharded sweep (shard-I-of-N.csv in DIR) and print the\n"
-           "comparison: per metric and variant the mean over replications with its 95%%\n"
-           "confidence interval, and the difference and ratio to the first variant.\n"
-           "Fails (status 2), naming the file and line, if a file is damaged or truncated (every\n"
-           "job and file carries a checksum), if the files are of different experiments (the\n"
-           "first difference in version, source revision, configuration or variants), if a job\n"
-           "appears twice, or if a shard is missing (with the variants it holds).\n\n"
-           "  --csv      wide CSV: metric,unit,VARIANT.n,.mean,.ci,.diff,.diff_ci,.ratio ...\n"
-           "  --json     JSON (docs/metrics.md)\n"
-           "  -o FILE    write there instead of stdout (not one of the inputs)\n");
-}
-
 int cmd_merge(int argc, char **argv)
 {
-    int fmt = CLI_FMT_TEXT;
+    int fmt = CLI_FMT_TEXT, force = 0;
+    cli_table tab = {0};
     const char *out = NULL;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
-            return 0;
+            return cli_help("merge");
         }
         int f = cli_format_arg("merge", o, &fmt);
         if (f < 0)
             return HV_EXIT_USAGE;
         if (f)
             continue;
-        if (!strcmp(o, "-o") || !strcmp(o, "--output")) {
+        int tr = cli_table_arg("merge", argc, argv, &i, &tab);
+        if (tr < 0)
+            return HV_EXIT_USAGE;
+        if (tr)
+            continue;
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake merge: option --force given twice; expected it once\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "-o")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake merge: option %s needs a file name\n", o);
                 return HV_EXIT_USAGE;
@@ -68,8 +45,7 @@ int cmd_merge(int argc, char **argv)
             if (cli_once("merge", "-o", &out, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake merge: unknown option '%s'; expected --csv, --json or -o FILE\n", o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option("merge", o);
         } else if (np < 256)
             paths[np++] = argv[i];
         else {
@@ -81,8 +57,15 @@ int cmd_merge(int argc, char **argv)
         fprintf(stderr, "hvwake merge: no input; expected DIR or FILE... (see --help)\n");
         return HV_EXIT_USAGE;
     }
+    if (cli_table_check("merge", &tab, fmt))
+        return HV_EXIT_USAGE;
     rep_results r;
-    int rc = cli_read_results("merge", np, paths, &r);
+    scn_errors e;
+    scn_errors_init(&e);
+    int rc = rep_results_read_any(&r, np, paths, &e) ? HV_EXIT_USAGE : 0;
+    if (rc)
+        scn_errors_print(&e, stderr, "hvwake merge: ");
+    scn_errors_free(&e);
     for (size_t i = 0; !rc && out && i < r.nfiles; i++)
         if (rep_out_same_path(out, r.files[i])) {
             fprintf(stderr, "hvwake merge: -o '%s' is the input %s; expected another file\n", out, r.files[i]);
@@ -90,19 +73,16 @@ int cmd_merge(int argc, char **argv)
         }
     rep_out o = {0};
     if (!rc)
-        rc = cli_out_open("merge", &o, out, 0);
+        rc = cli_out_open("merge", &o, out, force ? 0 : REP_OUT_NOREPLACE);
     if (!rc) {
         rep_compare c;
         rep_results_compare(&r, &c);
-        rep_header h = rep_results_header(&r);
-        if (fmt == CLI_FMT_CSV)
-            rep_compare_write_csv(o.f, &h, &c);
-        else if (fmt == CLI_FMT_JSON)
-            rep_compare_write_json(o.f, &h, &c);
-        else
-            rep_compare_write_text(o.f, &h, &c);
+        rc = cli_write_results("merge", o.f, fmt, &r, &c, &tab);
         rep_compare_free(&c);
-        rc = cli_outs_commit("merge", &o, 1);
+        if (!rc)
+            rc = cli_outs_commit("merge", &o, 1);
+        else
+            cli_outs_abort(&o, 1);
     }
     rep_results_free(&r);
     return rc;

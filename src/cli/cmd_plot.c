@@ -3,6 +3,7 @@
 
 #include "base/hv.h"
 #include "report/outfile.h"
+#include "report/figure.h"
 #include "report/plot.h"
 #include "report/results.h"
 
@@ -11,30 +12,25 @@
 
 int cmd_plot(int argc, char **argv)
 {
-    const char *out = NULL, *metric = NULL, *kind_arg = NULL;
-    int kind = REP_PLOT_BARS;
+    const char *out = NULL, *metric = NULL, *kind_arg = NULL, *xkey = NULL;
+    int kind = REP_PLOT_BARS, force = 0;
     char *paths[256];
     int np = 0;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake plot RESULTS... [--kind bars|curve|cdf] [--metric NAME] -o FILE.svg|FILE.png\n\n"
-                   "RESULTS: a results directory or files of compare/sweep (as for hvwake merge).\n"
-                   "Writes FILE.gp (gnuplot script) and FILE.dat (data) next to FILE, then runs\n"
-                   "gnuplot if it is installed; otherwise prints the command that renders it.\n\n"
-                   "  --kind bars    one bar per variant, mean with 95%% CI (default)\n"
-                   "  --kind curve   metric against the varied value (--vary k=...)\n"
-                   "  --kind cdf     quantiles of a distribution per variant\n"
-                   "  --metric NAME  metric (bars, curve; default: the first) or distribution\n"
-                   "                 prefix such as wake.latency_ns (cdf; default: the first)\n"
-                   "  -o FILE        output image, .svg or .png (required)\n");
-            return 0;
+            return cli_help("plot");
         }
-        if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "-o")) && i + 1 >= argc) {
+        if ((!strcmp(o, "--kind") || !strcmp(o, "--metric") || !strcmp(o, "--x") || !strcmp(o, "-o")) && i + 1 >= argc) {
             fprintf(stderr, "hvwake plot: option %s needs a value (see --help)\n", o);
             return HV_EXIT_USAGE;
         }
-        if (!strcmp(o, "--kind")) {
+        if (!strcmp(o, "--force")) {
+            if (force++) {
+                fprintf(stderr, "hvwake plot: option --force given twice; expected it once\n");
+                return HV_EXIT_USAGE;
+            }
+        } else if (!strcmp(o, "--kind")) {
             if (cli_once("plot", o, &kind_arg, argv[++i]))
                 return HV_EXIT_USAGE;
             kind = rep_plot_kind_parse(kind_arg);
@@ -42,12 +38,11 @@ int cmd_plot(int argc, char **argv)
                 fprintf(stderr, "hvwake plot: option --kind: '%s' is not valid; expected bars, curve or cdf\n", argv[i]);
                 return HV_EXIT_USAGE;
             }
-        } else if (!strcmp(o, "--metric") || !strcmp(o, "-o")) {
-            if (cli_once("plot", o, o[1] == 'o' ? &out : &metric, argv[++i]))
+        } else if (!strcmp(o, "--metric") || !strcmp(o, "--x") || !strcmp(o, "-o")) {
+            if (cli_once("plot", o, o[1] == 'o' ? &out : o[2] == 'x' ? &xkey : &metric, argv[++i]))
                 return HV_EXIT_USAGE;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "hvwake plot: unknown option '%s'; expected --kind, --metric or -o (see --help)\n", o);
-            return HV_EXIT_USAGE;
+            return cli_unknown_option("plot", o);
         } else if (np < 256)
             paths[np++] = argv[i];
     }
@@ -63,26 +58,39 @@ int cmd_plot(int argc, char **argv)
         scn_errors_free(&e);
         return HV_EXIT_USAGE;
     }
+    if (xkey && kind != REP_PLOT_CURVE) {
+        fprintf(stderr, "hvwake plot: option --x does nothing with --kind %s; expected it with --kind curve only\n",
+                rep_plot_kind_name((rep_plot_kind)kind));
+        scn_errors_free(&e);
+        return HV_EXIT_USAGE;
+    }
     rep_results r;
-    int rc = cli_read_results("plot", np, paths, &r);
+    int rc = rep_results_read_any(&r, np, paths, &e) ? HV_EXIT_USAGE : 0;
+    rep_compare c = {0};
+    rep_figure fig = {0};
+    if (!rc) {
+        rep_results_compare(&r, &c);
+        if (rep_figure_make(&fig, (rep_plot_kind)kind, &r, &c, metric, xkey, &e))
+            rc = HV_EXIT_USAGE;
+    }
+    if (rc)
+        scn_errors_print(&e, stderr, "hvwake plot: ");
     /* dat and script are written whole, then gnuplot renders into the
      * image's temporary file, renamed to OUT only if gnuplot succeeds. */
     rep_out o[3] = {{0}};
+    int nr = force ? 0 : REP_OUT_NOREPLACE;
     if (!rc)
-        rc = cli_out_open("plot", &o[0], dat, 0);
+        rc = cli_out_open("plot", &o[0], dat, nr);
     if (!rc)
-        rc = cli_out_open("plot", &o[1], script, 0);
+        rc = cli_out_open("plot", &o[1], script, nr);
     if (!rc)
-        rc = cli_out_open("plot", &o[2], out, 0);
+        rc = cli_out_open("plot", &o[2], out, nr);
     if (!rc) {
-        rep_compare c;
-        rep_results_compare(&r, &c);
-        if (rep_plot_write(&c, (rep_plot_kind)kind, metric, out, dat, o[0].f, o[1].f, &e)) {
-            scn_errors_print(&e, stderr, "hvwake plot: ");
-            rc = HV_EXIT_USAGE;
-        }
-        rep_compare_free(&c);
+        rep_header h = rep_results_header(&r);
+        rep_plot_write(&fig, &h, out, dat, o[0].f, o[1].f);
     }
+    rep_figure_free(&fig);
+    rep_compare_free(&c);
     if (!rc)
         rc = cli_outs_commit("plot", o, 2);
     if (!rc) {

@@ -11,36 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void usage(void)
-{
-    printf("usage: hvwake run [NAME|FILE] [--set section.key=value]... [--seed N] [--run N]\n"
-           "                  [--duration T] [--json|--csv] [-o FILE] [--trace FILE]\n"
-           "                  [--timeline FILE] [--timeline-window T] [--trace-limit N]\n"
-           "                  [--kernel FILE] [--quiet]\n\n"
-           "Run the scenario (a preset NAME or a FILE; default: the 'default' preset) for its\n"
-           "warm-up and then its measured duration, and print its figures: a summary table\n"
-           "(default), JSON or CSV, headed by the version, seed, run and effective configuration.\n\n"
-           "  --set K=V            override a key (see hvwake keys)\n"
-           "  --seed N, --run N    the RNG seed and the run number (default from [sim]: 1, 0)\n"
-           "  --duration T         measured simulated time, e.g. 200ms (default [sim] duration,\n"
-           "                       100ms); like --set sim.duration=T, applied in command-line order\n"
-           "  --json, --csv        output format (default: text table)\n"
-           "  -o FILE              write the output there (default: stdout)\n"
-           "  --trace FILE         the kvm_hv tracepoints as /sys/kernel/tracing/trace prints them;\n"
-           "                       FILE.dat: as a trace.dat for trace-cmd report and KernelShark\n"
-           "  --timeline FILE      Chrome/Perfetto trace-event JSON, one track per hardware thread\n"
-           "  --timeline-window T  trace/timeline only the first T after warm-up (default 5ms)\n"
-           "  --trace-limit N      keep at most N trace records (default 2000000); the files,\n"
-           "                       stderr and the trace.dropped metric say how many were dropped\n"
-           "  --kernel FILE        kvm_stat -1 -d (every VM, each VM), debugfs timings per VCPU,\n"
-           "                       XICS debugfs dumps\n"
-           "  --quiet              no progress line on stderr\n\n"
-           "Every file is written whole or not at all: a failed run or write leaves the previous\n"
-           "file unchanged. Each option is given once (--set and its shorthands may repeat).\n"
-           "Exit status: 0 success, 1 the model failed a check, 2 bad input, 3 an output could\n"
-           "not be written.\n");
-}
-
 enum { OUT_MAIN, OUT_TRACE, OUT_TIMELINE, OUT_KERNEL, NOUT };
 
 /* --trace F.dat writes a trace.dat, any other name the text trace. */
@@ -55,16 +25,19 @@ int cmd_run(int argc, char **argv)
     cli_scn_args a = {0};
     static const char *const flag[NOUT] = {"-o", "--trace", "--timeline", "--kernel"};
     const char *path[NOUT] = {0}, *window_arg = NULL, *limit_arg = NULL;
-    int quiet = 0, rc = 0;
+    int quiet = 0, force = 0, rc = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
             cli_scn_args_free(&a);
-            return 0;
+            return cli_help("run");
         }
-        if (!strcmp(o, "--quiet")) {
-            quiet = 1;
+        if (!strcmp(o, "--quiet") || !strcmp(o, "--force")) {
+            int *seen = o[2] == 'q' ? &quiet : &force;
+            if ((*seen)++) {
+                fprintf(stderr, "hvwake run: option %s given twice; expected it once\n", o);
+                rc = HV_EXIT_USAGE;
+            }
             continue;
         }
         const char **slot = !strcmp(o, "--trace")             ? &path[OUT_TRACE]
@@ -83,18 +56,24 @@ int cmd_run(int argc, char **argv)
         }
         int r = cli_scn_arg("run", argc, argv, &i, &a, CLI_ACCEPT_OUTPUT | CLI_ACCEPT_DURATION);
         if (r == 0)
-            fprintf(stderr, "hvwake run: unknown option '%s'; see hvwake run --help\n", o);
+            cli_unknown_option("run", o);
         if (r <= 0)
             rc = HV_EXIT_USAGE;
     }
     path[OUT_MAIN] = a.out;
+    /* Options that would do nothing are errors, naming the flag typed. */
+    if (!rc && (window_arg || limit_arg) && !path[OUT_TRACE] && !path[OUT_TIMELINE]) {
+        fprintf(stderr, "hvwake run: option %s does nothing without --trace or --timeline; expected one of them "
+                "with it\n", window_arg ? "--timeline-window" : "--trace-limit");
+        rc = HV_EXIT_USAGE;
+    }
     run_outputs ro = {.window = DES_MS(5), .trace_cap = 2000000, .progress = !quiet};
     if (!rc && window_arg) {
         uint64_t ns;
         char err[200];
         scn_valspec spec = {.type = SCN_T_TIME, .min = 1, .max = 1e15};
         if (scn_value_parse(&spec, window_arg, &ns, err, sizeof err)) {
-            fprintf(stderr, "hvwake run: option --timeline-window: '%s': %s\n", window_arg, err);
+            fprintf(stderr, "hvwake run: option --timeline-window: %s\n", err); /* err quotes the value */
             rc = HV_EXIT_USAGE;
         }
         ro.window = ns;
@@ -114,7 +93,7 @@ int cmd_run(int argc, char **argv)
     size_t nopen = 0;
     for (; !rc && nopen < NOUT; nopen++)
         if (nopen == OUT_MAIN || path[nopen])
-            rc = cli_out_open("run", &out[nopen], path[nopen], 0);
+            rc = cli_out_open("run", &out[nopen], path[nopen], force ? 0 : REP_OUT_NOREPLACE);
     if (!rc) {
         ro.trace = out[OUT_TRACE].f;
         ro.trace_dat = is_tracedat(path[OUT_TRACE]);

@@ -9,12 +9,8 @@
 
 int cmd_scenarios(int argc, char **argv)
 {
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        printf("usage: hvwake scenarios [NAME]\n\n"
-               "Without NAME: every preset scenario built into hvwake, with its description.\n"
-               "With NAME: print that preset's file (a starting point for your own).\n");
-        return 0;
-    }
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+        return cli_help("scenarios");
     if (argc > 2) {
         fprintf(stderr, "hvwake scenarios: too many arguments; expected at most one NAME\n");
         return HV_EXIT_USAGE;

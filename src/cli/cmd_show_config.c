@@ -16,15 +16,8 @@ int cmd_show_config(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake show-config [NAME|FILE] [--set section.key=value]... [--json]\n\n"
-                   "Build the scenario (preset NAME or FILE, default: the 'default' preset), apply the\n"
-                   "--set options, validate it, and print every key's effective value with where it\n"
-                   "came from (default, FILE:LINE, --set). The text form is itself a scenario file.\n\n"
-                   "  --set K=V   override a key (section.key=value, section.NAME.key=value,\n"
-                   "              section.*.key=value for every instance)\n"
-                   "  --json      the configuration as the JSON header of run outputs\n");
             cli_scn_args_free(&a);
-            return 0;
+            return cli_help("show-config");
         }
         if (!strcmp(o, "--json")) {
             if (json++) {
@@ -40,7 +33,7 @@ int cmd_show_config(int argc, char **argv)
             return HV_EXIT_USAGE;
         }
         if (r == 0) {
-            fprintf(stderr, "hvwake show-config: unknown option '%s'; expected NAME|FILE, --set K=V or --json\n", o);
+            cli_unknown_option("show-config", o);
             cli_scn_args_free(&a);
             return HV_EXIT_USAGE;
         }

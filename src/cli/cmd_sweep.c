@@ -48,23 +48,6 @@
 #include <sys/prctl.h>
 #endif
 
-static void usage(void)
-{
-    printf("usage: hvwake sweep [NAME|FILE] --out DIR (--vary K=V1,V2|K=LO..HI/STEP | --variant NAME:K=V)...\n"
-           "                    [--replications R] [--jobs N] [--shard I/N] [--force] [--set K=V]... [--seed N]\n\n"
-           "Run every variant x replication of the scenario and write the results to\n"
-           "DIR/shard-I-of-N.csv (report/results.h); `hvwake merge DIR` prints the table.\n"
-           "The shard file is written only when every job of the shard succeeded.\n\n"
-           "  --out DIR          results directory (created)\n"
-           "  --vary, --variant  the variants, as for compare\n"
-           "  --replications R   runs per variant (default [sim] replications)\n"
-           "  --jobs N           worker processes (default: the online CPUs)\n"
-           "  --shard I/N        run only the jobs j with j mod N == I-1 (for clusters)\n"
-           "  --force            replace an existing DIR/shard-I-of-N.csv (default: refuse)\n\n"
-           "Exit status: 0 success, 1 a job failed a model check, 2 bad input, 3 an output could\n"
-           "not be written or a worker was killed by a signal.\n");
-}
-
 static const char *signame(int sig)
 {
     switch (sig) {
@@ -102,9 +85,14 @@ static int worker(const struct scenario *s, const char *path)
     if (!rc) {
         FILE *f = fopen(path, "w");
         if (f) {
-            for (size_t i = 0; i < m.n; i++)
-                fprintf(f, "%a\t%s\n", m.rows[i].value, m.rows[i].name);
-            fprintf(f, "end %zu\n", m.n);
+            size_t n = rep_metrics_nflat(&m);
+            for (size_t i = 0; i < n; i++) {
+                char name[300];
+                double v;
+                rep_metrics_flat(&m, i, name, sizeof name, &v);
+                fprintf(f, "%a\t%s\n", v, name);
+            }
+            fprintf(f, "end %zu\n", n);
         }
         if (!f || ferror(f) | fclose(f)) {
             fprintf(stderr, "hvwake sweep: cannot write '%s': %s\n", path, strerror(errno));
@@ -121,8 +109,9 @@ static int collect(const char *path, rep_metrics *m)
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
-    char line[1024];
+    char line[1024], why[400];
     int ended = 0, bad = 0;
+    size_t rows = 0;
     while (!bad && !ended && fgets(line, sizeof line, f)) {
         size_t l = strlen(line);
         char *tab = strchr(line, '\t'), *end;
@@ -130,13 +119,12 @@ static int collect(const char *path, rep_metrics *m)
         bad = !l || line[l - 1] != '\n';
         line[l ? l - 1 : 0] = 0;
         if (!bad && !strncmp(line, "end ", 4))
-            ended = sscanf(line, "end %llu", &n) == 1 && n == m->n;
+            ended = sscanf(line, "end %llu", &n) == 1 && n == rows && !rep_metrics_end_flat(m, why, sizeof why);
         else if (!bad && tab) {
             *tab = 0;
             double v = strtod(line, &end);
-            bad = *end != 0 || !tab[1];
-            if (!bad)
-                rep_metric(m, v, "%s", tab + 1);
+            bad = *end != 0 || !tab[1] || rep_metrics_add_flat(m, tab + 1, v, why, sizeof why);
+            rows++;
         } else
             bad = 1;
     }
@@ -193,7 +181,7 @@ static void remove_stale(const char *dir)
  * write is read back first, then every shard-*.csv header of DIR (but its
  * own file with --force) is checked against it. */
 static int check_dir(const char *dir, const char *own, const rep_header *h, size_t reps, scn_shard shard,
-                     const scn_variants *vs)
+                     const scn_variants *vs, const rep_stream *streams)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -201,7 +189,7 @@ static int check_dir(const char *dir, const char *own, const rep_header *h, size
     rep_results_writer w;
     if (!m)
         HV_DIE("open_memstream failed (out of memory)");
-    rep_results_begin(&w, m, h, reps, shard, vs);
+    rep_results_begin(&w, m, h, reps, shard, vs, streams);
     fclose(m);
     rep_results r;
     rep_results_init(&r);
@@ -351,9 +339,8 @@ int cmd_sweep(int argc, char **argv)
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage();
             cli_scn_args_free(&a);
-            return 0;
+            return cli_help("sweep");
         }
         if (!strcmp(o, "--force")) {
             force = 1;
@@ -371,7 +358,7 @@ int cmd_sweep(int argc, char **argv)
         }
         int r = cli_scn_arg("sweep", argc, argv, &i, &a, CLI_ACCEPT_VARY | CLI_ACCEPT_SHARD);
         if (r == 0)
-            fprintf(stderr, "hvwake sweep: unknown option '%s'; see hvwake sweep --help\n", o);
+            cli_unknown_option("sweep", o);
         if (r <= 0)
             rc = HV_EXIT_USAGE;
     }
@@ -413,12 +400,16 @@ int cmd_sweep(int argc, char **argv)
     rep_out out = {0};
     rep_config cfg = {0};
     rep_header h = {0};
+    rep_stream *streams = NULL;
     sweep w = {.reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
     if (!rc) {
         h = cli_header(&base, &cfg);
         rep_results_file_name(name, sizeof name, shard.i, shard.n);
         snprintf(path, sizeof path, "%s/%s", dir, name);
-        rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs);
+        streams = hv_xcalloc(vs.n, sizeof *streams);
+        for (size_t v = 0; v < vs.n; v++) /* job j runs run0 + j % R (start()) */
+            streams[v] = (rep_stream){sc[v].sim.seed, sc[v].sim.run};
+        rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs, streams);
     }
     if (!rc)
         rc = cli_mkdirs("sweep", dir);
@@ -457,7 +448,7 @@ int cmd_sweep(int argc, char **argv)
     /* The shard file, in job order, only if every job succeeded. */
     rep_results_writer rw;
     if (!rc && !sig && !failed) {
-        rep_results_begin(&rw, out.f, &h, reps, shard, &vs);
+        rep_results_begin(&rw, out.f, &h, reps, shard, &vs, streams);
         for (size_t j = 0; j < w.njob && !failed; j++) {
             if (!w.pid[j])
                 continue;
@@ -495,6 +486,7 @@ int cmd_sweep(int argc, char **argv)
     free(w.pid);
     free(w.status);
     free(w.live);
+    free(streams);
     rep_config_free(&cfg);
     for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);

@@ -160,20 +160,7 @@ int cmd_validate(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: hvwake validate [--seed N] [--run N] [--duration-ms N] [--tolerance PCT]\n"
-                   "                      [--cost ROW=NS]... [--fit ROWS|default]\n\n"
-                   "Runs the boot-like calibration mix (32 VCPUs, 8 threads per vcore) with\n"
-                   "hw.msgsnd = 0 and 1 and prints the model's real-mode timing means against\n"
-                   "the published POWER8 figures (commit 66feed61cdf6).\n\n"
-                   "  --seed N          seed (default 1)\n"
-                   "  --run N           run number (default 0)\n"
-                   "  --duration-ms N   simulated time per setting (default 50)\n"
-                   "  --tolerance PCT   allowed |error| (default 10); exit 1 beyond it\n"
-                   "  --cost ROW=NS     run with a cost row changed (repeatable; see hvwake costs)\n"
-                   "  --fit ROWS        refit: coordinate descent over the named cost rows\n"
-                   "                    (comma-separated; 'default' = the rows costs.def marks\n"
-                   "                    fitted) to the six published means; prints the values\n");
-            return 0;
+            return cli_help("validate");
         }
         if (i + 1 >= argc) {
             fprintf(stderr, "hvwake validate: option '%s' is unknown or lacks its value; see --help\n", o);
@@ -195,8 +182,7 @@ int cmd_validate(int argc, char **argv)
         } else if (!strcmp(o, "--cost"))
             rc = cost_override(o, v, &costs, &set);
         else {
-            fprintf(stderr, "hvwake validate: unknown option '%s'; see hvwake validate --help\n", o);
-            rc = HV_EXIT_USAGE;
+            rc = cli_unknown_option("validate", o);
         }
         if (rc)
             return rc;

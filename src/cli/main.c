@@ -8,35 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cli_cmd commands[] = {
-    {"run", cmd_run, "run a scenario and report it (table, JSON, CSV, traces)"},
-    {"sweep", cmd_sweep, "every variant x replication in parallel processes or shards (then merge)"},
-    {"compare", cmd_compare, "one scenario under several settings, side by side with 95% CIs"},
-    {"bench", cmd_bench, "engine benchmarks (bench phold)"},
-    {"validate", cmd_validate, "the KVM model against published POWER8 timings"},
-    {"costs", cmd_costs, "print the cost table with sources"},
-    {"keys", cmd_keys, "every scenario key: type, default, range, unit, help"},
-    {"scenarios", cmd_scenarios, "the preset scenarios built in (and their files)"},
-    {"show-config", cmd_show_config, "effective configuration and where each value came from"},
-    {"merge", cmd_merge, "join sharded compare/sweep results into one table"},
-    {"plot", cmd_plot, "plot results with gnuplot (svg, png)"},
-    {"kvm-stat", cmd_kvm_stat, "perf kvm stat report from a kvm_hv trace: the model's or a real host's"},
-    {"live", cmd_live, "M1 and the wake handshakes on real threads: measure, or --stress validate"},
-};
-
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: hvwake [--help] [--version] COMMAND [ARGS]\n\n"
-               "hvwake %s: an executable, calibrated model of POWER KVM-HV VCPU wakeups.\n\n"
-               "commands:\n",
-            HV_VERSION);
-    for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
-        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'hvwake COMMAND --help' describes a command and its options with their defaults.\n"
-               "Exit status: 0 success, 1 a model check failed, 2 bad input, 3 an output could not be\n"
-               "written (or a sweep worker was killed). Guarantees: docs/cli.md.\n");
-}
-
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max,
                   uint64_t *out)
 {
@@ -76,28 +47,51 @@ int main(int argc, char **argv)
 {
     cli_signals_init();
     if (argc < 2) {
-        usage(stderr);
+        cli_usage(stderr);
         return HV_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage(stdout);
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        cli_usage(stdout);
         return cli_stdout_check("--help");
     }
     if (!strcmp(argv[1], "--version")) {
         printf("hvwake %s (source %s)\n", HV_VERSION, hv_source());
         return cli_stdout_check("--version");
     }
-    for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
-        if (!strcmp(argv[1], commands[i].name)) {
-            /* Every command's standard output is checked once it is done:
-             * a table that did not reach a full disk is an error (a command
-             * that failed has said why already). */
-            int rc = commands[i].fn(argc - 1, argv + 1);
-            return rc ? rc : cli_stdout_check(commands[i].name);
-        }
-    fprintf(stderr, "hvwake: unknown command '%s'; expected one of:", argv[1]);
-    for (size_t i = 0; i < HV_ARRAY_LEN(commands); i++)
-        fprintf(stderr, " %s", commands[i].name);
+    /* A command of two words ("bench hcall") takes argv from its second. */
+    char two[128];
+    snprintf(two, sizeof two, "%s %s", argv[1], argc > 2 ? argv[2] : "");
+    const cli_cmd *c = argc > 2 ? cli_find(two) : NULL;
+    int skip = c ? 2 : 1;
+    if (!c)
+        c = cli_find(argv[1]);
+    if (c) {
+        /* Every command's standard output is checked once it is done: a
+         * table that did not reach a full disk is an error (a command that
+         * failed has said why already). */
+        int rc = c->fn(argc - skip, argv + skip);
+        return rc ? rc : cli_stdout_check(c->name);
+    }
+    /* "hvwake bench" alone, or with something else: the commands it starts. */
+    size_t l = strlen(argv[1]);
+    int group = 0;
+    for (size_t i = 0; i < cli_ncommands; i++)
+        group |= !strncmp(cli_commands[i].name, argv[1], l) && cli_commands[i].name[l] == ' ';
+    if (group && argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+        for (size_t i = 0; i < cli_ncommands; i++)
+            if (!strncmp(cli_commands[i].name, argv[1], l) && cli_commands[i].name[l] == ' ')
+                printf("  hvwake %-12s %s\n", cli_commands[i].name, cli_commands[i].summary);
+        return cli_stdout_check(argv[1]);
+    }
+    if (group && argc > 2)
+        fprintf(stderr, "hvwake %s: unknown command '%s'; expected one of:", argv[1], argv[2]);
+    else if (group)
+        fprintf(stderr, "hvwake %s: no command; expected one of:", argv[1]);
+    else
+        fprintf(stderr, "hvwake: unknown command '%s'; expected one of:", argv[1]);
+    for (size_t i = 0; i < cli_ncommands; i++)
+        if (!group || (!strncmp(cli_commands[i].name, argv[1], l) && cli_commands[i].name[l] == ' '))
+            fprintf(stderr, " %s", cli_commands[i].name);
     fprintf(stderr, " (see hvwake --help)\n");
     return HV_EXIT_USAGE;
 }

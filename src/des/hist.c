@@ -35,14 +35,11 @@ static inline void locate(uint64_t v, int *row, uint32_t *sub)
     *sub = (uint32_t)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
 }
 
-static inline uint64_t bucket_mid(int row, uint32_t sub)
-{
-    if (row == 0)
-        return sub;
-    int sh = row - HIST_SUB_BITS;
-    uint64_t lo = ((uint64_t)1 << row) | ((uint64_t)sub << sh);
-    return lo + (((uint64_t)1 << sh) >> 1);
-}
+static inline uint64_t bucket_lo(int row, uint32_t sub);
+static inline uint64_t bucket_width(int row);
+
+/* The reported value of a bucket: its midpoint (exact in row 0). */
+static inline uint64_t bucket_mid(int row, uint32_t sub) { return bucket_lo(row, sub) + bucket_width(row) / 2; }
 
 /* Add (hi:lo) to the exact 128-bit sum. */
 static inline void sum_add(des_hist *h, uint64_t lo, uint64_t hi)
@@ -131,6 +128,40 @@ double des_hist_mean(const des_hist *h)
     if (!h->sum_hi)
         return (double)(h->sum_lo / h->n) + (double)(h->sum_lo % h->n) / (double)h->n;
     return ((double)h->sum_hi * 0x1.0p64 + (double)h->sum_lo) / (double)h->n;
+}
+
+static inline uint64_t bucket_lo(int row, uint32_t sub)
+{
+    return row == 0 ? sub : ((uint64_t)1 << row) | ((uint64_t)sub << (row - HIST_SUB_BITS));
+}
+
+static inline uint64_t bucket_width(int row) { return row == 0 ? 1 : (uint64_t)1 << (row - HIST_SUB_BITS); }
+
+void des_hist_buckets(const des_hist *h, des_hist_bucket_fn fn, void *ctx)
+{
+    for (int r = 0; r < 64; r++) {
+        if (!h->rows[r])
+            continue;
+        for (uint32_t s = 0; s < HIST_SUB; s++)
+            if (h->rows[r][s]) {
+                uint64_t lo = bucket_lo(r, s);
+                /* the last bucket of row 63 ends at 2^64: its hi wraps to 0,
+                 * so it is given as UINT64_MAX (values up to 2^64 - 1) */
+                uint64_t hi = lo + bucket_width(r);
+                fn(ctx, lo, hi ? hi : UINT64_MAX, h->rows[r][s]);
+            }
+    }
+}
+
+void des_hist_bucket_of(uint64_t v, uint64_t *lo, uint64_t *hi)
+{
+    int row;
+    uint32_t sub;
+    locate(v, &row, &sub);
+    *lo = bucket_lo(row, sub);
+    *hi = *lo + bucket_width(row);
+    if (!*hi)
+        *hi = UINT64_MAX;
 }
 
 uint64_t des_hist_bytes(const des_hist *h)

@@ -49,4 +49,13 @@ double des_hist_mean(const des_hist *h);
 /* Bytes used by this histogram. */
 uint64_t des_hist_bytes(const des_hist *h);
 
+/* The buckets, for export (report/metrics.h): fn(ctx, lo, hi, count) for
+ * every bucket with a non-zero count, in increasing order. A bucket holds
+ * the values [lo, hi): below 2^HIST_SUB_BITS one value (hi = lo + 1), above
+ * a 2^-HIST_SUB_BITS slice of an octave [2^e, 2^(e+1)). */
+typedef void (*des_hist_bucket_fn)(void *ctx, uint64_t lo, uint64_t hi, uint64_t count);
+void des_hist_buckets(const des_hist *h, des_hist_bucket_fn fn, void *ctx);
+/* The bucket [*lo, *hi) that holds v (the same geometry). */
+void des_hist_bucket_of(uint64_t v, uint64_t *lo, uint64_t *hi);
+
 #endif

@@ -38,34 +38,50 @@ double rep_t975(double df)
     return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) + g4 / (df * df * df * df);
 }
 
+const char *rep_test_name(rep_test t)
+{
+    static const char *const names[] = {
+#define REP_TEST_NAME(e, n) n,
+        REP_TESTS(REP_TEST_NAME)
+#undef REP_TEST_NAME
+    };
+    return (unsigned)t < HV_ARRAY_LEN(names) ? names[t] : "?";
+}
+
 rep_stat rep_stat_of(const double *x, size_t n)
 {
-    rep_stat s = {n, NAN, NAN, NAN};
-    if (!n)
-        return s;
-    /* Two-pass mean/variance (stable, deterministic). */
+    rep_stat s = {0, NAN, NAN, NAN};
+    /* Two-pass mean/variance over the defined values (stable,
+     * deterministic). */
     double sum = 0;
     for (size_t i = 0; i < n; i++)
-        sum += x[i];
-    s.mean = sum / (double)n;
-    if (n == 1) {
+        if (!isnan(x[i])) {
+            sum += x[i];
+            s.n++;
+        }
+    if (!s.n)
+        return s;
+    s.mean = sum / (double)s.n;
+    if (s.n == 1) {
         s.sd = 0;
         s.ci = 0;
         return s;
     }
     double ss = 0;
     for (size_t i = 0; i < n; i++)
-        ss += (x[i] - s.mean) * (x[i] - s.mean);
-    s.sd = sqrt(ss / (double)(n - 1));
-    s.ci = rep_t975((double)(n - 1)) * s.sd / sqrt((double)n);
+        if (!isnan(x[i]))
+            ss += (x[i] - s.mean) * (x[i] - s.mean);
+    s.sd = sqrt(ss / (double)(s.n - 1));
+    s.ci = rep_t975((double)(s.n - 1)) * s.sd / sqrt((double)s.n);
     return s;
 }
 
 rep_diff rep_diff_of(rep_stat b, rep_stat v)
 {
-    rep_diff d = {v.mean - b.mean, NAN, b.mean != 0 ? v.mean / b.mean : NAN, NAN, 0};
+    rep_diff d = {v.mean - b.mean, NAN, b.mean != 0 ? v.mean / b.mean : NAN, NAN, 0, REP_TEST_NONE, 0};
     if (b.n < 2 || v.n < 2)
         return d;
+    d.test = REP_TEST_WELCH;
     double vb = b.sd * b.sd / (double)b.n, vv = v.sd * v.sd / (double)v.n;
     double se2 = vb + vv;
     if (se2 == 0) {
@@ -80,21 +96,90 @@ rep_diff rep_diff_of(rep_stat b, rep_stat v)
     return d;
 }
 
+rep_diff rep_diff_paired(const double *b, const double *v, size_t n, rep_stat bs, rep_stat vs)
+{
+    double *d = hv_xcalloc(n + 1, sizeof *d);
+    for (size_t k = 0; k < n; k++)
+        d[k] = isnan(b[k]) || isnan(v[k]) ? NAN : v[k] - b[k];
+    rep_stat s = rep_stat_of(d, n);
+    free(d);
+    rep_diff r = {s.mean, NAN, bs.mean != 0 ? vs.mean / bs.mean : NAN, NAN, s.n, REP_TEST_NONE, 0};
+    if (s.n < 2)
+        return r;
+    r.test = REP_TEST_PAIRED;
+    r.df = (double)(s.n - 1);
+    r.ci = s.ci;
+    r.significant = r.ci == 0 ? r.diff != 0 : fabs(r.diff) > r.ci;
+    return r;
+}
+
+long rep_compare_find(const rep_compare *c, const char *metric)
+{
+    for (size_t m = 0; m < c->nm; m++)
+        if (!strcmp(c->metric[m], metric))
+            return (long)m;
+    return -1;
+}
+
+rep_test rep_compare_test(const rep_compare *c, size_t v) { return v < c->nv ? c->test[v] : REP_TEST_NONE; }
+
+/* The value of metric name in each run of v (NaN where absent). */
+static void values(const rep_variant_runs *v, const char *name, double *x)
+{
+    for (size_t r = 0; r < v->nruns; r++) {
+        long k = rep_metric_find(&v->runs[r], name);
+        x[r] = k >= 0 ? v->runs[r].rows[k].value : NAN;
+    }
+}
+
+/* Run k of variant v for metric m (c->x holds maxr slots per pair). */
+static const double *runs_of(const rep_compare *c, size_t m, size_t v) { return &c->x[(m * c->nv + v) * c->maxr]; }
+
+/* Two variants ran on the same random streams: their runs pair up. */
+static int same_streams(const rep_compare *c, size_t a, size_t b)
+{
+    return c->stream[a].seed == c->stream[b].seed && c->stream[a].run0 == c->stream[b].run0;
+}
+
+static rep_test test_between(const rep_compare *c, size_t from, size_t to)
+{
+    size_t n = c->nruns[from] < c->nruns[to] ? c->nruns[from] : c->nruns[to];
+    return from == to || n < 2 ? REP_TEST_NONE : same_streams(c, from, to) ? REP_TEST_PAIRED : REP_TEST_WELCH;
+}
+
+rep_diff rep_compare_diff(const rep_compare *c, size_t m, size_t from, size_t to)
+{
+    rep_stat b = c->st[m * c->nv + from], s = c->st[m * c->nv + to];
+    if (test_between(c, from, to) != REP_TEST_PAIRED)
+        return rep_diff_of(b, s);
+    size_t n = c->nruns[from] < c->nruns[to] ? c->nruns[from] : c->nruns[to];
+    return rep_diff_paired(runs_of(c, m, from), runs_of(c, m, to), n, b, s);
+}
+
+rep_test rep_compare_test_between(const rep_compare *c, size_t from, size_t to)
+{
+    return from < c->nv && to < c->nv ? test_between(c, from, to) : REP_TEST_NONE;
+}
+
 void rep_compare_build(rep_compare *c, size_t nv, const rep_variant_runs *v)
 {
     memset(c, 0, sizeof *c);
     c->nv = nv;
     c->vname = hv_xcalloc(nv, sizeof *c->vname);
+    c->test = hv_xcalloc(nv + 1, sizeof *c->test);
+    c->nruns = hv_xcalloc(nv + 1, sizeof *c->nruns);
+    c->stream = hv_xcalloc(nv + 1, sizeof *c->stream);
+    c->maxr = 1;
     size_t cap = 0;
     for (size_t i = 0; i < nv; i++) {
         c->vname[i] = hv_xstrdup(v[i].name);
+        c->nruns[i] = v[i].nruns;
+        c->stream[i] = v[i].stream;
+        c->maxr = v[i].nruns > c->maxr ? v[i].nruns : c->maxr;
         for (size_t r = 0; r < v[i].nruns; r++)
             for (size_t k = 0; k < v[i].runs[r].n; k++) {
                 const char *name = v[i].runs[r].rows[k].name;
-                size_t j;
-                for (j = 0; j < c->nm && strcmp(c->metric[j], name); j++)
-                    ;
-                if (j < c->nm)
+                if (rep_compare_find(c, name) >= 0)
                     continue;
                 if (c->nm == cap) {
                     cap = cap ? cap * 2 : 64;
@@ -103,26 +188,71 @@ void rep_compare_build(rep_compare *c, size_t nv, const rep_variant_runs *v)
                 c->metric[c->nm++] = hv_xstrdup(name);
             }
     }
+    /* Paired against the baseline when on its seed and runs (common random
+     * numbers). */
+    for (size_t i = 0; i < nv; i++)
+        c->test[i] = test_between(c, 0, i);
     c->st = hv_xcalloc(c->nm * nv + 1, sizeof *c->st);
     c->df = hv_xcalloc(c->nm * nv + 1, sizeof *c->df);
-    size_t maxr = 1;
-    for (size_t i = 0; i < nv; i++)
-        maxr = v[i].nruns > maxr ? v[i].nruns : maxr;
-    double *x = hv_xcalloc(maxr, sizeof *x);
-    for (size_t m = 0; m < c->nm; m++) {
+    c->x = hv_xcalloc(c->nm * nv * c->maxr + 1, sizeof *c->x);
+    for (size_t m = 0; m < c->nm; m++)
         for (size_t i = 0; i < nv; i++) {
-            size_t n = 0;
-            for (size_t r = 0; r < v[i].nruns; r++) {
-                long k = rep_metric_find(&v[i].runs[r], c->metric[m]);
-                if (k >= 0)
-                    x[n++] = v[i].runs[r].rows[k].value;
-            }
-            c->st[m * nv + i] = rep_stat_of(x, n);
+            double *x = &c->x[(m * nv + i) * c->maxr];
+            values(&v[i], c->metric[m], x);
+            c->st[m * nv + i] = rep_stat_of(x, v[i].nruns);
         }
+    for (size_t m = 0; m < c->nm; m++)
         for (size_t i = 0; i < nv; i++)
-            c->df[m * nv + i] = rep_diff_of(c->st[m * nv], c->st[m * nv + i]);
+            c->df[m * nv + i] = rep_compare_diff(c, m, 0, i);
+}
+
+int rep_compare_select(rep_compare *c, const char *list, char *why, size_t whyn)
+{
+    size_t n = 0, cap = 0;
+    long *keep = NULL;
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)l, p);
+        long i = l < sizeof name ? rep_compare_find(c, name) : -1;
+        if (i < 0) {
+            snprintf(why, whyn, "no metric named '%.*s' in these runs; expected names as `hvwake run --json` "
+                                "prints them", (int)(l < 200 ? l : 200), p);
+            free(keep);
+            return -1;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 16;
+            keep = hv_xrealloc(keep, cap * sizeof *keep);
+        }
+        keep[n++] = i;
+        p += l + (p[l] == ',');
     }
-    free(x);
+    size_t nv = c->nv, r = c->maxr;
+    char **metric = hv_xcalloc(n + 1, sizeof *metric);
+    rep_stat *st = hv_xcalloc(n * nv + 1, sizeof *st);
+    rep_diff *df = hv_xcalloc(n * nv + 1, sizeof *df);
+    double *x = hv_xcalloc(n * nv * r + 1, sizeof *x);
+    for (size_t k = 0; k < n; k++) {
+        size_t m = (size_t)keep[k];
+        metric[k] = hv_xstrdup(c->metric[m]);
+        memcpy(&st[k * nv], &c->st[m * nv], nv * sizeof *st);
+        memcpy(&df[k * nv], &c->df[m * nv], nv * sizeof *df);
+        memcpy(&x[k * nv * r], &c->x[m * nv * r], nv * r * sizeof *x);
+    }
+    for (size_t m = 0; m < c->nm; m++)
+        free(c->metric[m]);
+    free(c->metric);
+    free(c->st);
+    free(c->df);
+    free(c->x);
+    free(keep);
+    c->metric = metric;
+    c->st = st;
+    c->df = df;
+    c->x = x;
+    c->nm = n;
+    return 0;
 }
 
 void rep_compare_free(rep_compare *c)
@@ -135,11 +265,14 @@ void rep_compare_free(rep_compare *c)
     free(c->metric);
     free(c->st);
     free(c->df);
+    free(c->x);
+    free(c->test);
+    free(c->nruns);
+    free(c->stream);
     memset(c, 0, sizeof *c);
 }
 
-/* 4 significant digits without exponents in the usual range. */
-static void num(double v, char *buf, size_t n)
+void rep_fmt_num(double v, char *buf, size_t n)
 {
     double a = fabs(v);
     if (isnan(v))
@@ -162,14 +295,14 @@ static void cell(const rep_compare *c, size_t m, size_t v, char *buf, size_t n)
         snprintf(buf, n, "-");
         return;
     }
-    num(s->mean, a, sizeof a);
-    num(s->ci, b, sizeof b);
+    rep_fmt_num(s->mean, a, sizeof a);
+    rep_fmt_num(s->ci, b, sizeof b);
     int o = s->n > 1 ? snprintf(buf, n, "%s ± %s", a, b) : snprintf(buf, n, "%s", a);
     if (v == 0 || o < 0 || (size_t)o >= n || !c->st[m * c->nv].n)
         return;
     const rep_diff *df = &c->df[m * c->nv + v];
-    num(df->diff, d, sizeof d);
-    num(df->ci, dc, sizeof dc);
+    rep_fmt_num(df->diff, d, sizeof d);
+    rep_fmt_num(df->ci, dc, sizeof dc);
     if (isnan(df->ratio))
         snprintf(r, sizeof r, "-");
     else
@@ -213,6 +346,12 @@ int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c)
                     rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
     fprintf(f, "# mean ± 95%% CI over replications; [difference to %s ± CI, ratio; * significant]\n",
             c->nv ? c->vname[0] : "");
+    for (size_t v = 1; v < c->nv; v++)
+        fprintf(f, "# %s: %s\n", c->vname[v],
+                c->test[v] == REP_TEST_PAIRED  ? "paired t on the per-run differences (the same seed and runs as the "
+                                                 "first variant: common random numbers)"
+                : c->test[v] == REP_TEST_WELCH ? "Welch t (independent runs: another seed or other runs)"
+                                               : "no interval (fewer than 2 runs)");
     size_t nv = c->nv;
     size_t *w = hv_xcalloc(nv + 2, sizeof *w);
     char buf[300];
@@ -249,110 +388,5 @@ int rep_compare_write_text(FILE *f, const rep_header *h, const rep_compare *c)
         fputc('\n', f);
     }
     free(w);
-    return ferror(f) ? HV_EIO : 0;
-}
-
-static void csvnum(FILE *f, double v)
-{
-    char b[64];
-    rep_json_number(v, b, sizeof b);
-    fputc(',', f);
-    if (strcmp(b, "null"))
-        fputs(b, f);
-}
-
-int rep_compare_write_csv(FILE *f, const rep_header *h, const rep_compare *c)
-{
-    char t[1024];
-    fprintf(f, "# hvwake %s\n# source %s\n# scenario %s\n# seed %llu\n", h->version ? h->version : "?",
-            rep_header_source(h), h->scenario ? h->scenario : "", (unsigned long long)h->seed);
-    if (h->config)
-        for (size_t i = 0; i < h->config->n; i++)
-            fprintf(f, "# config %s=%s (%s)\n", h->config->v[i].name,
-                    rep_text_oneline(h->config->v[i].text, t, sizeof t), h->config->v[i].origin);
-    fputs("metric,unit", f);
-    static const char *const cols[] = {"n", "mean", "ci", "diff", "diff_ci", "ratio"};
-    for (size_t v = 0; v < c->nv; v++)
-        for (int k = 0; k < (v ? 6 : 3); k++) {
-            char col[400];
-            snprintf(col, sizeof col, "%s.%s", c->vname[v], cols[k]);
-            fputc(',', f);
-            rep_csv_field(f, col);
-        }
-    fputc('\n', f);
-    for (size_t m = 0; m < c->nm; m++) {
-        rep_csv_field(f, c->metric[m]);
-        fputc(',', f);
-        rep_csv_field(f, rep_metric_unit(c->metric[m]));
-        for (size_t v = 0; v < c->nv; v++) {
-            const rep_stat *s = &c->st[m * c->nv + v];
-            fprintf(f, ",%zu", s->n);
-            csvnum(f, s->mean);
-            csvnum(f, s->ci);
-            if (v) {
-                const rep_diff *d = &c->df[m * c->nv + v];
-                csvnum(f, d->diff);
-                csvnum(f, d->ci);
-                csvnum(f, d->ratio);
-            }
-        }
-        fputc('\n', f);
-    }
-    return ferror(f) ? HV_EIO : 0;
-}
-
-int rep_compare_write_json(FILE *f, const rep_header *h, const rep_compare *c)
-{
-    char b[64];
-    fputs("{\n  \"hvwake\": ", f);
-    rep_json_string(f, h->version ? h->version : "");
-    fputs(",\n  \"source\": ", f);
-    rep_json_string(f, rep_header_source(h));
-    fputs(",\n  \"scenario\": ", f);
-    rep_json_string(f, h->scenario ? h->scenario : "");
-    fprintf(f, ",\n  \"seed\": %llu,\n  \"config\": {", (unsigned long long)h->seed);
-    size_t nc = h->config ? h->config->n : 0;
-    for (size_t i = 0; i < nc; i++) {
-        fputs(i ? ",\n    " : "\n    ", f);
-        rep_json_string(f, h->config->v[i].name);
-        fputs(": ", f);
-        if (h->config->v[i].json)
-            fputs(h->config->v[i].json, f);
-        else
-            rep_json_string(f, h->config->v[i].text);
-    }
-    fputs(nc ? "\n  },\n  \"variants\": [" : "},\n  \"variants\": [", f);
-    for (size_t v = 0; v < c->nv; v++) {
-        fputs(v ? ", " : "", f);
-        rep_json_string(f, c->vname[v]);
-    }
-    fputs("],\n  \"metrics\": {", f);
-    for (size_t m = 0; m < c->nm; m++) {
-        fputs(m ? ",\n    " : "\n    ", f);
-        rep_json_string(f, c->metric[m]);
-        fputs(": [", f);
-        for (size_t v = 0; v < c->nv; v++) {
-            const rep_stat *s = &c->st[m * c->nv + v];
-            const rep_diff *d = &c->df[m * c->nv + v];
-            fprintf(f, "%s{\"n\": %zu", v ? ", " : "", s->n);
-            rep_json_number(s->mean, b, sizeof b);
-            fprintf(f, ", \"mean\": %s", b);
-            rep_json_number(s->sd, b, sizeof b);
-            fprintf(f, ", \"sd\": %s", b);
-            rep_json_number(s->ci, b, sizeof b);
-            fprintf(f, ", \"ci\": %s", b);
-            if (v) {
-                rep_json_number(d->diff, b, sizeof b);
-                fprintf(f, ", \"diff\": %s", b);
-                rep_json_number(d->ci, b, sizeof b);
-                fprintf(f, ", \"diff_ci\": %s", b);
-                rep_json_number(d->ratio, b, sizeof b);
-                fprintf(f, ", \"ratio\": %s, \"significant\": %s", b, d->significant ? "true" : "false");
-            }
-            fputc('}', f);
-        }
-        fputc(']', f);
-    }
-    fputs(c->nm ? "\n  }\n}\n" : "}\n}\n", f);
     return ferror(f) ? HV_EIO : 0;
 }

@@ -6,10 +6,11 @@
  * For each variant after the first, against the variant before it (a
  * step: baseline -> M2 -> M2 + M1 reads as what each mechanism adds) and,
  * from the third variant on, against the first: each metric's change in
- * percent and in its unit with the 95% Welch interval of the difference
- * (rep_diff_of over the replications' statistics), "significant" when the
- * interval excludes 0; then one sentence per step naming the significant
- * changes, or saying there is none.
+ * percent and in its unit with the 95% interval of the difference
+ * (rep_compare_diff: paired t when the two variants ran on the same random
+ * streams, as compare runs them, else Welch; the paragraph names the test),
+ * "significant" when the interval excludes 0; then one sentence per step
+ * naming the significant changes, or saying there is none.
  */
 #ifndef HV_REPORT_COMPARE_STORY_H
 #define HV_REPORT_COMPARE_STORY_H

@@ -111,7 +111,7 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     o->target = hv_xstrdup(exists && realpath(path, real) ? real : path);
     if (exists && S_ISDIR(st.st_mode))
         return open_fail(o, err, n, 0, "it is a directory; expected a file name", HV_EINVAL);
-    if (exists && (flags & REP_OUT_NOREPLACE))
+    if (exists && S_ISREG(st.st_mode) && (flags & REP_OUT_NOREPLACE))
         return open_fail(o, err, n, 0, "it already exists; expected a new file (--force replaces it)", HV_EEXIST);
     if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: written in place */
         o->f = fopen(path, "w");

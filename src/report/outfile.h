@@ -15,8 +15,11 @@
  *                   at the latest, with the path and strerror in the message.
  *   rep_out_commit  closes if needed, then renames the temporary file onto
  *                   the target: readers see the old content or the new,
- *                   never a part. With REP_OUT_NOREPLACE an existing target
- *                   is never replaced (link(2), atomic; EEXIST is an error).
+ *                   never a part. With REP_OUT_NOREPLACE an existing
+ *                   regular file is never replaced (refused at open, and
+ *                   the commit links with link(2), atomic: a file created
+ *                   meanwhile is EEXIST, an error); hvwake's commands pass
+ *                   it unless --force.
  *   rep_out_abort   closes and removes the temporary file; the target is
  *                   untouched (a previous result survives a failed run).
  *

@@ -144,8 +144,8 @@ static int hist_group(const rep_metrics *m, size_t i, char *prefix, size_t pn)
 
 static void text_number(double v, char *buf, size_t n)
 {
-    if (!isfinite(v))
-        snprintf(buf, n, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    if (!isfinite(v)) /* undefined (a statistic of no samples) */
+        snprintf(buf, n, "%s", isnan(v) ? "-" : v > 0 ? "inf" : "-inf");
     else if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, n, "%.0f", v);
     else
@@ -312,8 +312,37 @@ int rep_write_json(FILE *f, const rep_header *h, const rep_metrics *m)
         rep_json_number(m->rows[i].value, num, sizeof num);
         fprintf(f, ": %s", num);
     }
-    fputs(m->n ? "\n  }\n}\n" : "}\n}\n", f);
+    fputs(m->n ? "\n  },\n  \"histograms\": {" : "},\n  \"histograms\": {", f);
+    for (size_t i = 0; i < m->nh; i++) {
+        fputs(i ? ",\n    " : "\n    ", f);
+        rep_json_hist(f, &m->hists[i]);
+    }
+    fputs(m->nh ? "\n  }\n}\n" : "}\n}\n", f);
     return ferror(f) ? HV_EIO : 0;
+}
+
+void rep_json_hist(FILE *f, const rep_hist *h)
+{
+    char unit[300];
+    snprintf(unit, sizeof unit, "%s.p50", h->name);
+    rep_json_string(f, h->name);
+    fputs(": {\"unit\": ", f);
+    rep_json_string(f, rep_metric_unit(unit));
+    fprintf(f, ", \"count\": %llu, \"buckets\": [", (unsigned long long)h->n);
+    for (size_t k = 0; k < h->nb; k++)
+        fprintf(f, "%s[%llu, %llu, %llu]", k ? ", " : "", (unsigned long long)h->b[k].lo,
+                (unsigned long long)h->b[k].hi, (unsigned long long)h->b[k].count);
+    fputs("]}", f);
+}
+
+void rep_csv_hist_rows(FILE *f, const char *lead, const rep_hist *h)
+{
+    for (size_t k = 0; k < h->nb; k++) {
+        fputs(lead, f);
+        rep_csv_field(f, h->name);
+        fprintf(f, ".bucket,%llu,count,%llu,%llu\n", (unsigned long long)h->b[k].count,
+                (unsigned long long)h->b[k].lo, (unsigned long long)h->b[k].hi);
+    }
 }
 
 static void csv_header(FILE *f, const rep_header *h)
@@ -330,51 +359,15 @@ int rep_write_csv(FILE *f, const rep_header *h, const rep_metrics *m)
 {
     char num[64];
     csv_header(f, h);
-    fputs("metric,value,unit\n", f);
+    fputs("metric,value,unit,lo,hi\n", f);
     for (size_t i = 0; i < m->n; i++) {
         rep_csv_field(f, m->rows[i].name);
         rep_json_number(m->rows[i].value, num, sizeof num);
         fprintf(f, ",%s,", strcmp(num, "null") ? num : "");
         rep_csv_field(f, rep_metric_unit(m->rows[i].name));
-        fputc('\n', f);
+        fputs(",,\n", f);
     }
-    return ferror(f) ? HV_EIO : 0;
-}
-
-int rep_write_csv_wide(FILE *f, const rep_header *h, size_t nv, const char *const *names,
-                       const rep_metrics *const *ms)
-{
-    char num[64];
-    csv_header(f, h);
-    fputs("metric,unit", f);
-    for (size_t v = 0; v < nv; v++) {
-        fputc(',', f);
-        rep_csv_field(f, names[v]);
-    }
-    fputc('\n', f);
-    /* Union of names in order of first appearance. */
-    for (size_t v = 0; v < nv; v++) {
-        for (size_t i = 0; i < ms[v]->n; i++) {
-            const char *name = ms[v]->rows[i].name;
-            int seen = 0;
-            for (size_t u = 0; u < v && !seen; u++)
-                seen = rep_metric_find(ms[u], name) >= 0;
-            if (seen)
-                continue;
-            rep_csv_field(f, name);
-            fputc(',', f);
-            rep_csv_field(f, rep_metric_unit(name));
-            for (size_t w = 0; w < nv; w++) {
-                long k = rep_metric_find(ms[w], name);
-                fputc(',', f);
-                if (k >= 0) {
-                    rep_json_number(ms[w]->rows[k].value, num, sizeof num);
-                    if (strcmp(num, "null"))
-                        fputs(num, f);
-                }
-            }
-            fputc('\n', f);
-        }
-    }
+    for (size_t i = 0; i < m->nh; i++)
+        rep_csv_hist_rows(f, "", &m->hists[i]);
     return ferror(f) ? HV_EIO : 0;
 }

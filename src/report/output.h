@@ -10,14 +10,20 @@
  *         rep_metric_hist), units in the headers.
  *   JSON  {"hvwake": VERSION, "source": REVISION, "scenario": NAME, "seed": S, "run": R,
  *          "config": {"sim.seed": 1, ...}, "origin": {"sim.seed": "default"},
- *          "metrics": {"dotted.name": number, ...}}
+ *          "metrics": {"dotted.name": number, ...},
+ *          "histograms": {"wake.latency_ns": {"unit": "ns", "count": N,
+ *                         "buckets": [[lo, hi, count], ...]}, ...}}
  *         One member per line, insertion order; numbers are the shortest text
  *         that reads back to the same double; NaN/Inf are null; strings are
  *         escaped (\" \\ \b \f \n \r \t, other controls \u00XX; UTF-8
  *         passes through).
  *   CSV   "# key value" header lines (read with comment='#'), then
- *         "metric,value,unit", one row per metric (RFC 4180 quoting).
- *         The wide form has one column per variant.
+ *         "metric,value,unit,lo,hi", one row per metric (lo, hi empty),
+ *         then one row "PREFIX.bucket,COUNT,count,LO,HI" per histogram
+ *         bucket (RFC 4180 quoting). compare and merge write the tidy
+ *         form of report/results.h.
+ *   An undefined value (NaN: a statistic of no samples) is null in JSON,
+ *   an empty cell in CSV and "-" in text.
  * Output depends only on the inputs: byte-identical for identical inputs.
  *
  * Units come from the metric name (docs/metrics.md): the last name component
@@ -68,6 +74,12 @@ const char *rep_header_source(const rep_header *h);
 void rep_json_string(FILE *f, const char *s);
 /* JSON number text of v: shortest round-trip decimal; "null" if not finite. */
 void rep_json_number(double v, char *buf, size_t n);
+/* One histogram as a JSON member: "NAME": {"unit": U, "count": N,
+ * "buckets": [[lo, hi, count], ...]} (values in [lo, hi), in the unit). */
+void rep_json_hist(FILE *f, const rep_hist *h);
+/* Its CSV rows: LEAD NAME.bucket,COUNT,count,LO,HI — one per bucket (LEAD:
+ * the leading cells of the tidy forms, "" for a run). */
+void rep_csv_hist_rows(FILE *f, const char *lead, const rep_hist *h);
 /* CSV field (quoted if it holds , " CR or LF). */
 void rep_csv_field(FILE *f, const char *s);
 /* s for one line of a text header: control characters as \n, \t, \xHH
@@ -79,9 +91,5 @@ const char *rep_metric_unit(const char *name);
 int rep_write_text(FILE *f, const rep_header *h, const rep_metrics *m);
 int rep_write_json(FILE *f, const rep_header *h, const rep_metrics *m);
 int rep_write_csv(FILE *f, const rep_header *h, const rep_metrics *m);
-/* One row per metric (union, in order of first appearance), one value
- * column per variant; a variant without the metric has an empty cell. */
-int rep_write_csv_wide(FILE *f, const rep_header *h, size_t nv, const char *const *names,
-                       const rep_metrics *const *ms);
 
 #endif

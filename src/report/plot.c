@@ -12,25 +12,6 @@
 
 extern char **environ;
 
-int rep_plot_kind_parse(const char *s)
-{
-    if (!strcmp(s, "bars"))
-        return REP_PLOT_BARS;
-    if (!strcmp(s, "curve"))
-        return REP_PLOT_CURVE;
-    if (!strcmp(s, "cdf"))
-        return REP_PLOT_CDF;
-    return -1;
-}
-
-static long find_metric(const rep_compare *c, const char *name)
-{
-    for (size_t m = 0; m < c->nm; m++)
-        if (!strcmp(c->metric[m], name))
-            return (long)m;
-    return -1;
-}
-
 /* gnuplot string literal: single quotes, '' for a quote. */
 static void gp_str(FILE *f, const char *s)
 {
@@ -50,24 +31,6 @@ static void dnum(FILE *f, double v)
     fputs(strcmp(b, "null") ? b : "NaN", f);
 }
 
-/* x of a variant for curves: the number after the last '='. */
-static int variant_x(const char *name, double *x)
-{
-    const char *eq = strrchr(name, '=');
-    if (!eq)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(eq + 1, &end);
-    if (end == eq + 1 || errno || (*end && *end != ','))
-        return -1;
-    *x = v;
-    return 0;
-}
-
-static const char *const qsfx[] = {"min", "p50", "p90", "p99", "p999", "max"};
-static const double qval[] = {0, 0.5, 0.9, 0.99, 0.999, 1};
-
 int rep_plot_paths(const char *out, char *script, char *dat, size_t n, scn_errors *e)
 {
     size_t ol = strlen(out);
@@ -80,133 +43,114 @@ int rep_plot_paths(const char *out, char *script, char *dat, size_t n, scn_error
     return 0;
 }
 
-int rep_plot_write(const rep_compare *c, rep_plot_kind kind, const char *metric, const char *out,
-                   const char *dat_path, FILE *d, FILE *f, scn_errors *e)
+/* A data-file text field: double quotes (a quote becomes '). */
+static void dat_str(FILE *d, const char *s)
+{
+    fputc('"', d);
+    for (; *s; s++)
+        fputc(*s == '"' ? '\'' : *s, d);
+    fputc('"', d);
+}
+
+void rep_plot_write(const rep_figure *fig, const rep_header *h, const char *out, const char *dat_path, FILE *d,
+                    FILE *f)
 {
     size_t ol = strlen(out);
     int png = ol > 4 && !strcmp(out + ol - 4, ".png");
-    char pick[512] = "";
-    if (kind == REP_PLOT_CDF) {
-        if (metric)
-            snprintf(pick, sizeof pick, "%s", metric);
-        else
-            for (size_t m = 0; m < c->nm && !pick[0]; m++) {
-                size_t l = strlen(c->metric[m]);
-                if (l > 5 && !strcmp(c->metric[m] + l - 5, ".p999"))
-                    snprintf(pick, sizeof pick, "%.*s", (int)(l - 5), c->metric[m]);
-            }
-        char probe[600];
-        snprintf(probe, sizeof probe, "%s.p50", pick);
-        if (!pick[0] || find_metric(c, probe) < 0) {
-            scn_error(e, "plot", 0, "no distribution '%s' in the results; expected a prefix P with P.p50, P.p99 ... (e.g. wake.latency_ns)",
-                      pick);
-            return HV_EPARSE;
-        }
-    } else {
-        if (metric)
-            snprintf(pick, sizeof pick, "%s", metric);
-        else if (c->nm)
-            snprintf(pick, sizeof pick, "%s", c->metric[0]);
-        if (!pick[0] || find_metric(c, pick) < 0) {
-            scn_error(e, "plot", 0, "no metric '%s' in the results; expected one of the metric names of the results", pick);
-            return HV_EPARSE;
-        }
-    }
-    const char *unit = rep_metric_unit(kind == REP_PLOT_CDF ? qsfx[1] : pick);
-    if (kind == REP_PLOT_CDF) {
-        char probe[600];
-        snprintf(probe, sizeof probe, "%s.p50", pick);
-        unit = rep_metric_unit(probe);
-    }
-    long m = kind == REP_PLOT_CDF ? -1 : find_metric(c, pick);
-    int numeric_x = 1;
-    for (size_t v = 0; v < c->nv; v++) {
-        double x;
-        numeric_x &= variant_x(c->vname[v], &x) == 0;
-    }
-    fprintf(d, "# hvwake plot data: %s\n", pick);
-    if (kind == REP_PLOT_BARS || kind == REP_PLOT_CURVE) {
-        fprintf(d, "# index x mean ci variant\n");
-        for (size_t v = 0; v < c->nv; v++) {
-            const rep_stat *s = &c->st[(size_t)m * c->nv + v];
-            double x = (double)v;
-            if (kind == REP_PLOT_CURVE && numeric_x)
-                variant_x(c->vname[v], &x);
-            fprintf(d, "%zu ", v);
-            dnum(d, x);
+    fprintf(d, "# hvwake %s, source %s, scenario %s: %s of %s\n", h->version ? h->version : "?",
+            rep_header_source(h), h->scenario ? h->scenario : "", rep_plot_kind_name(fig->kind), fig->metric);
+    if (fig->note)
+        fprintf(d, "# %s\n", fig->note);
+    for (size_t i = 0; i < fig->ns; i++) {
+        const rep_series *s = &fig->s[i];
+        fprintf(d, "%s# series %zu: %s\n# x y ci%s\n", i ? "\n\n" : "", i, s->name, fig->nxtics ? " label" : "");
+        for (size_t k = 0; k < s->n; k++) {
+            dnum(d, s->p[k].x);
             fputc(' ', d);
-            dnum(d, s->mean);
+            dnum(d, s->p[k].y);
             fputc(' ', d);
-            dnum(d, isnan(s->ci) ? 0 : s->ci);
-            fputc(' ', d);
-            fputc('"', d);
-            for (const char *p = c->vname[v]; *p; p++)
-                fputc(*p == '"' ? '\'' : *p, d);
-            fputs("\"\n", d);
-        }
-    } else {
-        for (size_t v = 0; v < c->nv; v++) {
-            fprintf(d, "%s# variant %zu: %s\n# value quantile\n", v ? "\n\n" : "", v, c->vname[v]);
-            for (size_t q = 0; q < 6; q++) {
-                char name[600];
-                snprintf(name, sizeof name, "%s.%s", pick, qsfx[q]);
-                long k = find_metric(c, name);
-                if (k < 0)
-                    continue;
-                dnum(d, c->st[(size_t)k * c->nv + v].mean);
+            dnum(d, s->p[k].ci);
+            size_t xi = (size_t)s->p[k].x;
+            if (fig->nxtics && xi < fig->nxtics) {
                 fputc(' ', d);
-                dnum(d, qval[q]);
-                fputc('\n', d);
+                dat_str(d, fig->xtics[xi]);
             }
+            fputc('\n', d);
         }
     }
-    fprintf(f, "# hvwake plot (%s): render with  gnuplot %.*s.gp\n",
-            kind == REP_PLOT_BARS ? "bars" : kind == REP_PLOT_CURVE ? "curve" : "cdf", (int)(ol - 4), out);
+    fprintf(f, "# hvwake plot (%s): render with  gnuplot %.*s.gp\n", rep_plot_kind_name(fig->kind), (int)(ol - 4),
+            out);
     if (png)
-        fputs("set terminal pngcairo size 900,560 noenhanced\n", f);
+        fputs("set terminal pngcairo size 900,640 noenhanced\n", f);
     else
-        fputs("set terminal svg size 900,560 dynamic noenhanced\n", f);
+        fputs("set terminal svg size 900,640 dynamic noenhanced\n", f);
     /* hvwake renders into a temporary file (gnuplot -e "outfile='...'")
      * and renames it: the image is whole or absent. */
     fputs("if (!exists(\"outfile\")) outfile = ", f);
     gp_str(f, out);
-    fputs("\nset output outfile\nset datafile commentschars '#'\nset key outside right top\nset grid\n", f);
+    fputs("\nset output outfile\nset datafile commentschars '#'\nset grid\n", f);
     fputs("set title ", f);
-    gp_str(f, pick);
+    gp_str(f, fig->title);
+    fputs("\nset xlabel ", f);
+    gp_str(f, fig->xlabel);
+    fputs("\nset ylabel ", f);
+    gp_str(f, fig->ylabel);
     fputc('\n', f);
-    char ylab[700];
-    snprintf(ylab, sizeof ylab, "%s (%s)", pick, unit);
-    if (kind == REP_PLOT_BARS) {
-        fputs("set ylabel ", f);
-        gp_str(f, ylab);
-        fputs("\nset style fill solid 0.6 border -1\nset boxwidth 0.6\nset xtics rotate by -30\n"
-              "set yrange [0:*]\nset offsets 0.5, 0.5, 0, 0\nplot ",
-              f);
-        gp_str(f, dat_path);
-        fputs(" using 1:3:xtic(5) with boxes notitle, \\\n     ", f);
-        gp_str(f, dat_path);
-        fputs(" using 1:3:4 with yerrorbars lc rgb 'black' pt 0 notitle\n", f);
-    } else if (kind == REP_PLOT_CURVE) {
-        fputs("set ylabel ", f);
-        gp_str(f, ylab);
-        fputs("\nset xlabel ", f);
-        gp_str(f, numeric_x ? "varied value" : "variant");
-        fputs("\nplot ", f);
-        gp_str(f, dat_path);
-        fputs(" using 2:3:4 with yerrorlines notitle\n", f);
-    } else {
-        fputs("set xlabel ", f);
-        gp_str(f, ylab);
-        fputs("\nset ylabel 'quantile'\nset logscale x\nset yrange [0:1]\nplot ", f);
-        for (size_t v = 0; v < c->nv; v++) {
-            fputs(v ? ", \\\n     " : "", f);
-            gp_str(f, dat_path);
-            fprintf(f, " index %zu using 1:2 with linespoints title ", v);
-            gp_str(f, c->vname[v]);
+    if (fig->xlog)
+        fputs("set logscale x\n", f);
+    fputs("set xrange [", f);
+    dnum(f, fig->xmin);
+    fputc(':', f);
+    dnum(f, fig->xmax);
+    fputs("]\nset yrange [", f);
+    dnum(f, fig->ymin);
+    fputc(':', f);
+    dnum(f, fig->ymax);
+    fputs("]\n", f);
+    if (fig->note) {
+        fputs("set label 1 ", f);
+        gp_str(f, fig->note);
+        fputs(" at graph 0.01, graph 0.97 left\n", f);
+    }
+    if (fig->nxtics) { /* category labels: rotated when long, with room below and left for them */
+        size_t longest = 0;
+        for (size_t i = 0; i < fig->nxtics; i++)
+            longest = strlen(fig->xtics[i]) > longest ? strlen(fig->xtics[i]) : longest;
+        if (longest > 10) {
+            size_t first = strlen(fig->xtics[0]) < 60 ? strlen(fig->xtics[0]) : 60;
+            fprintf(f, "set xtics rotate by 30 right\nset bmargin %d\nset lmargin %d\n",
+                    4 + (int)(longest < 60 ? longest : 60) / 4, 12 + (int)first * 4 / 5);
         }
+    }
+    if (fig->kind == REP_PLOT_BARS) {
+        fputs("unset key\nset style fill solid 0.6 border -1\nset boxwidth 0.6\nplot ", f);
+        gp_str(f, dat_path);
+        fputs(" index 0 using 1:2:xtic(4) with boxes, \\\n     ", f);
+        gp_str(f, dat_path);
+        fputs(" index 0 using 1:2:3 with yerrorbars lc rgb 'black' ps 0\n", f);
+        return;
+    }
+    fputs(fig->kind == REP_PLOT_CDF ? "set key inside left top Left reverse\n" : "set key below\n", f);
+    if (fig->key_title) {
+        fputs("set key title ", f);
+        gp_str(f, fig->key_title);
         fputc('\n', f);
     }
-    return 0;
+    if (!fig->ns) /* nothing to draw: an empty frame that says so */
+        fputs("plot NaN title 'no samples'\n", f);
+    else
+        fputs("plot ", f);
+    for (size_t i = 0; i < fig->ns; i++) {
+        fputs(i ? ", \\\n     " : "", f);
+        gp_str(f, dat_path);
+        if (fig->kind == REP_PLOT_CURVE)
+            fprintf(f, " index %zu using 1:2:3%s with yerrorlines title ", i, fig->nxtics ? ":xtic(4)" : "");
+        else
+            fprintf(f, " index %zu using 1:2 with lines title ", i);
+        gp_str(f, fig->s[i].name);
+    }
+    if (fig->ns)
+        fputc('\n', f);
 }
 
 int rep_plot_render(const char *script, const char *image)

@@ -1,5 +1,7 @@
 /* Results files: the reader and merge checks; see results.h. */
 #include "report/results.h"
+#include "report/results_internal.h"
+#include "report/outfile.h"
 
 #include "base/hv.h"
 
@@ -31,6 +33,7 @@ void rep_results_free(rep_results *r)
     free_strv(r->where, jobs);
     free_strv(r->vname, r->nv);
     free_strv(r->vsets, r->nv);
+    free(r->stream);
     free_strv(r->files, r->nfiles);
     free(r->shard);
     free(r->version);
@@ -41,8 +44,7 @@ void rep_results_free(rep_results *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Split a CSV line into at most max fields (quotes handled in place). */
-static int csv_split(char *line, char **f, int max)
+int rep__csv_split(char *line, char **f, int max)
 {
     int n = 0;
     char *p = line;
@@ -81,8 +83,7 @@ static int csv_split(char *line, char **f, int max)
     }
 }
 
-/* Decimal digits only, at most max. */
-static int parse_u(const char *s, unsigned long long max, unsigned long long *out)
+int rep__parse_u(const char *s, unsigned long long max, unsigned long long *out)
 {
     unsigned long long v = 0;
     if (!*s)
@@ -96,9 +97,7 @@ static int parse_u(const char *s, unsigned long long max, unsigned long long *ou
     return 0;
 }
 
-/* A value as the writer writes it: empty (NaN) or a finite decimal number
- * -?D+(.D+)?([eE][+-]?D+)?. */
-static int parse_value(const char *s, double *out)
+int rep__parse_value(const char *s, double *out)
 {
     if (!*s) {
         *out = NAN;
@@ -138,6 +137,8 @@ typedef struct fhdr {
     size_t nv;
     char **vname, **vsets;
     unsigned *lvar;
+    rep_stream *stream;
+    unsigned char *have_stream;
     rep_config cfg;
     unsigned *lcfg;
 } fhdr;
@@ -150,6 +151,8 @@ static void fhdr_free(fhdr *h)
     free_strv(h->vname, h->nv);
     free_strv(h->vsets, h->nv);
     free(h->lvar);
+    free(h->stream);
+    free(h->have_stream);
     rep_config_free(&h->cfg);
     free(h->lcfg);
 }
@@ -197,7 +200,7 @@ static int num_once(reader *d, unsigned long long *slot, unsigned *lslot, const 
 {
     if (*lslot)
         return bad(d, "'# %s' twice (also line %u); expected it once", key, *lslot);
-    if (parse_u(val, max, slot) || *slot < min)
+    if (rep__parse_u(val, max, slot) || *slot < min)
         return bad(d, "%s '%.40s' is not valid; expected an integer in [%llu, %llu]", key, val, min, max);
     *lslot = d->line;
     return 0;
@@ -229,16 +232,28 @@ static int header_line(reader *d, char *l)
         char *sl = strchr(val, '/');
         if (h->lshard)
             return bad(d, "'# shard' twice (also line %u); expected it once", h->lshard);
-        if (!sl || (*sl = 0, parse_u(val, 1000000, &h->si)) || parse_u(sl + 1, 1000000, &h->sn) || !h->si ||
+        if (!sl || (*sl = 0, rep__parse_u(val, 1000000, &h->si)) || rep__parse_u(sl + 1, 1000000, &h->sn) || !h->si ||
             h->si > h->sn)
             return bad(d, "shard is not I/N; expected 1 <= I <= N");
         h->lshard = d->line;
         return 0;
     }
+    if (!strcmp(key, "stream")) {
+        unsigned long long idx, seed, run0;
+        int end = 0;
+        if (sscanf(val, "%llu %llu %llu%n", &idx, &seed, &run0, &end) != 3 || val[end])
+            return bad(d, "cannot parse '# stream'; expected '# stream INDEX SEED RUN'");
+        if (!h->nv || idx != h->nv - 1 || h->have_stream[idx])
+            return bad(d, "'# stream %llu' after variant %zu; expected one stream right after its variant", idx,
+                       h->nv ? h->nv - 1 : 0);
+        h->stream[idx] = (rep_stream){seed, run0};
+        h->have_stream[idx] = 1;
+        return 0;
+    }
     if (!strcmp(key, "variant") || !strcmp(key, "set")) {
         char *sp = strchr(val, ' ');
         unsigned long long idx;
-        if (!sp || (*sp = 0, parse_u(val, 100000, &idx)))
+        if (!sp || (*sp = 0, rep__parse_u(val, 100000, &idx)))
             return bad(d, "cannot parse '# %s'; expected '# %s INDEX TEXT'", key, key);
         if (key[0] == 's') {
             if (!h->nv || idx != h->nv - 1)
@@ -254,6 +269,9 @@ static int header_line(reader *d, char *l)
         h->vname = hv_xrealloc(h->vname, (h->nv + 1) * sizeof *h->vname);
         h->vsets = hv_xrealloc(h->vsets, (h->nv + 1) * sizeof *h->vsets);
         h->lvar = hv_xrealloc(h->lvar, (h->nv + 1) * sizeof *h->lvar);
+        h->stream = hv_xrealloc(h->stream, (h->nv + 1) * sizeof *h->stream);
+        h->have_stream = hv_xrealloc(h->have_stream, h->nv + 1);
+        h->have_stream[h->nv] = 0;
         h->vname[h->nv] = hv_xstrdup(sp + 1);
         h->vsets[h->nv] = hv_xstrdup("");
         h->lvar[h->nv++] = d->line;
@@ -273,7 +291,7 @@ static int header_line(reader *d, char *l)
         return 0;
     }
     return bad(d, "unknown header line '# %.40s'; expected hvwake, source, scenario, seed, replications, shard, "
-                  "variant, set or config",
+                  "variant, stream, set or config",
                key);
 }
 
@@ -307,7 +325,12 @@ static int differs(reader *d)
         return DIFF(h->lvar[h->nv < r->nv ? h->nv - 1 : r->nv], "%zu variants, but %zu in %s; expected shards of one "
                     "experiment", h->nv, r->nv, first);
     for (size_t v = 0; v < h->nv; v++)
-        if (strcmp(h->vname[v], r->vname[v]) || strcmp(h->vsets[v], r->vsets[v]))
+        if (h->stream[v].seed != r->stream[v].seed || h->stream[v].run0 != r->stream[v].run0)
+            return DIFF(h->lvar[v], "variant %zu ('%s') runs seed %llu from run %llu, but seed %llu from run %llu in "
+                        "%s; expected shards of one experiment", v, h->vname[v],
+                        (unsigned long long)h->stream[v].seed, (unsigned long long)h->stream[v].run0,
+                        (unsigned long long)r->stream[v].seed, (unsigned long long)r->stream[v].run0, first);
+        else if (strcmp(h->vname[v], r->vname[v]) || strcmp(h->vsets[v], r->vsets[v]))
             return DIFF(h->lvar[v], "variant %zu is '%s'%s, but '%s' in %s; expected shards of one experiment", v,
                         h->vname[v], strcmp(h->vname[v], r->vname[v]) ? "" : " with other assignments",
                         r->vname[v], first);
@@ -345,6 +368,10 @@ static int header_done(reader *d)
                    !h->lversion ? "'# hvwake'" : !h->lsource ? "'# source'" : !h->lscenario ? "'# scenario'"
                    : !h->lseed ? "'# seed'" : !h->lreps ? "'# replications'" : !h->lshard ? "'# shard'"
                    : "variants");
+    for (size_t v = 0; v < h->nv; v++)
+        if (!h->have_stream[v])
+            return bad(d, "variant %zu ('%s', line %u) has no '# stream' line; expected one after it", v, h->vname[v],
+                       h->lvar[v]);
     if (r->first) {
         unsigned here = d->line;
         if (differs(d))
@@ -362,6 +389,8 @@ static int header_done(reader *d)
         r->nv = h->nv;
         r->vname = hv_xcalloc(h->nv, sizeof *r->vname);
         r->vsets = hv_xcalloc(h->nv, sizeof *r->vsets);
+        r->stream = hv_xcalloc(h->nv, sizeof *r->stream);
+        memcpy(r->stream, h->stream, h->nv * sizeof *r->stream);
         for (size_t v = 0; v < h->nv; v++) {
             r->vname[v] = hv_xstrdup(h->vname[v]);
             r->vsets[v] = hv_xstrdup(h->vsets[v]);
@@ -393,8 +422,8 @@ static int job_end(reader *d, const char *l)
     unsigned long long v, run, n;
     unsigned crc;
     int end = 0;
-    if (sscanf(l, "# job %llu %llu metrics %llu crc32 %8x%n", &v, &run, &n, &crc, &end) != 4 || l[end])
-        return bad(d, "cannot parse the job line; expected '# job V R metrics N crc32 X'");
+    if (sscanf(l, "# job %llu %llu rows %llu crc32 %8x%n", &v, &run, &n, &crc, &end) != 4 || l[end])
+        return bad(d, "cannot parse the job line; expected '# job V R rows N crc32 X'");
     if (!d->open)
         return bad(d, "end line of job variant %llu run %llu without its rows; expected rows first", v, run);
     if (v != d->v || run != d->run)
@@ -407,6 +436,9 @@ static int job_end(reader *d, const char *l)
         return bad(d, "job variant %zu run %zu (lines %u-%u): its rows' checksum is %08x, its end line says %08x; "
                       "expected unchanged rows (the file was modified or damaged)", d->v, d->run, d->from,
                    d->line - 1, (unsigned)d->crc, crc);
+    char why[400];
+    if (rep_metrics_end_flat(&d->cur, why, sizeof why))
+        return bad(d, "job variant %zu run %zu: %s", d->v, d->run, why);
     long k0 = first_run(r, d->v);
     if (k0 >= 0) {
         size_t j0 = d->v * r->replications + (size_t)k0;
@@ -436,15 +468,15 @@ static int row(reader *d, char *l, uint32_t crc)
     char *f[5];
     unsigned long long v, run;
     double val;
-    if (csv_split(l, f, 5) != 4)
+    if (rep__csv_split(l, f, 5) != 4)
         return bad(d, "bad row; expected variant,run,metric,value");
-    if (parse_u(f[0], r->nv - 1, &v))
+    if (rep__parse_u(f[0], r->nv - 1, &v))
         return bad(d, "variant '%.20s' is not valid; expected an integer in [0, %zu]", f[0], r->nv - 1);
-    if (parse_u(f[1], r->replications - 1, &run))
+    if (rep__parse_u(f[1], r->replications - 1, &run))
         return bad(d, "run '%.20s' is not valid; expected an integer in [0, %zu]", f[1], r->replications - 1);
     if (!*f[2])
         return bad(d, "empty metric name; expected variant,run,metric,value");
-    if (parse_value(f[3], &val))
+    if (rep__parse_value(f[3], &val))
         return bad(d, "value '%.40s' is not valid; expected a finite decimal number, or nothing for an undefined "
                       "value", f[3]);
     size_t j = (size_t)v * r->replications + (size_t)run;
@@ -463,9 +495,9 @@ static int row(reader *d, char *l, uint32_t crc)
     } else if (v != d->v || run != d->run)
         return bad(d, "row of job variant %llu run %llu, but job variant %zu run %zu (rows from line %u) has no end "
                       "line; expected its '# job' line first (rows were lost)", v, run, d->v, d->run, d->from);
-    if (first_run(r, d->v) < 0 && rep_metric_find(&d->cur, f[2]) >= 0)
-        return bad(d, "metric '%.80s' twice in job variant %zu run %zu; expected one value", f[2], d->v, d->run);
-    rep_metric(&d->cur, val, "%s", f[2]);
+    char why[400];
+    if (rep_metrics_add_flat(&d->cur, f[2], val, why, sizeof why))
+        return bad(d, "job variant %zu run %zu: %s", d->v, d->run, why);
     d->nrows++;
     d->crc = crc;
     return 0;
@@ -497,8 +529,9 @@ static int file_end(reader *d, const char *l, uint32_t crc_before)
 static void line_of(reader *d, char *l, size_t ll, uint32_t crc_before, uint32_t row_crc)
 {
     if (d->line == 1) {
-        if (!strcmp(l, "# hvwake-results 1"))
-            bad(d, "results format 1 (an older hvwake) has no checksums; expected format 2: run the sweep again");
+        if (!strcmp(l, "# hvwake-results 1") || !strcmp(l, "# hvwake-results 2"))
+            bad(d, "results format %c (an older hvwake) has no %s; expected format 3: run the sweep again", l[17],
+                l[17] == '1' ? "checksums" : "histogram buckets");
         else if (strcmp(l, REP_RESULTS_MAGIC))
             bad(d, "not a results file; expected a first line '%s'", REP_RESULTS_MAGIC);
         return;
@@ -559,8 +592,22 @@ int rep_results_read_stream(rep_results *r, FILE *f, const char *name, int heade
     return d.failed ? HV_EPARSE : 0;
 }
 
+/* A file given twice (by name or through its directory) is named once,
+ * instead of one error per job of it. 1 if path was read already. */
+static int read_before(const rep_results *r, const char *path, scn_errors *e)
+{
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (rep_out_same_path(path, r->files[i])) {
+            scn_error(e, path, 0, "given twice (also as %s); expected each results file once", r->files[i]);
+            return 1;
+        }
+    return 0;
+}
+
 int rep_results_read(rep_results *r, const char *path, scn_errors *e)
 {
+    if (read_before(r, path, e))
+        return HV_EPARSE;
     FILE *f = fopen(path, "rb");
     if (!f) {
         scn_error(e, path, 0, "cannot read: %s; expected a results file", strerror(errno));
@@ -605,6 +652,11 @@ static int read_files(rep_results *r, char **names, size_t n, int header_only, s
 {
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
+        if (!header_only && read_before(r, names[i], e)) {
+            failed = 1;
+            free(names[i]);
+            continue;
+        }
         FILE *f = fopen(names[i], "rb");
         if (!f)
             scn_error(e, names[i], 0, "cannot read: %s; expected a results file", strerror(errno));
@@ -723,7 +775,7 @@ void rep_results_compare(const rep_results *r, rep_compare *c)
 {
     rep_variant_runs *vr = hv_xcalloc(r->nv + 1, sizeof *vr);
     for (size_t v = 0; v < r->nv; v++)
-        vr[v] = (rep_variant_runs){r->vname[v], r->replications, &r->runs[v * r->replications]};
+        vr[v] = (rep_variant_runs){r->vname[v], r->replications, &r->runs[v * r->replications], r->stream[v]};
     rep_compare_build(c, r->nv, vr);
     free(vr);
 }

@@ -55,7 +55,7 @@ static void emit(rep_results_writer *w, mem *m)
 }
 
 int rep_results_begin(rep_results_writer *w, FILE *f, const rep_header *h, size_t replications,
-                      scn_shard shard, const scn_variants *vs)
+                      scn_shard shard, const scn_variants *vs, const rep_stream *streams)
 {
     w->f = f;
     w->crc = 0;
@@ -68,6 +68,8 @@ int rep_results_begin(rep_results_writer *w, FILE *f, const rep_header *h, size_
     char t[4096];
     for (size_t v = 0; v < vs->n; v++) {
         fprintf(m.f, "# variant %zu %s\n", v, rep_text_oneline(vs->v[v].name, t, sizeof t));
+        fprintf(m.f, "# stream %zu %llu %llu\n", v, (unsigned long long)streams[v].seed,
+                (unsigned long long)streams[v].run0);
         for (size_t k = 0; k < vs->v[v].nsets; k++)
             fprintf(m.f, "# set %zu %s\n", v, rep_text_oneline(vs->v[v].sets[k], t, sizeof t));
     }
@@ -85,10 +87,14 @@ int rep_results_job(rep_results_writer *w, size_t variant, size_t run, const rep
     char num[64];
     mem rows;
     mem_open(&rows);
-    for (size_t i = 0; i < m->n; i++) {
+    size_t nflat = rep_metrics_nflat(m);
+    for (size_t i = 0; i < nflat; i++) {
+        char name[300];
+        double value;
+        rep_metrics_flat(m, i, name, sizeof name, &value);
         fprintf(rows.f, "%zu,%zu,", variant, run);
-        rep_csv_field(rows.f, m->rows[i].name);
-        rep_json_number(m->rows[i].value, num, sizeof num);
+        rep_csv_field(rows.f, name);
+        rep_json_number(value, num, sizeof num);
         fprintf(rows.f, ",%s\n", strcmp(num, "null") ? num : "");
     }
     fflush(rows.f);
@@ -96,7 +102,7 @@ int rep_results_job(rep_results_writer *w, size_t variant, size_t run, const rep
     emit(w, &rows);
     mem end;
     mem_open(&end);
-    fprintf(end.f, "# job %zu %zu metrics %zu crc32 %08x\n", variant, run, m->n, (unsigned)crc);
+    fprintf(end.f, "# job %zu %zu rows %zu crc32 %08x\n", variant, run, nflat, (unsigned)crc);
     emit(w, &end);
     w->jobs++;
     return ferror(w->f) ? HV_EIO : 0;

@@ -160,7 +160,7 @@ static void set_default(struct scenario *s, const scn_opt *o, int inst)
     char why[512];
     if (scn_value_parse(&o->spec, o->def, scn__field_ptr(s, o, inst), why, sizeof why))
         HV_DIE("default of scenario key %s.%s: %s", o->section, o->key, why);
-    s->meta->slot[scn__slot_base((size_t)(o - scn_opts)) + (size_t)(inst > 0 ? inst : 0)] = (scn__origin){NULL, 0, NULL};
+    s->meta->slot[scn__slot_base((size_t)(o - scn_opts)) + (size_t)(inst > 0 ? inst : 0)] = (scn__origin){NULL, 0, NULL, 0};
 }
 
 void scn_init(struct scenario *s)
@@ -202,9 +202,11 @@ void scn_copy(struct scenario *dst, const struct scenario *src)
     m->nslots = f->nslots;
     m->slot = hv_xcalloc(m->nslots, sizeof *m->slot);
     for (size_t i = 0; i < m->nslots; i++)
-        m->slot[i] = (scn__origin){rebase(m, f->slot[i].where), f->slot[i].line, rebase(m, f->slot[i].assign)};
+        m->slot[i] = (scn__origin){rebase(m, f->slot[i].where), f->slot[i].line, rebase(m, f->slot[i].assign),
+                                   f->slot[i].flag};
     for (size_t i = 0; i < SCN_COST_MAX; i++)
-        m->cost[i] = (scn__origin){rebase(m, f->cost[i].where), f->cost[i].line, rebase(m, f->cost[i].assign)};
+        m->cost[i] = (scn__origin){rebase(m, f->cost[i].where), f->cost[i].line, rebase(m, f->cost[i].assign),
+                                   f->cost[i].flag};
     dst->meta = m;
 }
 
@@ -267,10 +269,19 @@ void scn__format_origin(const scn__origin *o, char *buf, size_t n)
 void scn__format_where(const scn__origin *o, char *buf, size_t n)
 {
     char q[SCN_QUOTE_BUF];
-    if (o->where && !o->line && o->assign)
+    const char *eq = o->assign ? strchr(o->assign, '=') : NULL;
+    if (o->where && !o->line && o->assign && o->flag && eq)
+        snprintf(buf, n, "%s %s", o->where, scn_quote(eq + 1, q)); /* "--duration 5", as typed */
+    else if (o->where && !o->line && o->assign)
         snprintf(buf, n, "%s %s", o->where, scn_quote(o->assign, q));
     else
         scn__format_origin(o, buf, n);
+}
+
+int scn__key_shown(const scn__origin *org, unsigned line, const char *key)
+{
+    size_t l = strlen(key);
+    return !line && org->assign && (org->flag || (!strncmp(org->assign, key, l) && org->assign[l] == '='));
 }
 
 int scn__find_cost(const struct scenario *s, const char *name)
@@ -285,7 +296,7 @@ int scn__find_cost(const struct scenario *s, const char *name)
 static scn__origin origin_of(const struct scenario *s, const char *section, const char *instance,
                              const char *key)
 {
-    scn__origin o = {NULL, 0, NULL};
+    scn__origin o = {NULL, 0, NULL, 0};
     if (!strcmp(section, "cost")) {
         int c = scn__find_cost(s, key);
         if (c >= 0)
@@ -328,8 +339,13 @@ void scn_reject(const struct scenario *s, scn_errors *e, const char *section, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char name[300];
     if (instance)
-        scn_error(e, org, 0, "%s.%s.%s = %s: %s", section, instance, key, val, msg);
+        snprintf(name, sizeof name, "%s.%s.%s", section, instance, key);
     else
-        scn_error(e, org, 0, "%s.%s = %s: %s", section, key, val, msg);
+        snprintf(name, sizeof name, "%s.%s", section, key);
+    if (scn__key_shown(&o, o.line, name)) /* "--set vm.db.vcpus=200: what is wrong" */
+        scn_error(e, org, 0, "%s", msg);
+    else
+        scn_error(e, org, 0, "%s = %s: %s", name, val, msg);
 }

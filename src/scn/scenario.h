@@ -155,9 +155,14 @@ int scn_load(struct scenario *s, const char *src, const scn_parse_opts *po, scn_
 int scn_load_buffer(struct scenario *s, const char *name, const char *buf, size_t len,
                     const scn_parse_opts *po, scn_errors *e);
 /* Apply one assignment "section[.instance|.*].key=value" or
- * "cost.NAME=value"; origin labels the provenance ("--set"). */
+ * "cost.NAME=value"; origin labels the provenance ("--set"). Messages name
+ * the place as "ORIGIN ASSIGNMENT: what is wrong" (the key is shown once). */
 int scn_set(struct scenario *s, const char *assign, const char *origin, const scn_parse_opts *po,
             scn_errors *e);
+/* The same for a flag that stands for key (--duration T is sim.duration=T):
+ * the provenance is the flag, messages name "FLAG VALUE", as typed. */
+int scn_set_flag(struct scenario *s, const char *key, const char *value, const char *flag, const scn_parse_opts *po,
+                 scn_errors *e);
 /* Run every room's VALIDATE hook. */
 int scn_validate(const struct scenario *s, scn_errors *e);
 /* init + load(src; NULL = the "default" preset) + each set + validate.

@@ -91,7 +91,12 @@ int scn__apply_cost(struct scenario *s, const char *name, const char *value, con
     static const scn_valspec spec = {SCN_T_TIME, 0, 1e12L, NULL, 0};
     uint64_t ns;
     if (scn_value_parse(&spec, value, &ns, why, sizeof why)) {
-        scn_error(e, where, line, "cost.%s: %s", name, why);
+        char key[SCN_COST_NAME_MAX + 8];
+        snprintf(key, sizeof key, "cost.%s", name);
+        if (scn__key_shown(org, line, key))
+            scn_error(e, where, line, "%s", why);
+        else
+            scn_error(e, where, line, "%s: %s", key, why);
         return -1;
     }
     int c = scn__find_cost(s, name);
@@ -127,10 +132,15 @@ int scn__apply_opt(struct scenario *s, const scn_opt *o, int inst, const char *i
     if (spec.size > sizeof tmp.str)
         spec.size = sizeof tmp.str;
     if (scn_value_parse(&spec, value, &tmp, why, sizeof why)) {
+        char key[400];
         if (instname)
-            scn_error(e, where, line, "%s.%s.%s: %s", o->section, instname, o->key, why);
+            snprintf(key, sizeof key, "%s.%s.%s", o->section, instname, o->key);
         else
-            scn_error(e, where, line, "%s.%s: %s", o->section, o->key, why);
+            snprintf(key, sizeof key, "%s.%s", o->section, o->key);
+        if (scn__key_shown(org, line, key))
+            scn_error(e, where, line, "%s", why);
+        else
+            scn_error(e, where, line, "%s: %s", key, why);
         return -1;
     }
     void *f = scn__field_ptr(s, o, inst);
@@ -157,7 +167,7 @@ int scn__apply_ini(struct scenario *s, const scn_ini *ini, const scn_parse_opts 
         if (scn_errors_at_limit(e))
             return HV_EPARSE;
         const scn_ini_entry *en = &ini->e[i];
-        scn__origin org = {scn__intern(s->meta, en->file), en->line, NULL};
+        scn__origin org = {scn__intern(s->meta, en->file), en->line, NULL, 0};
         if (!strcmp(en->section, "cost")) {
             if (en->instance) {
                 if (!en->key) {

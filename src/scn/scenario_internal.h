@@ -25,6 +25,9 @@ typedef struct scn__origin {
     unsigned line;      /* 0: where is a label (--set) */
     const char *assign; /* with a label: the assignment as typed
                            ("vm.*.vcpus=4"), for messages; interned */
+    unsigned char flag; /* the label is a flag standing for the assignment's
+                           key (--duration for sim.duration, scn_set_flag):
+                           messages show "FLAG VALUE", as typed */
 } scn__origin;
 
 struct scn_meta {
@@ -57,6 +60,10 @@ void scn__format_origin(const scn__origin *o, char *buf, size_t n);
  * label is followed by the assignment as typed ("--set vm.*.vcpus=4",
  * shortened if long). */
 void scn__format_where(const scn__origin *o, char *buf, size_t n);
+/* 1 if a message at o already shows key: an assignment of exactly that key
+ * typed on the command line ("--set sim.duration=5") or a flag standing for
+ * it ("--duration 5"; line 0 in both); its "KEY: " would say it twice. */
+int scn__key_shown(const scn__origin *o, unsigned line, const char *key);
 /* Index of the [cost] override name, or -1. */
 int scn__find_cost(const struct scenario *s, const char *name);
 

@@ -104,10 +104,31 @@ int scn_load_buffer(struct scenario *s, const char *name, const char *buf, size_
     return load_common(s, &ini, rc, po, e);
 }
 
+static int set_assign(struct scenario *s, const char *assign, const scn__origin org, const scn_parse_opts *po,
+                      scn_errors *e);
+
 int scn_set(struct scenario *s, const char *assign, const char *origin_label, const scn_parse_opts *po,
             scn_errors *e)
 {
-    scn__origin org = {scn__intern(s->meta, origin_label), 0, scn__intern(s->meta, assign)};
+    scn__origin org = {scn__intern(s->meta, origin_label), 0, scn__intern(s->meta, assign), 0};
+    return set_assign(s, assign, org, po, e);
+}
+
+int scn_set_flag(struct scenario *s, const char *key, const char *value, const char *flag, const scn_parse_opts *po,
+                 scn_errors *e)
+{
+    size_t l = strlen(key) + strlen(value) + 2;
+    char *assign = hv_xmalloc(l);
+    snprintf(assign, l, "%s=%s", key, value);
+    scn__origin org = {scn__intern(s->meta, flag), 0, scn__intern(s->meta, assign), 1};
+    int rc = set_assign(s, assign, org, po, e);
+    free(assign);
+    return rc;
+}
+
+static int set_assign(struct scenario *s, const char *assign, const scn__origin org, const scn_parse_opts *po,
+                      scn_errors *e)
+{
     char where[300];
     scn__format_where(&org, where, sizeof where);
     const char *eq = strchr(assign, '=');

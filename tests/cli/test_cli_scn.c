@@ -36,9 +36,11 @@ static void t_args(void)
     TAP_STREQ(a.src, "smoke");
     TAP_EQ(a.nsets, 4);
     TAP_STREQ(a.sets[1].assign, "sim.run=1");
-    TAP_STREQ(a.sets[2].assign, "sim.seed=9");
+    TAP_STREQ(a.sets[2].assign, "9");
+    TAP_STREQ(a.sets[2].key, "sim.seed");
     TAP_STREQ(a.sets[2].flag, "--seed");
-    TAP_STREQ(a.sets[3].assign, "sim.run=4");
+    TAP_STREQ(a.sets[3].assign, "4");
+    TAP_STREQ(a.sets[3].key, "sim.run");
     TAP_EQ(a.nvary, 1);
     TAP_EQ(a.nvariant, 1);
     TAP_STREQ(a.shard, "2/3");
@@ -77,10 +79,11 @@ static void t_args(void)
     char *v10[] = {"--duration", "5ms", "--set", "sim.duration=7ms", "--duration=9ms"};
     TAP_EQ(parse(&a, CLI_ACCEPT_DURATION, 5, v10), 0);
     TAP_EQ(a.nsets, 3);
-    TAP_STREQ(a.sets[0].assign, "sim.duration=5ms");
+    TAP_STREQ(a.sets[0].assign, "5ms");
     TAP_STREQ(a.sets[0].flag, "--duration");
     TAP_STREQ(a.sets[1].flag, "--set");
-    TAP_STREQ(a.sets[2].assign, "sim.duration=9ms");
+    TAP_STREQ(a.sets[2].assign, "9ms");
+    TAP_STREQ(a.sets[2].key, "sim.duration");
     struct scenario s;
     TAP_EQ(cli_scenario("test", &a, &s), 0);
     TAP_EQ(s.sim.duration, 9000000);
@@ -191,7 +194,7 @@ static void t_write_run(void)
     TAP_EQ(cli_outs_commit("test", &o, 1), 0);
     j = slurp(out);
     TAP_CONTAINS(j, "# seed 11\n");
-    TAP_CONTAINS(j, "metric,value,unit\nsim.events,12345,count\n");
+    TAP_CONTAINS(j, "metric,value,unit,lo,hi\nsim.events,12345,count,,\n");
     free(j);
     printf("# expected error follows:\n");
     TAP_EQ(cli_out_open("test", &o, "/nonexistent/dir/x", 0), 3);
@@ -224,7 +227,8 @@ static void t_sharded_sweep(void)
         rep_config c;
         rep_header h = cli_header(&s[0], &c);
         rep_results_writer w;
-        rep_results_begin(&w, f, &h, R, (scn_shard){sh, 2}, &vs);
+        rep_stream st[3] = {{1, 0}, {1, 0}, {1, 0}};
+        rep_results_begin(&w, f, &h, R, (scn_shard){sh, 2}, &vs, st);
         rep_config_free(&c);
         for (size_t j = 0; j < vs.n * R; j++) {
             if (!scn_shard_owns((scn_shard){sh, 2}, j))

@@ -34,7 +34,7 @@ expect "two scenarios" 2 "a second scenario 'default' after 'smoke'; expected on
 expect "--duration then --set" 0 '"sim.duration": 2000000,' "$hv" $R --duration 1ms --set sim.duration=2ms --json
 expect "--set then --duration" 0 '"sim.duration": "--duration"' "$hv" $R --set sim.duration=2ms --duration 1ms --json
 expect "--set then --duration: the value" 0 '"sim.duration": 1000000,' "$hv" $R --set sim.duration=2ms --duration 1ms --json
-expect "a bad --duration names the flag" 2 "^hvwake run: --duration sim\.duration=5: sim\.duration: missing unit in '5'" \
+expect "a bad --duration names the flag" 2 "^hvwake run: --duration 5: missing unit in '5'" \
     "$hv" $R --duration 5
-expect "a bad --seed names the flag" 2 "^hvwake run: --seed sim\.seed=x:" "$hv" $R --seed x
+expect "a bad --seed names the flag" 2 "^hvwake run: --seed x: 'x' is not an unsigned integer" "$hv" $R --seed x
 finish

@@ -23,10 +23,16 @@ for c in "show-config smoke" "keys" "costs" "scenarios" "scenarios smoke" "valid
         sh -c "\"\$0\" $c > /dev/full" "$hv"
 done
 
+# No file is replaced without --force (status 2, nothing written).
+for o in "--json -o prev.json" "--trace prev.trace" "--timeline prev.tl" "--kernel prev.kernel"; do
+    expect "run $o without --force" 2 "^hvwake run: cannot write 'prev\.[a-z]+': it already exists; expected a new file \(--force replaces it\)$" \
+        "$hv" $RUN $o
+done
+
 # A file-size limit (ulimit -f, in blocks): EFBIG, with the path.
 for o in "--json -o prev.json" "--trace prev.trace" "--timeline prev.tl" "--kernel prev.kernel"; do
     expect "ulimit -f 2: run $o" 3 "cannot write 'prev\.[a-z]+': File too large; nothing was written" \
-        sh -c "ulimit -f 2; exec \"\$0\" $RUN $o" "$hv"
+        sh -c "ulimit -f 2; exec \"\$0\" $RUN --force $o" "$hv"
 done
 unchanged "/dev/full and ulimit -f" prev.json prev.trace prev.tl prev.kernel
 
@@ -42,7 +48,7 @@ fi
 if command -v as_user >/dev/null 2>&1; then
     for o in "--json -o ro/out.json" "--trace ro/t" "--timeline ro/t" "--kernel ro/t"; do
         expect "read-only directory: run $o" 3 "cannot write 'ro/(out\.json|t)': Permission denied" \
-            as_user "$hv" $RUN $o
+            as_user "$hv" $RUN --force $o
     done
     unchanged "read-only directory" ro/out.json
 else
@@ -63,8 +69,8 @@ expect "--kernel d/../k --timeline k" 2 "--timeline 'k' and --kernel 'ro/\.\./k'
 
 # Interrupted (SIGTERM; SIGINT as from a terminal): the process ends by the
 # signal, no temporary file is left, the previous files are intact.
-interrupt LONG_RUN TERM 143 --json -o prev.json --trace prev.trace
-interrupt LONG_RUN INT 130 --json -o prev.json --trace prev.trace
+interrupt LONG_RUN TERM 143 --force --json -o prev.json --trace prev.trace
+interrupt LONG_RUN INT 130 --force --json -o prev.json --trace prev.trace
 unchanged "interrupted runs" prev.json prev.trace prev.tl prev.kernel
 no_temps "every failure above" .
 no_temps "the read-only directory" ro

@@ -82,15 +82,23 @@ int main(int argc, char **argv)
         if (!f)
             return 1;
         rep_results_writer w;
-        rep_results_begin(&w, f, &h, reps, (scn_shard){i, n}, &vs);
+        rep_stream *st = calloc(nv + 1, sizeof *st);
+        for (size_t v = 0; v < nv; v++)
+            st[v] = (rep_stream){1, 0}; /* every variant on the same streams, as sweep runs them */
+        rep_results_begin(&w, f, &h, reps, (scn_shard){i, n}, &vs, st);
+        free(st);
         for (size_t j = 0; j < nv * reps; j++) {
             if (!scn_shard_owns((scn_shard){i, n}, j))
                 continue;
             rep_metrics m;
             rep_metrics_init(&m);
+            char why[400];
             for (size_t k = 0; k < nr; k++)
-                if (rows[k].v * reps + rows[k].r == j)
-                    rep_metric(&m, rows[k].value, "%s", rows[k].name);
+                if (rows[k].v * reps + rows[k].r == j && rep_metrics_add_flat(&m, rows[k].name, rows[k].value, why,
+                                                                              sizeof why)) {
+                    fprintf(stderr, "results_tool: %s\n", why);
+                    return 2;
+                }
             rep_results_job(&w, j / reps, j % reps, &m);
             rep_metrics_free(&m);
         }

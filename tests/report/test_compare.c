@@ -1,7 +1,9 @@
 /* report/compare.h on known inputs. Expected values from an independent
- * computation (regularised incomplete beta + bisection, see the commit). */
+ * computation (regularised incomplete beta + bisection, see the commit);
+ * the paired and Welch intervals of t_design worked by hand (comments). */
 #define _XOPEN_SOURCE 700
 #include "report/compare.h"
+#include "report/results.h"
 #include "tap.h"
 
 #include <math.h>
@@ -84,7 +86,7 @@ static void t_table(void)
             rep_metric(&r1[i], 5, "wake.latency_ns.p99");
         rep_metric(&r1[i], 1, "only.in.v1");
     }
-    rep_variant_runs v[] = {{"base", 3, r0}, {"kvm.h_ipi_redirect=0", 3, r1}};
+    rep_variant_runs v[] = {{"base", 3, r0, {1, 0}}, {"kvm.h_ipi_redirect=0", 3, r1, {2, 0}}};
     rep_compare c;
     rep_compare_build(&c, 2, v);
     TAP_EQ(c.nm, 3);
@@ -94,6 +96,8 @@ static void t_table(void)
     TAP_NEAR(c.df[0 * 2 + 1].diff, 101, 1e-12);
     TAP_NEAR(c.df[0 * 2 + 1].ratio, 2, 1e-12);
     TAP_EQ(c.df[0 * 2 + 1].significant, 1);
+    TAP_EQ(c.df[0 * 2 + 1].test, REP_TEST_WELCH); /* another seed: independent */
+    TAP_EQ(rep_compare_test(&c, 1), REP_TEST_WELCH);
     TAP_EQ(c.st[1 * 2 + 1].n, 2);
     TAP_EQ(c.st[2 * 2 + 0].n, 0);
     char *p = NULL;
@@ -106,25 +110,94 @@ static void t_table(void)
     TAP_CONTAINS(p, "101 ± 2.484");
     TAP_CONTAINS(p, "[+101 ± ");
     TAP_CONTAINS(p, "x2.000 *]");
-    free(p);
-    f = open_memstream(&p, &n);
-    rep_compare_write_csv(f, &h, &c);
-    fclose(f);
-    TAP_CONTAINS(p, "metric,unit,base.n,base.mean,base.ci,kvm.h_ipi_redirect=0.n,kvm.h_ipi_redirect=0.mean,");
-    TAP_CONTAINS(p, "\nops_per_s,1/s,3,101,2.4841377117500634,3,202,");
-    TAP_CONTAINS(p, "\nonly.in.v1,count,0,,,3,1,0,,,\n");
-    free(p);
-    f = open_memstream(&p, &n);
-    rep_compare_write_json(f, &h, &c);
-    fclose(f);
-    TAP_CONTAINS(p, "\"variants\": [\"base\", \"kvm.h_ipi_redirect=0\"]");
-    TAP_CONTAINS(p, "\"ops_per_s\": [{\"n\": 3, \"mean\": 101, \"sd\": 1, ");
-    TAP_CONTAINS(p, "\"ratio\": 2, \"significant\": true}");
+    TAP_CONTAINS(p, "# kvm.h_ipi_redirect=0: Welch t (independent runs: another seed or other runs)\n");
     free(p);
     rep_compare_free(&c);
     for (int i = 0; i < 3; i++) {
         rep_metrics_free(&r0[i]);
         rep_metrics_free(&r1[i]);
+    }
+}
+
+/* The same data under both designs. Base b = 10 12 14 16 18, variant
+ * v = 11 14 15 19 20 (runs 0..4). Paired: d = 1 2 1 3 2, mean 1.8,
+ * sd sqrt(0.7), ci t(4) sqrt(0.7/5) = 1.0388506 -> significant. Welch:
+ * sd(b) = sqrt(10), sd(v) = sqrt(13.7), se^2 = 4.74, df = 4.74^2 / (2^2/4 +
+ * 2.74^2/4) = 7.8100, ci = t(7.81) sqrt(4.74) ~ 5.03 -> not significant
+ * (the run-to-run spread hides what the common streams reveal). */
+static void t_design(void)
+{
+    double b[] = {10, 12, 14, 16, 18}, v[] = {11, 14, 15, 19, 20};
+    rep_stat sb = rep_stat_of(b, 5), sv = rep_stat_of(v, 5);
+    rep_diff p = rep_diff_paired(b, v, 5, sb, sv);
+    TAP_EQ(p.test, REP_TEST_PAIRED);
+    TAP_EQ(p.n, 5);
+    TAP_NEAR(p.diff, 1.8, 1e-12);
+    TAP_NEAR(p.ci, 1.038850633683645, 1e-12);
+    TAP_NEAR(p.df, 4, 0);
+    TAP_EQ(p.significant, 1);
+    TAP_NEAR(p.ratio, 15.8 / 14, 1e-12);
+    rep_diff w = rep_diff_of(sb, sv);
+    TAP_EQ(w.test, REP_TEST_WELCH);
+    TAP_NEAR(w.diff, 1.8, 1e-12);
+    TAP_NEAR(w.df, 4.74 * 4.74 / (1 + 2.74 * 2.74 / 4), 1e-9);
+    TAP_NEAR(w.ci, rep_t975(w.df) * sqrt(4.74), 1e-12);
+    TAP_CHECK(w.ci > 5.0 && w.ci < 5.1);
+    TAP_EQ(w.significant, 0);
+    /* An undefined value (a distribution with no samples in that run)
+     * drops its pair: d = 1 2 3 2, mean 2, sd sqrt(2/3), ci t(3) sd / 2. */
+    double bn[] = {10, 12, NAN, 16, 18};
+    rep_diff q = rep_diff_paired(bn, v, 5, rep_stat_of(bn, 5), sv);
+    TAP_EQ(q.n, 4);
+    TAP_NEAR(q.diff, 2, 1e-12);
+    TAP_NEAR(q.ci, 1.2992282636252301, 1e-9);
+    TAP_EQ(rep_stat_of(bn, 5).n, 4);
+    /* One pair: no interval, nothing significant. */
+    rep_diff one = rep_diff_paired(b, v, 1, rep_stat_of(b, 1), rep_stat_of(v, 1));
+    TAP_EQ(one.test, REP_TEST_NONE);
+    TAP_CHECK(isnan(one.ci));
+    TAP_EQ(one.significant, 0);
+    /* Through rep_compare_build: the stream decides the test. */
+    rep_metrics rb[5], rv[5], rw[5];
+    for (int i = 0; i < 5; i++) {
+        rep_metrics_init(&rb[i]);
+        rep_metrics_init(&rv[i]);
+        rep_metrics_init(&rw[i]);
+        rep_metric(&rb[i], b[i], "x");
+        rep_metric(&rv[i], v[i], "x");
+        rep_metric(&rw[i], v[i], "x");
+    }
+    rep_variant_runs vr[] = {{"base", 5, rb, {7, 0}}, {"same", 5, rv, {7, 0}}, {"other-seed", 5, rw, {8, 0}}};
+    rep_compare c;
+    rep_compare_build(&c, 3, vr);
+    TAP_EQ(c.test[0], REP_TEST_NONE);
+    TAP_EQ(c.test[1], REP_TEST_PAIRED);
+    TAP_EQ(c.test[2], REP_TEST_WELCH);
+    TAP_NEAR(c.df[1].ci, 1.038850633683645, 1e-12);
+    TAP_EQ(c.df[1].significant, 1);
+    TAP_NEAR(c.df[2].ci, w.ci, 1e-12);
+    TAP_EQ(c.df[2].significant, 0);
+    /* Other run numbers of the same seed are independent too. */
+    vr[1].stream.run0 = 5;
+    rep_compare c2;
+    rep_compare_build(&c2, 2, vr);
+    TAP_EQ(c2.test[1], REP_TEST_WELCH);
+    char *txt = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&txt, &n);
+    rep_header h = {"0.1.0", "default", 7, 0, NULL, "v-test"};
+    rep_compare_write_text(f, &h, &c);
+    fclose(f);
+    TAP_CONTAINS(txt, "# same: paired t on the per-run differences (the same seed and runs as the first variant: "
+                      "common random numbers)\n# other-seed: Welch t");
+    TAP_CONTAINS(txt, "[+1.800 ± 1.039 x1.129 *]");
+    free(txt);
+    rep_compare_free(&c);
+    rep_compare_free(&c2);
+    for (int i = 0; i < 5; i++) {
+        rep_metrics_free(&rb[i]);
+        rep_metrics_free(&rv[i]);
+        rep_metrics_free(&rw[i]);
     }
 }
 
@@ -134,5 +207,6 @@ int main(void)
     TAP_RUN(t_stat);
     TAP_RUN(t_diff);
     TAP_RUN(t_table);
+    TAP_RUN(t_design);
     return tap_done();
 }

@@ -47,6 +47,8 @@ static void fill(rep_metrics *m, rep_config *c)
         des_hist_add(&h, v * 100);
     rep_metric_hist(m, &h, "wake.latency_ns");
     des_hist_free(&h);
+    des_hist_init(&h); /* no samples: undefined statistics, never 0 */
+    rep_metric_hist(m, &h, "idle.gap_ns");
     rep_metric(m, 42, "name \"with\" quotes\\and\ttab\x01");
     rep_config_init(c);
     rep_config_add(c, "sim.seed", "1", "1", "default");
@@ -86,7 +88,7 @@ static void t_json(void)
     chk k = {&m, 0, 0};
     TAP_EQ(json_parse(text, on_num, &k), 0);
     TAP_EQ(k.bad, 0);
-    TAP_EQ(k.seen, (int)m.n - 1); /* NaN is null */
+    TAP_EQ(k.seen, (int)m.n - 8); /* NaN is null: "undefined" and idle.gap_ns's 7 statistics */
     TAP_CONTAINS(text, "\"hvwake\": \"0.1.0\",\n  \"source\": \"v-test\",\n  \"scenario\"");
     TAP_CONTAINS(text, "\"seed\": 7,\n  \"run\": 3,");
     TAP_CONTAINS(text, "\"sim.duration\": 100000000");
@@ -98,6 +100,11 @@ static void t_json(void)
     TAP_CONTAINS(text, "\"sim.events\": 123456789,");
     TAP_CONTAINS(text, "\"name \\\"with\\\" quotes\\\\and\\ttab\\u0001\": 42");
     TAP_CONTAINS(text, "\"wake.latency_ns.p99\": ");
+    TAP_CONTAINS(text, "\"idle.gap_ns.count\": 0,\n    \"idle.gap_ns.mean\": null,");
+    TAP_CONTAINS(text, "\"idle.gap_ns.max\": null,");
+    TAP_CONTAINS(text, "\n  \"histograms\": {\n    \"wake.latency_ns\": {\"unit\": \"ns\", \"count\": 1000, "
+                       "\"buckets\": [[100, 101, 1], [200, 201, 1], [300, 302, 1], ");
+    TAP_CONTAINS(text, "[99840, 100352, 2]]},\n    \"idle.gap_ns\": {\"unit\": \"ns\", \"count\": 0, \"buckets\": []}\n  }\n}\n");
     /* Byte-identical on a second write. */
     buf b2;
     rep_write_json(bopen(&b2), &h, &m);
@@ -118,10 +125,13 @@ static void t_json(void)
             FILE *f = fdopen(fd, "w");
             fputs(text, f);
             fclose(f);
-            char cmd[256];
+            char cmd[640];
             snprintf(cmd, sizeof cmd,
                      "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
-                     "assert d[\"metrics\"][\"hipi.redirect_frac\"] == 1/3; assert d[\"run\"] == 3' %s",
+                     "assert d[\"metrics\"][\"hipi.redirect_frac\"] == 1/3; assert d[\"run\"] == 3; "
+                     "h=d[\"histograms\"][\"wake.latency_ns\"]; assert sum(b[2] for b in h[\"buckets\"]) == 1000; "
+                     "assert all(a[1] <= b[0] for a, b in zip(h[\"buckets\"], h[\"buckets\"][1:])); "
+                     "assert d[\"metrics\"][\"idle.gap_ns.p50\"] is None' %s",
                      path);
             TAP_EQ(system(cmd), 0);
             unlink(path);
@@ -185,9 +195,9 @@ static void t_csv_text(void)
     char *csv = bclose(&b);
     TAP_CONTAINS(csv, "# hvwake 0.1.0\n# source v-test\n# scenario default\n# seed 7\n# run 3\n");
     TAP_CONTAINS(csv, "# config sim.duration=100ms (x.ini:3)\n");
-    TAP_CONTAINS(csv, "\nmetric,value,unit\nsim.events,123456789,count\n");
-    TAP_CONTAINS(csv, "\nundefined,,count\n");
-    TAP_CONTAINS(csv, "\"name \"\"with\"\" quotes\\and\ttab\x01\",42,count\n");
+    TAP_CONTAINS(csv, "\nmetric,value,unit,lo,hi\nsim.events,123456789,count,,\n");
+    TAP_CONTAINS(csv, "\nundefined,,count,,\n");
+    TAP_CONTAINS(csv, "\"name \"\"with\"\" quotes\\and\ttab\x01\",42,count,,\n");
     rep_write_text(bopen(&b), &h, &m);
     char *txt = bclose(&b);
     TAP_CONTAINS(txt, "# seed 7\n");
@@ -202,24 +212,23 @@ static void t_csv_text(void)
     /* Scalar rows are aligned: every value column ends at the same offset. */
     const char *l1 = strstr(txt, "sim.events"), *l2 = strstr(txt, "host.cpu.busy_frac");
     TAP_CHECK(l1 && l2 && strchr(l1, '\n') - strstr(l1, " count") == strchr(l2, '\n') - strstr(l2, " fraction") - 3);
-    /* Wide form. */
-    rep_metrics m2;
-    rep_metrics_init(&m2);
-    rep_metric(&m2, 1, "sim.events");
-    rep_metric(&m2, 2, "only.here");
-    const char *names[] = {"base", "a,b"};
-    const rep_metrics *ms[] = {&m, &m2};
-    rep_write_csv_wide(bopen(&b), &h, 2, names, ms);
-    char *wide = bclose(&b);
-    TAP_CONTAINS(wide, "metric,unit,base,\"a,b\"\n");
-    TAP_CONTAINS(wide, "sim.events,count,123456789,1\n");
-    TAP_CONTAINS(wide, "host.cpu.busy_frac,fraction,0.1,\n");
-    TAP_CONTAINS(wide, "only.here,count,,2\n");
+    const char *gap = strstr(txt, "\nidle.gap_ns (ns)  ");
+    TAP_CHECK(gap != NULL);
+    if (gap) { /* count 0, then seven undefined statistics */
+        char line[300];
+        snprintf(line, sizeof line, "%.*s", (int)(strchr(gap + 1, '\n') - gap - 1), gap + 1);
+        int dashes = 0;
+        for (char *t = strtok(line + 17, " "); t; t = strtok(NULL, " "))
+            dashes += !strcmp(t, "-") ? 1 : !strcmp(t, "0") && !dashes ? 0 : 100;
+        TAP_EQ(dashes, 7);
+    }
+    TAP_CONTAINS(csv, "\nidle.gap_ns.count,0,count,,\nidle.gap_ns.mean,,ns,,\n");
+    TAP_CONTAINS(csv, "\nwake.latency_ns.bucket,1,count,100,101\nwake.latency_ns.bucket,1,count,200,201\n");
+    TAP_CONTAINS(csv, "\nwake.latency_ns.bucket,2,count,99840,100352\n");
+    TAP_CHECK(!strstr(csv, "idle.gap_ns.bucket")); /* no buckets, no rows */
     free(csv);
     free(txt);
-    free(wide);
     rep_metrics_free(&m);
-    rep_metrics_free(&m2);
     rep_config_free(&c);
 }
 

@@ -22,10 +22,11 @@ typedef struct exp_def {
     const char *version, *source, *scenario, *duration, *v1set;
     unsigned long long seed;
     const char *metric1; /* name of the second metric in run 1 of variant 1 */
+    unsigned long long run0; /* variant 1's first run */
 } exp_def;
 
 static const exp_def base_exp = {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 1,
-                                 "wake.latency_ns.p99"};
+                                 "wake.latency_ns.p99", 0};
 
 /* Write shards of an n-shard experiment into dir/sub, all but `skip`. */
 static void write_shards(const char *sub, unsigned n, unsigned skip, const exp_def *x)
@@ -53,7 +54,8 @@ static void write_shards(const char *sub, unsigned n, unsigned skip, const exp_d
         if (!f)
             continue;
         rep_results_writer w;
-        rep_results_begin(&w, f, &h, R, (scn_shard){i, n}, &vs);
+        rep_stream st[NV] = {{x->seed, 0}, {x->seed, x->run0}};
+        rep_results_begin(&w, f, &h, R, (scn_shard){i, n}, &vs, st);
         for (size_t j = 0; j < NV * R; j++) {
             if (!scn_shard_owns((scn_shard){i, n}, j))
                 continue;
@@ -171,8 +173,17 @@ static void t_missing_and_duplicate(void)
                                             "(run 1), no-M1 (run 1); expected every shard: run it with --shard 2/3");
     char one[400];
     snprintf(one, sizeof one, "%s/ok/shard-0001-of-0004.csv", dir);
+    /* A file given twice (here: in its directory and by name) is named
+     * once, not once per job. */
     const char *m = merge_error("ok", one);
-    TAP_CONTAINS(m, "shard-0001-of-0004.csv:");
+    TAP_CONTAINS(m, "/ok/shard-0001-of-0004.csv: given twice (also as ");
+    /* A copy of a shard is another file: its jobs are the duplicates. */
+    char cmd[900], copy[400];
+    snprintf(copy, sizeof copy, "%s/copy.csv", dir);
+    snprintf(cmd, sizeof cmd, "cp %s %s", one, copy);
+    TAP_EQ(system(cmd), 0);
+    m = merge_error("ok", copy);
+    TAP_CONTAINS(m, "copy.csv:");
     TAP_CONTAINS(m, "job variant 0 run 0 is also in ");
 }
 
@@ -184,18 +195,20 @@ static void t_different(void)
         exp_def x;
         const char *msg;
     } cases[] = {
-        {"v", {"0.0.9", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 1, NULL},
+        {"v", {"0.0.9", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 1, NULL, 0},
          "shard-0002-of-0004.csv:2: hvwake 0.0.9 wrote this file, hvwake 0.1.0 wrote "},
-        {"s", {"0.1.0", "v0.1.0-9-gdef", "default", "10ms", "kvm.h_ipi_redirect=0", 1, NULL},
+        {"s", {"0.1.0", "v0.1.0-9-gdef", "default", "10ms", "kvm.h_ipi_redirect=0", 1, NULL, 0},
          "shard-0002-of-0004.csv:3: source revision v0.1.0-9-gdef, but v0.1.0-7-gabc in "},
-        {"n", {"0.1.0", "v0.1.0-7-gabc", "smoke", "10ms", "kvm.h_ipi_redirect=0", 1, NULL},
+        {"n", {"0.1.0", "v0.1.0-7-gabc", "smoke", "10ms", "kvm.h_ipi_redirect=0", 1, NULL, 0},
          "shard-0002-of-0004.csv:4: scenario 'smoke', but 'default' in "},
-        {"seed", {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 2, NULL},
+        {"seed", {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 2, NULL, 0},
          "shard-0002-of-0004.csv:5: seed 2, but 1 in "},
-        {"set", {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.guest_ipi=reschedule", 1, NULL},
-         "shard-0002-of-0004.csv:9: variant 1 is 'no-M1' with other assignments, but 'no-M1' in "},
-        {"dur", {"0.1.0", "v0.1.0-7-gabc", "default", "20ms", "kvm.h_ipi_redirect=0", 1, NULL},
-         "shard-0002-of-0004.csv:12: sim.duration = 20ms, but 10ms in "},
+        {"set", {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.guest_ipi=reschedule", 1, NULL, 0},
+         "shard-0002-of-0004.csv:10: variant 1 is 'no-M1' with other assignments, but 'no-M1' in "},
+        {"dur", {"0.1.0", "v0.1.0-7-gabc", "default", "20ms", "kvm.h_ipi_redirect=0", 1, NULL, 0},
+         "shard-0002-of-0004.csv:14: sim.duration = 20ms, but 10ms in "},
+        {"stream", {"0.1.0", "v0.1.0-7-gabc", "default", "10ms", "kvm.h_ipi_redirect=0", 1, NULL, 5},
+         "shard-0002-of-0004.csv:10: variant 1 ('no-M1') runs seed 1 from run 5, but seed 1 from run 0 in "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         exp_def x = cases[i].x;
@@ -267,8 +280,8 @@ static void t_damaged(void)
     TAP_CHECK(good != NULL);
     if (!good)
         return;
-    /* good: 1-13 header, 14 column names, 15-17 job (0,0), 18 its end,
-     * 19-20 job (1,1), 21 its end, 22 the end line. */
+    /* good: 1-15 header, 16 column names, 17-19 job (0,0), 20 its end,
+     * 21-22 job (1,1), 23 its end, 24 the end line. */
     static const struct {
         int after;
         const char *from, *to;
@@ -276,34 +289,37 @@ static void t_damaged(void)
         const char *msg;
     } cases[] = {
         /* cut inside a number, inside a line, between rows, between jobs */
-        {15, "1000.1", NULL, 1, "bad.csv:16: the file ends inside this line (no newline): it is truncated"},
-        {16, "0,0,undefined", NULL, 2, "bad.csv:16: the file ends inside job variant 0 run 0 (rows at lines 15-16, "
+        {17, "1000.1", NULL, 1, "bad.csv:18: the file ends inside this line (no newline): it is truncated"},
+        {18, "0,0,undefined", NULL, 2, "bad.csv:18: the file ends inside job variant 0 run 0 (rows at lines 17-18, "
                                        "no end line): it is truncated"},
-        {18, "# job 0 0", NULL, 1, "bad.csv:18: the file ends inside this line"},
-        {18, "1,1,ops", NULL, 2, "bad.csv:18: the file ends after its last job without its '# end' line"},
-        {19, "1,1,wake", NULL, 2, "bad.csv:19: the file ends inside job variant 1 run 1 (rows at lines 19-19"},
-        {22, "# end", NULL, 1, "bad.csv:22: the file ends inside this line"},
+        {20, "# job 0 0", NULL, 1, "bad.csv:20: the file ends inside this line"},
+        {20, "1,1,ops", NULL, 2, "bad.csv:20: the file ends after its last job without its '# end' line"},
+        {21, "1,1,wake", NULL, 2, "bad.csv:21: the file ends inside job variant 1 run 1 (rows at lines 21-21"},
+        {24, "# end", NULL, 1, "bad.csv:24: the file ends inside this line"},
         /* changed values and names */
-        {15, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,1e296\n", 0,
-         "bad.csv:18: job variant 0 run 0 (lines 15-17): its rows' checksum is "},
-        {15, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,nan\n", 0, "bad.csv:15: value 'nan' is not valid; expected a finite"},
-        {15, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,inf\n", 0, "bad.csv:15: value 'inf' is not valid"},
-        {15, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,1e999\n", 0, "bad.csv:15: value '1e999' is not valid"},
-        {15, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,0x1p3\n", 0, "bad.csv:15: value '0x1p3' is not valid"},
-        {16, "wake.latency_ns.p99", "wake.latency_ns.p90", 0, "bad.csv:18: job variant 0 run 0 (lines 15-17): its "
+        {17, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,1e296\n", 0,
+         "bad.csv:20: job variant 0 run 0 (lines 17-19): its rows' checksum is "},
+        {17, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,nan\n", 0, "bad.csv:17: value 'nan' is not valid; expected a finite"},
+        {17, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,inf\n", 0, "bad.csv:17: value 'inf' is not valid"},
+        {17, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,1e999\n", 0, "bad.csv:17: value '1e999' is not valid"},
+        {17, "0,0,ops_per_s,1000\n", "0,0,ops_per_s,0x1p3\n", 0, "bad.csv:17: value '0x1p3' is not valid"},
+        {18, "wake.latency_ns.p99", "wake.latency_ns.p90", 0, "bad.csv:20: job variant 0 run 0 (lines 17-19): its "
                                                               "rows' checksum"},
-        {16, "0,0,wake.latency_ns.p99,1000.1\n", "", 0, "bad.csv:17: job variant 0 run 0 has 2 rows (lines 15-16), "
+        {18, "0,0,wake.latency_ns.p99,1000.1\n", "", 0, "bad.csv:19: job variant 0 run 0 has 2 rows (lines 17-18), "
                                                         "its end line says 3"},
-        {13, "a (b)", "a (c)", 0, "bad.csv:22: the file's checksum is "},
+        {15, "a (b)", "a (c)", 0, "bad.csv:24: the file's checksum is "},
         /* lines added, moved or of the wrong job */
-        {17, "\n# job 0 0", "\n\n# job 0 0", 0, "bad.csv:18: unexpected empty line; expected a row"},
+        {19, "\n# job 0 0", "\n\n# job 0 0", 0, "bad.csv:20: unexpected empty line; expected a row"},
         {3, "\n# scenario", "\n\n# scenario", 0, "bad.csv:4: unexpected empty line in the header"},
-        {19, "1,1,", "1,0,", 0, "bad.csv:19: job variant 1 run 0 (job 3) is not one of shard 1/4's"},
-        {20, "1,1,wake", "1,2,wake", 0, "bad.csv:20: row of job variant 1 run 2, but job variant 1 run 1 (rows from "
-                                        "line 19) has no end line"},
-        {22, "\n", "\nmore\n", 0, "bad.csv:23: text after the end line"},
-        {1, "# hvwake-results 2", "# hvwake-results 1", 0, "bad.csv:1: results format 1 (an older hvwake) has no "
+        {21, "1,1,", "1,0,", 0, "bad.csv:21: job variant 1 run 0 (job 3) is not one of shard 1/4's"},
+        {22, "1,1,wake", "1,2,wake", 0, "bad.csv:22: row of job variant 1 run 2, but job variant 1 run 1 (rows from "
+                                        "line 21) has no end line"},
+        {24, "\n", "\nmore\n", 0, "bad.csv:25: text after the end line"},
+        {1, "# hvwake-results 3", "# hvwake-results 1", 0, "bad.csv:1: results format 1 (an older hvwake) has no "
                                                            "checksums"},
+        {1, "# hvwake-results 3", "# hvwake-results 2", 0, "bad.csv:1: results format 2 (an older hvwake) has no "
+                                                           "histogram buckets; expected format 3"},
+        {9, "# stream 0 1 0\n", "", 0, "bad.csv:15: variant 0 ('base', line 8) has no '# stream' line"},
         {7, "# shard 1/4", "# shard 1/4\n# seed 1", 0, "bad.csv:8: '# seed' twice (also line 5)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -325,7 +341,7 @@ static void t_damaged(void)
     fputc(0, f);
     fputs(at + 6, f);
     fclose(f);
-    TAP_CONTAINS(merge_error("bad.csv", NULL), "/bad.csv:15: a NUL byte in the line; expected text (the file is "
+    TAP_CONTAINS(merge_error("bad.csv", NULL), "/bad.csv:17: a NUL byte in the line; expected text (the file is "
                                                "damaged)");
     free(good);
     /* Not results at all. */

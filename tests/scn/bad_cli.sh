@@ -46,37 +46,37 @@ expect 2 "$want" "$bad/many_errors.ini"
 # A cross-key error names the key that is wrong, at its own location.
 printf '[hw]\nthreads_per_core = 8\nsubcores_per_core = 3\n' >"$tmp/subcores.ini"
 expect 2 "${p}$tmp/subcores.ini:3: hw.subcores_per_core = 3: hw.subcores_per_core must be 1, 2 or 4" "$tmp/subcores.ini"
-expect 2 "${p}--set hw.subcores_per_core=2: hw.subcores_per_core = 2: split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)" \
+expect 2 "${p}--set hw.subcores_per_core=2: split-core needs hw.threads_per_core = 8 (threads_per_subcore 8, 4 or 2)" \
     --set hw.threads_per_core=4 --set hw.subcores_per_core=2
 
 # (preset mix: four VMs vm0..vm3 of 16 VCPUs, 8 threads per vcore)
-expect 2 "${p}--set vm.vm0.vcpus=200: vm.vm0.vcpus = 200: 25 vcores cannot fit on 20 cores; expected at most 160 VCPUs" \
+expect 2 "${p}--set vm.vm0.vcpus=200: 25 vcores cannot fit on 20 cores; expected at most 160 VCPUs" \
     mix --set vm.vm0.vcpus=200
 # A wildcard is quoted as typed, for each instance it made wrong.
 want=$(for v in 0 1 2 3; do
     echo "${p}--set vm.*.threads_per_vcore=3: vm.vm$v.threads_per_vcore = 3: a vcore has a power of two threads; expected 1, 2, 4 or 8"
     done)
 expect 2 "$want" mix --set 'vm.*.threads_per_vcore=3'
-expect 2 "${p}--set host.hotplug_on_at=1ms: host.hotplug_on_at = 1ms: not after host.hotplug_off_at (5000000 ns): the core must go offline before it comes back; expected 0 (never) or a later time" \
+expect 2 "${p}--set host.hotplug_on_at=1ms: not after host.hotplug_off_at (5000000 ns): the core must go offline before it comes back; expected 0 (never) or a later time" \
     --set host.hotplug_core=2 --set host.hotplug_off_at=5ms --set host.hotplug_on_at=1ms
 printf 'include = preset:mix\n\n[hw]\nchips = 1\n\n[host]\nhotplug_core = 10\n' >"$tmp/hotplug.ini"
 expect 2 "${p}$tmp/hotplug.ini:7: host.hotplug_core = 10: core 10 does not exist (the machine has 10 cores); expected -1 (none) or a core below 10" \
     "$tmp/hotplug.ini"
 
 # Nothing clamped: underflow, negative zero.
-expect 2 "${p}--set mix.p_hpte=1e-400: mix.p_hpte: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=1e-400: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
     --set mix.p_hpte=1e-400
-expect 2 "${p}--set mix.p_hpte=-0: mix.p_hpte: '-0' is a negative zero; expected 0 without a sign, or a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=-0: '-0' is a negative zero; expected 0 without a sign, or a number in [0, 1]" \
     --set mix.p_hpte=-0
-expect 2 "${p}--set host.hotplug_core=-0: host.hotplug_core: '-0' is a negative zero; expected 0 without a sign, or an integer in [-1, 4095]" \
+expect 2 "${p}--set host.hotplug_core=-0: '-0' is a negative zero; expected 0 without a sign, or an integer in [-1, 4095]" \
     --set host.hotplug_core=-0
 
 # UTF-8 only, and long values shortened with the "expected" part kept.
 latin1=$(printf 'sim.label=caf\351')
-expect 2 "${p}--set $latin1: sim.label: invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text" \
+expect 2 "${p}--set $latin1: invalid UTF-8 (byte 0xe9 at offset 3 of the value); expected UTF-8 text" \
     --set "$latin1"
 long=$(printf '%05000d' 0 | tr 0 x)
-expect 2 "${p}--set mix.p_hpte=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5011 bytes): mix.p_hpte: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5000 bytes)' is not a number; expected a number in [0, 1]" \
+expect 2 "${p}--set mix.p_hpte=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5011 bytes): 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...(5000 bytes)' is not a number; expected a number in [0, 1]" \
     --set "mix.p_hpte=$long"
 
 # Good input: a byte-order mark, a valid number of 75 characters.

@@ -104,9 +104,9 @@ static void t_bad_set(void)
         const char *set, *msg;
     } sets[] = {
         {"sim.durration=5ms", "--set sim.durration=5ms: unknown key 'durration' in [sim]; did you mean 'duration'?"},
-        {"sim.duration=5", "--set sim.duration=5: sim.duration: missing unit in '5'"},
-        {"sim.seed=-1", "--set sim.seed=-1: sim.seed: '-1' is not an unsigned integer"},
-        {"sim.replications=100001", "sim.replications: 100001 is out of range; expected an integer in [1, 100000]"},
+        {"sim.duration=5", "--set sim.duration=5: missing unit in '5'"},
+        {"sim.seed=-1", "--set sim.seed=-1: '-1' is not an unsigned integer"},
+        {"sim.replications=100001", "--set sim.replications=100001: 100001 is out of range; expected an integer in [1, 100000]"},
         {"sim", "--set sim: cannot parse the assignment; expected section.key=value"},
         {"sin.seed=1", "--set sin.seed=1: unknown section 'sin'; did you mean 'sim'?"},
         {"vm.nope.vcpus=1", "no [vm \"nope\"] in the scenario"},
@@ -134,15 +134,15 @@ static void t_bad_set_exact(void)
     static const struct {
         const char *set, *msg;
     } sets[] = {
-        {"fake.gain=1e-400", "--set fake.gain=1e-400: fake.gain: '1e-400' is too small for a double (not 0 but below "
+        {"fake.gain=1e-400", "--set fake.gain=1e-400: '1e-400' is too small for a double (not 0 but below "
                              "2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 10]"},
-        {"fake.gain=-0.0", "--set fake.gain=-0.0: fake.gain: '-0.0' is a negative zero; expected 0 without a sign, or a "
+        {"fake.gain=-0.0", "--set fake.gain=-0.0: '-0.0' is a negative zero; expected 0 without a sign, or a "
                            "number in [0, 10]"},
-        {"sim.label=caf\xe9", "--set sim.label=caf\xe9: sim.label: invalid UTF-8 (byte 0xe9 at offset 3 of the value); "
+        {"sim.label=caf\xe9", "--set sim.label=caf\xe9: invalid UTF-8 (byte 0xe9 at offset 3 of the value); "
                               "expected UTF-8 text"},
-        {"sim.label=a\nb", "--set sim.label=a\nb: sim.label: control character 0x0a at offset 1 of the value; expected "
+        {"sim.label=a\nb", "--set sim.label=a\nb: control character 0x0a at offset 1 of the value; expected "
                            "text without control characters but tab"},
-        {long_set, "--set sim.duration=99999999999999999999999999999999999999999999999...(3014 bytes): sim.duration: "
+        {long_set, "--set sim.duration=99999999999999999999999999999999999999999999999...(3014 bytes): "
                    "unknown unit 'x' in '999999999999999999999999999999999999999999999999999999999999...(3001 bytes)'; "
                    "expected a time with a unit ns, us, ms or s (e.g. 100ms)"},
     };

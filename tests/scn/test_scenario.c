@@ -208,9 +208,9 @@ static void t_set(void)
         {"vm.vcpus=3", "[vm] is an instance section; expected vm.NAME.vcpus=value or vm.*.vcpus=value"},
         {"vm.wbe.vcpus=3", "no [vm \"wbe\"] in the scenario; did you mean 'web'? (--set cannot add instances)"},
         {"vm.zzzzzz.vcpus=3", "no [vm \"zzzzzz\"] in the scenario; expected the name of a [vm \"NAME\"] section"},
-        {"vm.web.vcpus=2000", "--set vm.web.vcpus=2000: vm.web.vcpus: 2000 is out of range"},
+        {"vm.web.vcpus=2000", "--set vm.web.vcpus=2000: 2000 is out of range"},
         {"vm.*.vcpus=0", "vm.db.vcpus: 0 is out of range"},
-        {"fake.count=-1", "fake.count: '-1' is not an unsigned integer"},
+        {"fake.count=-1", "--set fake.count=-1: '-1' is not an unsigned integer"},
         {"cost.rm_entry.x=1ns", "cost keys take no instance"},
         {"cost.nope=1ns", "unknown cost 'nope'"},
     };
@@ -241,7 +241,7 @@ static void t_validate(void)
     /* Reported at --set when the offending value came from there. */
     TAP_EQ(scn_set(&s, "vm.web.vcpus=30", "--set", &po, &e), 0);
     TAP_EQ(scn_validate(&s, &e), -7);
-    TAP_STREQ(first(&e), "--set vm.web.vcpus=30: vm.web.vcpus = 30: the VM does not fit the machine (46 VCPUs in all, 40 threads); expected at most 24 VCPUs");
+    TAP_STREQ(first(&e), "--set vm.web.vcpus=30: the VM does not fit the machine (46 VCPUs in all, 40 threads); expected at most 24 VCPUs");
     /* The assignment as typed, also for a wildcard, through a copy, and
      * shortened when long (the message itself is always whole). */
     char big[600] = "vm.*.vcpus = ";
@@ -353,7 +353,7 @@ static void t_build(void)
     if (e.n != 3)
         scn_errors_print(&e, stdout, "#   ");
     TAP_CONTAINS(e.msg[0], "smok: no such preset; did you mean 'smoke'?");
-    TAP_CONTAINS(e.msg[1], "--set sim.seed=x: sim.seed: 'x' is not an unsigned integer");
+    TAP_CONTAINS(e.msg[1], "--set sim.seed=x: 'x' is not an unsigned integer");
     scn_free(&s);
     scn_errors_free(&e);
     scn_errors_init(&e);
