@@ -67,7 +67,7 @@ void host__dispatch(host_cpu *c)
         irq_enter(c);
         return;
     }
-    if (c->pending_offline) {
+    if (c->pending_offline && !(c->curr && c->curr->preempt_off)) {
         c->pending_offline = false;
         host_cpu_down(c->h, c->cpu);
         return;
