@@ -537,6 +537,7 @@ typedef struct kvm_vcore {
     kvm_vcpu *vcpus[8];        /* by ptid; NULL if absent */
     kvm_vcore_state state;
     int pcpu;                  /* thread 0 of the core it runs on, else -1 */
+    int last_pcpu;             /* pcpu of its last run (-1: never ran): M1's nearest policy */
     int cpu_pin;               /* its VCPU tasks' CPU (vm.first_core), -1 = scheduler */
     struct kvm_vcpu *runner;   /* vc->runner: the VCPU whose task drives the core */
     uint8_t runnable;          /* runnable_threads[] as a ptid mask */
@@ -591,10 +592,12 @@ typedef struct kvm_vm {
     kvm_vm_stats st;
 } kvm_vm;
 
-/* Per physical core (M1 rm_core): the host-state word and the stashed VCPU. */
+/* Per physical core (M1 rm_core): the host-state word and the stashed VCPU,
+ * and the rotate policy's rotor. */
 typedef struct kvm_rm_core {
-    uint64_t rm_state; /* hostcore.h word */
+    uint64_t rm_state;   /* hostcore.h word */
     kvm_vcpu *rm_data;
+    uint32_t rotor;      /* rotate: scans started from this core (a PACA field) */
 } kvm_rm_core;
 
 typedef struct kvm_sys {

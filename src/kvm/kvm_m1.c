@@ -14,6 +14,8 @@
 
 #include "base/hv.h"
 
+_Static_assert(HW_MAX_CPUS <= KVM_HC_MAX_CORES, "a machine's cores fit one scan");
+
 /* ---- the DES committer over rm_core --------------------------------------- */
 
 static uint64_t hc_load(void *ctx, int core) { return ((kvm_sys *)ctx)->rm_core[core].rm_state; }
@@ -24,6 +26,14 @@ static bool hc_cas(void *ctx, int core, uint64_t old, uint64_t nw)
         return false;
     c->rm_state = nw;
     return true;
+}
+/* paca[thread 0].kvm_hstate.hwthread_state == KVM_HWTHREAD_IN_NAP, which the
+ * host idle loop stores before it naps (power7_enter_nap_mode): the model's
+ * host_nap mode. */
+static bool hc_host_idle(void *ctx, int core)
+{
+    kvm_sys *s = ctx;
+    return kvm__thr(s, hw_core_first_cpu(s->hw, core))->mode == HW_MODE_HOST_NAP;
 }
 
 /* kvmppc_cpu_notify: only thread 0 of a core matters. */
@@ -66,7 +76,7 @@ void kvm__m1_init(kvm_sys *s)
     hw_machine *hw = s->hw;
     /* kvmppc_alloc_host_rm_ops: in_host = 1 for every online thread-0 CPU. */
     s->rm_core = hv_xcalloc(hw->ncores, sizeof *s->rm_core);
-    s->hc_ops = (kvm_hc_ops){hc_load, hc_cas, s};
+    s->hc_ops = (kvm_hc_ops){hc_load, hc_cas, hc_host_idle, s};
     for (uint32_t c = 0; c < hw->ncores; c++)
         s->rm_core[c].rm_state =
             kvm_hc_make(host_cpu_online(s->host, hw_core_first_cpu(hw, (int)c)) ? 1 : 0, 0);
@@ -96,20 +106,35 @@ static void redirect_send(kvm_sys *s, int from_cpu, int hcore)
     }
 }
 
+/* The core of a CPU, or -1. */
+static int core_of(const kvm_sys *s, int cpu) { return cpu >= 0 ? hw_cpu_core(s->hw, cpu) : -1; }
+
 bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
 {
     kvm_sys *s = caller->vm->sys;
     if (!s->cfg.h_ipi_redirect || !s->rm_core || s->cfg.guest_ipi != KVM_GUEST_IPI_TARGETED)
         return false;
-    int probes = 0;
     int my_core = hw_cpu_core(s->hw, caller->hwt);
-    int hcore = kvm_hc_find(&s->hc_ops, (int)s->hw->ncores, my_core,
-                            (kvm_hc_policy)s->cfg.redirect_policy, KVM_HC_ACTION_KICK_VCPU, &probes);
-    *cost += (des_time)probes * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_probe);
-    if (hcore < 0)
+    const kvm_vcore *tvc = tv->vc;
+    const kvm_vcpu *runner = tvc->runner ? tvc->runner : tv; /* whose task the kick wakes */
+    kvm_hc_req req = {
+        .policy = (kvm_hc_policy)s->cfg.redirect_policy,
+        .action = KVM_HC_ACTION_KICK_VCPU,
+        .n_cores = (int)s->hw->ncores,
+        .cores_per_chip = (int)s->hw->cfg.cores_per_chip,
+        .my_core = my_core,
+        .target_core = core_of(s, tvc->last_pcpu),
+        .warm_core = core_of(s, runner->task ? runner->task->cpu : -1),
+        .rotor = s->rm_core[my_core].rotor++,
+    };
+    kvm_hc_found f = kvm_hc_find(&s->hc_ops, &req);
+    *cost += (des_time)f.probes * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_probe);
+    if (f.hints)
+        *cost += (des_time)f.hints * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_hint);
+    if (f.core < 0)
         return false;
-    s->rm_core[hcore].rm_data = tv; /* after the reserving CAS + smp_wmb */
-    redirect_send(s, caller->hwt, hcore);
+    s->rm_core[f.core].rm_data = tv; /* after the reserving CAS + smp_wmb */
+    redirect_send(s, caller->hwt, f.core);
     *cost += kvm__cost(s, caller->hwt, HW_COST_kvm_redirect_send) +
              kvm__cost(s, caller->hwt, HW_COST_xics_ci_store); /* the MFRR store (never a doorbell: another core) */
     return true;

@@ -205,6 +205,7 @@ static void post_step(host *h, host_task *t, void *arg)
     vc->state = KVM_VCORE_INACTIVE;
     kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_CORE, KVM_TR_WHO(vc->vm->index, vc->runner->id),
                (uint64_t)__builtin_popcount(vc->runnable), 1, 0);
+    vc->last_pcpu = vc->pcpu;
     vc->pcpu = -1;
     /* preempt_enable(): a pending need_resched switches here, the vcore
      * stays with this runner (the kernel's VCORE_PREEMPT is not modelled:

@@ -134,6 +134,7 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
         vc->vm = vm;
         vc->index = i;
         vc->pcpu = -1;
+        vc->last_pcpu = -1;
         vc->state = KVM_VCORE_INACTIVE;
         vc->cpu_pin = cfg->first_core >= 0
                           ? hw_core_first_cpu(s->hw, (int)(cfg->first_core + (int64_t)i))
