@@ -131,10 +131,17 @@ struct host_task;
  * wakes the caller's cede state) or as 8464c8842de2 fixed it (4.11: kicks a
  * ceded target; prodded counts as runnable). */
 #define KVM_H_PRODS(X) X(KVM_H_PROD_FIXED, "fixed") X(KVM_H_PROD_4_6, "4.6")
+/* kvm.wake_policy: faithful = the kernel's paths; oracle = the lower bound:
+ * a real-mode H_IPI whose target is not loaded kicks it at zero cost at the
+ * instant of the H_IPI (no exit, no redirect; hipi.oracle), as if
+ * kvmppc_fast_vcpu_kick_hv ran for free on the CPU the target's runner task
+ * sleeps on. */
+#define KVM_WAKE_POLICIES(X) X(KVM_WAKE_FAITHFUL, "faithful") X(KVM_WAKE_ORACLE, "oracle")
 #define KVM_CHOICE_ENUM(e, n) e,
 enum { KVM_REDIRECT_SENDS(KVM_CHOICE_ENUM) };
 enum { KVM_GUEST_IPIS(KVM_CHOICE_ENUM) };
 enum { KVM_H_PRODS(KVM_CHOICE_ENUM) };
+enum { KVM_WAKE_POLICIES(KVM_CHOICE_ENUM) };
 enum { KVM_VM_GUESTS(KVM_CHOICE_ENUM) };
 #undef KVM_CHOICE_ENUM
 
@@ -144,6 +151,7 @@ typedef struct kvm_cfg {
     int redirect_send;   /* KVM_REDIRECT_SEND_* */
     int guest_ipi;       /* KVM_GUEST_IPI_* */
     int h_prod;          /* KVM_H_PROD_* */
+    int wake_policy;     /* KVM_WAKE_* */
     uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink, halt_poll_ns_grow_start;
     bool real_mode, real_mode_dbg;
     des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
@@ -165,6 +173,7 @@ typedef struct vm_cfg {
 } vm_cfg;
 
 /* ---- enums that print ------------------------------------------------- */
+
 
 #define KVM_VCORE_STATES(X)                                                  \
     X(KVM_VCORE_INACTIVE, "inactive")                                        \
@@ -222,6 +231,7 @@ const char *kvm_exit_cause_name(int c);
     X(KVM_HIPI_LOADED, "loaded")            /* IPI to the loaded thread */    \
     X(KVM_HIPI_REDIRECTED, "redirected")    /* M1: a host core kicks */       \
     X(KVM_HIPI_TOO_HARD, "too_hard")        /* fallback: exit, kick in VM */  \
+    X(KVM_HIPI_ORACLE, "oracle")            /* wake_policy oracle: free kick */ \
     X(KVM_HIPI_RESCHED, "resched")          /* pre-M2: reschedule IPI */      \
     X(KVM_HIPI_VIRTUAL, "virtual")          /* handled in virtual mode */     \
     X(KVM_HIPI_ERROR, "error")              /* H_PARAMETER etc. */
@@ -422,7 +432,11 @@ typedef struct kvm_timing {
 #define KVM_SYS_COUNTERS(X)                                                  \
     X(m1, redirect_handled)      /* kvm_m1.c: RM_HOST_ACTION kicked a VCPU */ \
     X(m1, redirect_spurious)     /* kvm_m1.c: ... found no stashed VCPU */    \
-    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */
+    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */ \
+    X(m1, no_free_core)          /* kvm_m1.c: a scan found no free core: H_TOO_HARD */ \
+    X(m1, cas_failures)          /* kvm_m1.c: reserving CASes lost to another sender */ \
+    X(m1, scan_hints)            /* kvm_m1.c: host-idle hints read (idle, busy policies) */ \
+    X(m1, r5_swallowed)          /* kvm_m1.c: a reserved core in the guest took its redirect IPI as a guest IPI (4.6 send) */
 
 #define KVM_COUNTER_FIELD(area, name) uint64_t name;
 typedef struct kvm_vcpu_stats {
@@ -593,11 +607,15 @@ typedef struct kvm_vm {
 } kvm_vm;
 
 /* Per physical core (M1 rm_core): the host-state word and the stashed VCPU,
- * and the rotate policy's rotor. */
+ * the rotate policy's rotor, and what the reports and checks need. */
 typedef struct kvm_rm_core {
     uint64_t rm_state;   /* hostcore.h word */
     kvm_vcpu *rm_data;
     uint32_t rotor;      /* rotate: scans started from this core (a PACA field) */
+    des_time sent_at;    /* when its pending RM_HOST_ACTION was posted */
+    bool r5;             /* ... and its IPI was taken as a guest IPI (race R5) */
+    uint64_t handled;    /* kicks its handler did (reporting; zeroed at the warm-up's end) */
+    uint64_t n_reserved, n_released; /* never reset: I-reservation-released */
 } kvm_rm_core;
 
 typedef struct kvm_sys {
@@ -613,6 +631,9 @@ typedef struct kvm_sys {
     uint64_t seed, run;
     uint32_t next_pid;         /* the next VM's QEMU pid */
     kvm_sys_stats st;
+    des_hist scan_probes;      /* kvm_m1.c: words read per redirect scan */
+    des_hist kick_delay_ns;    /* kvm_m1.c: RM_HOST_ACTION posted -> its handler kicked */
+    des_hist r5_delay_ns;      /* kvm_m1.c: ... for the redirects swallowed as guest IPIs (R5) */
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     uint64_t mmio_exits;       /* MMIO stores emulated since the start (never reset) */

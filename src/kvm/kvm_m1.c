@@ -1,14 +1,16 @@
 /*
  * kvm/kvm_m1.c — M1, the H_IPI redirect (Linux 4.6, Suresh Warrier): the
  * per-core host-state array over hostcore.h, the real-mode reservation and
- * RM_HOST_ACTION send, the host core's handler, the hotplug notifier and
- * the set/clear of in_host around guest entry and exit. See kvm.h and
- * docs/kvm.md ("M1").
+ * RM_HOST_ACTION send, the host core's handler, the hotplug notifier, the
+ * set/clear of in_host around guest entry and exit, and what M1's reports
+ * measure (scan length, kick delay, race R5). See kvm.h, docs/kvm.md ("M1")
+ * and docs/m1-redirect.md.
  *
  * Mirrors: kvmppc_alloc_host_rm_ops, kvmppc_cpu_notify (book3s_hv.c),
- * icp_rm_set_vcpu_irq's redirect branch and find_available_hostcore
- * (book3s_hv_rm_xics.c), rm_host_ipi_action / kvmppc_xics_ipi_action,
- * kvmppc_set_host_core / kvmppc_clear_host_core (book3s_hv_builtin.c).
+ * icp_rm_set_vcpu_irq's redirect branch, find_available_hostcore and
+ * icp_send_hcore_msg (book3s_hv_rm_xics.c), rm_host_ipi_action /
+ * kvmppc_xics_ipi_action, kvmppc_set_host_core / kvmppc_clear_host_core
+ * (book3s_hv_builtin.c).
  */
 #include "kvm/kvm_internal.h"
 
@@ -62,11 +64,18 @@ static des_time rm_host_action(void *ctx, int cpu)
     HV_CHECK(kvm_hc_action(c->rm_state) == KVM_HC_ACTION_KICK_VCPU);
     kvm_vcpu *v = c->rm_data;
     if (kvm_hc_in_host(c->rm_state) == 0)
-        s->st.redirect_delayed++; /* race R5: the core was in a guest meanwhile */
+        s->st.redirect_delayed++; /* the core was in a guest meanwhile (R5's window) */
     kvm__irq_kick(s, v, cpu);
     t += kvm__cost(s, cpu, HW_COST_kvm_kick);
+    des_time waited = des_now(s->sim) - c->sent_at;
+    des_hist_add(&s->kick_delay_ns, waited);
+    if (c->r5)
+        des_hist_add(&s->r5_delay_ns, waited);
+    c->r5 = false;
+    c->handled++;
     c->rm_data = NULL;                       /* then smp_wmb() ... */
     c->rm_state = kvm_hc_released(c->rm_state); /* ... then rm_action = 0 */
+    c->n_released++;
     s->st.redirect_handled++;
     return t;
 }
@@ -90,6 +99,17 @@ void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host)
         return;
     kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, pcpu)];
     c->rm_state = kvm_hc_with_in_host(c->rm_state, in_host);
+}
+
+void kvm__m1_guest_ipi(kvm_sys *s, int cpu)
+{
+    if (!s->rm_core || hw_cpu_thread_in_core(s->hw, cpu) != 0)
+        return;
+    kvm_rm_core *c = &s->rm_core[hw_cpu_core(s->hw, cpu)];
+    if (c->rm_data && !c->r5 && hw_msg_test(kvm__thr(s, cpu)->ipi_msgs, PPC_MSG_RM_HOST_ACTION)) {
+        c->r5 = true; /* the kick now waits for this CPU's next host IPI */
+        s->st.r5_swallowed++;
+    }
 }
 
 /* Post PPC_MSG_RM_HOST_ACTION to thread 0 of hcore. */
@@ -128,12 +148,21 @@ bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
         .rotor = s->rm_core[my_core].rotor++,
     };
     kvm_hc_found f = kvm_hc_find(&s->hc_ops, &req);
+    des_hist_add(&s->scan_probes, (uint64_t)f.probes);
+    s->st.cas_failures += (uint64_t)f.cas_failures;
+    s->st.scan_hints += (uint64_t)f.hints;
     *cost += (des_time)f.probes * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_probe);
     if (f.hints)
         *cost += (des_time)f.hints * kvm__cost(s, caller->hwt, HW_COST_kvm_hostcore_hint);
-    if (f.core < 0)
+    if (f.core < 0) {
+        s->st.no_free_core++;
         return false;
-    s->rm_core[f.core].rm_data = tv; /* after the reserving CAS + smp_wmb */
+    }
+    kvm_rm_core *c = &s->rm_core[f.core];
+    c->n_reserved++;
+    c->rm_data = tv; /* after the reserving CAS + smp_wmb */
+    c->sent_at = des_now(s->sim);
+    c->r5 = false;
     redirect_send(s, caller->hwt, f.core);
     *cost += kvm__cost(s, caller->hwt, HW_COST_kvm_redirect_send) +
              kvm__cost(s, caller->hwt, HW_COST_xics_ci_store); /* the MFRR store (never a doorbell: another core) */

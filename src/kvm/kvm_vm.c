@@ -43,6 +43,7 @@ kvm_cfg kvm_cfg_default(void)
         .halt_poll_ns_grow_start = 10000,
         .real_mode = true,
         .real_mode_dbg = false,
+        .wake_policy = KVM_WAKE_FAITHFUL,
         .lost_wakeup_ns = DES_MS(10),
     };
 }
@@ -59,6 +60,9 @@ kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg
     s->seed = seed;
     s->run = run;
     s->next_pid = KVM_FIRST_PID;
+    des_hist_init(&s->scan_probes);
+    des_hist_init(&s->kick_delay_ns);
+    des_hist_init(&s->r5_delay_ns);
     kvm__m1_init(s);
     /* Offline secondaries belong to KVM (kvm_no_guest): install its sink on
      * every thread that is not a Linux CPU. */
@@ -86,6 +90,9 @@ void kvm_sys_free(kvm_sys *s)
     }
     free(s->vms);
     free(s->rm_core);
+    des_hist_free(&s->scan_probes);
+    des_hist_free(&s->kick_delay_ns);
+    des_hist_free(&s->r5_delay_ns);
     free(s);
 }
 
@@ -206,4 +213,9 @@ void kvm_reset_stats(kvm_sys *s)
             memset(&vm->vcores[c].st, 0, sizeof vm->vcores[c].st);
     }
     memset(&s->st, 0, sizeof s->st);
+    des_hist_reset(&s->scan_probes);
+    des_hist_reset(&s->kick_delay_ns);
+    des_hist_reset(&s->r5_delay_ns);
+    for (uint32_t c = 0; s->rm_core && c < s->hw->ncores; c++)
+        s->rm_core[c].handled = 0;
 }
