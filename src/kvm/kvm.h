@@ -154,6 +154,7 @@ typedef struct kvm_cfg {
     int wake_policy;     /* KVM_WAKE_* */
     uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink, halt_poll_ns_grow_start;
     bool real_mode, real_mode_dbg;
+    bool no_drain_dbg;   /* debug: skip the drains of pending RM_HOST_ACTIONs (VM destroy, CPU offline) */
     des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
 } kvm_cfg;
 kvm_cfg kvm_cfg_default(void);
@@ -170,10 +171,26 @@ typedef struct vm_cfg {
     uint64_t dev_queues;  /* MSI sources, spread over the VCPUs */
     des_time dev_work;    /* vhost CPU time per interrupt */
     des_time dev_handler; /* guest handler time per interrupt */
+    des_time destroy_at;  /* QEMU quits and the VM is destroyed at this time; 0 = never */
 } vm_cfg;
 
 /* ---- enums that print ------------------------------------------------- */
 
+/* A VM's life (vm.NAME.destroy_at; kvm_destroy.c): live; stopping from
+ * destroy_at (QEMU quits: every VCPU task has a signal pending and leaves
+ * KVM_RUN); draining once every VCPU task has exited (kvm_arch_destroy_vm:
+ * kick_all_cpus_sync); freed when the drain is done (kvmppc_core_vcpu_free,
+ * kvmppc_core_destroy_vm_hv, kvmppc_xics_free: the model keeps the memory,
+ * poisoned, so a later use is caught). */
+#define KVM_VM_LIVES(X)                                                      \
+    X(KVM_VM_LIVE, "live") X(KVM_VM_STOPPING, "stopping") X(KVM_VM_DRAINING, "draining") \
+    X(KVM_VM_FREED, "freed")
+typedef enum {
+#define KVM_E0(e, n) e,
+    KVM_VM_LIVES(KVM_E0)
+#undef KVM_E0
+} kvm_vm_life;
+const char *kvm_vm_life_name(int l);
 
 #define KVM_VCORE_STATES(X)                                                  \
     X(KVM_VCORE_INACTIVE, "inactive")                                        \
@@ -344,10 +361,13 @@ enum { KVM_PEND_EXTERNAL = 1u << 17, KVM_PEND_DEC = 1u << 15 };
 /* What kvmppc_run_vcpu / kvmppc_pseries_do_hcall return (RESUME_*, kvm_asm.h;
  * RESUME_PAGE_FAULT = RESUME_GUEST | RESUME_FLAG_ARCH1, kvm_book3s.h) and the
  * kvm_run exit_reason of an hcall exit (KVM_EXIT_PAPR_HCALL, uapi kvm.h; a
- * page fault leaves kvmppc_handle_exit_hv's KVM_EXIT_UNKNOWN), as the kvm_hv
+ * page fault leaves kvmppc_handle_exit_hv's KVM_EXIT_UNKNOWN; a VCPU removed
+ * for a pending signal KVM_EXIT_INTR with ret -EINTR), as the kvm_hv
  * tracepoints print them. */
 enum { KVM_RESUME_GUEST = 0, KVM_RESUME_HOST = 2, KVM_RESUME_PAGE_FAULT = 4 };
-enum { KVM_RUN_EXIT_UNKNOWN = 0, KVM_RUN_EXIT_PAPR_HCALL = 19 };
+enum { KVM_RUN_EXIT_UNKNOWN = 0, KVM_RUN_EXIT_INTR = 10, KVM_RUN_EXIT_PAPR_HCALL = 19 };
+/* vcpu->arch.ret of a VCPU removed for a pending signal (a VM's destroy). */
+enum { KVM_RET_EINTR = -4 };
 
 /* ---- the guest program interface (implemented by guest/ and workloads) -- */
 
@@ -436,7 +456,9 @@ typedef struct kvm_timing {
     X(m1, no_free_core)          /* kvm_m1.c: a scan found no free core: H_TOO_HARD */ \
     X(m1, cas_failures)          /* kvm_m1.c: reserving CASes lost to another sender */ \
     X(m1, scan_hints)            /* kvm_m1.c: host-idle hints read (idle, busy policies) */ \
-    X(m1, r5_swallowed)          /* kvm_m1.c: a reserved core in the guest took its redirect IPI as a guest IPI (4.6 send) */
+    X(m1, r5_swallowed)          /* kvm_m1.c: a reserved core in the guest took its redirect IPI as a guest IPI (4.6 send) */ \
+    X(m1, destroy_inflight)      /* kvm_destroy.c: redirects to a VM's VCPUs still pending when its destroy began */ \
+    X(m1, offline_drained)       /* kvm_m1.c: redirects a CPU going offline handled from its IPI flush */
 
 #define KVM_COUNTER_FIELD(area, name) uint64_t name;
 typedef struct kvm_vcpu_stats {
@@ -603,6 +625,9 @@ typedef struct kvm_vm {
     uint8_t *need_tlb_flush;   /* [ncores]: kvm->arch.need_tlb_flush (set at creation) */
     kvm_ioeventfd *ioeventfds; /* the VM's kvm_io_bus (MMIO), registration order */
     uint32_t n_ioeventfds;
+    kvm_vm_life life;          /* kvm_destroy.c */
+    uint32_t n_exited;         /* VCPU tasks that left KVM_RUN for good (stopping) */
+    des_time freed_at;         /* when the VCPUs were freed (life FREED) */
     kvm_vm_stats st;
 } kvm_vm;
 
@@ -659,7 +684,8 @@ const char *kvm_vm_cfg_check(const vm_cfg *c);
 kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg);
 /* Give a VCPU its guest program (before kvm_vm_start). */
 void kvm_vcpu_set_guest(kvm_vcpu *v, const kvm_guest_ops *ops, void *ctx);
-/* Create and start the VCPU tasks (KVM_RUN). */
+/* Create and start the VCPU tasks (KVM_RUN); with cfg.destroy_at, arm the
+ * VM's destruction then (kvm_destroy.c). */
 void kvm_vm_start(kvm_sys *s, kvm_vm *vm);
 /* Arm the VCPU's guest decrementer at absolute time `at` (0 = disarm). */
 void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);

@@ -134,6 +134,13 @@ void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
  * kick now waits for the CPU's next host IPI (m1.r5_swallowed). */
 void kvm__m1_guest_ipi(kvm_sys *s, int cpu);
 
+/* --- kvm_destroy.c: destroying a VM while the others run --- */
+/* Arm vm->cfg.destroy_at (from kvm_vm_start). */
+void kvm__destroy_arm(kvm_vm *vm);
+/* v's task (in its task context) left KVM_RUN with -EINTR because its VM
+ * is stopping, and QEMU's VCPU thread ends: the task exits; the last one
+ * destroys the VM (kvm_arch_destroy_vm). */
+void kvm__destroy_task_exit(host *h, host_task *t, kvm_vcpu *v);
 
 /* --- kvm_mmio.c: emulated MMIO stores (HDSI, ioeventfd, QEMU) --- */
 /* The guest stored to an emulated MMIO address: the real-mode HDSI, then a

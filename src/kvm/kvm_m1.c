@@ -49,7 +49,10 @@ static void hotplug(void *ctx, int cpu, host_hotplug_event ev)
 }
 
 /* kvmppc_xics_ipi_action -> rm_host_ipi_action, on thread 0 of the reserved
- * core, in hard-IRQ context. Returns its handler time. */
+ * core, in hard-IRQ context. Returns its handler time. A CPU going offline
+ * runs it from the flush of its pending IPIs (host_cpu_down: interrupts
+ * come back on after take_cpu_down, before the CPU parks); kvm.no_drain_dbg
+ * drops it there instead, the R6 bug the checks must catch. */
 static des_time rm_host_action(void *ctx, int cpu)
 {
     kvm_sys *s = ctx;
@@ -61,8 +64,16 @@ static des_time rm_host_action(void *ctx, int cpu)
         s->st.redirect_spurious++;
         return t;
     }
+    if (!host_cpu_online(s->host, cpu)) {
+        if (s->cfg.no_drain_dbg)
+            return t; /* debug: dropped as the CPU dies */
+        s->st.offline_drained++;
+    }
     HV_CHECK(kvm_hc_action(c->rm_state) == KVM_HC_ACTION_KICK_VCPU);
     kvm_vcpu *v = c->rm_data;
+    if (v->vm->life == KVM_VM_FREED)
+        HV_DIE("core %d: RM_HOST_ACTION kicks vcpu %u of vm %s, freed at %llu ns (I-no-UAF)",
+               hw_cpu_core(s->hw, cpu), v->id, v->vm->cfg.name, (unsigned long long)v->vm->freed_at);
     if (kvm_hc_in_host(c->rm_state) == 0)
         s->st.redirect_delayed++; /* the core was in a guest meanwhile (R5's window) */
     kvm__irq_kick(s, v, cpu);

@@ -27,6 +27,7 @@ NAME_FN(kvm_exit_cause_name, KVM_EXIT_CAUSES, KVM_N2)
 NAME_FN(kvm_hipi_outcome_name, KVM_HIPI_OUTCOMES, KVM_N2)
 NAME_FN(kvm_act_name, KVM_ACTS, KVM_N2)
 NAME_FN(kvm_vcpu_state_name, KVM_VCPU_STATES, KVM_N2)
+NAME_FN(kvm_vm_life_name, KVM_VM_LIVES, KVM_N2)
 #undef KVM_N2
 
 kvm_cfg kvm_cfg_default(void)
@@ -44,6 +45,7 @@ kvm_cfg kvm_cfg_default(void)
         .real_mode = true,
         .real_mode_dbg = false,
         .wake_policy = KVM_WAKE_FAITHFUL,
+        .no_drain_dbg = false,
         .lost_wakeup_ns = DES_MS(10),
     };
 }
@@ -196,6 +198,7 @@ void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
         v->task = host_task_new(s->host, name, &aff, &kvm__runner_task_ops, v);
         host_task_start(s->host, v->task);
     }
+    kvm__destroy_arm(vm);
 }
 
 void kvm_reset_stats(kvm_sys *s)
