@@ -35,7 +35,9 @@
  *   Raising a VCPU's external line from real mode (icp_rm_set_vcpu_irq):
  *   self -> LPCR[MER]; loaded on a thread (thread_cpu >= 0) ->
  *   kvmhv_rm_send_ipi (no host_ipi); not loaded -> M1 redirect to a free host
- *   core (kvm.h_ipi_redirect) or the fallback (rm_action KICK -> H_TOO_HARD).
+ *   core (kvm.h_ipi_redirect; the core per kvm.redirect_policy, hostcore.h)
+ *   or the fallback (rm_action KICK -> H_TOO_HARD); with kvm.wake_policy =
+ *   oracle a kick at no cost instead (the bound).
  *   With kvm.guest_ipi = reschedule (pre-2013) a loaded target is poked with
  *   smp_send_reschedule to thread 0 of its core, with host_ipi set: the whole
  *   core exits.
@@ -86,7 +88,12 @@
  *                       the EXTERNAL_LEVEL pending bit set.
  *   I-host-ipi-classification  a thread with host_ipi set is never resumed
  *                       in the guest.
- *   I-reservation-exclusive / -released (M1, hostcore.h).
+ *   I-reservation-exclusive / -released (M1, hostcore.h): one reservation
+ *                       per core, each released exactly once, none left on
+ *                       an offline CPU.
+ *   I-no-UAF            a destroyed VM's VCPUs are freed only after every
+ *                       RM_HOST_ACTION for them ran (kvm_destroy.c); nothing
+ *                       of a freed VM runs or waits afterwards.
  *   No lost wakeup: a VCPU with a pending exception is never left with its
  *   vcore sleeping (checked at the end of the run and when the runner sleeps).
  *
@@ -428,7 +435,7 @@ typedef struct kvm_timing {
     X(kvm, dec)                  /* kvm_runner.c: ... trap HV_DECREMENTER */ \
     X(kvm, queue_intr)           /* kvm_irq.c: its external line raised */  \
     X(kvm, halt_wakeup)          /* kvm_irq.c: a kick woke its sleeping runner */ \
-    X(kvm, sig)                  /* never: signals are not modelled */       \
+    X(kvm, sig)                  /* kvm_runner.c: removed for a pending signal (a VM's destroy) */ \
     X(kvm, halt_successful_poll) /* kvm_runner.c: the runner's poll saw a wakeup */ \
     X(kvm, halt_attempted_poll)  /* kvm_runner.c: the runner started polling */ \
     X(kvm, halt_successful_wait) /* kvm_runner.c: the runner went to sleep */ \
@@ -452,7 +459,7 @@ typedef struct kvm_timing {
 #define KVM_SYS_COUNTERS(X)                                                  \
     X(m1, redirect_handled)      /* kvm_m1.c: RM_HOST_ACTION kicked a VCPU */ \
     X(m1, redirect_spurious)     /* kvm_m1.c: ... found no stashed VCPU */    \
-    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */ \
+    X(m1, redirect_delayed)      /* kvm_m1.c: ... while its core's in_host was 0 (it entered a guest: R5's window) */ \
     X(m1, no_free_core)          /* kvm_m1.c: a scan found no free core: H_TOO_HARD */ \
     X(m1, cas_failures)          /* kvm_m1.c: reserving CASes lost to another sender */ \
     X(m1, scan_hints)            /* kvm_m1.c: host-idle hints read (idle, busy policies) */ \

@@ -17,7 +17,9 @@
  *   loop_done       the VCPU left the runnable set (RESUME_HOST): wake the
  *                   lowest runnable VCPU's task to take the runner role,
  *                   then its host work (host_work: the virtual-mode hcall,
- *                   an emulated MMIO store (kvm_mmio.c), userspace), then kvmppc_run_vcpu again.
+ *                   an emulated MMIO store (kvm_mmio.c), userspace), then kvmppc_run_vcpu again;
+ *   signal_exit     its VM is being destroyed (a signal pending,
+ *                   kvm_destroy.c): -EINTR, the task exits.
  * The runner's kvmppc_run_core: prep + kvmppc_grab_hwthread (waiting in
  * udelay(1) steps while a secondary is KVM_HWTHREAD_IN_KERNEL), hand the
  * CPU to KVM (kvm_core.c runs the start loop and real mode), and after
