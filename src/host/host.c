@@ -155,6 +155,7 @@ void host_reset_stats(host *h)
         des_hist_reset(&t->sched_lat);
     }
     h->migrations = h->affinity_broken = h->kvm_enters = 0;
+    h->rm_action_task_ns = 0;
     for (int m = 0; m < PPC_MSG_COUNT; m++) {
         h->base_ipi_sent[m] = h->ipi_sent[m];
         h->base_ipi_raised[m] = h->ipi_raised[m];

@@ -275,6 +275,8 @@ typedef struct host_cpu {
     uint32_t ncalls, capcalls;
     des_time min_vruntime;
     des_time msgs_since; /* when the message word last became non-zero */
+    des_time irq_t0;     /* when the interrupt being handled was entered */
+    bool irq_rm_action;  /* ... and it demuxed PPC_MSG_RM_HOST_ACTION */
     /* accounting */
     host_acct acct;
     des_time acct_since, acct_ns[HOST_ACCT_COUNT];
@@ -303,6 +305,10 @@ struct host {
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     struct kick_sync *syncs; /* every kick_all_cpus_sync record (freed with the host) */
     uint64_t migrations, affinity_broken, hotplug_offline, hotplug_online, kvm_enters;
+    /* Interrupt time (entry to exit) of the interrupts that demuxed
+     * RM_HOST_ACTION on a CPU with a current task: the host work M1's
+     * redirects delayed (reporting, zeroed by host_reset_stats). */
+    des_time rm_action_task_ns;
     /* Values of the conservation counters at the last host_reset_stats:
      * reports show the difference (the counters themselves never reset). */
     uint64_t base_ipi_sent[PPC_MSG_COUNT], base_ipi_raised[PPC_MSG_COUNT],

@@ -46,6 +46,8 @@ static void irq_enter(host_cpu *c)
     c->state = HOST_CPU_KERNEL;
     host__acct(c, HOST_ACCT_IRQ);
     c->n_irqs++;
+    c->irq_t0 = host__now(c->h);
+    c->irq_rm_action = false;
     des_time d = host__cost(c, HW_COST_irq_entry);
     /* icp_native_get_irq: a cache-inhibited XIRR load, unless KVM real mode
      * latched the XIRR (kvmppc_get_xics_latch) or it is a doorbell. */
@@ -67,7 +69,7 @@ void host__dispatch(host_cpu *c)
         irq_enter(c);
         return;
     }
-    if (c->pending_offline) {
+    if (c->pending_offline && !(c->curr && c->curr->preempt_off)) {
         c->pending_offline = false;
         host_cpu_down(c->h, c->cpu);
         return;
@@ -215,6 +217,7 @@ static void cpu_event(des_sim *sim, void *obj, uint64_t arg)
         host__next_msg(c);
         break;
     case PH_MSG: {
+        c->irq_rm_action |= c->cur_msg == PPC_MSG_RM_HOST_ACTION;
         des_time extra = host__msg_effect(c, c->cur_msg);
         if (extra)
             host__step(c, PH_MSG_EXTRA, extra);
@@ -234,6 +237,9 @@ static void cpu_event(des_sim *sim, void *obj, uint64_t arg)
         host__step(c, PH_IRQ_EXIT, host__cost(c, HW_COST_irq_exit));
         break;
     case PH_IRQ_EXIT:
+        if (c->irq_rm_action && c->curr) /* M1's handler delayed this task */
+            c->h->rm_action_task_ns += host__now(c->h) - c->irq_t0;
+        c->irq_rm_action = false;
         host__dispatch(c);
         break;
     case PH_SWITCH:

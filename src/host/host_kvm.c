@@ -69,7 +69,10 @@ int host_cpu_down(host *h, int cpu)
     host_cpu *c = &h->cpus[cpu];
     if (!c->online)
         return HV_EINVAL;
-    if (c->state == HOST_CPU_KVM) { /* the runner must leave KVM first */
+    /* The runner must leave KVM first; a task with preemption off (a VCPU
+     * runner from kvmppc_run_core to the end of post_guest_process) holds
+     * off the stopper of take_cpu_down until it turns it back on. */
+    if (c->state == HOST_CPU_KVM || (c->curr && c->curr->preempt_off)) {
         c->pending_offline = true;
         return HV_OK;
     }

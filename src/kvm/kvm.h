@@ -35,7 +35,9 @@
  *   Raising a VCPU's external line from real mode (icp_rm_set_vcpu_irq):
  *   self -> LPCR[MER]; loaded on a thread (thread_cpu >= 0) ->
  *   kvmhv_rm_send_ipi (no host_ipi); not loaded -> M1 redirect to a free host
- *   core (kvm.h_ipi_redirect) or the fallback (rm_action KICK -> H_TOO_HARD).
+ *   core (kvm.h_ipi_redirect; the core per kvm.redirect_policy, hostcore.h)
+ *   or the fallback (rm_action KICK -> H_TOO_HARD); with kvm.wake_policy =
+ *   oracle a kick at no cost instead (the bound).
  *   With kvm.guest_ipi = reschedule (pre-2013) a loaded target is poked with
  *   smp_send_reschedule to thread 0 of its core, with host_ipi set: the whole
  *   core exits.
@@ -86,7 +88,12 @@
  *                       the EXTERNAL_LEVEL pending bit set.
  *   I-host-ipi-classification  a thread with host_ipi set is never resumed
  *                       in the guest.
- *   I-reservation-exclusive / -released (M1, hostcore.h).
+ *   I-reservation-exclusive / -released (M1, hostcore.h): one reservation
+ *                       per core, each released exactly once, none left on
+ *                       an offline CPU.
+ *   I-no-UAF            a destroyed VM's VCPUs are freed only after every
+ *                       RM_HOST_ACTION for them ran (kvm_destroy.c); nothing
+ *                       of a freed VM runs or waits afterwards.
  *   No lost wakeup: a VCPU with a pending exception is never left with its
  *   vcore sleeping (checked at the end of the run and when the runner sleeps).
  *
@@ -131,10 +138,17 @@ struct host_task;
  * wakes the caller's cede state) or as 8464c8842de2 fixed it (4.11: kicks a
  * ceded target; prodded counts as runnable). */
 #define KVM_H_PRODS(X) X(KVM_H_PROD_FIXED, "fixed") X(KVM_H_PROD_4_6, "4.6")
+/* kvm.wake_policy: faithful = the kernel's paths; oracle = the lower bound:
+ * a real-mode H_IPI whose target is not loaded kicks it at zero cost at the
+ * instant of the H_IPI (no exit, no redirect; hipi.oracle), as if
+ * kvmppc_fast_vcpu_kick_hv ran for free on the CPU the target's runner task
+ * sleeps on. */
+#define KVM_WAKE_POLICIES(X) X(KVM_WAKE_FAITHFUL, "faithful") X(KVM_WAKE_ORACLE, "oracle")
 #define KVM_CHOICE_ENUM(e, n) e,
 enum { KVM_REDIRECT_SENDS(KVM_CHOICE_ENUM) };
 enum { KVM_GUEST_IPIS(KVM_CHOICE_ENUM) };
 enum { KVM_H_PRODS(KVM_CHOICE_ENUM) };
+enum { KVM_WAKE_POLICIES(KVM_CHOICE_ENUM) };
 enum { KVM_VM_GUESTS(KVM_CHOICE_ENUM) };
 #undef KVM_CHOICE_ENUM
 
@@ -144,8 +158,10 @@ typedef struct kvm_cfg {
     int redirect_send;   /* KVM_REDIRECT_SEND_* */
     int guest_ipi;       /* KVM_GUEST_IPI_* */
     int h_prod;          /* KVM_H_PROD_* */
+    int wake_policy;     /* KVM_WAKE_* */
     uint64_t halt_poll_ns, halt_poll_ns_grow, halt_poll_ns_shrink, halt_poll_ns_grow_start;
     bool real_mode, real_mode_dbg;
+    bool no_drain_dbg;   /* debug: skip the drains of pending RM_HOST_ACTIONs (VM destroy, CPU offline) */
     des_time lost_wakeup_ns; /* check bound: a pending wakeup older than this is lost */
 } kvm_cfg;
 kvm_cfg kvm_cfg_default(void);
@@ -162,9 +178,26 @@ typedef struct vm_cfg {
     uint64_t dev_queues;  /* MSI sources, spread over the VCPUs */
     des_time dev_work;    /* vhost CPU time per interrupt */
     des_time dev_handler; /* guest handler time per interrupt */
+    des_time destroy_at;  /* QEMU quits and the VM is destroyed at this time; 0 = never */
 } vm_cfg;
 
 /* ---- enums that print ------------------------------------------------- */
+
+/* A VM's life (vm.NAME.destroy_at; kvm_destroy.c): live; stopping from
+ * destroy_at (QEMU quits: every VCPU task has a signal pending and leaves
+ * KVM_RUN); draining once every VCPU task has exited (kvm_arch_destroy_vm:
+ * kick_all_cpus_sync); freed when the drain is done (kvmppc_core_vcpu_free,
+ * kvmppc_core_destroy_vm_hv, kvmppc_xics_free: the model keeps the memory,
+ * poisoned, so a later use is caught). */
+#define KVM_VM_LIVES(X)                                                      \
+    X(KVM_VM_LIVE, "live") X(KVM_VM_STOPPING, "stopping") X(KVM_VM_DRAINING, "draining") \
+    X(KVM_VM_FREED, "freed")
+typedef enum {
+#define KVM_E0(e, n) e,
+    KVM_VM_LIVES(KVM_E0)
+#undef KVM_E0
+} kvm_vm_life;
+const char *kvm_vm_life_name(int l);
 
 #define KVM_VCORE_STATES(X)                                                  \
     X(KVM_VCORE_INACTIVE, "inactive")                                        \
@@ -222,6 +255,7 @@ const char *kvm_exit_cause_name(int c);
     X(KVM_HIPI_LOADED, "loaded")            /* IPI to the loaded thread */    \
     X(KVM_HIPI_REDIRECTED, "redirected")    /* M1: a host core kicks */       \
     X(KVM_HIPI_TOO_HARD, "too_hard")        /* fallback: exit, kick in VM */  \
+    X(KVM_HIPI_ORACLE, "oracle")            /* wake_policy oracle: free kick */ \
     X(KVM_HIPI_RESCHED, "resched")          /* pre-M2: reschedule IPI */      \
     X(KVM_HIPI_VIRTUAL, "virtual")          /* handled in virtual mode */     \
     X(KVM_HIPI_ERROR, "error")              /* H_PARAMETER etc. */
@@ -334,10 +368,13 @@ enum { KVM_PEND_EXTERNAL = 1u << 17, KVM_PEND_DEC = 1u << 15 };
 /* What kvmppc_run_vcpu / kvmppc_pseries_do_hcall return (RESUME_*, kvm_asm.h;
  * RESUME_PAGE_FAULT = RESUME_GUEST | RESUME_FLAG_ARCH1, kvm_book3s.h) and the
  * kvm_run exit_reason of an hcall exit (KVM_EXIT_PAPR_HCALL, uapi kvm.h; a
- * page fault leaves kvmppc_handle_exit_hv's KVM_EXIT_UNKNOWN), as the kvm_hv
+ * page fault leaves kvmppc_handle_exit_hv's KVM_EXIT_UNKNOWN; a VCPU removed
+ * for a pending signal KVM_EXIT_INTR with ret -EINTR), as the kvm_hv
  * tracepoints print them. */
 enum { KVM_RESUME_GUEST = 0, KVM_RESUME_HOST = 2, KVM_RESUME_PAGE_FAULT = 4 };
-enum { KVM_RUN_EXIT_UNKNOWN = 0, KVM_RUN_EXIT_PAPR_HCALL = 19 };
+enum { KVM_RUN_EXIT_UNKNOWN = 0, KVM_RUN_EXIT_INTR = 10, KVM_RUN_EXIT_PAPR_HCALL = 19 };
+/* vcpu->arch.ret of a VCPU removed for a pending signal (a VM's destroy). */
+enum { KVM_RET_EINTR = -4 };
 
 /* ---- the guest program interface (implemented by guest/ and workloads) -- */
 
@@ -398,7 +435,7 @@ typedef struct kvm_timing {
     X(kvm, dec)                  /* kvm_runner.c: ... trap HV_DECREMENTER */ \
     X(kvm, queue_intr)           /* kvm_irq.c: its external line raised */  \
     X(kvm, halt_wakeup)          /* kvm_irq.c: a kick woke its sleeping runner */ \
-    X(kvm, sig)                  /* never: signals are not modelled */       \
+    X(kvm, sig)                  /* kvm_runner.c: removed for a pending signal (a VM's destroy) */ \
     X(kvm, halt_successful_poll) /* kvm_runner.c: the runner's poll saw a wakeup */ \
     X(kvm, halt_attempted_poll)  /* kvm_runner.c: the runner started polling */ \
     X(kvm, halt_successful_wait) /* kvm_runner.c: the runner went to sleep */ \
@@ -422,7 +459,13 @@ typedef struct kvm_timing {
 #define KVM_SYS_COUNTERS(X)                                                  \
     X(m1, redirect_handled)      /* kvm_m1.c: RM_HOST_ACTION kicked a VCPU */ \
     X(m1, redirect_spurious)     /* kvm_m1.c: ... found no stashed VCPU */    \
-    X(m1, redirect_delayed)      /* kvm_m1.c: ... after its core entered a guest (R5) */
+    X(m1, redirect_delayed)      /* kvm_m1.c: ... while its core's in_host was 0 (it entered a guest: R5's window) */ \
+    X(m1, no_free_core)          /* kvm_m1.c: a scan found no free core: H_TOO_HARD */ \
+    X(m1, cas_failures)          /* kvm_m1.c: reserving CASes lost to another sender */ \
+    X(m1, scan_hints)            /* kvm_m1.c: host-idle hints read (idle, busy policies) */ \
+    X(m1, r5_swallowed)          /* kvm_m1.c: a reserved core in the guest took its redirect IPI as a guest IPI (4.6 send) */ \
+    X(m1, destroy_inflight)      /* kvm_destroy.c: redirects to a VM's VCPUs still pending when its destroy began */ \
+    X(m1, offline_drained)       /* kvm_m1.c: redirects a CPU going offline handled from its IPI flush */
 
 #define KVM_COUNTER_FIELD(area, name) uint64_t name;
 typedef struct kvm_vcpu_stats {
@@ -537,6 +580,7 @@ typedef struct kvm_vcore {
     kvm_vcpu *vcpus[8];        /* by ptid; NULL if absent */
     kvm_vcore_state state;
     int pcpu;                  /* thread 0 of the core it runs on, else -1 */
+    int last_pcpu;             /* pcpu of its last run (-1: never ran): M1's nearest policy */
     int cpu_pin;               /* its VCPU tasks' CPU (vm.first_core), -1 = scheduler */
     struct kvm_vcpu *runner;   /* vc->runner: the VCPU whose task drives the core */
     uint8_t runnable;          /* runnable_threads[] as a ptid mask */
@@ -588,13 +632,22 @@ typedef struct kvm_vm {
     uint8_t *need_tlb_flush;   /* [ncores]: kvm->arch.need_tlb_flush (set at creation) */
     kvm_ioeventfd *ioeventfds; /* the VM's kvm_io_bus (MMIO), registration order */
     uint32_t n_ioeventfds;
+    kvm_vm_life life;          /* kvm_destroy.c */
+    uint32_t n_exited;         /* VCPU tasks that left KVM_RUN for good (stopping) */
+    des_time freed_at;         /* when the VCPUs were freed (life FREED) */
     kvm_vm_stats st;
 } kvm_vm;
 
-/* Per physical core (M1 rm_core): the host-state word and the stashed VCPU. */
+/* Per physical core (M1 rm_core): the host-state word and the stashed VCPU,
+ * the rotate policy's rotor, and what the reports and checks need. */
 typedef struct kvm_rm_core {
-    uint64_t rm_state; /* hostcore.h word */
+    uint64_t rm_state;   /* hostcore.h word */
     kvm_vcpu *rm_data;
+    uint32_t rotor;      /* rotate: scans started from this core (a PACA field) */
+    des_time sent_at;    /* when its pending RM_HOST_ACTION was posted */
+    bool r5;             /* ... and its IPI was taken as a guest IPI (race R5) */
+    uint64_t handled;    /* kicks its handler did (reporting; zeroed at the warm-up's end) */
+    uint64_t n_reserved, n_released; /* never reset: I-reservation-released */
 } kvm_rm_core;
 
 typedef struct kvm_sys {
@@ -610,6 +663,9 @@ typedef struct kvm_sys {
     uint64_t seed, run;
     uint32_t next_pid;         /* the next VM's QEMU pid */
     kvm_sys_stats st;
+    des_hist scan_probes;      /* kvm_m1.c: words read per redirect scan */
+    des_hist kick_delay_ns;    /* kvm_m1.c: RM_HOST_ACTION posted -> its handler kicked */
+    des_hist r5_delay_ns;      /* kvm_m1.c: ... for the redirects swallowed as guest IPIs (R5) */
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     uint64_t mmio_exits;       /* MMIO stores emulated since the start (never reset) */
@@ -635,7 +691,8 @@ const char *kvm_vm_cfg_check(const vm_cfg *c);
 kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg);
 /* Give a VCPU its guest program (before kvm_vm_start). */
 void kvm_vcpu_set_guest(kvm_vcpu *v, const kvm_guest_ops *ops, void *ctx);
-/* Create and start the VCPU tasks (KVM_RUN). */
+/* Create and start the VCPU tasks (KVM_RUN); with cfg.destroy_at, arm the
+ * VM's destruction then (kvm_destroy.c). */
 void kvm_vm_start(kvm_sys *s, kvm_vm *vm);
 /* Arm the VCPU's guest decrementer at absolute time `at` (0 = disarm). */
 void kvm_vcpu_set_timer(kvm_vcpu *v, des_time at);

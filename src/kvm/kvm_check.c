@@ -18,10 +18,60 @@
         return s->check_msg;                                                 \
     } while (0)
 
+/* M1's per-core records: I-reservation-exclusive, I-reservation-released
+ * (each reservation released exactly once, within kvm.lost_wakeup_ns unless
+ * race R5 swallowed its IPI; none left on a CPU that went offline), I-no-UAF
+ * (no pending RM_HOST_ACTION holds a freed VCPU). */
+static const char *check_rm_cores(kvm_sys *s)
+{
+    if (s->rm_core)
+        for (uint32_t c = 0; c < s->hw->ncores; c++) {
+            const kvm_rm_core *r = &s->rm_core[c];
+            uint64_t outstanding = kvm_hc_action(r->rm_state) != 0;
+            if (r->rm_data && !outstanding)
+                FAIL("core %u: rm_data set with rm_action 0 (I-reservation-exclusive)", c);
+            if (r->n_reserved != r->n_released + outstanding)
+                FAIL("core %u: %llu reservations, %llu released, %llu outstanding (I-reservation-released: "
+                     "each is released exactly once)",
+                     c, (unsigned long long)r->n_reserved, (unsigned long long)r->n_released,
+                     (unsigned long long)outstanding);
+            if (r->rm_data && r->rm_data->vm->life == KVM_VM_FREED)
+                FAIL("core %u: a pending RM_HOST_ACTION holds vcpu %u of vm %s, freed at %llu ns "
+                     "(I-no-UAF: kick_all_cpus_sync must drain it before the VCPUs are freed)",
+                     c, r->rm_data->id, r->rm_data->vm->cfg.name,
+                     (unsigned long long)r->rm_data->vm->freed_at);
+            /* F.1.8's bound; a redirect swallowed by race R5 (4.6) waits
+             * for its CPU's next host IPI, however long that takes */
+            if (outstanding && !r->r5 && des_now(s->sim) - r->sent_at > s->cfg.lost_wakeup_ns)
+                FAIL("core %u: reserved for %llu ns (kvm.lost_wakeup_ns %llu) and its IPI not taken as a "
+                     "guest IPI (I-reservation-released)",
+                     c, (unsigned long long)(des_now(s->sim) - r->sent_at),
+                     (unsigned long long)s->cfg.lost_wakeup_ns);
+            int cpu = hw_core_first_cpu(s->hw, (int)c);
+            if (outstanding && !host_cpu_online(s->host, cpu))
+                FAIL("core %u: reserved (rm_data vcpu %d) while its CPU %d is offline: its pending "
+                     "RM_HOST_ACTION was dropped as the CPU died (I-reservation-released, race R6)",
+                     c, r->rm_data ? (int)r->rm_data->id : -1, cpu);
+        }
+    return NULL;
+}
+
 const char *kvm_check(kvm_sys *s)
 {
     for (uint32_t i = 0; i < s->n_vms; i++) {
         const kvm_vm *vm = s->vms[i];
+        if (vm->life == KVM_VM_FREED) {
+            /* I-no-UAF: nothing runs, waits or is timed on a freed VCPU */
+            for (uint32_t k = 0; k < vm->n_vcpus; k++) {
+                const kvm_vcpu *v = &vm->vcpus[k];
+                if (v->hwt >= 0 || des_pending(s->sim, v->ev) || des_pending(s->sim, v->dec_ev))
+                    FAIL("vm %s vcpu %u used after it was freed at %llu ns (on cpu %d, step pending %d, "
+                         "timer pending %d; I-no-UAF)",
+                         vm->cfg.name, v->id, (unsigned long long)vm->freed_at, v->hwt,
+                         des_pending(s->sim, v->ev), des_pending(s->sim, v->dec_ev));
+            }
+            continue;
+        }
         const char *xm = xics_check(vm->xics);
         if (xm)
             FAIL("vm %s: xics: %s", vm->cfg.name, xm);
@@ -106,17 +156,16 @@ const char *kvm_check(kvm_sys *s)
                 }
         }
     }
-    if (s->rm_core)
-        for (uint32_t c = 0; c < s->hw->ncores; c++) {
-            const kvm_rm_core *r = &s->rm_core[c];
-            if (r->rm_data && kvm_hc_action(r->rm_state) == 0)
-                FAIL("core %u: rm_data set with rm_action 0 (I-reservation-exclusive)", c);
-        }
-    return NULL;
+    return check_rm_cores(s);
 }
 
 const char *kvm_conservation(kvm_sys *s)
 {
+    /* also at the end of every run, so that builds without the per-event
+     * checks see a reservation left behind */
+    const char *e = check_rm_cores(s);
+    if (e)
+        return e;
     uint64_t pending = 0;
     for (uint32_t i = 0; i < s->n_vms; i++)
         for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++)

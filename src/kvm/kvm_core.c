@@ -364,6 +364,7 @@ void kvm__core_novcpu_wake(kvm_vcore *vc, hw_wake_reason cause)
                 } else {
                     t->saved_xirr = 0;
                     r = -1;
+                    kvm__m1_guest_ipi(s, vc->pcpu); /* race R5 when it was a redirect's */
                 }
             }
         }

@@ -128,6 +128,19 @@ void kvm__m1_init(kvm_sys *s);
 bool kvm__m1_redirect(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost);
 /* kvmppc_set_host_core / kvmppc_clear_host_core for pcpu's core (plain store). */
 void kvm__m1_set_host_core(kvm_sys *s, int pcpu, uint32_t in_host);
+/* kvmppc_read_intr on cpu decided that an XICS IPI was for the guest (no
+ * host_ipi) and cleared it: if cpu is thread 0 of a core with a redirect
+ * pending, that redirect's IPI was swallowed (race R5, the 4.6 send): its
+ * kick now waits for the CPU's next host IPI (m1.r5_swallowed). */
+void kvm__m1_guest_ipi(kvm_sys *s, int cpu);
+
+/* --- kvm_destroy.c: destroying a VM while the others run --- */
+/* Arm vm->cfg.destroy_at (from kvm_vm_start). */
+void kvm__destroy_arm(kvm_vm *vm);
+/* v's task (in its task context) left KVM_RUN with -EINTR because its VM
+ * is stopping, and QEMU's VCPU thread ends: the task exits; the last one
+ * destroys the VM (kvm_arch_destroy_vm). */
+void kvm__destroy_task_exit(host *h, host_task *t, kvm_vcpu *v);
 
 /* --- kvm_mmio.c: emulated MMIO stores (HDSI, ioeventfd, QEMU) --- */
 /* The guest stored to an emulated MMIO address: the real-mode HDSI, then a

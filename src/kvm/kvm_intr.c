@@ -84,6 +84,8 @@ static void ri_recheck(kvm_vcpu *v, enum ri_purpose why)
     }
     if (st.actions & KVM_RI_ACT_CLEAR_SAVED)
         t->saved_xirr = 0;
+    if (st.result == KVM_RI_GUEST_IPI)
+        kvm__m1_guest_ipi(s, v->hwt); /* a redirect's IPI swallowed here is race R5 */
     ri_finish(v, why, st.result, false);
 }
 

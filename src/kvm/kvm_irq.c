@@ -57,8 +57,9 @@ void kvm__irq_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu)
 /* Real mode, on the caller's thread (icp_rm_set_vcpu_irq), in order: the
  * EXTERNAL pending bit and queue_intr (raise before signal); self -> MER;
  * loaded -> kvmhv_rm_send_ipi (no host_ipi), or with guest_ipi = reschedule
- * smp_send_reschedule to thread 0 of its core; not loaded -> M1, else the
- * fallback (rm_action KICK -> H_TOO_HARD). *cost grows by the real-mode work. */
+ * smp_send_reschedule to thread 0 of its core; not loaded -> the oracle's
+ * free kick (kvm.wake_policy = oracle), M1, else the fallback (rm_action
+ * KICK -> H_TOO_HARD). *cost grows by the real-mode work. */
 static kvm_hipi_outcome raise_real(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cost)
 {
     kvm_sys *s = caller->vm->sys;
@@ -85,6 +86,13 @@ static kvm_hipi_outcome raise_real(kvm_vcpu *caller, kvm_vcpu *tv, des_time *cos
         kvm__trace(s, (uint32_t)caller->hwt, KVM_TR_IPI_OUT, tv->flow_id,
                    (uint64_t)tv->thread_cpu, 1, 0);
         return KVM_HIPI_LOADED;
+    }
+    if (s->cfg.wake_policy == KVM_WAKE_ORACLE) {
+        /* The bound: kvmppc_fast_vcpu_kick_hv at no cost, now, as if it ran
+         * on the CPU the target's runner sleeps on (its wakeup is local). */
+        const kvm_vcore *vc = tv->vc;
+        kvm__irq_kick(s, tv, vc->wq_sleeper ? vc->runner->task->cpu : -1);
+        return KVM_HIPI_ORACLE;
     }
     if (kvm__m1_redirect(caller, tv, cost))
         return KVM_HIPI_REDIRECTED;

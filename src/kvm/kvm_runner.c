@@ -17,7 +17,9 @@
  *   loop_done       the VCPU left the runnable set (RESUME_HOST): wake the
  *                   lowest runnable VCPU's task to take the runner role,
  *                   then its host work (host_work: the virtual-mode hcall,
- *                   an emulated MMIO store (kvm_mmio.c), userspace), then kvmppc_run_vcpu again.
+ *                   an emulated MMIO store (kvm_mmio.c), userspace), then kvmppc_run_vcpu again;
+ *   signal_exit     its VM is being destroyed (a signal pending,
+ *                   kvm_destroy.c): -EINTR, the task exits.
  * The runner's kvmppc_run_core: prep + kvmppc_grab_hwthread (waiting in
  * udelay(1) steps while a secondary is KVM_HWTHREAD_IN_KERNEL), hand the
  * CPU to KVM (kvm_core.c runs the start loop and real mode), and after
@@ -205,6 +207,7 @@ static void post_step(host *h, host_task *t, void *arg)
     vc->state = KVM_VCORE_INACTIVE;
     kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_CORE, KVM_TR_WHO(vc->vm->index, vc->runner->id),
                (uint64_t)__builtin_popcount(vc->runnable), 1, 0);
+    vc->last_pcpu = vc->pcpu;
     vc->pcpu = -1;
     /* preempt_enable(): a pending need_resched switches here, the vcore
      * stays with this runner (the kernel's VCORE_PREEMPT is not modelled:
@@ -279,8 +282,9 @@ static void sleep_or_run(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
     kvm_vcpu *r = vc->runner;
-    /* prepare_to_swait, then re-check: no wakeup can be lost between. */
-    if (vcore_woken(vc)) {
+    /* prepare_to_swait, then re-check: no wakeup can be lost between. With
+     * a signal pending (the VM stops) schedule() returns at once. */
+    if (vcore_woken(vc) || vc->vm->life != KVM_VM_LIVE) {
         finish_block(vc, t->cpu, false);
         runner_done(h, t, vc);
         return;
@@ -400,10 +404,10 @@ static void host_work(host *h, host_task *t, kvm_vcpu *v)
     host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_vm_hcall), hcall_done, v);
 }
 
-/* The VCPU left the runnable set: hand the runner role on, do the work. */
-static void loop_done(host *h, host_task *t, kvm_vcpu *v)
+/* A VCPU left the runnable set and its task leaves kvmppc_run_vcpu: if the
+ * vcore is idle with VCPUs still runnable, wake one to run it. */
+static void hand_on(host *h, host_task *t, kvm_vcore *vc)
 {
-    kvm_vcore *vc = v->vc;
     if (vc->runnable && vc->state == KVM_VCORE_INACTIVE && !vc->runner) {
         /* "Wake up some vcpu to run the core": the lowest runnable one */
         for (unsigned p = 0; p < 8; p++) {
@@ -417,6 +421,12 @@ static void loop_done(host *h, host_task *t, kvm_vcpu *v)
             }
         }
     }
+}
+
+/* The VCPU left the runnable set: hand the runner role on, do the work. */
+static void loop_done(host *h, host_task *t, kvm_vcpu *v)
+{
+    hand_on(h, t, v->vc);
     /* trace_kvmppc_run_vcpu_exit: the VCPU left for its hcall (handle_exit's
      * KVM_EXIT_PAPR_HCALL, vcpu->arch.ret = RESUME_HOST) or its MMIO page
      * fault (RESUME_PAGE_FAULT, exit_reason still KVM_EXIT_UNKNOWN) */
@@ -427,11 +437,38 @@ static void loop_done(host *h, host_task *t, kvm_vcpu *v)
     host_work(h, t, v);
 }
 
+/* kvmppc_run_vcpu with a signal pending (the VM stops, kvm_destroy.c): out
+ * of the loop; wait (uninterruptibly) while another task runs the vcore,
+ * then kvmppc_remove_runnable with -EINTR (signal_exits), wake a VCPU to
+ * run the core, and the task exits. */
+static void signal_exit(host *h, host_task *t, kvm_vcpu *v)
+{
+    kvm_vcore *vc = v->vc;
+    if (vc->state == KVM_VCORE_RUNNING || vc->state == KVM_VCORE_EXITING ||
+        (vc->state == KVM_VCORE_INACTIVE && vc->runner)) {
+        v->task_waiting = true;
+        host_task_block(h, t);
+        return;
+    }
+    v->vstate = KVM_VCPU_BUSY_IN_HOST;
+    vc->runnable &= (uint8_t)~(1u << v->ptid);
+    v->st.sig++;
+    hand_on(h, t, vc);
+    /* trace_kvmppc_run_vcpu_exit: exit_reason KVM_EXIT_INTR, ret -EINTR */
+    kvm__trace(v->vm->sys, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, KVM_TR_WHO(v->vm->index, v->id), 1,
+               KVM_RUN_EXIT_INTR, (uint64_t)(int64_t)KVM_RET_EINTR);
+    kvm__destroy_task_exit(h, t, v);
+}
+
 static void run_vcpu_loop(host *h, host_task *t, kvm_vcpu *v)
 {
     kvm_vcore *vc = v->vc;
     if (v->vstate != KVM_VCPU_RUNNABLE) {
         loop_done(h, t, v);
+        return;
+    }
+    if (v->vm->life != KVM_VM_LIVE) {
+        signal_exit(h, t, v);
         return;
     }
     if (vc->state != KVM_VCORE_INACTIVE || vc->runner) {
@@ -462,6 +499,12 @@ static void run_vcpu_enter(host *h, host_task *t, kvm_vcpu *v)
 {
     kvm_sys *s = v->vm->sys;
     kvm_vcore *vc = v->vc;
+    if (v->vm->life != KVM_VM_LIVE) {
+        /* kvmppc_vcpu_run_hv: signal_pending -> -EINTR before kvmppc_run_vcpu */
+        v->vstate = KVM_VCPU_BUSY_IN_HOST;
+        kvm__destroy_task_exit(h, t, v);
+        return;
+    }
     kvm__trace(s, (uint32_t)t->cpu, KVM_TR_RUN_VCPU, KVM_TR_WHO(v->vm->index, v->id), 0, 0, 0);
     v->vstate = KVM_VCPU_RUNNABLE;
     v->ceded = false;

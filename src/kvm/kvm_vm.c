@@ -27,6 +27,7 @@ NAME_FN(kvm_exit_cause_name, KVM_EXIT_CAUSES, KVM_N2)
 NAME_FN(kvm_hipi_outcome_name, KVM_HIPI_OUTCOMES, KVM_N2)
 NAME_FN(kvm_act_name, KVM_ACTS, KVM_N2)
 NAME_FN(kvm_vcpu_state_name, KVM_VCPU_STATES, KVM_N2)
+NAME_FN(kvm_vm_life_name, KVM_VM_LIVES, KVM_N2)
 #undef KVM_N2
 
 kvm_cfg kvm_cfg_default(void)
@@ -43,6 +44,8 @@ kvm_cfg kvm_cfg_default(void)
         .halt_poll_ns_grow_start = 10000,
         .real_mode = true,
         .real_mode_dbg = false,
+        .wake_policy = KVM_WAKE_FAITHFUL,
+        .no_drain_dbg = false,
         .lost_wakeup_ns = DES_MS(10),
     };
 }
@@ -59,6 +62,9 @@ kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg
     s->seed = seed;
     s->run = run;
     s->next_pid = KVM_FIRST_PID;
+    des_hist_init(&s->scan_probes);
+    des_hist_init(&s->kick_delay_ns);
+    des_hist_init(&s->r5_delay_ns);
     kvm__m1_init(s);
     /* Offline secondaries belong to KVM (kvm_no_guest): install its sink on
      * every thread that is not a Linux CPU. */
@@ -86,6 +92,9 @@ void kvm_sys_free(kvm_sys *s)
     }
     free(s->vms);
     free(s->rm_core);
+    des_hist_free(&s->scan_probes);
+    des_hist_free(&s->kick_delay_ns);
+    des_hist_free(&s->r5_delay_ns);
     free(s);
 }
 
@@ -134,6 +143,7 @@ kvm_vm *kvm_vm_new(kvm_sys *s, const vm_cfg *cfg)
         vc->vm = vm;
         vc->index = i;
         vc->pcpu = -1;
+        vc->last_pcpu = -1;
         vc->state = KVM_VCORE_INACTIVE;
         vc->cpu_pin = cfg->first_core >= 0
                           ? hw_core_first_cpu(s->hw, (int)(cfg->first_core + (int64_t)i))
@@ -188,6 +198,7 @@ void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
         v->task = host_task_new(s->host, name, &aff, &kvm__runner_task_ops, v);
         host_task_start(s->host, v->task);
     }
+    kvm__destroy_arm(vm);
 }
 
 void kvm_reset_stats(kvm_sys *s)
@@ -205,4 +216,9 @@ void kvm_reset_stats(kvm_sys *s)
             memset(&vm->vcores[c].st, 0, sizeof vm->vcores[c].st);
     }
     memset(&s->st, 0, sizeof s->st);
+    des_hist_reset(&s->scan_probes);
+    des_hist_reset(&s->kick_delay_ns);
+    des_hist_reset(&s->r5_delay_ns);
+    for (uint32_t c = 0; s->rm_core && c < s->hw->ncores; c++)
+        s->rm_core[c].handled = 0;
 }

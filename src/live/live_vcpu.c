@@ -24,6 +24,8 @@ void live_kick(live_vcpu *v)
 
 /* ---- M1 committer: kvm_hc_find over the atomic words -------------------- */
 
+_Static_assert(2 * LIVE_MAX_THREADS <= KVM_HC_MAX_CORES, "host and sender cores fit one scan");
+
 static uint64_t hc_load(void *ctx, int core)
 {
     live_worker *w = ctx;
@@ -72,13 +74,16 @@ static bool raise_vcpu(live_worker *w, live_vcpu *tv)
         return false; /* LPCR[MER] on self: presented on return to the guest */
     w->raises++;
     if (s->cfg.redirect) {
-        kvm_hc_ops ops = {hc_load, hc_cas, w};
-        int probes = 0;
-        int hc = kvm_hc_find(&ops, (int)s->ncores, (int)w->my_core, KVM_HC_POLICY_UPSTREAM,
-                             KVM_HC_ACTION_KICK_VCPU, &probes);
+        /* the upstream scan: no host-idle hints, no topology here */
+        kvm_hc_ops ops = {hc_load, hc_cas, NULL, w};
+        kvm_hc_req req = {.policy = KVM_HC_POLICY_UPSTREAM, .action = KVM_HC_ACTION_KICK_VCPU,
+                          .n_cores = (int)s->ncores, .cores_per_chip = (int)s->ncores,
+                          .my_core = (int)w->my_core, .target_core = -1, .warm_core = -1};
+        kvm_hc_found f = kvm_hc_find(&ops, &req);
+        int hc = f.core;
         des_hist_add(&w->find_ns, live_now_ns() - t0);
         w->finds++;
-        w->probes += (uint64_t)probes;
+        w->probes += (uint64_t)f.probes;
         if (hc >= 0) {
             /* icp_send_hcore_msg (≥4.11) */
             live_core *c = &s->core[hc];

@@ -1,10 +1,19 @@
 /* Views of the KVM layer; see kvm_view.h. */
 #include "report/kvm_view.h"
 
+#include "base/hv.h"
+#include "host/host.h"
 #include "kvm/kvm.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
 
 /* Sums of each scope's counters over the model (kvm.h KVM_*_COUNTERS). */
 #define KVM_ADD(area, n) t->n += c->n;
@@ -30,6 +39,32 @@ static void sum_vcores(const kvm_sys *s, kvm_vcore_stats *t)
         }
 }
 #undef KVM_ADD
+
+/* M1's distributions, how evenly the host cores took the kicks (Gini of
+ * the per-core counts over every core of the machine, and the busiest
+ * core's count in percent of the mean), and the host work it delayed. */
+static void m1_metrics(const kvm_sys *s, rep_metrics *m)
+{
+    rep_metric_hist(m, &s->scan_probes, "m1.scan_probes");
+    rep_metric_hist(m, &s->kick_delay_ns, "m1.kick_delay_ns");
+    rep_metric_hist(m, &s->r5_delay_ns, "m1.r5_delay_ns");
+    uint32_t n = s->rm_core ? s->hw->ncores : 0;
+    uint64_t *x = hv_xcalloc(n + 1, sizeof *x), total = 0, max = 0;
+    for (uint32_t c = 0; c < n; c++) {
+        x[c] = s->rm_core[c].handled;
+        total += x[c];
+        max = x[c] > max ? x[c] : max;
+    }
+    qsort(x, n, sizeof *x, cmp_u64);
+    double weighted = 0; /* G = 2 sum(i x_(i)) / (n sum x) - (n + 1) / n, i from 1, ascending */
+    for (uint32_t i = 0; i < n; i++)
+        weighted += (double)(i + 1) * (double)x[i];
+    free(x);
+    double gini = total ? 2.0 * weighted / ((double)n * (double)total) - (double)(n + 1) / n : 0.0;
+    rep_metric(m, gini, "m1.redirect_gini_frac");
+    rep_metric(m, total ? 100.0 * (double)max * n / (double)total : 0.0, "m1.redirect_core_max_pct");
+    rep_metric(m, (double)s->host->rm_action_task_ns, "m1.host_task_delay_ns");
+}
 
 void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
 {
@@ -65,6 +100,7 @@ void rep_kvm_metrics(const kvm_sys *s, des_time elapsed, rep_metrics *m)
 #define KVM_EMIT_SYS(area, n) rep_metric(m, (double)s->st.n, #area "." #n);
     KVM_SYS_COUNTERS(KVM_EMIT_SYS)
 #undef KVM_EMIT_SYS
+    m1_metrics(s, m);
     des_hist w;
     des_hist_init(&w);
     for (uint32_t i = 0; i < s->n_vms; i++)

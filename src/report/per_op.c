@@ -13,7 +13,7 @@ void rep_per_op(rep_metrics *out, const char *area, double ops)
 {
     double d = ops > 0 ? ops : NAN;
     rep_metric(out, row(out, "hipi.total") / d, "%s.hipi_per_op", area);
-    rep_metric(out, (row(out, "hipi.redirected") + row(out, "hipi.too_hard")) / d,
+    rep_metric(out, (row(out, "hipi.redirected") + row(out, "hipi.too_hard") + row(out, "hipi.oracle")) / d,
                "%s.hipi_not_running_per_op", area);
     rep_metric(out, row(out, "hipi.too_hard") / d, "%s.hipi_too_hard_per_op", area);
     rep_metric(out, row(out, "guest.os.resched_ipis") / d, "%s.guest_ipis_per_op", area);

@@ -14,8 +14,9 @@ int scn_validate_hw(const struct scenario *s, struct scn_errors *e);
 int scn_validate_host(const struct scenario *s, struct scn_errors *e);
 int scn_validate_vms(const struct scenario *s, struct scn_errors *e);
 /* The workloads' VMs: a synthetic device only with the mix or idle guest;
- * tcp_rr.client = vm needs as many netperf VMs as netserver VMs (paired in
- * order), client = external none. */
+ * destroy_at only for a mix or idle guest without a device, and before the
+ * end of the run; tcp_rr.client = vm needs as many netperf VMs as
+ * netserver VMs (paired in order), client = external none. */
 int scn_validate_workloads(const struct scenario *s, struct scn_errors *e);
 
 /* The cost-table hooks of scn_parse_opts: row index of name (-1: none) and
