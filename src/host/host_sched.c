@@ -294,6 +294,10 @@ static void do_wake(des_sim *sim, void *obj, uint64_t arg)
     host_task *t = obj;
     host *h = t->h;
     HV_CHECK(t->state == HOST_TASK_WAKING);
+    if (t->stop_class && !h->cpus[t->cpu].online) {
+        t->state = HOST_TASK_SLEEPING; /* a parked stopper (its CPU went offline) */
+        return;
+    }
     int cpu = host__select_cpu(h, t);
     host__enqueue_on(h, t, cpu, t->wake_from, true);
 }
