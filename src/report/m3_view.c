@@ -26,13 +26,13 @@ void rep_m3_view(rep_metrics *out, const kvm_sys *s, const hostload *l, des_time
     double mean = 0, var = 0, least = 0;
     uint64_t k = l ? l->cfg.tasks : 0;
     for (uint64_t i = 0; i < k; i++) {
-        double x = (double)l->tasks[i].t->run_ns;
+        double x = (double)l->tasks[i].work_ns;
         mean += x;
         least = i == 0 || x < least ? x : least;
     }
     mean = k ? mean / (double)k : 0;
     for (uint64_t i = 0; i < k; i++) {
-        double d = (double)l->tasks[i].t->run_ns - mean;
+        double d = (double)l->tasks[i].work_ns - mean;
         var += d * d;
     }
     rep_metric(out, mean > 0 ? sqrt(var / (double)k) / mean : 0, "m3.host_cpu_spread_frac");

@@ -10,9 +10,10 @@
  *   m3.stolen_frac            mean over the online secondaries of the time
  *                             parked (the scheduler does not know it)
  *   m3.stolen_max_frac        the most parked secondary's fraction
- *   m3.host_cpu_spread_frac   the host load tasks' CPU time: standard
- *                             deviation over the mean (0 = fair)
- *   m3.host_cpu_shortfall_frac  1 - least CPU time over the mean
+ *   m3.host_cpu_spread_frac   the host load tasks' work done (completed
+ *                             CPU time): standard deviation over the mean
+ *                             (0 = fair)
+ *   m3.host_cpu_shortfall_frac  1 - least work done over the mean
  *   kvm.entry_latency_ns.*    kvmppc_run_core's start -> in_guest
  *   m3.park_wait_ns.*         stop_cpus_async -> every flag in (online)
  */

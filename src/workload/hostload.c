@@ -26,6 +26,7 @@ static void cpu_chunk_done(host *h, host_task *t, void *arg)
     (void)arg;
     hostload_task *lt = t->ctx;
     lt->load->work_ns += lt->load->cfg.chunk;
+    lt->work_ns += lt->load->cfg.chunk;
     host_task_compute(h, t, lt->load->cfg.chunk, cpu_chunk_done, NULL);
 }
 
@@ -65,6 +66,7 @@ static void job_done(host *h, host_task *t, void *arg)
     lt->in_job = false;
     l->jobs++;
     l->work_ns += job_ns(l);
+    lt->work_ns += job_ns(l);
     lt->next_release += l->cfg.period;
     if (lt->next_release <= des_now(h->sim)) {
         l->releases++;
@@ -169,5 +171,7 @@ void hostload_model_free(hostload_model *m)
 void hostload_reset_stats(hostload *l)
 {
     l->work_ns = l->jobs = l->misses = l->releases = 0;
+    for (uint64_t i = 0; i < l->cfg.tasks; i++)
+        l->tasks[i].work_ns = 0;
     l->start = des_now(l->h->sim);
 }

@@ -65,6 +65,7 @@ typedef struct hostload_task {
     host_hrtimer timer; /* its clock_nanosleep */
     uint64_t backlog; /* releases not yet started */
     bool in_job;
+    des_time work_ns; /* CPU time of its completed work units since the stats reset */
     des_rng rng;
 } hostload_task;
 
