@@ -122,9 +122,7 @@
  *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
  *                   than host.ipi_pending_max.
  *   I-host-mask     a queued or running task is on a CPU of its system mask.
- *   I-host-stop     a stopper is queued or runs only on its own CPU; a CPU
- *                   whose stopper is runnable does not run another task in
- *                   the host (it is preempted at the next dispatch).
+ *   I-host-stop     a stopper is queued or runs only on its own CPU.
  *   Conservation (host_conservation, end of run): per message type,
  *   raised == demuxed + pending; wakeups sent == consumed + coalesced.
  *

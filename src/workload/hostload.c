@@ -52,7 +52,6 @@ static void periodic_run(host *h, host_task *t)
         return;
     }
     lt->backlog--;
-    lt->in_job = true;
     host_task_compute(h, t, job_ns(lt->load), job_done, NULL);
 }
 
@@ -63,7 +62,6 @@ static void job_done(host *h, host_task *t, void *arg)
     (void)arg;
     hostload_task *lt = t->ctx;
     hostload *l = lt->load;
-    lt->in_job = false;
     l->jobs++;
     l->work_ns += job_ns(l);
     lt->work_ns += job_ns(l);

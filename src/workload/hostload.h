@@ -64,7 +64,6 @@ typedef struct hostload_task {
     des_time next_release;
     host_hrtimer timer; /* its clock_nanosleep */
     uint64_t backlog; /* releases not yet started */
-    bool in_job;
     des_time work_ns; /* CPU time of its completed work units since the stats reset */
     des_rng rng;
 } hostload_task;
