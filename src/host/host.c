@@ -202,10 +202,12 @@ const char *host_check(host *h)
         if (c->curr && (c->curr->state != HOST_TASK_RUNNING || c->curr->cpu != (int)i))
             FAIL("I-host-unique: cpu %u current task %s is %s on cpu %d", i, c->curr->name,
                  host_task_state_name(c->curr->state), c->curr->cpu);
-        if (c->curr && !host_cpumask_test(&c->curr->sys_mask, (int)i))
-            FAIL("I-host-mask: cpu %u runs task %s outside its system mask", i, c->curr->name);
-        if (c->curr && c->curr->stop_class && h->stoppers[i].t != c->curr)
-            FAIL("I-host-stop: cpu %u runs the stopper %s of another cpu", i, c->curr->name);
+        if (c->curr) {
+            if (!host_cpumask_test(&c->curr->sys_mask, (int)i))
+                FAIL("I-host-mask: cpu %u runs task %s outside its system mask", i, c->curr->name);
+            if (c->curr->stop_class && h->stoppers[i].t != c->curr)
+                FAIL("I-host-stop: cpu %u runs the stopper %s of another cpu", i, c->curr->name);
+        }
         if (c->state == HOST_CPU_TASK && !(c->curr && c->curr->has_work))
             FAIL("I-host-state: cpu %u in task state without a computing task", i);
         if (c->state == HOST_CPU_IDLE && c->curr)

@@ -18,8 +18,6 @@
         return s->check_msg;                                                 \
     } while (0)
 
-static bool guest_mode(hw_mode m) { return m == HW_MODE_GUEST || m == HW_MODE_GUEST_NAP; }
-
 /* I-core-partition for the core of an active vcore: while it enters (from
  * the start loop) or is in the guest, no secondary of its (sub)core runs
  * host code, nor thread 0 once in_guest is set, and each online thread is
@@ -27,34 +25,35 @@ static bool guest_mode(hw_mode m) { return m == HW_MODE_GUEST || m == HW_MODE_GU
  * I-m3-flags: every secondary is parked for this entry. */
 static const char *core_partition(kvm_sys *s, const kvm_vcore *vc)
 {
-    const host *h = s->host;
+    if (!kvm__core_entered(vc))
+        return NULL; /* no thread of the core is in guest context for it */
     int tps = (int)s->hw->threads_per_subcore;
-    bool entered = kvm__core_entered(vc);
+    const hw_thread *thr = &s->hw->threads[vc->pcpu];
+    const host_cpu *hc = &s->host->cpus[vc->pcpu];
+    const kvm_m3 *m3 = s->m3->on ? s->m3 : NULL;
     for (int p = 0; p < tps; p++) {
+        const hw_thread *t = &thr[p];
+        hw_mode mode = t->mode;
         int cpu = vc->pcpu + p;
-        const hw_thread *t = hw_thread_of(s->hw, cpu);
-        if (guest_mode(t->mode) && t->kvm_vcore != vc)
+        if ((mode == HW_MODE_GUEST || mode == HW_MODE_GUEST_NAP) && t->kvm_vcore != vc)
             FAIL("I-core-partition: cpu %d is in %s for another vcore than vm %s vcore %u on its core",
-                 cpu, hw_mode_name(t->mode), vc->vm->cfg.name, vc->index);
-        if (!entered)
-            continue;
+                 cpu, hw_mode_name(mode), vc->vm->cfg.name, vc->index);
         /* thread 0 runs the start loop in the host partition (virtual
          * mode) until __kvmppc_vcore_entry; after it, thread 0 keeps its
          * host mode until its VCPU's activity starts or it naps without one
          * (the model gives the no-VCPU primary's real-mode path, and a
          * ptid-0 latecomer's load during the switch, no mode of their own:
          * docs/kvm.md) */
-        const kvm_vcpu *v0 = p == 0 ? t->kvm_vcpu : NULL;
-        bool host_code = t->mode == HW_MODE_HOST || t->mode == HW_MODE_HOST_NAP;
-        if (host_code && (p > 0 || (vc->in_guest && v0 && v0->act != KVM_ACT_OUT)))
+        if ((mode == HW_MODE_HOST || mode == HW_MODE_HOST_NAP) &&
+            (p > 0 || (vc->in_guest && t->kvm_vcpu && ((const kvm_vcpu *)t->kvm_vcpu)->act != KVM_ACT_OUT)))
             FAIL("I-core-partition: cpu %d runs host code (%s) while vm %s vcore %u enters or runs the guest on its core",
-                 cpu, hw_mode_name(t->mode), vc->vm->cfg.name, vc->index);
-        if (host_cpu_online(h, cpu) && h->cpus[cpu].state != HOST_CPU_KVM)
+                 cpu, hw_mode_name(mode), vc->vm->cfg.name, vc->index);
+        if (hc[p].online && hc[p].state != HOST_CPU_KVM)
             FAIL("I-core-partition: Linux cpu %d is %s, not KVM's, while vm %s vcore %u enters or runs the guest on its core",
-                 cpu, host_cpu_state_name(h->cpus[cpu].state), vc->vm->cfg.name, vc->index);
-        if (s->m3->on && p > 0) {
-            const kvm_m3_thread *r = &s->m3->thr[cpu];
-            uint32_t gen = s->m3->core[vc->pcpu].gen;
+                 cpu, host_cpu_state_name(hc[p].state), vc->vm->cfg.name, vc->index);
+        if (m3 && p > 0) {
+            const kvm_m3_thread *r = &m3->thr[cpu];
+            uint32_t gen = m3->core[vc->pcpu].gen;
             if (r->state != KVM_M3_PARKED || r->gen != gen)
                 FAIL("I-m3-flags: secondary %d is %s (flag %u) while vm %s vcore %u enters or runs entry %u",
                      cpu, kvm_m3_state_name(r->state), r->gen, vc->vm->cfg.name, vc->index, gen);
@@ -88,6 +87,7 @@ static const char *m3_check(kvm_sys *s)
 
 const char *kvm_check(kvm_sys *s)
 {
+    const int tmask = (int)s->hw->cfg.threads_per_core - 1; /* cpu & tmask: the thread in its core */
     for (uint32_t i = 0; i < s->n_vms; i++) {
         const kvm_vm *vm = s->vms[i];
         const char *xm = xics_check(vm->xics);
@@ -111,8 +111,8 @@ const char *kvm_check(kvm_sys *s)
                 if (v->pending || v->prodded || !v->ceded)
                     woken = true;
                 /* I-vcpu-primary: the system mask keeps VCPU tasks on thread 0 */
-                if (v->task && (v->task->state == HOST_TASK_RUNNING || v->task->state == HOST_TASK_RUNNABLE) &&
-                    hw_cpu_thread_in_core(s->hw, v->task->cpu) != 0)
+                if (v->task && (v->task->cpu & tmask) &&
+                    (v->task->state == HOST_TASK_RUNNING || v->task->state == HOST_TASK_RUNNABLE))
                     FAIL("I-vcpu-primary: vm %s vcpu %u's task is %s on secondary cpu %d", vm->cfg.name,
                          v->id, host_task_state_name(v->task->state), v->task->cpu);
                 /* I-entry-exit-sync: nobody runs guest code after its exit bit. */
