@@ -1,7 +1,7 @@
 #!/bin/sh
 # presets_both_modes.sh HVWAKE — every embedded preset runs in both host
 # modes: secondaries offline (SMT-off, upstream) and online (M3), 1 ms of
-# warm-up and 4 ms measured, with every invariant checked after every event
+# warm-up and 2 ms measured, with every invariant checked after every event
 # and the end-of-run conservation checks; the online run must have parked
 # secondaries when guest code ran, the offline run none.
 hv=$1
@@ -13,7 +13,7 @@ presets=$("$hv" scenarios | awk '{print $1}')
 [ -n "$presets" ] || { echo "no presets listed"; exit 1; }
 for p in $presets; do
     for mode in offline online; do
-        if ! "$hv" run "$p" --quiet --csv --set sim.checks=true --set sim.warmup=1ms --set sim.duration=4ms \
+        if ! "$hv" run "$p" --quiet --csv --set sim.checks=true --set sim.warmup=1ms --set sim.duration=2ms \
             --set host.secondaries=$mode > "$tmp/out" 2> "$tmp/err"; then
             echo "not ok: $p with secondaries $mode"; cat "$tmp/err"; status=1; continue
         fi
