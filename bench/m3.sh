@@ -43,23 +43,34 @@ shown() {
 }
 
 # pair FILE ARGS...: the two modes compared on the mixed preset with ARGS,
-# as CSV (columns: metric,unit,off.n,off.mean,off.ci,on.n,on.mean,on.ci,
-# on.diff,on.diff_ci,on.ratio)
+# as compare's JSON (its "metrics" section has one line per metric: the
+# statistics of SMT-off, then of M3 with its difference to SMT-off)
 pair() {
     f=$1; shift
     # shellcheck disable=SC2086
-    "$hv" compare mixed $modes --replications $reps --csv "$@" > "$f" ||
+    "$hv" compare mixed $modes --replications $reps --json "$@" > "$f" ||
         { echo "hvwake compare mixed $* failed" >&2; : > "$tmp/failed"; exit 1; }
 }
 
 # get FILE METRIC FIELD: mean/ci of SMT-off (om, oc) or M3 (mm, mc), the
 # change in percent of the SMT-off mean (pct) and * if significant (sig)
 get() {
-    awk -F, -v m="$2" -v w="$3" '!/^#/ && $1 == m {
-        if (w == "om") v = $4; else if (w == "oc") v = $5; else if (w == "mm") v = $7; else if (w == "mc") v = $8
-        else if (w == "pct") v = ($4 != 0 ? ($7 - $4) / $4 * 100 : 0)
-        else if (w == "sig") v = (($9 < 0 ? -$9 : $9) > $10 ? "*" : "")
-        print v; found = 1 }
+    awk -v m="$2" -v w="$3" '
+        function field(s, k) {
+            if (!match(s, "\"" k "\": [^,}]+"))
+                return ""
+            return substr(s, RSTART + length(k) + 4, RLENGTH - length(k) - 4)
+        }
+        index($0, "\"" m "\": [{") == 5 {
+            line = $0
+            sub(/^[^[]*\[\{/, "", line)
+            split(line, o, /\}, \{/)
+            if (w == "om") v = field(o[1], "mean"); else if (w == "oc") v = field(o[1], "ci")
+            else if (w == "mm") v = field(o[2], "mean"); else if (w == "mc") v = field(o[2], "ci")
+            else if (w == "pct") { b = field(o[1], "mean"); n = field(o[2], "mean"); v = (b != 0 ? (n - b) / b * 100 : 0) }
+            else if (w == "sig") v = (field(o[2], "significant") == "true" ? "*" : "")
+            print v; found = 1
+        }
         END { if (!found) exit 1 }' "$1" || { echo "no $2 in $1" >&2; : > "$tmp/failed"; exit 1; }
 }
 
@@ -127,14 +138,14 @@ figmetrics="hostload.work_per_s hostload.sched_latency_ns.p99 ycsb.ops_per_s ycs
     echo "|---|---|---|---|---|---|---|"
     : > "$tmp/fig/host-load.dat"
     for t in 8 16 32 48 64 80 96; do
-        pair "$tmp/h$t.csv" --set hostload.tasks=$t --metrics $(echo $figmetrics kvm.entry_latency_ns.mean m3.stolen_frac | tr ' ' ,)
+        pair "$tmp/h$t.json" --set hostload.tasks=$t --metrics $(echo $figmetrics kvm.entry_latency_ns.mean m3.stolen_frac | tr ' ' ,)
         # shellcheck disable=SC2086
-        datline "$tmp/h$t.csv" $t $figmetrics >> "$tmp/fig/host-load.dat"
-        echo "| $t ($(awk -v t=$t 'BEGIN { print t / 4 }')) | $(cell "$tmp/h$t.csv" hostload.work_per_s) | $(cell "$tmp/h$t.csv" hostload.sched_latency_ns.p99 1000) | $(cell "$tmp/h$t.csv" ycsb.ops_per_s) | $(cell "$tmp/h$t.csv" ycsb.latency_ns.p99 1000) | $(cell "$tmp/h$t.csv" kvm.entry_latency_ns.mean 1000) | $(num "$(get "$tmp/h$t.csv" m3.stolen_frac mm)") |"
+        datline "$tmp/h$t.json" $t $figmetrics >> "$tmp/fig/host-load.dat"
+        echo "| $t ($(awk -v t=$t 'BEGIN { print t / 4 }')) | $(cell "$tmp/h$t.json" hostload.work_per_s) | $(cell "$tmp/h$t.json" hostload.sched_latency_ns.p99 1000) | $(cell "$tmp/h$t.json" ycsb.ops_per_s) | $(cell "$tmp/h$t.json" ycsb.latency_ns.p99 1000) | $(cell "$tmp/h$t.json" kvm.entry_latency_ns.mean 1000) | $(num "$(get "$tmp/h$t.json" m3.stolen_frac mm)") |"
     done
     echo
     # read back: where M3 raises and lowers guest throughput (computed)
-    for t in 8 16 32 48 64 80 96; do echo "$t $(get "$tmp/h$t.csv" ycsb.ops_per_s pct) $(get "$tmp/h$t.csv" ycsb.ops_per_s sig) $(get "$tmp/h$t.csv" ycsb.latency_ns.p99 pct) $(get "$tmp/h$t.csv" ycsb.latency_ns.p99 sig)"; done |
+    for t in 8 16 32 48 64 80 96; do echo "$t $(get "$tmp/h$t.json" ycsb.ops_per_s pct) $(get "$tmp/h$t.json" ycsb.ops_per_s sig) $(get "$tmp/h$t.json" ycsb.latency_ns.p99 pct) $(get "$tmp/h$t.json" ycsb.latency_ns.p99 sig)"; done |
         awk '{ t[NR] = $1; o[NR] = $2; os[NR] = $3; p[NR] = $4; ps[NR] = ($5 == "*") }
             END {
                 lo = ""; hi = ""
@@ -146,7 +157,7 @@ figmetrics="hostload.work_per_s hostload.sched_latency_ns.p99 ycsb.ops_per_s ycs
                     lo == "" ? "no" : lo, hi == "" ? "no" : hi
             }'
     echo
-    echo "Each row: \`hvwake compare mixed $modes --replications $reps --csv --set hostload.tasks=N --metrics ...\`; a cell is SMT-off → M3 (the means over the replications) and the change in percent of SMT-off, \`*\` = significant (95% Welch interval excludes 0). Figure: docs/m3/host-load.svg."
+    echo "Each row: \`hvwake compare mixed $modes --replications $reps --json --set hostload.tasks=N --metrics ...\`; a cell is SMT-off → M3 (the means over the replications) and the change in percent of SMT-off, \`*\` = significant (the 95% interval of the difference excludes 0). Figure: docs/m3/host-load.svg."
 } | block host-load
 figure host-load 'host service threads (each 0.25 CPU of demand)' 'mixed preset, 32 YCSB clients: SMT-off vs M3, by host load'
 
@@ -156,13 +167,13 @@ figure host-load 'host service threads (each 0.25 CPU of demand)' 'mixed preset,
     echo "|---|---|---|---|---|---|---|"
     : > "$tmp/fig/guest-load.dat"
     for c in 8 16 32 64 128; do
-        pair "$tmp/g$c.csv" --set ycsb.clients=$c --metrics $(echo $figmetrics kvm.entry_latency_ns.mean m3.stolen_frac | tr ' ' ,)
+        pair "$tmp/g$c.json" --set ycsb.clients=$c --metrics $(echo $figmetrics kvm.entry_latency_ns.mean m3.stolen_frac | tr ' ' ,)
         # shellcheck disable=SC2086
-        datline "$tmp/g$c.csv" $c $figmetrics >> "$tmp/fig/guest-load.dat"
-        echo "| $c | $(cell "$tmp/g$c.csv" hostload.work_per_s) | $(cell "$tmp/g$c.csv" hostload.sched_latency_ns.p99 1000) | $(cell "$tmp/g$c.csv" ycsb.ops_per_s) | $(cell "$tmp/g$c.csv" ycsb.latency_ns.p99 1000) | $(cell "$tmp/g$c.csv" kvm.entry_latency_ns.mean 1000) | $(num "$(get "$tmp/g$c.csv" m3.stolen_frac mm)") |"
+        datline "$tmp/g$c.json" $c $figmetrics >> "$tmp/fig/guest-load.dat"
+        echo "| $c | $(cell "$tmp/g$c.json" hostload.work_per_s) | $(cell "$tmp/g$c.json" hostload.sched_latency_ns.p99 1000) | $(cell "$tmp/g$c.json" ycsb.ops_per_s) | $(cell "$tmp/g$c.json" ycsb.latency_ns.p99 1000) | $(cell "$tmp/g$c.json" kvm.entry_latency_ns.mean 1000) | $(num "$(get "$tmp/g$c.json" m3.stolen_frac mm)") |"
     done
     echo
-    echo "Each row: \`hvwake compare mixed $modes --replications $reps --csv --set ycsb.clients=N --metrics ...\` (48 service threads: 12 CPUs of demand). Figure: docs/m3/guest-load.svg."
+    echo "Each row: \`hvwake compare mixed $modes --replications $reps --json --set ycsb.clients=N --metrics ...\` (48 service threads: 12 CPUs of demand). Figure: docs/m3/guest-load.svg."
 } | block guest-load
 figure guest-load 'YCSB clients (closed loop, 50 us think time)' 'mixed preset, 48 service threads: SMT-off vs M3, by guest load'
 
@@ -174,16 +185,16 @@ figure guest-load 'YCSB clients (closed loop, 50 us think time)' 'mixed preset, 
     for t in 16 48 80; do
         printf '| %s (%s CPUs) |' "$t" "$(awk -v t=$t 'BEGIN { print t / 4 }')"
         for c in 8 32 128; do
-            pair "$tmp/m$t-$c.csv" --set hostload.tasks=$t --set ycsb.clients=$c --metrics ycsb.ops_per_s,ycsb.latency_ns.p99,hostload.sched_latency_ns.p99
+            pair "$tmp/m$t-$c.json" --set hostload.tasks=$t --set ycsb.clients=$c --metrics ycsb.ops_per_s,ycsb.latency_ns.p99,hostload.sched_latency_ns.p99
             printf ' ops %+.0f%%%s, p99 %+.0f%%%s; host p99 %+.0f%%%s |' \
-                "$(get "$tmp/m$t-$c.csv" ycsb.ops_per_s pct)" "$(get "$tmp/m$t-$c.csv" ycsb.ops_per_s sig)" \
-                "$(get "$tmp/m$t-$c.csv" ycsb.latency_ns.p99 pct)" "$(get "$tmp/m$t-$c.csv" ycsb.latency_ns.p99 sig)" \
-                "$(get "$tmp/m$t-$c.csv" hostload.sched_latency_ns.p99 pct)" "$(get "$tmp/m$t-$c.csv" hostload.sched_latency_ns.p99 sig)"
+                "$(get "$tmp/m$t-$c.json" ycsb.ops_per_s pct)" "$(get "$tmp/m$t-$c.json" ycsb.ops_per_s sig)" \
+                "$(get "$tmp/m$t-$c.json" ycsb.latency_ns.p99 pct)" "$(get "$tmp/m$t-$c.json" ycsb.latency_ns.p99 sig)" \
+                "$(get "$tmp/m$t-$c.json" hostload.sched_latency_ns.p99 pct)" "$(get "$tmp/m$t-$c.json" hostload.sched_latency_ns.p99 sig)"
         done
         printf '\n'
     done
     echo
-    echo "Each cell: \`hvwake compare mixed $modes --replications $reps --csv --set hostload.tasks=T --set ycsb.clients=C --metrics ycsb.ops_per_s,ycsb.latency_ns.p99,hostload.sched_latency_ns.p99\`: M3's change against SMT-off of the guest's throughput, its p99 latency and the host tasks' p99 scheduling latency; \`*\` = significant."
+    echo "Each cell: \`hvwake compare mixed $modes --replications $reps --json --set hostload.tasks=T --set ycsb.clients=C --metrics ycsb.ops_per_s,ycsb.latency_ns.p99,hostload.sched_latency_ns.p99\`: M3's change against SMT-off of the guest's throughput, its p99 latency and the host tasks' p99 scheduling latency; \`*\` = significant."
 } | block map
 
 # 5. The anti-tickless kthread's threshold (drawback 2): M3 only.
@@ -197,11 +208,11 @@ shown compare mixed --vary cost.m3_timer_threshold=20us,100us,1ms,10ms --replica
     echo "| CPU-bound host tasks | host work per s | host tasks' work spread | worst task's shortfall | stolen per secondary (mean / most) | migrations | guest ops per s |"
     echo "|---|---|---|---|---|---|---|"
     for n in 20 80 160; do
-        pair "$tmp/f$n.csv" --set hostload.kind=cpu --set hostload.tasks=$n --metrics hostload.work_per_s,m3.host_cpu_spread_frac,m3.host_cpu_shortfall_frac,m3.stolen_frac,m3.stolen_max_frac,host.migrations,ycsb.ops_per_s
-        echo "| $n | $(cell "$tmp/f$n.csv" hostload.work_per_s) | $(cell "$tmp/f$n.csv" m3.host_cpu_spread_frac) | $(cell "$tmp/f$n.csv" m3.host_cpu_shortfall_frac) | $(num "$(get "$tmp/f$n.csv" m3.stolen_frac mm)") / $(num "$(get "$tmp/f$n.csv" m3.stolen_max_frac mm)") | $(cell "$tmp/f$n.csv" host.migrations) | $(cell "$tmp/f$n.csv" ycsb.ops_per_s) |"
+        pair "$tmp/f$n.json" --set hostload.kind=cpu --set hostload.tasks=$n --metrics hostload.work_per_s,m3.host_cpu_spread_frac,m3.host_cpu_shortfall_frac,m3.stolen_frac,m3.stolen_max_frac,host.migrations,ycsb.ops_per_s
+        echo "| $n | $(cell "$tmp/f$n.json" hostload.work_per_s) | $(cell "$tmp/f$n.json" m3.host_cpu_spread_frac) | $(cell "$tmp/f$n.json" m3.host_cpu_shortfall_frac) | $(num "$(get "$tmp/f$n.json" m3.stolen_frac mm)") / $(num "$(get "$tmp/f$n.json" m3.stolen_max_frac mm)") | $(cell "$tmp/f$n.json" host.migrations) | $(cell "$tmp/f$n.json" ycsb.ops_per_s) |"
     done
     echo
-    echo "Each row: \`hvwake compare mixed $modes --replications $reps --csv --set hostload.kind=cpu --set hostload.tasks=N --metrics ...\`; cells as above (SMT-off → M3)."
+    echo "Each row: \`hvwake compare mixed $modes --replications $reps --json --set hostload.kind=cpu --set hostload.tasks=N --metrics ...\`; cells as above (SMT-off → M3)."
 } | block fairness
 
 [ -e "$tmp/failed" ] && { echo "a measurement failed: nothing written" >&2; exit 1; }
