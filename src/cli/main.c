@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "base/hv.h"
+#include "report/outfile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double min
 int main(int argc, char **argv)
 {
     cli_signals_init();
+    rep_out_stdout_init();
     if (argc < 2) {
         cli_usage(stderr);
         return HV_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "report/kstat.h"
 #include "report/ktrace.h"
 #include "report/kvm_view.h"
+#include "report/m3_view.h"
 #include "report/progress.h"
 #include "report/sim_view.h"
 #include "report/tcp_rr_view.h"
@@ -116,6 +117,8 @@ static void views(rep_metrics *out, model *m, const struct scenario *s, const vm
     if (l)
         rep_hostload_view(out, l);
     rep_kvm_metrics(m->kvm, dur, out);
+    if (s->n_vm && (l || s->host.secondaries == HOST_SECONDARIES_ONLINE))
+        rep_m3_view(out, m->kvm, l, dur); /* a host shared by VMs and host tasks (M3) */
     guest **gs = hv_xcalloc(s->n_vm + 1, sizeof *gs);
     guest_os **os = hv_xcalloc(s->n_vm + 1, sizeof *os);
     size_t ng = 0, nos = 0;

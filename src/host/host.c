@@ -69,6 +69,9 @@ host *host_new(des_sim *sim, hw_machine *hw, const host_cfg *cfg, uint64_t seed,
     h->run = run;
     h->tick_period = DES_S(1) / cfg->hz;
     h->cpus = hv_xcalloc(hw->ncpus, sizeof *h->cpus);
+    h->stoppers = hv_xcalloc(hw->ncpus, sizeof *h->stoppers);
+    des_hist_init(&h->hrtimer_late[0]);
+    des_hist_init(&h->hrtimer_late[1]);
     for (uint32_t i = 0; i < hw->ncpus; i++) {
         host_cpu *c = &h->cpus[i];
         c->cpu = (int)i;
@@ -113,6 +116,9 @@ void host_free(host *h)
         free(h->cpus[i].calls);
     }
     free(h->cpus);
+    host__stoppers_free(h);
+    des_hist_free(&h->hrtimer_late[0]);
+    des_hist_free(&h->hrtimer_late[1]);
     while (h->syncs) {
         kick_sync *n = h->syncs->next;
         free(h->syncs);
@@ -156,6 +162,9 @@ void host_reset_stats(host *h)
     }
     h->migrations = h->affinity_broken = h->kvm_enters = 0;
     h->rm_action_task_ns = 0;
+    h->hrtimers_fired = 0;
+    des_hist_reset(&h->hrtimer_late[0]);
+    des_hist_reset(&h->hrtimer_late[1]);
     for (int m = 0; m < PPC_MSG_COUNT; m++) {
         h->base_ipi_sent[m] = h->ipi_sent[m];
         h->base_ipi_raised[m] = h->ipi_raised[m];
@@ -194,15 +203,26 @@ const char *host_check(host *h)
         if (c->curr && (c->curr->state != HOST_TASK_RUNNING || c->curr->cpu != (int)i))
             FAIL("I-host-unique: cpu %u current task %s is %s on cpu %d", i, c->curr->name,
                  host_task_state_name(c->curr->state), c->curr->cpu);
+        if (c->curr) {
+            if (!host_cpumask_test(&c->curr->sys_mask, (int)i))
+                FAIL("I-host-mask: cpu %u runs task %s outside its system mask", i, c->curr->name);
+            if (c->curr->stop_class && h->stoppers[i].t != c->curr)
+                FAIL("I-host-stop: cpu %u runs the stopper %s of another cpu", i, c->curr->name);
+        }
         if (c->state == HOST_CPU_TASK && !(c->curr && c->curr->has_work))
             FAIL("I-host-state: cpu %u in task state without a computing task", i);
         if (c->state == HOST_CPU_IDLE && c->curr)
             FAIL("I-host-state: idle cpu %u has a current task", i);
-        for (uint32_t k = 0; k < c->nq; k++)
-            if (c->rq[k]->state != HOST_TASK_RUNNABLE || c->rq[k]->cpu != (int)i ||
-                c->rq[k] == c->curr)
-                FAIL("I-host-rq: cpu %u queued task %s is %s on cpu %d", i, c->rq[k]->name,
-                     host_task_state_name(c->rq[k]->state), c->rq[k]->cpu);
+        for (uint32_t k = 0; k < c->nq; k++) {
+            const host_task *q = c->rq[k];
+            if (q->state != HOST_TASK_RUNNABLE || q->cpu != (int)i || q == c->curr)
+                FAIL("I-host-rq: cpu %u queued task %s is %s on cpu %d", i, q->name,
+                     host_task_state_name(q->state), q->cpu);
+            if (!host_cpumask_test(&q->sys_mask, (int)i))
+                FAIL("I-host-mask: cpu %u has task %s queued outside its system mask", i, q->name);
+            if (q->stop_class && h->stoppers[i].t != q)
+                FAIL("I-host-stop: cpu %u has the stopper %s of another cpu queued", i, q->name);
+        }
         queued += c->nq + (c->curr ? 1 : 0);
         if (c->online && c->state != HOST_CPU_KVM && c->msgs_since != DES_TIME_MAX &&
             c->t->ipi_msgs && now - c->msgs_since > h->cfg.ipi_pending_max)

@@ -7,8 +7,8 @@
  *   POWER8 KVM hosts run SMT-off: the first thread of every (sub)core is a
  *   Linux CPU, the secondaries are offline napping (HW_MODE_OFFLINE_NAP,
  *   hwthread_state IN_NAP) and available to KVM. host.secondaries = online
- *   makes every thread a Linux CPU (the topology part of M3; parking the
- *   secondaries for a guest is KVM's, later).
+ *   makes every thread a Linux CPU (M3; KVM parks the secondaries of a core
+ *   with the stopper below while a guest runs on it: kvm/kvm_m3.h).
  *
  *   A host CPU is in one host_cpu_state at a time:
  *     OFFLINE  not a Linux CPU (hardware offline nap, host offline sink);
@@ -35,6 +35,23 @@
  *     host_task_exit(h, t)      die;
  *     host_cpu_enter_kvm(...)   hand the CPU to KVM.
  *   Returning without one is a fatal error.
+ *   Two per-task masks, as the M3 RFC's "sched: introduce sys_cpumask in
+ *   tsk to adapt asymmetric system": the affinity (sched_setaffinity, the
+ *   user's) and the system mask (sys_cpumask, set by the kernel: KVM keeps
+ *   VCPU tasks on primary threads). A task runs only on online CPUs in both;
+ *   select_fallback_rq may widen the affinity, never the system mask.
+ *
+ *   The stop class (kernel/stop_machine.c, stop_sched_class): one stopper
+ *   task per CPU ("migration/N"), created on first use. It is picked before
+ *   every other task, preempts whatever runs when it is enqueued, is never
+ *   preempted by a wakeup or the tick, and is outside CFS (its time is not
+ *   vruntime). host_stop_cpu_async(h, from, cpu, fn, arg, data)
+ *   (cpu_stop_queue_work, the RFC's stop_cpus_async for one CPU) queues
+ *   fn(h, stopper, arg, data) and wakes the stopper; fn runs in the
+ *   stopper's task context and ends its work with host_stop_done(h, t)
+ *   (directly or from a later continuation), after which the stopper runs
+ *   its next work or sleeps.
+ *
  *   host_task_wake(h, t, from_cpu) may be called from any context: after
  *   sched_ttwu the task is placed (previous CPU if idle, else an idle CPU of
  *   the same chip, else the least loaded allowed CPU), enqueued with CFS
@@ -68,7 +85,21 @@
  *   arg) returns it: the host re-installs its sink, sets HW_MODE_HOST,
  *   processes pending interrupts (ICP, doorbell, saved_xirr, the missed
  *   tick) and need_resched, and when the runner next runs, done(h, t, arg)
- *   is called in its task context.
+ *   is called in its task context. Host timers (the tick, hrtimers) due on a
+ *   CPU handed to KVM call hooks->host_tick (a primary: HDEC) and fire when
+ *   it comes back: late.
+ *
+ * hrtimers (kernel/time/hrtimer.c, on the CPU's decrementer)
+ *   host_hrtimer_start(h, tm, cpu, at) arms tm on cpu's clock event device
+ *   (hrtimer_start from a task on cpu). At `at` the timer expires: on a CPU
+ *   the host runs, the decrementer interrupt (timer_interrupt ->
+ *   hrtimer_interrupt) runs every expired timer's callback fn(h, tm, cpu)
+ *   in interrupt context (cost hrtimer_expire each), then the tick if it is
+ *   due; on a CPU handed to KVM it waits (a primary's expiry is its HDEC:
+ *   hooks->host_tick); on an offline CPU it runs at once from another
+ *   context (cpu = -1, as hrtimers_dead_cpu migrates them). Its lateness
+ *   (callback time - at) is kept per class of CPU: primary threads and
+ *   secondaries (M3's drawback 2).
  *
  * Hooks for KVM
  *   host_set_rm_host_action(h, fn, ctx): PPC_MSG_RM_HOST_ACTION handler
@@ -90,6 +121,8 @@
  *   I-host-state    TASK => current task with compute; IDLE => no current task.
  *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
  *                   than host.ipi_pending_max.
+ *   I-host-mask     a queued or running task is on a CPU of its system mask.
+ *   I-host-stop     a stopper is queued or runs only on its own CPU.
  *   Conservation (host_conservation, end of run): per message type,
  *   raised == demuxed + pending; wakeups sent == consumed + coalesced.
  *
@@ -213,6 +246,8 @@ struct host_task {
     char name[32];
     host_task_state state;
     host_cpumask affinity;
+    host_cpumask sys_mask; /* sys_cpumask: the kernel's mask (default: every CPU) */
+    bool stop_class;       /* the CPU's stopper (stop_sched_class) */
     const host_task_ops *ops;
     void *ctx;
     int cpu; /* CPU it runs or is queued on, or last ran on; -1 = never ran */
@@ -253,6 +288,35 @@ typedef void (*host_done_fn)(void *arg);
 
 typedef struct host_call host_call;
 
+typedef struct host_hrtimer host_hrtimer;
+typedef void (*host_hrtimer_fn)(host *h, host_hrtimer *tm, int cpu);
+/* An hrtimer (struct hrtimer): owned by its user, armed on one CPU. */
+struct host_hrtimer {
+    host *h;
+    host_hrtimer_fn fn;
+    void *arg;
+    int cpu;            /* the CPU it is armed on, -1 = not armed */
+    des_time due;       /* expiry (absolute ns) */
+    des_handle ev;      /* the expiry event while it is not yet due */
+    bool expired;       /* due, waiting for its CPU's timer interrupt */
+    host_hrtimer *next; /* the CPU's list of armed timers */
+};
+
+/* A CPU's stopper and its queue of works (struct cpu_stopper). */
+typedef void (*host_stop_fn)(host *h, host_task *t, void *arg, uint64_t data);
+typedef struct host_stop_work {
+    host_stop_fn fn;
+    void *arg;
+    uint64_t data;
+} host_stop_work;
+typedef struct host_stopper {
+    host_task *t;        /* NULL until first used */
+    host_stop_work *q;   /* pending works, FIFO */
+    uint32_t head, n, cap;
+    bool busy;           /* a work's fn runs (until host_stop_done) */
+    uint64_t queued, done;
+} host_stopper;
+
 typedef struct host_cpu {
     int cpu;
     hw_thread *t;
@@ -273,6 +337,9 @@ typedef struct host_cpu {
     void *kvm_ctx;
     host_call *calls;
     uint32_t ncalls, capcalls;
+    host_hrtimer *timers;  /* armed hrtimers on this CPU (expired ones included) */
+    bool tick_due;         /* the pending decrementer interrupt includes the tick */
+    bool hrtimer_tick;     /* PH_HRTIMER: run the tick after the expired hrtimers */
     des_time min_vruntime;
     des_time msgs_since; /* when the message word last became non-zero */
     des_time irq_t0;     /* when the interrupt being handled was entered */
@@ -304,6 +371,11 @@ struct host {
         ipi_demuxed[PPC_MSG_COUNT];
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     struct kick_sync *syncs; /* every kick_all_cpus_sync record (freed with the host) */
+    host_stopper *stoppers; /* [hw->ncpus] */
+    /* hrtimers: armed ever (reports show them only then), fired since the
+     * stats reset, and their lateness on primary threads and secondaries */
+    uint64_t hrtimers_armed, hrtimers_fired;
+    des_hist hrtimer_late[2]; /* [0] primary threads, [1] secondaries (ns) */
     uint64_t migrations, affinity_broken, hotplug_offline, hotplug_online, kvm_enters;
     /* Interrupt time (entry to exit) of the interrupts that demuxed
      * RM_HOST_ACTION on a CPU with a current task: the host work M1's
@@ -327,6 +399,8 @@ void host_install_checks(host *h);
 /* --- tasks --- */
 host_task *host_task_new(host *h, const char *name, const host_cpumask *affinity,
                          const host_task_ops *ops, void *ctx);
+/* The RFC's sys_cpumask (before host_task_start). */
+void host_task_set_sys_cpumask(host_task *t, const host_cpumask *m);
 /* wake_up_new_task: place and enqueue after sched_ttwu. */
 void host_task_start(host *h, host_task *t);
 void host_task_compute(host *h, host_task *t, des_time ns, host_task_fn done, void *arg);
@@ -353,6 +427,22 @@ void host_post_message(host *h, int to_cpu, int msg);
 void host_call_function_single(host *h, int from_cpu, int cpu, host_done_fn fn, void *arg);
 void host_kick_all_cpus_sync(host *h, int from_cpu, host_done_fn done, void *arg);
 void host_set_rm_host_action(host *h, host_rm_action_fn fn, void *ctx);
+
+/* --- the stopper (stop_machine.c) --- */
+/* cpu_stop_queue_work on cpu from from_cpu (-1: another context): queue
+ * fn(h, stopper, arg, data) and wake cpu's stopper (created on first use).
+ * False (nothing queued) when cpu is offline. */
+bool host_stop_cpu_async(host *h, int from_cpu, int cpu, host_stop_fn fn, void *arg, uint64_t data);
+/* In the stopper's task context: the current work is done. */
+void host_stop_done(host *h, host_task *t);
+
+/* --- hrtimers --- */
+void host_hrtimer_init(host_hrtimer *tm, host_hrtimer_fn fn, void *arg);
+/* Arm (or re-arm) tm on cpu to expire at `at` (now if in the past). */
+void host_hrtimer_start(host *h, host_hrtimer *tm, int cpu, des_time at);
+void host_hrtimer_cancel(host *h, host_hrtimer *tm);
+/* The earliest expiry armed on cpu (expired ones included); DES_TIME_MAX if none. */
+des_time host_cpu_next_hrtimer(const host *h, int cpu);
 
 /* --- hotplug --- */
 int host_cpu_down(host *h, int cpu); /* HV_EINVAL if already offline */

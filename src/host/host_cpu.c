@@ -236,6 +236,15 @@ static void cpu_event(des_sim *sim, void *obj, uint64_t arg)
         host__scheduler_tick(c);
         host__step(c, PH_IRQ_EXIT, host__cost(c, HW_COST_irq_exit));
         break;
+    case PH_HRTIMER:
+        host__run_hrtimers(c);
+        if (c->hrtimer_tick) {
+            c->hrtimer_tick = false;
+            host__step(c, PH_TICK, host__cost(c, HW_COST_tick));
+        } else {
+            host__step(c, PH_IRQ_EXIT, host__cost(c, HW_COST_irq_exit));
+        }
+        break;
     case PH_IRQ_EXIT:
         if (c->irq_rm_action && c->curr) /* M1's handler delayed this task */
             c->h->rm_action_task_ns += host__now(c->h) - c->irq_t0;

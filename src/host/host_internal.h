@@ -8,6 +8,8 @@
  *   host_irq.c    taking an interrupt, demux, offline flush, the tick timer,
  *                 rescheduling, IPIs and cross-CPU calls
  *   host_kvm.c    handover to KVM and back, CPU hotplug
+ *   host_stop.c   the per-CPU stopper (stop class) and its work queue
+ *   host_timer.c  hrtimers on the decrementer
  *
  * Concurrency contract: single-threaded (the DES thread of one model).
  */
@@ -44,7 +46,8 @@ enum {
     PH_TICK,
     PH_IRQ_EXIT,
     PH_SWITCH,
-    PH_WORK, /* task compute completion (state TASK) */
+    PH_WORK,     /* task compute completion (state TASK) */
+    PH_HRTIMER,  /* the expired hrtimers' callbacks (then the tick if due) */
 };
 /* Where the interrupt being handled came from (host_cpu.demux_src). */
 enum { SRC_NONE, SRC_XICS, SRC_DOORBELL };
@@ -83,5 +86,14 @@ void host__resched_cpu(host *h, int cpu, int from_cpu);
 
 /* host_kvm.c */
 void host__hotplug_event(des_sim *sim, void *obj, uint64_t arg);
+
+/* host_stop.c */
+void host__stopper_park(host *h, int cpu);
+void host__stoppers_free(host *h);
+
+/* host_timer.c */
+uint32_t host__hrtimers_expired(const host_cpu *c);
+void host__run_hrtimers(host_cpu *c);
+void host__hrtimers_dead_cpu(host_cpu *c);
 
 #endif

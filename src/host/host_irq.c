@@ -119,8 +119,18 @@ void host__irq_entry_done(host_cpu *c)
         t->host_ipi = 0;
         host__step(c, PH_IPI_ACK, host__cost(c, HW_COST_ipi_ack));
     } else if (t->dec) {
+        /* timer_interrupt: the expired hrtimers (hrtimer_interrupt), then
+         * the tick if it is due; a decrementer with nothing else is the tick */
         hw_dec_clear(t);
-        host__step(c, PH_TICK, host__cost(c, HW_COST_tick));
+        uint32_t n = host__hrtimers_expired(c);
+        bool tick = c->tick_due || n == 0;
+        c->tick_due = false;
+        if (n) {
+            c->hrtimer_tick = tick;
+            host__step(c, PH_HRTIMER, n * host__cost(c, HW_COST_hrtimer_expire));
+        } else {
+            host__step(c, PH_TICK, host__cost(c, HW_COST_tick));
+        }
     } else {
         if (c->xirr) /* a non-IPI source: nothing else modelled, EOI it */
             hw_icp_eoi(c->h->hw, t, c->xirr);
@@ -143,6 +153,7 @@ void host__offline_flush(host_cpu *c)
     }
     hw_doorbell_clear(t);
     hw_dec_clear(t);
+    c->tick_due = false;
     host__take_messages(c);
     int order[PPC_MSG_COUNT];
     int n = hw_msg_demux_order(c->demux_all, order);
@@ -171,6 +182,7 @@ static void tick_fire(des_sim *sim, void *obj, uint64_t arg)
             c->kvm_hooks->host_tick(c->kvm_ctx, c->cpu);
         return;
     }
+    c->tick_due = true;
     hw_raise_dec(c->h->hw, c->t);
 }
 

@@ -40,8 +40,11 @@ void host_cpu_leave_kvm(host *h, int cpu, host_task_fn done, void *arg)
     t->work_arg = arg;
     if (c->tick_pending) {
         c->tick_pending = false;
+        c->tick_due = true;
         c->t->dec = 1; /* the missed tick is taken now */
     }
+    if (host__hrtimers_expired(c))
+        c->t->dec = 1; /* and the hrtimers that expired meanwhile: late */
     if (c->t->ipi_msgs)
         c->msgs_since = host__now(h); /* the age check restarts when the host owns the CPU again */
     c->state = HOST_CPU_KERNEL;
@@ -99,9 +102,16 @@ int host_cpu_down(host *h, int cpu)
         cur->state = HOST_TASK_RUNNABLE;
         host__rq_add(c, cur);
     }
+    host__stopper_park(h, cpu);
     while (c->nq) {
         host_task *t = c->rq[0];
         host__rq_del(c, t);
+        if (t->stop_class) { /* stop_machine_park: it sleeps, its works are dropped */
+            t->state = HOST_TASK_SLEEPING;
+            t->has_work = false;
+            t->work_done = NULL;
+            continue;
+        }
         t->state = HOST_TASK_WAKING;
         int to = host__select_cpu(h, t);
         des_time since = t->runnable_since;
@@ -111,6 +121,7 @@ int host_cpu_down(host *h, int cpu)
     c->need_resched = false;
     des_cancel(h->sim, &c->tick_ev);
     host__offline_flush(c);
+    host__hrtimers_dead_cpu(c);
     c->state = HOST_CPU_OFFLINE;
     host__acct(c, HOST_ACCT_OFFLINE);
     c->t->hwthread_state = HW_HWTHREAD_IN_NAP;

@@ -18,13 +18,14 @@
 static uint32_t nr_running(const host_cpu *c) { return c->nq + (c->curr ? 1u : 0u); }
 static bool cpu_idle(const host_cpu *c) { return c->online && !c->curr && c->nq == 0; }
 
+/* The stop class is outside CFS: no vruntime, not in min_vruntime. */
 void host__update_min_vruntime(host_cpu *c)
 {
     des_time m = DES_TIME_MAX;
-    if (c->curr)
+    if (c->curr && !c->curr->stop_class)
         m = c->curr->vruntime;
     for (uint32_t i = 0; i < c->nq; i++)
-        if (c->rq[i]->vruntime < m)
+        if (!c->rq[i]->stop_class && c->rq[i]->vruntime < m)
             m = c->rq[i]->vruntime;
     if (m != DES_TIME_MAX && m > c->min_vruntime)
         c->min_vruntime = m;
@@ -53,13 +54,17 @@ void host__rq_del(host_cpu *c, host_task *t)
     HV_DIE("task %s not queued on cpu %d", t->name, c->cpu);
 }
 
-/* Leftmost (smallest vruntime; ties: earliest queued). */
+/* pick_next_task: the stopper first (stop_sched_class), else the leftmost
+ * (smallest vruntime; ties: earliest queued). */
 host_task *host__rq_pick(const host_cpu *c)
 {
     host_task *best = NULL;
-    for (uint32_t i = 0; i < c->nq; i++)
+    for (uint32_t i = 0; i < c->nq; i++) {
+        if (c->rq[i]->stop_class)
+            return c->rq[i];
         if (!best || c->rq[i]->vruntime < best->vruntime)
             best = c->rq[i];
+    }
     return best;
 }
 
@@ -72,7 +77,8 @@ void host__update_curr(host_cpu *c)
     des_time now = host__now(c->h);
     if (now > t->exec_start) {
         des_time d = now - t->exec_start;
-        t->vruntime += d;
+        if (!t->stop_class) /* update_curr_stop charges no vruntime */
+            t->vruntime += d;
         t->run_ns += d;
     }
     t->exec_start = now;
@@ -87,9 +93,15 @@ static void migrate_vruntime(host_task *t, host_cpu *from, host_cpu *to)
 
 /* ---------- placement ---------- */
 
+/* The task's two masks (affinity and the RFC's sys_cpumask) allow cpu. */
+static bool may_run(const host_task *t, int cpu)
+{
+    return host_cpumask_test(&t->affinity, cpu) && host_cpumask_test(&t->sys_mask, cpu);
+}
+
 static bool allowed(const host *h, const host_task *t, int cpu)
 {
-    return h->cpus[cpu].online && host_cpumask_test(&t->affinity, cpu);
+    return h->cpus[cpu].online && may_run(t, cpu);
 }
 
 /* select_task_rq: prev if idle; else an idle CPU in prev's chip; else the
@@ -121,11 +133,12 @@ int host__select_cpu(host *h, host_task *t)
             best_nr = nr;
         }
     }
-    if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq) */
+    if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq), never the system mask */
         h->affinity_broken++;
         for (int i = 0; i < n; i++) {
             int c = (start + i) % n;
-            if (h->cpus[c].online && nr_running(&h->cpus[c]) < best_nr) {
+            if (h->cpus[c].online && host_cpumask_test(&t->sys_mask, c) &&
+                nr_running(&h->cpus[c]) < best_nr) {
                 best = c;
                 best_nr = nr_running(&h->cpus[c]);
             }
@@ -155,10 +168,10 @@ void host__enqueue_on(host *h, host_task *t, int cpu, int from_cpu, bool wakeup)
             t->vruntime = floor;
     }
     host__rq_add(c, t);
-    /* check_preempt_curr */
-    if (!c->curr) {
+    /* check_preempt_curr: the stop class preempts every other task */
+    if (!c->curr || (t->stop_class && !c->curr->stop_class)) {
         host__resched_cpu(h, cpu, from_cpu);
-    } else if (wakeup && c->curr->vruntime > t->vruntime &&
+    } else if (wakeup && !c->curr->stop_class && c->curr->vruntime > t->vruntime &&
                c->curr->vruntime - t->vruntime > h->cfg.sched_wakeup_granularity) {
         host__resched_cpu(h, cpu, from_cpu);
     }
@@ -177,7 +190,7 @@ host_task *host__pull_task(host_cpu *c)
         if (busiest && nr_running(o) <= nr_running(busiest))
             continue;
         for (uint32_t k = 0; k < o->nq; k++)
-            if (host_cpumask_test(&o->rq[k]->affinity, c->cpu)) {
+            if (may_run(o->rq[k], c->cpu)) {
                 busiest = o;
                 pick = o->rq[k];
                 break;
@@ -205,7 +218,7 @@ void host__scheduler_tick(host_cpu *c)
         return;
     host__update_curr(c);
     host__update_min_vruntime(c);
-    if (c->nq == 0)
+    if (c->nq == 0 || t->stop_class) /* task_tick_stop: never preempted */
         goto balance;
     des_time slice = h->cfg.sched_latency / nr_running(c);
     if (slice < h->cfg.sched_min_granularity)
@@ -226,7 +239,7 @@ balance:
                 continue;
             for (uint32_t k = 0; k < c->nq; k++) {
                 host_task *w = c->rq[k];
-                if (host_cpumask_test(&w->affinity, o->cpu)) {
+                if (may_run(w, o->cpu)) {
                     des_time since = w->runnable_since;
                     host__rq_del(c, w);
                     migrate_vruntime(w, c, o);
@@ -256,6 +269,7 @@ host_task *host_task_new(host *h, const char *name, const host_cpumask *affinity
         t->affinity = *affinity;
     else
         host_cpumask_fill(&t->affinity, (int)h->hw->ncpus);
+    host_cpumask_fill(&t->sys_mask, (int)h->hw->ncpus);
     t->ops = ops;
     t->ctx = ctx;
     t->cpu = -1;
@@ -280,6 +294,10 @@ static void do_wake(des_sim *sim, void *obj, uint64_t arg)
     host_task *t = obj;
     host *h = t->h;
     HV_CHECK(t->state == HOST_TASK_WAKING);
+    if (t->stop_class && !h->cpus[t->cpu].online) {
+        t->state = HOST_TASK_SLEEPING; /* a parked stopper (its CPU went offline) */
+        return;
+    }
     int cpu = host__select_cpu(h, t);
     host__enqueue_on(h, t, cpu, t->wake_from, true);
 }
@@ -291,6 +309,12 @@ static void wake_after_ttwu(host *h, host_task *t, int from_cpu)
     t->wake_from = from_cpu;
     des_time d = hw_cost_draw(&h->hw->costs, HW_COST_sched_ttwu, &t->rng);
     des_after(h->sim, d, do_wake, t, 0);
+}
+
+void host_task_set_sys_cpumask(host_task *t, const host_cpumask *m)
+{
+    HV_CHECK(t->state == HOST_TASK_NEW);
+    t->sys_mask = *m;
 }
 
 void host_task_start(host *h, host_task *t)

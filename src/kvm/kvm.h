@@ -79,7 +79,8 @@
  *
  * Invariants (kvm_check, after every event when checks are on)
  *   I-core-partition    every thread of a core in guest/KVM context runs the
- *                       same vcore; no thread of it runs host code.
+ *                       same vcore; while a vcore is in the guest no thread of
+ *                       its core runs host code (its Linux CPUs are KVM's).
  *   I-entry-exit-sync   entry_exit_map consistent (vcore_sync.h); no thread
  *                       in the guest after its exit bit is set.
  *   I-one-completion    a hypercall completes once (real mode, or real mode
@@ -94,6 +95,8 @@
  *   I-no-UAF            a destroyed VM's VCPUs are freed only after every
  *                       RM_HOST_ACTION for them ran (kvm_destroy.c); nothing
  *                       of a freed VM runs or waits afterwards.
+ *   I-vcpu-primary      a VCPU task runs or waits only on thread 0 of a core.
+ *   M3 (host.secondaries = online): kvm/kvm_m3.h.
  *   No lost wakeup: a VCPU with a pending exception is never left with its
  *   vcore sleeping (checked at the end of the run and when the runner sleeps).
  *
@@ -598,6 +601,7 @@ typedef struct kvm_vcore {
     int start_next;            /* the start loop's next ptid */
     int p0_wake;               /* a no-VCPU primary's wake reason (check_wake_reason) */
     int grab_steps;            /* kvmppc_grab_hwthread's udelay(1) steps this entry */
+    des_time entry_t0;         /* this entry's kvmppc_run_core start (kvm.entry_latency_ns) */
     int post_next;             /* post_guest_process's next ptid */
     /* halt polling */
     uint64_t halt_poll_ns;     /* vc->halt_poll_ns */
@@ -669,6 +673,7 @@ typedef struct kvm_sys {
     /* conservation (never reset): sent = consumed + coalesced + pending */
     uint64_t wakeups_sent, wakeups_consumed, wakeups_coalesced;
     uint64_t mmio_exits;       /* MMIO stores emulated since the start (never reset) */
+    struct kvm_m3 *m3;         /* M3 (kvm/kvm_m3.h): parking state, its stats, entry latency */
     char check_msg[256];       /* the message kvm_check / kvm_conservation return */
 } kvm_sys;
 

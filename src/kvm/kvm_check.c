@@ -56,8 +56,76 @@ static const char *check_rm_cores(kvm_sys *s)
     return NULL;
 }
 
+/* I-core-partition for the core of an active vcore: while it enters (from
+ * the start loop) or is in the guest, no secondary of its (sub)core runs
+ * host code, nor thread 0 once in_guest is set, and each online thread is
+ * KVM's; the threads in guest context all run this vcore. M3's
+ * I-m3-flags: every secondary is parked for this entry. */
+static const char *core_partition(kvm_sys *s, const kvm_vcore *vc)
+{
+    if (!kvm__core_entered(vc))
+        return NULL; /* no thread of the core is in guest context for it */
+    int tps = (int)s->hw->threads_per_subcore;
+    const hw_thread *thr = &s->hw->threads[vc->pcpu];
+    const host_cpu *hc = &s->host->cpus[vc->pcpu];
+    const kvm_m3 *m3 = s->m3->on ? s->m3 : NULL;
+    for (int p = 0; p < tps; p++) {
+        const hw_thread *t = &thr[p];
+        hw_mode mode = t->mode;
+        int cpu = vc->pcpu + p;
+        if ((mode == HW_MODE_GUEST || mode == HW_MODE_GUEST_NAP) && t->kvm_vcore != vc)
+            FAIL("I-core-partition: cpu %d is in %s for another vcore than vm %s vcore %u on its core",
+                 cpu, hw_mode_name(mode), vc->vm->cfg.name, vc->index);
+        /* thread 0 runs the start loop in the host partition (virtual
+         * mode) until __kvmppc_vcore_entry; after it, thread 0 keeps its
+         * host mode until its VCPU's activity starts or it naps without one
+         * (the model gives the no-VCPU primary's real-mode path, and a
+         * ptid-0 latecomer's load during the switch, no mode of their own:
+         * docs/kvm.md) */
+        if ((mode == HW_MODE_HOST || mode == HW_MODE_HOST_NAP) &&
+            (p > 0 || (vc->in_guest && t->kvm_vcpu && ((const kvm_vcpu *)t->kvm_vcpu)->act != KVM_ACT_OUT)))
+            FAIL("I-core-partition: cpu %d runs host code (%s) while vm %s vcore %u enters or runs the guest on its core",
+                 cpu, hw_mode_name(mode), vc->vm->cfg.name, vc->index);
+        if (hc[p].online && hc[p].state != HOST_CPU_KVM)
+            FAIL("I-core-partition: Linux cpu %d is %s, not KVM's, while vm %s vcore %u enters or runs the guest on its core",
+                 cpu, host_cpu_state_name(hc[p].state), vc->vm->cfg.name, vc->index);
+        if (m3 && p > 0) {
+            const kvm_m3_thread *r = &m3->thr[cpu];
+            uint32_t gen = m3->core[vc->pcpu].gen;
+            if (r->state != KVM_M3_PARKED || r->gen != gen)
+                FAIL("I-m3-flags: secondary %d is %s (flag %u) while vm %s vcore %u enters or runs entry %u",
+                     cpu, kvm_m3_state_name(r->state), r->gen, vc->vm->cfg.name, vc->index, gen);
+        }
+    }
+    return NULL;
+}
+
+/* I-m3-parked: no secondary is left parked outside an open park. */
+static const char *m3_check(kvm_sys *s)
+{
+    const kvm_m3 *m = s->m3;
+    des_time now = des_now(s->sim);
+    for (uint32_t cpu = 0; cpu < s->hw->ncpus; cpu++) {
+        const kvm_m3_thread *r = &m->thr[cpu];
+        const hw_thread *t = hw_thread_of(s->hw, (int)cpu);
+        int pcpu = (int)cpu & ~(int)(s->hw->threads_per_subcore - 1);
+        const kvm_m3_core *c = &m->core[pcpu];
+        if (r->state == KVM_M3_PARKED && (!c->parking || r->gen != c->gen))
+            FAIL("I-m3-parked: secondary %u is parked for entry %u of cpu %d, whose park is %s (entry %u)",
+                 cpu, r->gen, pcpu, c->parking ? "open" : "closed", c->gen);
+        if (r->state == KVM_M3_RELEASED && (t->hwthread_req || now - r->released_at > s->cfg.lost_wakeup_ns))
+            FAIL("I-m3-parked: secondary %u released %llu ns ago (hwthread_req %u) is not back in the host",
+                 cpu, (unsigned long long)(now - r->released_at), t->hwthread_req);
+        if (r->state == KVM_M3_HOST && host_cpu_online(s->host, (int)cpu) &&
+            s->host->cpus[cpu].state == HOST_CPU_KVM && hw_cpu_thread_in_core(s->hw, (int)cpu) != 0)
+            FAIL("I-m3-parked: secondary %u is KVM's but not parked", cpu);
+    }
+    return NULL;
+}
+
 const char *kvm_check(kvm_sys *s)
 {
+    const int tmask = (int)s->hw->cfg.threads_per_core - 1; /* cpu & tmask: the thread in its core */
     for (uint32_t i = 0; i < s->n_vms; i++) {
         const kvm_vm *vm = s->vms[i];
         if (vm->life == KVM_VM_FREED) {
@@ -80,6 +148,11 @@ const char *kvm_check(kvm_sys *s)
             char em[96];
             if (kvm_eem_check(vc->entry_exit_map, em, sizeof em))
                 FAIL("vm %s vcore %u: %s", vm->cfg.name, c, em);
+            if (vc->pcpu >= 0) {
+                const char *pm = core_partition(s, vc);
+                if (pm)
+                    return pm;
+            }
             bool woken = false;
             for (unsigned p = 0; p < 8; p++) {
                 const kvm_vcpu *v = vc->vcpus[p];
@@ -87,6 +160,11 @@ const char *kvm_check(kvm_sys *s)
                     continue;
                 if (v->pending || v->prodded || !v->ceded)
                     woken = true;
+                /* I-vcpu-primary: the system mask keeps VCPU tasks on thread 0 */
+                if (v->task && (v->task->cpu & tmask) &&
+                    (v->task->state == HOST_TASK_RUNNING || v->task->state == HOST_TASK_RUNNABLE))
+                    FAIL("I-vcpu-primary: vm %s vcpu %u's task is %s on secondary cpu %d", vm->cfg.name,
+                         v->id, host_task_state_name(v->task->state), v->task->cpu);
                 /* I-entry-exit-sync: nobody runs guest code after its exit bit. */
                 if (v->act == KVM_ACT_GUEST &&
                     (kvm_eem_exited(vc->entry_exit_map) & (1u << v->ptid)))
@@ -156,6 +234,11 @@ const char *kvm_check(kvm_sys *s)
                 }
         }
     }
+    if (s->m3->on) {
+        const char *mm = m3_check(s);
+        if (mm)
+            return mm;
+    }
     return check_rm_cores(s);
 }
 
@@ -166,6 +249,15 @@ const char *kvm_conservation(kvm_sys *s)
     const char *e = check_rm_cores(s);
     if (e)
         return e;
+    uint64_t parked = 0;
+    for (uint32_t cpu = 0; cpu < s->hw->ncpus; cpu++)
+        parked += s->m3->thr[cpu].state != KVM_M3_HOST;
+    if (s->m3->parks_total != s->m3->returns_total + parked) {
+        snprintf(s->check_msg, sizeof s->check_msg, "m3: parks %llu != returns %llu + parked now %llu",
+                 (unsigned long long)s->m3->parks_total, (unsigned long long)s->m3->returns_total,
+                 (unsigned long long)parked);
+        return s->check_msg;
+    }
     uint64_t pending = 0;
     for (uint32_t i = 0; i < s->n_vms; i++)
         for (uint32_t k = 0; k < s->vms[i]->n_vcpus; k++)

@@ -234,6 +234,7 @@ static void st_p0_switched(des_sim *sim, void *obj, uint64_t arg)
     kvm_vcore *vc = obj;
     kvm_sys *s = vc->vm->sys;
     vc->in_guest = true;
+    des_hist_add(&s->m3->entry_ns, des_now(s->sim) - vc->entry_t0);
     for (unsigned p = 1; p < 8; p++) {
         kvm_vcpu *w = vc->vcpus[p];
         if (w && w->act == KVM_ACT_WAIT_IN)
@@ -431,6 +432,8 @@ void kvm__core_commence_exit(kvm_vcore *vc, unsigned me, kvm_exit_cause cause, u
     kvm_sys *s = vc->vm->sys;
     vc->first_exit = cause;
     vc->st.exits_by_cause[cause]++;
+    if (cause == KVM_EXIT_HOST_IPI && me != 0 && s->m3->on)
+        s->m3->st.host_ipi_exits++; /* a parked secondary's host IPI pulled the core out */
     if (trap == KVM_TRAP_HV_DECREMENTER)
         return;
     uint32_t in = kvm_eem_entered(vc->entry_exit_map) & ~(1u << me);
@@ -558,6 +561,10 @@ static void st_secondary_home(des_sim *sim, void *obj, uint64_t arg)
     t->kvm_vcpu = NULL;
     t->kvm_vcore = NULL;
     vc->loaded &= (uint8_t)~(1u << v->ptid);
+    if (s->m3->on) { /* M3: "the secondary hardcode to jmp back to the stopper func" */
+        kvm__m3_return(s, cpu);
+        return;
+    }
     kvm__core_no_guest(s, cpu);
 }
 
@@ -566,6 +573,10 @@ static void st_secondary_home(des_sim *sim, void *obj, uint64_t arg)
 void kvm__core_no_guest(kvm_sys *s, int cpu)
 {
     hw_thread *t = kvm__thr(s, cpu);
+    if (!t->hwthread_req && kvm__m3_parked(s, cpu)) {
+        kvm__m3_return(s, cpu); /* released: back into its stopper, not the offline loop */
+        return;
+    }
     if (t->hwthread_req) {
         /* HMT_LOW spin, checking kvm_vcore (KVM_HWTHREAD_IN_KVM) */
         t->hwthread_state = HW_HWTHREAD_IN_KVM;
@@ -596,16 +607,26 @@ static void st_offline_napped(des_sim *sim, void *obj, uint64_t arg)
 }
 
 /* kvmppc_release_hwthread(cpu): hwthread_req = 0 and the pointers cleared;
- * a thread spinning in kvm_no_guest goes back to the offline loop. */
-void kvm__core_release_hwthread(kvm_sys *s, int cpu)
+ * a thread spinning in kvm_no_guest goes back to the offline loop (M3: a
+ * parked secondary goes back into its stopper, woken by an IPI from pcpu
+ * if it naps trapped). */
+des_time kvm__core_release_hwthread(kvm_sys *s, int pcpu, int cpu)
 {
     hw_thread *t = kvm__thr(s, cpu);
+    if (kvm__m3_parked(s, cpu))
+        return kvm__m3_release(s, pcpu, cpu);
     t->hwthread_req = 0;
     t->kvm_vcpu = NULL;
     t->kvm_vcore = NULL;
     if (hw_cpu_thread_in_core(s->hw, cpu) != 0 && t->hwthread_state == HW_HWTHREAD_IN_KVM &&
         t->mode == HW_MODE_KVM_RM)
         kvm__core_no_guest(s, cpu);
+    return 0;
+}
+
+bool kvm__core_entered(const kvm_vcore *vc)
+{
+    return vc->pcpu >= 0 && (vc->p0 == P0_START || vc->p0 == P0_SWITCHING || vc->in_guest);
 }
 
 /* ---- late joiners (kvmppc_run_vcpu) -------------------------------------------- */

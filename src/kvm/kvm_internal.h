@@ -11,6 +11,7 @@
 
 #include "host/host.h"
 #include "kvm/kvm.h"
+#include "kvm/kvm_m3.h"
 
 static inline hw_thread *kvm__thr(kvm_sys *s, int cpu) { return hw_thread_of(s->hw, cpu); }
 static inline des_time kvm__cost(kvm_sys *s, int cpu, hw_cost_id id)
@@ -91,8 +92,12 @@ void kvm__core_novcpu_exit(kvm_vcore *vc, uint32_t trap);
 /* kvm_no_guest on cpu: spin while hwthread_req is set, else back to the
  * offline loop and nap. */
 void kvm__core_no_guest(kvm_sys *s, int cpu);
-/* kvmppc_release_hwthread(cpu). */
-void kvm__core_release_hwthread(kvm_sys *s, int cpu);
+/* kvmppc_release_hwthread(cpu); returns the time it costs the caller on
+ * pcpu (M3: the IPI that wakes a trapped secondary). */
+des_time kvm__core_release_hwthread(kvm_sys *s, int pcpu, int cpu);
+/* The vcore entering (the start loop, the partition switch) or in the
+ * guest (in_guest): its core's secondaries must be KVM's. */
+bool kvm__core_entered(const kvm_vcore *vc);
 /* A host timer fired on thread 0 while the core is in the guest: HDEC exit. */
 void kvm__core_hdec(kvm_vcore *vc);
 
@@ -118,6 +123,31 @@ kvm_hipi_outcome kvm__irq_effects(kvm_vm *vm, enum xics_mode mode, kvm_vcpu *cal
 void kvm__irq_wake_note(kvm_sys *s, kvm_vcpu *v);
 /* kvmppc_fast_vcpu_kick_hv from host context on from_cpu (-1: none). */
 void kvm__irq_kick(kvm_sys *s, kvm_vcpu *v, int from_cpu);
+
+/* --- kvm_m3.c: M3, online secondaries parked by a stopper (kvm_m3.h) --- */
+void kvm__m3_init(kvm_sys *s);
+void kvm__m3_free(kvm_sys *s);
+void kvm__m3_reset(kvm_sys *s);
+/* cpu is a secondary M3 has parked or is returning (not KVM_M3_HOST). */
+bool kvm__m3_parked(const kvm_sys *s, int cpu);
+/* The runner t on the primary, preemption off, after kvmppc_run_core's
+ * prep: stop_cpus_async on every secondary, then check the flags; when all
+ * are in, kvm__runner_enter; after m3_park_timeout, abandon and
+ * kvm__runner_retry. */
+void kvm__m3_park(host *h, host_task *t, kvm_vcore *vc);
+/* A parked secondary goes back into its stopper and the host. */
+void kvm__m3_return(kvm_sys *s, int cpu);
+/* kvmppc_release_hwthread for a parked secondary: hwthread_req = 0, and an
+ * IPI from pcpu if it naps trapped; returns the IPI's cost to pcpu. */
+des_time kvm__m3_release(kvm_sys *s, int pcpu, int cpu);
+/* The runner's release loop is done: the park of pcpu's core is closed. */
+void kvm__m3_closed(kvm_sys *s, int pcpu);
+/* A parked secondary without a VCPU took an interrupt: a host IPI stays
+ * pending for the host (returns true: do not clear it). */
+bool kvm__m3_hold_host_ipi(kvm_sys *s, hw_thread *t);
+/* The primary's timer expired in the guest (its HDEC): was it the
+ * anti-tickless kthread's? (counts m3.timer_exits) */
+void kvm__m3_primary_timer(kvm_sys *s, int pcpu);
 
 /* --- kvm_m1.c: M1, the H_IPI redirect over sys->rm_core --- */
 /* kvmppc_alloc_host_rm_ops, the hotplug notifier, the RM_HOST_ACTION handler. */
@@ -161,5 +191,12 @@ void kvm__runner_core_exited(kvm_vcore *vc);
 void kvm__runner_unlocked(kvm_vcore *vc);
 /* The behaviour of the VCPU tasks (kvm_vm_start creates them). */
 extern const host_task_ops kvm__runner_task_ops;
+/* The runner t hands its CPU to KVM and the start loop begins (after the
+ * grab, or M3's park). */
+void kvm__runner_enter(host *h, host_task *t, kvm_vcore *vc);
+/* The entry was abandoned before real mode (M3's park timed out): after
+ * delay of the runner's time, preemption on, and back to
+ * kvmppc_run_vcpu's loop, which tries again. */
+void kvm__runner_retry(host *h, host_task *t, kvm_vcore *vc, des_time delay);
 
 #endif

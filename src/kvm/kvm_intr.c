@@ -323,7 +323,9 @@ static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
 {
     kvm_sys *s = kvm__sys(v);
     hw_thread *t = kvm__thr(s, v->hwt);
-    des_time pre = t->mode == HW_MODE_OFFLINE_NAP && s->host->cfg.offline_idle == HOST_OFFLINE_IDLE_WINKLE
+    bool m3 = kvm__m3_parked(s, v->hwt); /* trapped by its stopper: it napped, never winkled */
+    des_time pre = t->mode == HW_MODE_OFFLINE_NAP && !m3 &&
+                           s->host->cfg.offline_idle == HOST_OFFLINE_IDLE_WINKLE
                        ? kvm__cost(s, v->hwt, HW_COST_winkle_restore)
                        : 0;
     /* kvm_start_guest: out of nap; the vcpu is not timed until
@@ -331,7 +333,9 @@ static void secondary_start(kvm_vcpu *v, hw_wake_reason cause)
     hw_set_mode(s->hw, t, HW_MODE_KVM_RM);
     t->hwthread_state = HW_HWTHREAD_IN_KVM;
     if (cause == HW_WAKE_HV_DOORBELL) {
-        hw_doorbell_clear(t);
+        /* msgclr; M3 keeps a host IPI's doorbell (the M2 path takes it in the guest) */
+        if (!(m3 && t->host_ipi))
+            hw_doorbell_clear(t);
         kvm__vcpu_at(v, pre + kvm__cost(s, v->hwt, HW_COST_msgsnd), st_doorbell_cleared, RI_START);
         return;
     }
@@ -364,10 +368,14 @@ void kvm__intr_sink(void *ctx, hw_thread *t, hw_wake_reason cause, bool from_nap
     }
     kvm_vcpu *v = t->kvm_vcpu;
     if (!v) {
+        /* M3: a parked secondary keeps a host IPI for the host (its return) */
+        bool m3 = kvm__m3_parked(s, (int)t->cpu);
+        bool held = m3 && kvm__m3_hold_host_ipi(s, t);
         if (!from_nap)
             return; /* an idle thread that is not napping keeps the condition */
-        clear_stray(s, t);
-        if (t->hwthread_req) {
+        if (!held)
+            clear_stray(s, t);
+        if (t->hwthread_req || m3) {
             /* grabbed by a runner: kvm_start_guest -> kvm_no_guest, spin */
             t->hwthread_state = HW_HWTHREAD_IN_KVM;
             hw_set_mode(s->hw, t, HW_MODE_KVM_RM);

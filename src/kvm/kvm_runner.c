@@ -36,6 +36,7 @@
 
 static void run_vcpu_enter(host *h, host_task *t, kvm_vcpu *v);
 static void run_vcpu_loop(host *h, host_task *t, kvm_vcpu *v);
+static void post_step(host *h, host_task *t, void *arg);
 static void run_core(host *h, host_task *t, kvm_vcore *vc);
 static void vcore_blocked(host *h, host_task *t, kvm_vcore *vc);
 
@@ -65,17 +66,19 @@ static void hook_intr(void *ctx, int cpu, hw_wake_reason cause)
 
 static void hook_tick(void *ctx, int cpu)
 {
-    (void)cpu;
     kvm_vcore *vc = ctx;
-    if (vc->state == KVM_VCORE_RUNNING)
-        kvm__core_hdec(vc);
+    if (vc->state != KVM_VCORE_RUNNING)
+        return;
+    if (!kvm_eem_exiting(vc->entry_exit_map))
+        kvm__m3_primary_timer(vc->vm->sys, cpu);
+    kvm__core_hdec(vc);
 }
 
 static const host_kvm_hooks hooks = {hook_intr, hook_tick};
 
 /* ---- kvmppc_run_core: before real mode ------------------------------------- */
 
-static void runner_enter(host *h, host_task *t, kvm_vcore *vc)
+void kvm__runner_enter(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
     int cpu = t->cpu;
@@ -111,13 +114,17 @@ static void grab_step(host *h, host_task *t, void *arg)
         host_task_compute(h, t, kvm__cost(s, pcpu, HW_COST_udelay_step), grab_step, vc);
         return;
     }
-    runner_enter(h, t, vc);
+    kvm__runner_enter(h, t, vc);
 }
 
 static void prep_done(host *h, host_task *t, void *arg)
 {
     kvm_vcore *vc = arg;
     HV_CHECK(hw_cpu_thread_in_core(vc->vm->sys->hw, t->cpu) == 0); /* on_primary_thread */
+    if (vc->vm->sys->m3->on) { /* M3: stop_cpus_async instead of the grab */
+        kvm__m3_park(h, t, vc);
+        return;
+    }
     vc->grab_steps = 0;
     grab_step(h, t, vc);
 }
@@ -126,7 +133,23 @@ static void run_core(host *h, host_task *t, kvm_vcore *vc)
 {
     kvm_sys *s = vc->vm->sys;
     host_task_preempt(h, t, false); /* vc->lock, then preempt_disable until post_guest_process */
+    vc->entry_t0 = des_now(s->sim);
     host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_run_core_prep), prep_done, vc);
+}
+
+static void retry_done(host *h, host_task *t, void *arg)
+{
+    kvm_vcore *vc = arg;
+    kvm_vcpu *r = vc->runner;
+    HV_CHECK(r && r->task == t);
+    vc->runner = NULL;
+    host_task_preempt(h, t, true);
+    run_vcpu_loop(h, t, r);
+}
+
+void kvm__runner_retry(host *h, host_task *t, kvm_vcore *vc, des_time delay)
+{
+    host_task_compute(h, t, delay, retry_done, vc);
 }
 
 void kvm__runner_unlocked(kvm_vcore *vc)
@@ -227,10 +250,17 @@ static void nap_wait(host *h, host_task *t, void *arg)
         host_task_compute(h, t, kvm__cost(s, pcpu, HW_COST_kvm_wait_for_nap), nap_wait, vc);
         return;
     }
+    des_time d = 0;
     for (int p = 0; p < (int)s->hw->threads_per_subcore; p++)
-        kvm__core_release_hwthread(s, pcpu + p);
+        d += kvm__core_release_hwthread(s, pcpu, pcpu + p);
+    if (s->m3->on)
+        kvm__m3_closed(s, pcpu);
     kvm__m1_set_host_core(s, pcpu, 1); /* kvmppc_set_host_core */
     vc->post_next = 0;
+    if (d) { /* M3: the IPIs that wake the trapped secondaries */
+        host_task_compute(h, t, d, post_step, vc);
+        return;
+    }
     post_step(h, t, vc);
 }
 

@@ -66,6 +66,7 @@ kvm_sys *kvm_sys_new(des_sim *sim, hw_machine *hw, struct host *h, const kvm_cfg
     des_hist_init(&s->kick_delay_ns);
     des_hist_init(&s->r5_delay_ns);
     kvm__m1_init(s);
+    kvm__m3_init(s);
     /* Offline secondaries belong to KVM (kvm_no_guest): install its sink on
      * every thread that is not a Linux CPU. */
     for (uint32_t cpu = 0; cpu < hw->ncpus; cpu++)
@@ -95,6 +96,7 @@ void kvm_sys_free(kvm_sys *s)
     des_hist_free(&s->scan_probes);
     des_hist_free(&s->kick_delay_ns);
     des_hist_free(&s->r5_delay_ns);
+    kvm__m3_free(s);
     free(s);
 }
 
@@ -189,13 +191,18 @@ void kvm_vm_start(kvm_sys *s, kvm_vm *vm)
             HV_DIE("vm %s vcpu %u has no guest program", vm->cfg.name, k);
         char name[32];
         snprintf(name, sizeof name, "%.16s/vcpu%u", vm->cfg.name, k);
-        host_cpumask aff = prim;
-        /* first_core pins every VCPU task of a vcore to its core's thread 0. */
+        /* The affinity is QEMU's (every CPU), or first_core's pin of every
+         * VCPU task of a vcore to its core's thread 0; the system mask (the
+         * M3 RFC's sys_cpumask) keeps every VCPU task on thread 0 of a core
+         * (on_primary_thread). */
+        host_cpumask aff;
+        host_cpumask_fill(&aff, (int)s->hw->ncpus);
         if (v->vc->cpu_pin >= 0) {
             aff = (host_cpumask){0};
             host_cpumask_set(&aff, v->vc->cpu_pin);
         }
         v->task = host_task_new(s->host, name, &aff, &kvm__runner_task_ops, v);
+        host_task_set_sys_cpumask(v->task, &prim);
         host_task_start(s->host, v->task);
     }
     kvm__destroy_arm(vm);
@@ -221,4 +228,5 @@ void kvm_reset_stats(kvm_sys *s)
     des_hist_reset(&s->r5_delay_ns);
     for (uint32_t c = 0; s->rm_core && c < s->hw->ncores; c++)
         s->rm_core[c].handled = 0;
+    kvm__m3_reset(s);
 }

@@ -104,6 +104,10 @@ rep_diff rep_diff_paired(const double *b, const double *v, size_t n, rep_stat bs
     rep_stat s = rep_stat_of(d, n);
     free(d);
     rep_diff r = {s.mean, NAN, bs.mean != 0 ? vs.mean / bs.mean : NAN, NAN, s.n, REP_TEST_NONE, 0};
+    /* Every run paired: the same number as the difference of the means, as
+     * that, without the rounding residue of averaging the differences. */
+    if (s.n == bs.n && s.n == vs.n)
+        r.diff = vs.mean - bs.mean;
     if (s.n < 2)
         return r;
     r.test = REP_TEST_PAIRED;

@@ -20,6 +20,10 @@ static void change(FILE *f, const rep_compare *c, size_t m, size_t from, size_t 
 {
     rep_diff d = rep_compare_diff(c, m, from, to);
     const char *unit = rep_metric_unit(c->metric[m]);
+    if (isnan(d.diff)) {
+        fprintf(f, "(undefined in %s: no samples there)", c->st[m * c->nv + from].n ? c->vname[to] : c->vname[from]);
+        return;
+    }
     if (isfinite(d.ratio))
         fprintf(f, "%+.1f%% ", (d.ratio - 1) * 100);
     fprintf(f, "(");
@@ -36,8 +40,11 @@ static void change(FILE *f, const rep_compare *c, size_t m, size_t from, size_t 
 static void step(FILE *f, const rep_compare *c, size_t from, size_t to)
 {
     fprintf(f, "  %s against %s:", c->vname[to], c->vname[from]);
+    int any = 0;
     for (size_t m = 0; m < c->nm; m++) {
-        fprintf(f, "%s %s ", m ? ";" : "", c->metric[m]);
+        if (!c->st[m * c->nv + from].n && !c->st[m * c->nv + to].n)
+            continue; /* no samples in either: nothing to say */
+        fprintf(f, "%s %s ", any++ ? ";" : "", c->metric[m]);
         change(f, c, m, from, to);
     }
     fprintf(f, ".\n");

@@ -56,6 +56,8 @@ void rep_host_view(rep_metrics *out, const host *h)
     des_hist_init(&wl);
     des_hist_init(&sl);
     for (uint32_t i = 0; i < h->ntasks; i++) {
+        if (h->tasks[i]->stop_class)
+            continue; /* the stoppers (M3's parking): kvm/kvm_m3.h measures them */
         des_hist_merge(&wl, &h->tasks[i]->wake_lat);
         des_hist_merge(&sl, &h->tasks[i]->sched_lat);
     }
@@ -63,6 +65,11 @@ void rep_host_view(rep_metrics *out, const host *h)
     rep_metric_hist(out, &sl, "host.task.sched_latency_ns");
     des_hist_free(&wl);
     des_hist_free(&sl);
+    if (h->hrtimers_armed) { /* only models with hrtimers (periodic host load, M3's kthread) */
+        rep_metric(out, (double)h->hrtimers_fired, "host.hrtimer.fired");
+        rep_metric_hist(out, &h->hrtimer_late[0], "host.hrtimer.primary_late_ns");
+        rep_metric_hist(out, &h->hrtimer_late[1], "host.hrtimer.secondary_late_ns");
+    }
 
     uint64_t xics = 0, db = 0, nent = 0, nexit[16] = {0};
     double mode[HW_MODE_COUNT] = {0};

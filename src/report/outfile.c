@@ -1,5 +1,5 @@
 /* Output files written whole or not at all; see outfile.h. */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* fopencookie (and realpath) */
 #include "report/outfile.h"
 
 #include "base/hv.h"
@@ -12,6 +12,68 @@
 #include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
+
+/* A stream over a file descriptor that keeps the errno of its first failed
+ * write: stdio keeps only an error flag, and by the time the output is
+ * closed errno may be another call's (or 0, when the failed write was an
+ * earlier flush and nothing is left to flush). */
+struct rep_sink {
+    int fd;
+    int own; /* close fd with the stream */
+    int err; /* the first write or close error, 0 if none */
+};
+
+static ssize_t sink_write(void *c, const char *buf, size_t n)
+{
+    struct rep_sink *s = c;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(s->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (!s->err)
+                s->err = w < 0 ? errno : EIO;
+            return (ssize_t)done; /* fopencookie(3): 0 on error, never negative */
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int sink_close(void *c)
+{
+    struct rep_sink *s = c;
+    if (s->own && close(s->fd)) {
+        if (!s->err)
+            s->err = errno;
+        return -1;
+    }
+    return 0;
+}
+
+static FILE *sink_open(struct rep_sink *s)
+{
+    cookie_io_functions_t io = {.read = NULL, .write = sink_write, .seek = NULL, .close = sink_close};
+    return fopencookie(s, "w", io);
+}
+
+/* Standard output through a sink (rep_out_stdout_init). */
+static struct rep_sink stdout_sink = {.fd = STDOUT_FILENO};
+static FILE *stdout_stream;
+
+void rep_out_stdout_init(void)
+{
+    if (stdout_stream)
+        return;
+    fflush(stdout);
+    FILE *f = sink_open(&stdout_sink);
+    if (!f)
+        return; /* stdio's stdout then, with its errno as it comes */
+    /* glibc: stdout is a variable that may be assigned (the manual's
+     * "Standard Streams"); the original stays open, unused */
+    stdout = stdout_stream = f;
+}
 
 /* The temporary files now open, for rep_out_remove_temps (signal context). */
 static char *volatile temps[REP_OUT_MAX];
@@ -96,6 +158,20 @@ static void split(const char *p, char *dir, size_t dn, const char **base)
     }
 }
 
+/* o writes to fd through a sink of its own (closed with it). */
+static int attach(rep_out *o, int fd, char *err, size_t n)
+{
+    o->sink = hv_xcalloc(1, sizeof *o->sink);
+    *o->sink = (struct rep_sink){.fd = fd, .own = 1};
+    o->f = sink_open(o->sink);
+    if (!o->f) {
+        int e = errno;
+        close(fd);
+        return open_fail(o, err, n, e, NULL, HV_EIO);
+    }
+    return 0;
+}
+
 int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
 {
     memset(o, 0, sizeof *o);
@@ -114,8 +190,10 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     if (exists && S_ISREG(st.st_mode) && (flags & REP_OUT_NOREPLACE))
         return open_fail(o, err, n, 0, "it already exists; expected a new file (--force replaces it)", HV_EEXIST);
     if (exists && !S_ISREG(st.st_mode)) { /* a device or FIFO: written in place */
-        o->f = fopen(path, "w");
-        return o->f ? 0 : open_fail(o, err, n, errno, NULL, HV_EIO);
+        int dfd = open(path, O_WRONLY | O_TRUNC);
+        if (dfd < 0)
+            return open_fail(o, err, n, errno, NULL, HV_EIO);
+        return attach(o, dfd, err, n);
     }
     char dir[PATH_MAX];
     const char *base;
@@ -142,13 +220,7 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
     }
     if (exists)
         (void)fchmod(fd, st.st_mode & 07777);
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        e = errno;
-        close(fd);
-        return open_fail(o, err, n, e, NULL, HV_EIO);
-    }
-    return 0;
+    return attach(o, fd, err, n);
 }
 
 int rep_out_close(rep_out *o, char *err, size_t n)
@@ -159,11 +231,14 @@ int rep_out_close(rep_out *o, char *err, size_t n)
         return 0;
     FILE *f = o->f;
     o->f = NULL;
+    struct rep_sink *s = o->sink ? o->sink : f == stdout && stdout_stream == stdout ? &stdout_sink : NULL;
     errno = 0;
     int bad = fflush(f) != 0;
     int e = errno;
     bad |= ferror(f) != 0;
-    if (!bad && o->tmp && fsync(fileno(f)) && errno != EINVAL) {
+    if (bad && s && s->err)
+        e = s->err; /* the write that failed, whenever it was */
+    if (!bad && o->tmp && fsync(s ? s->fd : fileno(f)) && errno != EINVAL) {
         bad = 1;
         e = errno;
     }
@@ -171,7 +246,7 @@ int rep_out_close(rep_out *o, char *err, size_t n)
         errno = 0;
         if (fclose(f) && !bad) {
             bad = 1;
-            e = errno;
+            e = s && s->err ? s->err : errno;
         }
     }
     return bad ? fail(o, err, n, e, NULL) : 0;
@@ -181,6 +256,7 @@ static void release(rep_out *o)
 {
     if (o->slot)
         temps[o->slot - 1] = NULL;
+    free(o->sink);
     free(o->path);
     free(o->target);
     free(o->tmp);

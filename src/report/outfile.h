@@ -51,8 +51,10 @@
 
 enum { REP_OUT_NOREPLACE = 1 };
 
+struct rep_sink;
 typedef struct rep_out {
     FILE *f;      /* write here; NULL once closed */
+    struct rep_sink *sink; /* f's file descriptor and its first write error (files) */
     char *path;   /* as given; NULL = standard output */
     char *target; /* what the rename replaces (symlinks followed) */
     char *tmp;    /* temporary file; NULL when written in place */
@@ -61,6 +63,9 @@ typedef struct rep_out {
     int failed;   /* a close/commit failed: only abort is left */
 } rep_out;
 
+/* Standard output keeps the errno of its first failed write from here on
+ * (main calls it first): a later close reports that error, not EIO. */
+void rep_out_stdout_init(void);
 /* Open an output for path (NULL or "-": standard output). 0, or with the
  * reason in err: HV_EINVAL (path is a directory), HV_EEXIST
  * (REP_OUT_NOREPLACE and the target exists), HV_EIO (a missing or

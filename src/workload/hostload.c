@@ -26,6 +26,7 @@ static void cpu_chunk_done(host *h, host_task *t, void *arg)
     (void)arg;
     hostload_task *lt = t->ctx;
     lt->load->work_ns += lt->load->cfg.chunk;
+    lt->work_ns += lt->load->cfg.chunk;
     host_task_compute(h, t, lt->load->cfg.chunk, cpu_chunk_done, NULL);
 }
 
@@ -35,42 +36,55 @@ static des_time job_ns(const hostload *l) { return (des_time)llround((double)l->
 
 static void job_done(host *h, host_task *t, void *arg);
 
+/* clock_nanosleep(TIMER_ABSTIME, next_release): the hrtimer is armed on the
+ * CPU the task sleeps on. */
+static void sleep_until_release(host *h, host_task *t, hostload_task *lt)
+{
+    host_hrtimer_start(h, &lt->timer, t->cpu, lt->next_release);
+    host_task_block(h, t);
+}
+
 static void periodic_run(host *h, host_task *t)
 {
     hostload_task *lt = t->ctx;
-    if (lt->backlog == 0) { /* nothing released (first start, or the job is done) */
-        host_task_block(h, t);
+    if (lt->backlog == 0) { /* first start: sleep until the first release */
+        sleep_until_release(h, t, lt);
         return;
     }
     lt->backlog--;
-    lt->in_job = true;
     host_task_compute(h, t, job_ns(lt->load), job_done, NULL);
 }
 
+/* The job is done: the next release, or at once when it is already due
+ * (an overrun: the job did not finish within its period). */
 static void job_done(host *h, host_task *t, void *arg)
 {
     (void)arg;
     hostload_task *lt = t->ctx;
-    lt->in_job = false;
-    lt->load->jobs++;
-    lt->load->work_ns += job_ns(lt->load);
-    periodic_run(h, t);
+    hostload *l = lt->load;
+    l->jobs++;
+    l->work_ns += job_ns(l);
+    lt->work_ns += job_ns(l);
+    lt->next_release += l->cfg.period;
+    if (lt->next_release <= des_now(h->sim)) {
+        l->releases++;
+        l->misses++;
+        lt->backlog++;
+        periodic_run(h, t);
+        return;
+    }
+    sleep_until_release(h, t, lt);
 }
 
 static const host_task_ops periodic_ops = {.run = periodic_run};
 
-static void release(des_sim *sim, void *obj, uint64_t arg)
+/* hrtimer_wakeup in the timer interrupt of the CPU the task slept on. */
+static void release(host *h, host_hrtimer *tm, int cpu)
 {
-    (void)arg;
-    hostload_task *lt = obj;
-    hostload *l = lt->load;
-    l->releases++;
-    if (lt->backlog > 0 || lt->in_job)
-        l->misses++; /* the previous job has not finished: overrun */
+    hostload_task *lt = tm->arg;
+    lt->load->releases++;
     lt->backlog++;
-    host_task_wake(l->h, lt->t, -1);
-    lt->next_release += l->cfg.period;
-    des_at(sim, lt->next_release, release, lt, 0);
+    host_task_wake(h, lt->t, cpu);
 }
 
 hostload *hostload_new(host *h, const hostload_cfg *cfg, uint64_t seed, uint64_t run)
@@ -89,11 +103,10 @@ hostload *hostload_new(host *h, const hostload_cfg *cfg, uint64_t seed, uint64_t
         lt->rng = des_rng_stream(seed, run, des_rng_id(HOSTLOAD_RNG_KIND_TASK, (uint32_t)i));
         lt->t = host_task_new(h, name, NULL, cfg->kind == HOSTLOAD_PERIODIC ? &periodic_ops : &cpu_ops,
                               lt);
-        host_task_start(h, lt->t);
-        if (cfg->kind == HOSTLOAD_PERIODIC) {
+        host_hrtimer_init(&lt->timer, release, lt);
+        if (cfg->kind == HOSTLOAD_PERIODIC)
             lt->next_release = l->start + (des_time)(des_rng_u01(&lt->rng) * (double)cfg->period);
-            des_at(h->sim, lt->next_release, release, lt, 0);
-        }
+        host_task_start(h, lt->t);
     }
     return l;
 }
@@ -102,6 +115,8 @@ void hostload_free(hostload *l)
 {
     if (!l)
         return;
+    for (uint64_t i = 0; i < l->cfg.tasks; i++)
+        host_hrtimer_cancel(l->h, &l->tasks[i].timer);
     free(l->tasks);
     free(l);
 }
@@ -154,5 +169,7 @@ void hostload_model_free(hostload_model *m)
 void hostload_reset_stats(hostload *l)
 {
     l->work_ns = l->jobs = l->misses = l->releases = 0;
+    for (uint64_t i = 0; i < l->cfg.tasks; i++)
+        l->tasks[i].work_ns = 0;
     l->start = des_now(l->h->sim);
 }

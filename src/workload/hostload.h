@@ -6,11 +6,12 @@
  *   kind = cpu: each task computes `chunk` after `chunk` forever; work done
  *   is counted per completed chunk.
  *   kind = periodic: each task is released every `period` (first release at
- *   a per-task random phase in [0, period)); a release wakes it (modelled as
- *   a wakeup from another context: hrtimer expiry is not modelled as an
- *   interrupt on the arming CPU) and it computes duty*period, then sleeps.
- *   A release that finds the previous job unfinished is an overrun (counted
- *   as a deadline miss); the next job starts right after.
+ *   a per-task random phase in [0, period)): it sleeps until its release in
+ *   clock_nanosleep(TIMER_ABSTIME), an hrtimer armed on the CPU it sleeps on
+ *   (host/host.h "hrtimers": the timer interrupt of that CPU wakes it, late
+ *   when KVM holds the CPU), computes duty*period, then sleeps until the
+ *   next release. A job that ends after its next release is an overrun
+ *   (counted as a deadline miss); the next job starts right after.
  *
  * State
  *   work_ns     CPU time of completed work units (ns).
@@ -61,8 +62,9 @@ typedef struct hostload_task {
     struct hostload *load;
     host_task *t;
     des_time next_release;
+    host_hrtimer timer; /* its clock_nanosleep */
     uint64_t backlog; /* releases not yet started */
-    bool in_job;
+    des_time work_ns; /* CPU time of its completed work units since the stats reset */
     des_rng rng;
 } hostload_task;
 

@@ -1,0 +1,31 @@
+#!/bin/sh
+# presets_both_modes.sh HVWAKE — every embedded preset runs in both host
+# modes: secondaries offline (SMT-off, upstream) and online (M3), 1 ms of
+# warm-up and 2 ms measured, with every invariant checked after every event
+# and the end-of-run conservation checks; the online run must have parked
+# secondaries when guest code ran, the offline run none.
+hv=$1
+[ -x "$hv" ] || { echo "usage: presets_both_modes.sh HVWAKE" >&2; exit 2; }
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+status=0
+presets=$("$hv" scenarios | awk '{print $1}')
+[ -n "$presets" ] || { echo "no presets listed"; exit 1; }
+for p in $presets; do
+    for mode in offline online; do
+        if ! "$hv" run "$p" --quiet --csv --set sim.checks=true --set sim.warmup=1ms --set sim.duration=2ms \
+            --set host.secondaries=$mode > "$tmp/out" 2> "$tmp/err"; then
+            echo "not ok: $p with secondaries $mode"; cat "$tmp/err"; status=1; continue
+        fi
+        vms=$(awk -F, '$1 == "hw.thread.guest_frac" && $2 > 0 { print "yes" }' "$tmp/out")
+        parks=$(awk -F, '$1 == "m3.parks" { print $2 }' "$tmp/out")
+        if [ "$mode" = online ] && [ -n "$vms" ] && ! [ "${parks:-0}" -gt 0 ] 2>/dev/null; then
+            echo "not ok: $p online parked no secondary (m3.parks = '${parks}')"; status=1; continue
+        fi
+        if [ "$mode" = offline ] && [ -n "$parks" ] && [ "$parks" != 0 ]; then
+            echo "not ok: $p offline parked $parks secondaries"; status=1; continue
+        fi
+        echo "ok $p $mode${parks:+ (m3.parks $parks)}"
+    done
+done
+exit $status
