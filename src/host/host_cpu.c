@@ -124,6 +124,9 @@ static void schedule(host_cpu *c)
     next->state = HOST_TASK_RUNNING;
     next->cpu = c->cpu;
     c->curr = next;
+    /* set_next_entity: its runtime counts from the pick, so an interrupt
+     * that preempts it before it runs charges it only the time since */
+    next->exec_start = host__now(h);
     if (next == prev) { /* picked again: no switch */
         host__dispatch(c);
         return;
