@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { MAX_ARRAY = 1000 }; /* Slurm's default MaxArraySize is 1001: indexes 1..1000 */
 
@@ -86,10 +87,20 @@ static int absdir(const char *flag, const char *dir, char *buf)
     return HV_EXIT_IO;
 }
 
+/* DIR's absolute path goes into #SBATCH lines. 0 or HV_EXIT_USAGE. */
+static int sbatch_path(const char *typed, const char *abs)
+{
+    if (!strpbrk(abs, " \t\n\r'\"\\%"))
+        return 0;
+    fprintf(stderr, "hvwake sweep: --emit-slurm %s: its path '%s' holds a blank, quote, backslash or %% that #SBATCH "
+            "lines cannot carry; expected another directory\n", typed, abs);
+    return HV_EXIT_USAGE;
+}
+
 /* OUT must hold no results: a shard file or merged.txt. */
 static int out_empty(const char *out, const char *dir)
 {
-    DIR *d = opendir(out);
+    DIR *d = opendir(out); /* as typed: the message names it so */
     if (!d)
         return 0;
     struct dirent *de;
@@ -281,15 +292,19 @@ int cli_emit_slurm(const cli_emit *e)
 {
     uint64_t n = e->shards ? e->shards : e->njob < MAX_ARRAY ? e->njob : MAX_ARRAY;
     uint64_t cpus = e->cpus ? e->cpus : 1;
-    char dir[PATH_MAX], out[PATH_MAX], logs[PATH_MAX + 8];
-    int rc = cli_mkdirs("sweep", e->dir);
+    char dir[PATH_MAX], out[PATH_MAX], logs[PATH_MAX + 8], cwd[PATH_MAX];
+    /* DIR as written, made absolute (before anything is created), then
+     * resolved (symbolic links) */
+    if (e->dir[0] == '/' || !getcwd(cwd, sizeof cwd))
+        cwd[0] = 0;
+    snprintf(dir, sizeof dir, "%s%s%s", cwd, cwd[0] ? "/" : "", e->dir);
+    int rc = sbatch_path(e->dir, dir);
+    if (!rc)
+        rc = cli_mkdirs("sweep", e->dir);
     if (!rc)
         rc = absdir("--emit-slurm", e->dir, dir);
-    if (!rc && strpbrk(dir, " \t\n\r'\"\\%")) {
-        fprintf(stderr, "hvwake sweep: --emit-slurm %s: its path '%s' holds a blank, quote, backslash or %% that "
-                "#SBATCH lines cannot carry; expected another directory\n", e->dir, dir);
-        rc = HV_EXIT_USAGE;
-    }
+    if (!rc)
+        rc = sbatch_path(e->dir, dir);
     if (!rc) {
         snprintf(logs, sizeof logs, "%s/logs", dir);
         rc = cli_mkdirs("sweep", logs);
@@ -299,7 +314,7 @@ int cli_emit_slurm(const cli_emit *e)
     if (!rc)
         rc = absdir("--out", e->out, out);
     if (!rc)
-        rc = out_empty(out, e->dir);
+        rc = out_empty(e->out, e->dir);
     char *text = NULL;
     size_t len = 0;
     char scn_path[PATH_MAX + 16];
