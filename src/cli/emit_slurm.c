@@ -292,13 +292,13 @@ int cli_emit_slurm(const cli_emit *e)
 {
     uint64_t n = e->shards ? e->shards : e->njob < MAX_ARRAY ? e->njob : MAX_ARRAY;
     uint64_t cpus = e->cpus ? e->cpus : 1;
-    char dir[PATH_MAX], out[PATH_MAX], logs[PATH_MAX + 8], cwd[PATH_MAX];
+    char dir[PATH_MAX], out[PATH_MAX], logs[PATH_MAX + 8], cwd[PATH_MAX], lex[2 * PATH_MAX + 2];
     /* DIR as written, made absolute (before anything is created), then
      * resolved (symbolic links) */
     if (e->dir[0] == '/' || !getcwd(cwd, sizeof cwd))
         cwd[0] = 0;
-    snprintf(dir, sizeof dir, "%s%s%s", cwd, cwd[0] ? "/" : "", e->dir);
-    int rc = sbatch_path(e->dir, dir);
+    snprintf(lex, sizeof lex, "%s%s%.*s", cwd, cwd[0] ? "/" : "", PATH_MAX, e->dir);
+    int rc = sbatch_path(e->dir, lex);
     if (!rc)
         rc = cli_mkdirs("sweep", e->dir);
     if (!rc)
