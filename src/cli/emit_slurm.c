@@ -104,18 +104,16 @@ static int out_empty(const char *out, const char *dir)
     if (!d)
         return 0;
     struct dirent *de;
-    const char *found = NULL;
-    char name[300];
-    while (!found && (de = readdir(d))) {
+    char name[300] = "";
+    while (!name[0] && (de = readdir(d))) {
         size_t l = strlen(de->d_name);
         if ((!strncmp(de->d_name, "shard-", 6) && l > 4 && !strcmp(de->d_name + l - 4, ".csv")) ||
             !strcmp(de->d_name, "merged.txt"))
-            found = strncpy(name, de->d_name, sizeof name - 1);
+            snprintf(name, sizeof name, "%s", de->d_name);
     }
     closedir(d);
-    if (!found)
+    if (!name[0])
         return 0;
-    name[sizeof name - 1] = 0;
     fprintf(stderr, "hvwake sweep: --out %s holds results already (%s); expected a new results directory (the "
             "array's tasks never replace a shard; %s/submit.sh SHARDS re-runs shards of an emitted sweep)\n", out,
             name, dir);

@@ -76,7 +76,7 @@ done
 
 mkdir "$T/munge" "$T/msock" "$T/state" "$T/spool" "$T/log" && chmod 700 "$T/munge" && chmod 755 "$T/msock" || exit 1
 dd if=/dev/urandom of="$T/munge/munge.key" bs=1024 count=1 2>/dev/null && chmod 400 "$T/munge/munge.key" || exit 1
-host=$(hostname -s)
+host=$(uname -n | cut -d. -f1)
 cat > "$SLURM_CONF" <<EOF
 ClusterName=hvtest
 SlurmctldHost=$host(127.0.0.1)
