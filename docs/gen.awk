@@ -4,7 +4,8 @@
 # differs from what the command prints now (mode check). Variables (-v):
 # mode (gen|check), slow (1: run "slow" blocks in check mode too), measured
 # (1: regenerate "measured" blocks), work (the scratch directory the
-# commands run in), ctl (a directory for this script's own files), bin (the
+# commands run in, shown as /shared/study: absolute paths stay the same
+# from run to run), ctl (a directory for this script's own files), bin (the
 # directory holding hvwake), rev (the source revision, shown as REV), file
 # (the name for messages). Markers, each on the line right before a fence:
 #   <!-- run: CMD -->         the block is what `sh -c CMD` prints (stdout
@@ -55,7 +56,7 @@ function run(cmd,    f, o, line, out) {
     system("cd '" work "' && PATH='" bin "':\"$PATH\" LC_ALL=C TZ=UTC sh '" f "' > '" o "' 2>&1 < /dev/null")
     out = ""
     while ((getline line < o) > 0)
-        out = out replace_all(line, rev, "REV") "\n"
+        out = out replace_all(replace_all(line, rev, "REV"), work, "/shared/study") "\n"
     close(o)
     return out
 }

@@ -14,7 +14,7 @@
  *
  * Exit codes of the hvwake program: 0 success, 1 the model failed a check,
  * 2 bad input, 3 an output could not be written or a worker was lost (disk
- * full, file-size limit, permissions, a sweep worker killed by a signal).
+ * full, file-size limit, permissions, a worker of sweep or compare killed by a signal).
  *
  * hv_source() is the source revision the binary was built from (`git
  * describe --always --dirty --tags` at build time, "unknown" outside git);

@@ -1,6 +1,6 @@
 /* hvwake compare — one scenario under several settings, side by side. */
 #include "cli/cli.h"
-#include "cli/run_model.h"
+#include "cli/pool.h"
 
 #include "base/hv.h"
 #include "report/compare.h"
@@ -19,9 +19,9 @@
 int cmd_compare(int argc, char **argv)
 {
     cli_scn_args a = {0};
-    const char *reps_arg = NULL;
-    uint64_t reps = 0;
-    int rc = 0, force = 0;
+    const char *reps_arg = NULL, *jobs_arg = NULL;
+    uint64_t reps = 0, jobs = 0;
+    int rc = 0, force = 0, quiet = 0;
     cli_table tab = {0};
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
@@ -29,19 +29,22 @@ int cmd_compare(int argc, char **argv)
             cli_scn_args_free(&a);
             return cli_help("compare");
         }
-        if (!strcmp(o, "--force")) {
-            if (force++) {
-                fprintf(stderr, "hvwake compare: option --force given twice; expected it once\n");
+        int *flag = !strcmp(o, "--force") ? &force : !strcmp(o, "--quiet") ? &quiet : NULL;
+        if (flag) {
+            if ((*flag)++) {
+                fprintf(stderr, "hvwake compare: option %s given twice; expected it once\n", o);
                 rc = HV_EXIT_USAGE;
             }
             continue;
         }
-        if (!strcmp(o, "--replications")) {
+        const char **slot = !strcmp(o, "--replications") ? &reps_arg : !strcmp(o, "--jobs") ? &jobs_arg : NULL;
+        if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "hvwake compare: option --replications needs a value\n");
+                fprintf(stderr, "hvwake compare: option %s needs a value\n", o);
                 rc = HV_EXIT_USAGE;
-            } else if (!(rc = cli_once("compare", o, &reps_arg, argv[++i])))
-                rc = cli_parse_u64("compare", o, reps_arg, 1, 100000, &reps);
+            } else if (!(rc = cli_once("compare", o, slot, argv[++i])))
+                rc = slot == &jobs_arg ? cli_parse_u64("compare", o, jobs_arg, 1, 1024, &jobs)
+                                       : cli_parse_u64("compare", o, reps_arg, 1, 100000, &reps);
             continue;
         }
         int tr = cli_table_arg("compare", argc, argv, &i, &tab);
@@ -67,6 +70,8 @@ int cmd_compare(int argc, char **argv)
         rc = cli_scenario("compare", &a, &base);
     if (!rc && !reps)
         reps = base.sim.replications;
+    if (!rc && !jobs)
+        jobs = cli_cpus();
     scn_variants vs = {0};
     struct scenario *sc = NULL;
     if (!rc)
@@ -86,25 +91,29 @@ int cmd_compare(int argc, char **argv)
         free(st);
         rep_config_free(&cfg);
     }
-    for (size_t v = 0; v < vs.n && !rc; v++) {
-        uint64_t run0 = sc[v].sim.run;
-        for (uint64_t r = 0; r < reps && !rc; r++) {
-            sc[v].sim.run = run0 + r; /* independent streams per replication */
-            rc = cli_run_model("compare", &sc[v], NULL, &res.runs[v * reps + r]);
-            res.have[v * reps + r] = !rc;
-        }
-        sc[v].sim.run = run0;
-    }
+    cli_pool_result pr = {0};
     if (!rc) {
+        cli_pool p = {.cmd = "compare", .sc = sc, .vs = &vs, .reps = reps, .shard = {1, 1}, .workers = jobs,
+                      .progress = !quiet};
+        pr = cli_pool_run(&p, res.runs, res.have);
+        rc = pr.status;
+        if (rc && !pr.signal)
+            fprintf(stderr, "hvwake compare: %zu of the %zu runs failed; nothing written\n", pr.owned - pr.done,
+                    pr.owned);
+    }
+    if (!rc && !pr.signal) {
         rep_compare c;
         rep_results_compare(&res, &c);
         rc = cli_write_results("compare", out.f, a.format, &res, &c, &tab);
         rep_compare_free(&c);
     }
-    if (!rc)
+    if (!pr.signal)
+        pr.signal = cli_signal_caught(); /* while the output was written */
+    if (!rc && !pr.signal)
         rc = cli_outs_commit("compare", &out, 1);
     else
         cli_outs_abort(&out, 1);
+    cli_signals_defer(0);
     rep_results_free(&res);
     for (size_t v = 0; sc && v < vs.n; v++)
         scn_free(&sc[v]);
@@ -113,5 +122,10 @@ int cmd_compare(int argc, char **argv)
     if (have_base)
         scn_free(&base);
     cli_scn_args_free(&a);
+    if (pr.signal) {
+        fprintf(stderr, "hvwake compare: interrupted by %s; stopped the workers; nothing written\n",
+                cli_signame(pr.signal));
+        cli_signal_exit(pr.signal);
+    }
     return rc;
 }

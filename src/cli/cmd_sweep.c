@@ -1,31 +1,30 @@
 /*
  * hvwake sweep — every variant x replication of a scenario, in parallel
- * worker processes on this machine (--jobs), or only this shard's share
- * (--shard i/N) so a Slurm job array or GNU parallel spreads the sweep over
- * a cluster; `hvwake merge DIR...` joins the shard files.
+ * worker processes on this machine (--jobs, cli/pool.h), or only this
+ * shard's share (--shard i/N) so a Slurm job array, GNU parallel or a
+ * Kubernetes indexed Job spreads the sweep over a cluster; `hvwake merge
+ * DIR...` joins the shard files. --emit-slurm writes the job array instead
+ * of running anything (cli/emit_slurm.h).
  *
  * Job j = variant * R + run. The parent, before any job runs: refuses a DIR
  * holding shard files of another experiment (results.h: the first
  * difference) and an existing DIR/shard-I-of-N.csv (unless --force), opens
- * the shard file's temporary file (the directory must be writable), removes
- * what dead sweeps of this host left in DIR, and makes a private
- * staging directory DIR/.sweep-HOST-PID. Each worker process runs one job
- * and writes its metrics (exact hex values) to STAGING/job-J with an end
- * line; the parent reads back only the jobs whose worker exited 0 in this
- * run, in job order, so the output depends neither on the order workers
- * finish in nor on files left by an earlier, interrupted sweep (staging
- * directories of dead sweeps on this host are removed).
+ * the shard file's temporary file (the directory must be writable) and
+ * removes the temporary files dead sweeps of this host left in DIR. The
+ * pool runs the shard's jobs and reads back only what its own workers
+ * wrote in this run, by job index, so the output depends neither on the
+ * order workers finish in nor on their number.
  *
  * The shard file is renamed into place only when every job succeeded: it
  * exists only whole and right. A failed job (its exit status, or the signal
  * that killed it) leaves no shard file; merge then names the shard and its
  * variants, and `--shard I/N` re-runs it alone. SIGINT, SIGTERM or SIGHUP
- * to the parent stop every worker (SIGTERM, then wait), remove the staging
- * directory and the temporary file, and end the parent by that signal; on
- * Linux a worker also dies with its parent (PR_SET_PDEATHSIG).
+ * to the parent stop every worker (SIGTERM, then wait), remove the
+ * temporary file, and end the parent by that signal.
  */
 #include "cli/cli.h"
-#include "cli/run_model.h"
+#include "cli/emit_slurm.h"
+#include "cli/pool.h"
 
 #include "base/hv.h"
 #include "report/metrics.h"
@@ -35,125 +34,15 @@
 #include "scn/variants.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
-static const char *signame(int sig)
-{
-    switch (sig) {
-    case SIGKILL: return "SIGKILL";
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGXCPU: return "SIGXCPU";
-    }
-    return "signal";
-}
-
-static char *job_path(const char *staging, size_t j)
-{
-    size_t n = strlen(staging) + 32;
-    char *p = hv_xmalloc(n);
-    snprintf(p, n, "%s/job-%zu", staging, j);
-    return p;
-}
-
-/* In the worker: run one job, write "HEXVALUE\tname" lines and "end N".
- * The exit status is the job's: 0, HV_EXIT_CHECK, or HV_EXIT_IO. */
-static int worker(const struct scenario *s, const char *path)
-{
-    rep_metrics m;
-    rep_metrics_init(&m);
-    int rc = cli_run_model("sweep", s, NULL, &m);
-    if (!rc) {
-        FILE *f = fopen(path, "w");
-        if (f) {
-            size_t n = rep_metrics_nflat(&m);
-            for (size_t i = 0; i < n; i++) {
-                char name[300];
-                double v;
-                rep_metrics_flat(&m, i, name, sizeof name, &v);
-                fprintf(f, "%a\t%s\n", v, name);
-            }
-            fprintf(f, "end %zu\n", n);
-        }
-        if (!f || ferror(f) | fclose(f)) {
-            fprintf(stderr, "hvwake sweep: cannot write '%s': %s\n", path, strerror(errno));
-            rc = HV_EXIT_IO;
-        }
-    }
-    rep_metrics_free(&m);
-    return rc;
-}
-
-/* A worker's file back into m. 0, or -1 if it is not whole. */
-static int collect(const char *path, rep_metrics *m)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[1024], why[400];
-    int ended = 0, bad = 0;
-    size_t rows = 0;
-    while (!bad && !ended && fgets(line, sizeof line, f)) {
-        size_t l = strlen(line);
-        char *tab = strchr(line, '\t'), *end;
-        unsigned long long n;
-        bad = !l || line[l - 1] != '\n';
-        line[l ? l - 1 : 0] = 0;
-        if (!bad && !strncmp(line, "end ", 4))
-            ended = sscanf(line, "end %llu", &n) == 1 && n == rows && !rep_metrics_end_flat(m, why, sizeof why);
-        else if (!bad && tab) {
-            *tab = 0;
-            double v = strtod(line, &end);
-            bad = *end != 0 || !tab[1] || rep_metrics_add_flat(m, tab + 1, v, why, sizeof why);
-            rows++;
-        } else
-            bad = 1;
-    }
-    bad |= ferror(f) || !ended || fgetc(f) != EOF;
-    fclose(f);
-    return bad ? -1 : 0;
-}
-
-/* rm -r of a staging directory (it holds only job files). */
-static void remove_staging(const char *staging)
-{
-    DIR *d = opendir(staging);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)))
-            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-                char p[4300];
-                snprintf(p, sizeof p, "%s/%s", staging, de->d_name);
-                unlink(p);
-            }
-        closedir(d);
-    }
-    rmdir(staging);
-}
-
-/* What sweeps on this host left in DIR and whose process is gone (a
- * SIGKILL, a crash): staging directories .sweep-HOST-PID and temporary
- * files .NAME.tmp-HOST-PID-K. Removed (nothing would read them). Those of
- * live processes (other shards into the same DIR) and of other hosts stay. */
+/* The temporary files (.NAME.tmp-HOST-PID-K) that sweeps of this host
+ * whose process is gone (a SIGKILL, a crash) left in DIR: removed (nothing
+ * would read them). Those of live processes (other shards into the same
+ * DIR) and of other hosts stay. */
 static void remove_stale(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -161,17 +50,13 @@ static void remove_stale(const char *dir)
         return;
     struct dirent *de;
     while ((de = readdir(d))) {
-        long pid = 0;
-        int staging = (pid = rep_out_stale(de->d_name, ".sweep")) != 0;
-        if (!staging && !(pid = rep_out_stale(de->d_name, ".tmp")))
+        long pid = rep_out_stale(de->d_name);
+        if (!pid)
             continue;
         char p[4300];
         snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
         fprintf(stderr, "hvwake sweep: removing %s, left by an interrupted run (process %ld is gone)\n", p, pid);
-        if (staging)
-            remove_staging(p);
-        else
-            unlink(p);
+        unlink(p);
     }
     closedir(d);
 }
@@ -212,142 +97,52 @@ static int check_dir(const char *dir, const char *own, const rep_header *h, size
     return rc ? HV_EXIT_USAGE : 0;
 }
 
-typedef struct sweep {
-    char staging[4300];
-    size_t njob, reps, running;
-    uint64_t jobs;
-    scn_shard shard;
-    const scn_variants *vs;
-    struct scenario *sc;
-    pid_t *pid;    /* [njob]: the worker of job j, 0 if none was started */
-    int *status;   /* [njob]: its exit code (HV_EXIT_IO: killed, or no fork) */
-    unsigned char *live; /* [njob]: started and not yet reaped */
-    int stop;      /* fork failed: start nothing more */
-    pid_t parent;
-} sweep;
-
-static void start(sweep *w, size_t j, const sigset_t *orig)
+/* The options of --emit-slurm, and the local run's: each given where it
+ * does something. 0 or HV_EXIT_USAGE. */
+static int check_mode(const char *emit, const char *shard, const char *jobs, int quiet, const char *const *emit_opts)
 {
-    struct scenario *s = &w->sc[j / w->reps];
-    char *p = job_path(w->staging, j);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t c = fork();
-    if (c == 0) {
-        cli_signals_default();
-        sigprocmask(SIG_SETMASK, orig, NULL);
-#ifdef __linux__
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* no orphan if the parent is killed */
-        if (getppid() != w->parent)
-            _exit(HV_EXIT_IO);
-#endif
-        s->sim.run += j % w->reps;
-        _exit(worker(s, p));
-    }
-    free(p);
-    if (c < 0) {
-        fprintf(stderr, "hvwake sweep: job %zu: cannot start a worker: %s\n", j, strerror(errno));
-        w->status[j] = HV_EXIT_IO;
-        w->stop = 1;
-        return;
-    }
-    w->pid[j] = c;
-    w->live[j] = 1;
-    w->running++;
+    static const char *const names[] = {"--shards", "--cpus-per-task", "--partition", "--time"};
+    const char *bad = NULL, *why = NULL;
+    if (emit && shard)
+        bad = "--shard", why = "the job array runs every shard; expected no --shard";
+    else if (emit && jobs)
+        bad = "--jobs", why = "each array task runs --cpus-per-task workers; expected --cpus-per-task";
+    else if (emit && quiet)
+        bad = "--quiet", why = "nothing runs here; expected no --quiet";
+    for (int k = 0; !bad && !emit && k < 4; k++)
+        if (emit_opts[k])
+            bad = names[k], why = "it is an option of the emitted job array; expected --emit-slurm DIR with it";
+    if (!bad)
+        return 0;
+    fprintf(stderr, "hvwake sweep: option %s does nothing %s --emit-slurm: %s\n", bad, emit ? "with" : "without", why);
+    return HV_EXIT_USAGE;
 }
-
-/* Record one finished worker (status st of pid). */
-static void finished(sweep *w, pid_t pid, int st)
-{
-    for (size_t j = 0; j < w->njob; j++) {
-        if (!w->live[j] || w->pid[j] != pid)
-            continue;
-        w->live[j] = 0;
-        w->running--;
-        const char *vn = w->vs->v[j / w->reps].name;
-        size_t run = j % w->reps;
-        if (WIFSIGNALED(st)) {
-            int sig = WTERMSIG(st);
-            fprintf(stderr, "hvwake sweep: job %zu (variant %s, run %zu): the worker was killed by %s (signal %d: "
-                    "%s)\n", j, vn, run, signame(sig), sig, strsignal(sig));
-            w->status[j] = HV_EXIT_IO;
-        } else if ((w->status[j] = WEXITSTATUS(st)))
-            fprintf(stderr, "hvwake sweep: job %zu (variant %s, run %zu) failed with status %d (%s)\n", j, vn, run,
-                    w->status[j], w->status[j] == HV_EXIT_CHECK ? "a model check failed" : "see its message above");
-        return;
-    }
-}
-
-/* Run every job of the shard; signals SIGINT/SIGTERM/SIGHUP/SIGCHLD are
- * blocked except inside sigsuspend, so none is missed. Returns the signal
- * that interrupted the sweep (its workers stopped and reaped), or 0. The
- * caller leaves signals deferred until its output is committed. */
-static int run_jobs(sweep *w)
-{
-    sigset_t block, orig;
-    sigemptyset(&block);
-    sigaddset(&block, SIGCHLD);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &orig);
-    cli_signals_defer(1);
-    size_t next = 0;
-    while (!cli_signal_caught()) {
-        for (; next < w->njob && w->running < w->jobs && !w->stop; next++)
-            if (scn_shard_owns(w->shard, next))
-                start(w, next, &orig);
-        if (!w->running)
-            break;
-        int st;
-        pid_t p = waitpid(-1, &st, WNOHANG);
-        if (p > 0)
-            finished(w, p, st);
-        else if (p == 0)
-            sigsuspend(&orig); /* until SIGCHLD or a stop signal */
-        else
-            HV_DIE("waitpid: %s", strerror(errno));
-    }
-    int sig = cli_signal_caught();
-    if (sig) {
-        for (size_t j = 0; j < w->njob; j++)
-            if (w->live[j])
-                kill(w->pid[j], SIGTERM);
-        while (w->running) {
-            int st;
-            pid_t p = waitpid(-1, &st, 0);
-            if (p < 0)
-                break;
-            for (size_t j = 0; j < w->njob; j++)
-                if (w->live[j] && w->pid[j] == p)
-                    w->live[j] = 0;
-            w->running--;
-        }
-    }
-    sigprocmask(SIG_SETMASK, &orig, NULL);
-    return sig;
-}
-
-static void child_noop(int sig) { (void)sig; }
 
 int cmd_sweep(int argc, char **argv)
 {
     cli_scn_args a = {0};
-    const char *dir = NULL, *reps_arg = NULL, *jobs_arg = NULL;
-    uint64_t reps = 0, jobs = 0;
-    int force = 0, rc = 0;
+    const char *dir = NULL, *reps_arg = NULL, *jobs_arg = NULL, *emit = NULL;
+    const char *eo[4] = {NULL}; /* --shards, --cpus-per-task, --partition, --time */
+    uint64_t reps = 0, jobs = 0, shards = 0, cpus = 0;
+    int force = 0, quiet = 0, rc = 0;
     for (int i = 1; i < argc && !rc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
             cli_scn_args_free(&a);
             return cli_help("sweep");
         }
-        if (!strcmp(o, "--force")) {
-            force = 1;
+        int *flag = !strcmp(o, "--force") ? &force : !strcmp(o, "--quiet") ? &quiet : NULL;
+        if (flag) {
+            if ((*flag)++) {
+                fprintf(stderr, "hvwake sweep: option %s given twice; expected it once\n", o);
+                rc = HV_EXIT_USAGE;
+            }
             continue;
         }
         const char **slot = !strcmp(o, "--out") ? &dir : !strcmp(o, "--replications") ? &reps_arg
-                            : !strcmp(o, "--jobs") ? &jobs_arg : NULL;
+                            : !strcmp(o, "--jobs") ? &jobs_arg : !strcmp(o, "--emit-slurm") ? &emit
+                            : !strcmp(o, "--shards") ? &eo[0] : !strcmp(o, "--cpus-per-task") ? &eo[1]
+                            : !strcmp(o, "--partition") ? &eo[2] : !strcmp(o, "--time") ? &eo[3] : NULL;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "hvwake sweep: option %s needs a value; see hvwake sweep --help\n", o);
@@ -366,6 +161,12 @@ int cmd_sweep(int argc, char **argv)
         rc = cli_parse_u64("sweep", "--replications", reps_arg, 1, 100000, &reps);
     if (!rc && jobs_arg)
         rc = cli_parse_u64("sweep", "--jobs", jobs_arg, 1, 1024, &jobs);
+    if (!rc && eo[0])
+        rc = cli_parse_u64("sweep", "--shards", eo[0], 1, 100000, &shards);
+    if (!rc && eo[1])
+        rc = cli_parse_u64("sweep", "--cpus-per-task", eo[1], 1, 1024, &cpus);
+    if (!rc)
+        rc = check_mode(emit, a.shard, jobs_arg, quiet, eo);
     if (!rc && (!dir || (!a.nvary && !a.nvariant))) {
         fprintf(stderr, "hvwake sweep: %s; expected --out DIR and at least one --vary or --variant\n",
                 !dir ? "no output directory" : "nothing to sweep");
@@ -387,105 +188,83 @@ int cmd_sweep(int argc, char **argv)
         rc = cli_scenario("sweep", &a, &base);
     if (!rc && !reps)
         reps = base.sim.replications;
-    if (!rc && !jobs) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = n > 0 ? (uint64_t)n : 1;
-    }
+    if (!rc && !jobs)
+        jobs = cli_cpus();
     scn_variants vs = {0};
     struct scenario *sc = NULL;
     if (!rc)
         rc = cli_build_variants("sweep", &a, &vs, &sc);
+    if (!rc && emit) {
+        cli_emit e = {.dir = emit, .out = dir, .partition = eo[2], .time = eo[3], .shards = shards, .cpus = cpus,
+                      .force = force, .a = &a, .reps = reps, .njob = vs.n * reps, .base = &base, .argc = argc,
+                      .argv = argv};
+        rc = cli_emit_check(&e);
+        if (!rc)
+            rc = cli_emit_slurm(&e); /* and nothing runs */
+    }
     /* The outputs, before any job runs. */
     char name[64], path[4200];
     rep_out out = {0};
     rep_config cfg = {0};
     rep_header h = {0};
     rep_stream *streams = NULL;
-    sweep w = {.reps = reps, .jobs = jobs, .shard = shard, .vs = &vs, .sc = sc, .parent = getpid()};
-    if (!rc) {
+    if (!rc && !emit) {
         h = cli_header(&base, &cfg);
         rep_results_file_name(name, sizeof name, shard.i, shard.n);
         snprintf(path, sizeof path, "%s/%s", dir, name);
         streams = hv_xcalloc(vs.n, sizeof *streams);
-        for (size_t v = 0; v < vs.n; v++) /* job j runs run0 + j % R (start()) */
+        for (size_t v = 0; v < vs.n; v++) /* job j runs run0 + j % R (cli/pool.h) */
             streams[v] = (rep_stream){sc[v].sim.seed, sc[v].sim.run};
         rc = check_dir(dir, force ? name : NULL, &h, reps, shard, &vs, streams);
+        if (!rc)
+            rc = cli_mkdirs("sweep", dir);
+        if (!rc)
+            rc = cli_out_open("sweep", &out, path, force ? 0 : REP_OUT_NOREPLACE);
+        if (!rc)
+            remove_stale(dir);
     }
-    if (!rc)
-        rc = cli_mkdirs("sweep", dir);
-    if (!rc)
-        rc = cli_out_open("sweep", &out, path, force ? 0 : REP_OUT_NOREPLACE);
-    if (!rc) {
-        remove_stale(dir);
-        snprintf(w.staging, sizeof w.staging, "%s/.sweep-%s-%ld", dir, rep_out_host(), (long)w.parent);
-        if (mkdir(w.staging, 0777)) {
-            fprintf(stderr, "hvwake sweep: cannot create '%s': %s\n", w.staging, strerror(errno));
-            rc = HV_EXIT_IO;
-            w.staging[0] = 0;
+    cli_pool_result pr = {0};
+    size_t njob = vs.n * reps;
+    rep_metrics *runs = NULL;
+    unsigned char *have = NULL;
+    if (!rc && !emit) {
+        runs = hv_xcalloc(njob + 1, sizeof *runs);
+        have = hv_xcalloc(njob + 1, 1);
+        for (size_t j = 0; j < njob; j++)
+            rep_metrics_init(&runs[j]);
+        cli_pool p = {.cmd = "sweep", .sc = sc, .vs = &vs, .reps = reps, .shard = shard, .workers = jobs,
+                      .progress = !quiet};
+        pr = cli_pool_run(&p, runs, have);
+        /* The shard file, in job order, only if every job succeeded. */
+        if (!pr.signal && !pr.status) {
+            rep_results_writer rw;
+            rep_results_begin(&rw, out.f, &h, reps, shard, &vs, streams);
+            for (size_t j = 0; j < njob; j++)
+                if (have[j])
+                    rep_results_job(&rw, j / reps, j % reps, &runs[j]);
+            rep_results_end(&rw);
         }
+        if (!pr.signal)
+            pr.signal = cli_signal_caught(); /* while the shard file was written */
+        if (!pr.signal && !pr.status)
+            rc = cli_outs_commit("sweep", &out, 1);
+        else
+            cli_outs_abort(&out, 1);
+        cli_signals_defer(0);
+        if (pr.signal)
+            fprintf(stderr, "hvwake sweep: interrupted by %s; stopped the workers; %s not written\n",
+                    cli_signame(pr.signal), path);
+        else if (!rc && pr.status)
+            fprintf(stderr, "hvwake sweep: %zu of the shard's %zu jobs failed; %s not written (run the shard again "
+                    "with --shard %u/%u)\n", pr.owned - pr.done, pr.owned, path, shard.i, shard.n);
+        else if (!rc)
+            fprintf(stderr, "hvwake sweep: %zu jobs of %zu written to %s (shard %u/%u); hvwake merge %s prints the "
+                    "table\n", pr.done, njob, path, shard.i, shard.n, dir);
     }
-    int sig = 0, failed = 0;
-    size_t done = 0, owned = 0;
-    if (!rc) {
-        w.njob = vs.n * reps;
-        w.pid = hv_xcalloc(w.njob + 1, sizeof *w.pid);
-        w.status = hv_xcalloc(w.njob + 1, sizeof *w.status);
-        w.live = hv_xcalloc(w.njob + 1, 1);
-        struct sigaction sa = {.sa_handler = child_noop}, old_chld;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGCHLD, &sa, &old_chld);
-        sig = run_jobs(&w);
-        sigaction(SIGCHLD, &old_chld, NULL);
-        for (size_t j = 0; j < w.njob; j++) {
-            owned += scn_shard_owns(shard, j);
-            done += w.pid[j] && !w.status[j];
-            if (w.status[j] && !failed)
-                failed = w.status[j]; /* the lowest failed job's status */
-        }
-        if (!sig && !failed && done != owned)
-            failed = HV_EXIT_IO; /* a job never started (no fork) */
-    }
-    /* The shard file, in job order, only if every job succeeded. */
-    rep_results_writer rw;
-    if (!rc && !sig && !failed) {
-        rep_results_begin(&rw, out.f, &h, reps, shard, &vs, streams);
-        for (size_t j = 0; j < w.njob && !failed; j++) {
-            if (!w.pid[j])
-                continue;
-            char *p = job_path(w.staging, j);
-            rep_metrics m;
-            rep_metrics_init(&m);
-            if (collect(p, &m)) {
-                fprintf(stderr, "hvwake sweep: job %zu: its worker's file %s is incomplete\n", j, p);
-                failed = HV_EXIT_IO;
-                done--;
-            } else
-                rep_results_job(&rw, j / reps, j % reps, &m);
-            rep_metrics_free(&m);
-            free(p);
-        }
-        rep_results_end(&rw);
-    }
-    if (w.staging[0])
-        remove_staging(w.staging);
-    if (!sig)
-        sig = cli_signal_caught(); /* while the shard file was written */
-    if (!rc && !sig && !failed)
-        rc = cli_outs_commit("sweep", &out, 1);
-    else
-        cli_outs_abort(&out, 1);
-    cli_signals_defer(0);
-    if (sig)
-        fprintf(stderr, "hvwake sweep: interrupted by %s; stopped the workers; %s not written\n", signame(sig), path);
-    else if (!rc && failed)
-        fprintf(stderr, "hvwake sweep: %zu of the shard's %zu jobs failed; %s not written (run the shard again with "
-                "--shard %u/%u)\n", owned - done, owned, path, shard.i, shard.n);
-    else if (!rc)
-        fprintf(stderr, "hvwake sweep: %zu jobs of %zu written to %s (shard %u/%u); hvwake merge %s prints the table\n",
-                done, w.njob, path, shard.i, shard.n, dir);
-    free(w.pid);
-    free(w.status);
-    free(w.live);
+    for (size_t j = 0; runs && j < njob; j++)
+        rep_metrics_free(&runs[j]);
+    free(runs);
+    free(have);
     free(streams);
     rep_config_free(&cfg);
     for (size_t v = 0; sc && v < vs.n; v++)
@@ -495,7 +274,7 @@ int cmd_sweep(int argc, char **argv)
     if (have_base)
         scn_free(&base);
     cli_scn_args_free(&a);
-    if (sig)
-        cli_signal_exit(sig);
-    return rc ? rc : failed;
+    if (pr.signal)
+        cli_signal_exit(pr.signal);
+    return rc ? rc : pr.status;
 }

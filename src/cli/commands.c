@@ -70,10 +70,26 @@ static const cli_opt o_run[] = {
     {NULL, NULL, NULL},
 };
 
+static const cli_opt o_compare[] = {
+    {"--jobs", "N", "worker processes, one run each (default: the CPUs this process may use); the output is the "
+                    "same for any N"},
+    {"--quiet", NULL, "no progress line on stderr (runs done, elapsed, time left; shown on a terminal only)"},
+    {NULL, NULL, NULL},
+};
+
 static const cli_opt o_sweep[] = {
     {"--out", "DIR", "the results directory (created)"},
-    {"--jobs", "N", "worker processes (default: the online CPUs)"},
+    {"--jobs", "N", "worker processes, one job each (default: the CPUs this process may use)"},
     {"--shard", "I/N", "run only the jobs j with j mod N == I-1 (a cluster runs the N shards)"},
+    {"--quiet", NULL, "no progress line on stderr (jobs done, elapsed, time left; shown on a terminal only)"},
+    {"--emit-slurm", "DIR", "run nothing: write the sweep as a Slurm job array into DIR (sweep.sbatch, one task per "
+                            "shard; merge.sbatch, after them; submit.sh; the frozen scenario.ini; a copy of this "
+                            "binary), results into --out (docs/cluster.md)"},
+    {"--shards", "N", "(--emit-slurm) array tasks, one shard each (default: one per job, at most 1000)"},
+    {"--cpus-per-task", "N", "(--emit-slurm) CPUs of each task, the workers of its shard (default 1)"},
+    {"--partition", "P", "(--emit-slurm) the Slurm partition of the jobs (default: the cluster's)"},
+    {"--time", "T", "(--emit-slurm) each job's time limit, as sbatch --time takes it: MINUTES, HH:MM:SS, "
+                    "DAYS-HH:MM... (default: the partition's)"},
     {NULL, NULL, NULL},
 };
 
@@ -194,11 +210,15 @@ const cli_cmd cli_commands[] = {
      "95% interval (a paired t interval, as the runs share their random streams; Welch for a variant that changes "
      "the seed or the runs), the ratio, and * when significant. Every variant is built and validated before "
      "anything runs.",
-     G_SCN | G_VARY | G_OUTPUT | G_TABLE | G_FORCE, o_none, "Example: hvwake compare --vary kvm.h_ipi_redirect=1,0 --replications 3"},
+     G_SCN | G_VARY | G_OUTPUT | G_TABLE | G_FORCE, o_compare,
+     "The runs go to worker processes as sweep's jobs do. Example: hvwake compare --vary kvm.h_ipi_redirect=1,0 "
+     "--replications 3"},
     {"sweep", cmd_sweep, "[NAME|FILE] --out DIR", "every variant x replication in parallel processes or shards (then merge)",
      "The jobs of compare (job = variant x R + run) in worker processes on this machine, or only the jobs of one "
-     "shard (a Slurm array or GNU parallel runs the shards on a cluster), written to DIR/shard-I-of-N.csv "
-     "(src/report/results.h) only when every job of the shard succeeded; hvwake merge DIR prints the table.",
+     "shard (a Slurm job array, GNU parallel or a Kubernetes indexed Job runs the shards on a cluster), written to "
+     "DIR/shard-I-of-N.csv (src/report/results.h) only when every job of the shard succeeded; hvwake merge DIR "
+     "prints the table. A failed shard is re-run alone with its --shard I/N into the same DIR. --emit-slurm writes "
+     "the job array and its merge for sbatch instead (docs/cluster.md).",
      G_SCN | G_VARY | G_FORCE, o_sweep,
      "Exit status: 0 success, 1 a job failed a model check, 2 bad input, 3 an output could not be written or a "
      "worker was killed by a signal."},

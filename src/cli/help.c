@@ -106,7 +106,7 @@ void cli_usage(FILE *f)
     list_commands(f);
     fprintf(f, "\n'hvwake help COMMAND' (= 'hvwake COMMAND --help') describes a command and its options with\n"
                "their defaults. Exit status: 0 success, 1 a model check failed, 2 bad input, 3 an output\n"
-               "could not be written (or a sweep worker was killed). Guarantees: docs/cli.md.\n");
+               "could not be written (or a worker was killed). Guarantees: docs/cli.md.\n");
 }
 
 typedef struct names {
@@ -207,9 +207,10 @@ static void man(FILE *f)
     }
     fputs(".SH EXIT STATUS\n.TP\n0\nsuccess\n.TP\n1\nthe model failed a check (an invariant or a conservation "
           "law)\n.TP\n2\nbad input: file:line: what is wrong; what was expected\n.TP\n3\nan output could not be "
-          "written, or a sweep worker was killed by a signal\n.SH SEE ALSO\n",
+          "written, or a worker of sweep or compare was killed by a signal\n.SH SEE ALSO\n",
           f);
-    roff(f, "docs/cli.md (commands and guarantees), docs/scenarios.md, docs/metrics.md in the source tree.");
+    roff(f, "docs/cli.md (commands and guarantees), docs/cluster.md (sweeps on Slurm, GNU parallel, Kubernetes), "
+            "docs/scenarios.md, docs/metrics.md in the source tree.");
     fputc('\n', f);
 }
 

@@ -15,11 +15,11 @@
  * seven statistics are NaN (undefined: JSON null, CSV empty, text "-"),
  * never 0; the histogram has no buckets.
  *
- * Flat form (results files, sweep staging): every metric row, then every
- * histogram's buckets as rows "P@LO" = count, in order. rep_metrics_flat()
- * gives row i of it; rep_metrics_add_flat() takes one back (a bucket row
- * needs its histogram's P.count row before it, and buckets in increasing
- * order).
+ * Flat form (results files; the workers of sweep and compare): every
+ * metric row, then every histogram's buckets as rows "P@LO" = count, in
+ * order. rep_metrics_flat() gives row i of it; rep_metrics_add_flat()
+ * takes one back (a bucket row needs its histogram's P.count row before
+ * it, and buckets in increasing order).
  *
  * Model rooms never include this header: report/ reads the model and fills
  * the sink (report/<room>_view.c).

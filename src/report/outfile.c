@@ -111,18 +111,16 @@ const char *rep_out_host(void)
     return host;
 }
 
-long rep_out_stale(const char *name, const char *tag)
+long rep_out_stale(const char *name)
 {
     char pre[100];
-    snprintf(pre, sizeof pre, "%s-%s-", tag, rep_out_host());
-    int sweep = !strcmp(tag, ".sweep");
+    snprintf(pre, sizeof pre, ".tmp-%s-", rep_out_host());
     const char *at = name[0] == '.' ? strstr(name, pre) : NULL;
-    if (!at || (sweep && at != name))
+    if (!at)
         return 0;
     char *end;
     long pid = strtol(at + strlen(pre), &end, 10);
-    int tail = sweep ? !*end : *end == '-' && end[1] && strspn(end + 1, "0123456789") == strlen(end + 1);
-    if (pid <= 0 || !tail)
+    if (pid <= 0 || *end != '-' || !end[1] || strspn(end + 1, "0123456789") != strlen(end + 1))
         return 0;
     return kill((pid_t)pid, 0) == 0 || errno != ESRCH ? 0 : pid; /* alive, or not ours to judge */
 }
@@ -206,7 +204,7 @@ int rep_out_open(rep_out *o, const char *path, int flags, char *err, size_t n)
         /* registered before it exists: a signal in between unlinks nothing */
         if (!(o->slot = take_slot(o->tmp)))
             return open_fail(o, err, n, 0, "too many open outputs", HV_EIO);
-        fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL, flags & REP_OUT_EXEC ? 0777 : 0666);
         if (fd < 0) {
             e = errno;
             temps[o->slot - 1] = NULL;

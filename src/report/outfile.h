@@ -28,7 +28,8 @@
  * regular files (/dev/null, /dev/full, a FIFO, a terminal) — renaming over
  * those would be wrong. A symbolic link is followed: the file it names is
  * replaced, the link stays. A replaced regular file keeps its permission
- * bits; a new one gets 0666 minus the umask.
+ * bits; a new one gets 0666 minus the umask (REP_OUT_EXEC: 0777, a script
+ * or a program).
  *
  * Signals: rep_out_remove_temps() unlinks every temporary file still open
  * and is async-signal-safe, for a SIGINT/SIGTERM handler that then re-raises
@@ -49,7 +50,7 @@
 
 #define REP_OUT_MAX 16
 
-enum { REP_OUT_NOREPLACE = 1 };
+enum { REP_OUT_NOREPLACE = 1, REP_OUT_EXEC = 2 };
 
 struct rep_sink;
 typedef struct rep_out {
@@ -84,12 +85,11 @@ const char *rep_out_name(const rep_out *o);
 
 /* This host's name as used in temporary names ('/' and '.' as '_'). */
 const char *rep_out_host(void);
-/* If name is a temporary left by a process of this host that is gone
- * (tag ".tmp": ".NAME.tmp-HOST-PID-K"; tag ".sweep": ".sweep-HOST-PID"),
- * its PID; else 0 (not one, another host's, or its process is alive). A
- * SIGKILLed process leaves such files; nothing reads them, and the next
- * sweep into the directory removes them. */
-long rep_out_stale(const char *name, const char *tag);
+/* If name is a temporary file (".NAME.tmp-HOST-PID-K") left by a process
+ * of this host that is gone, its PID; else 0 (not one, another host's, or
+ * its process is alive). A SIGKILLed process leaves such files; nothing
+ * reads them, and the next sweep into the directory removes them. */
+long rep_out_stale(const char *name);
 /* Unlink every open temporary file. Async-signal-safe. */
 void rep_out_remove_temps(void);
 /* 1 if paths a and b name the same file (the same directory entry, whether

@@ -34,9 +34,9 @@ unchanged() {
     echo "ok - $_name: previous results intact"
 }
 
-# no_temps NAME DIR — no temporary file or staging directory left in DIR.
+# no_temps NAME DIR — no temporary file left in DIR.
 no_temps() {
-    _left=$(ls -a "$2" | grep -E '\.tmp-|^\.sweep-')
+    _left=$(ls -a "$2" | grep -E '\.tmp-')
     if [ -n "$_left" ]; then fail "$1: left in $2: $_left"; return 1; fi
     echo "ok - $1: nothing left behind"
 }

@@ -5,9 +5,11 @@
 # (SIGTERM, SIGINT: workers stopped, nothing left behind) or killed (its
 # workers die with it; the next sweep cleans up), stale files of an earlier
 # sweep, a worker that cannot write (ulimit -f) and the shard re-run alone,
-# an existing shard file (never replaced without --force).
+# an existing shard file (never replaced without --force). The workers'
+# files have no name: $TMPDIR stays empty whatever happens.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 1
+mkdir tmpdir && export TMPDIR="$T/tmpdir"
 host=$(uname -n | tr './' '__')
 deadpid=999999
 while kill -0 $deadpid 2>/dev/null; do deadpid=$((deadpid + 1)); done
@@ -26,13 +28,11 @@ expect "sweep --force" 0 "4 jobs of 4 written to good/shard-0001-of-0001\.csv" "
 unchanged "sweep --force: the same bytes again" good/shard-0001-of-0001.csv
 
 # Stale files of an earlier sweep on this host whose process is gone: a
-# staging directory with another seed's job file, a temporary shard file,
-# and a job file of the old format. None is read; the first two are removed.
-mkdir stale "stale/.sweep-$host-$deadpid"
-echo "0x1p+0	sim.events" > "stale/.sweep-$host-$deadpid/job-0"
+# temporary shard file (removed), and a job file (never read).
+mkdir stale
 echo "0x1p+0	sim.events" > stale/.job-0.tmp
 echo "# hvwake-results 2" > "stale/.shard-0001-of-0001.csv.tmp-$host-$deadpid-0"
-expect "stale files" 0 "removing stale/\.sweep-$host-$deadpid, left by an interrupted run \(process $deadpid is gone\)" \
+expect "stale files" 0 "removing stale/\.shard-0001-of-0001\.csv\.tmp-$host-$deadpid-0, left by an interrupted run \(process $deadpid is gone\)" \
     "$hv" sweep $SMALL --out stale
 table stale > stale.txt
 cmp -s good.txt stale.txt && echo "ok - stale files: the same table as a clean sweep" || fail "stale files changed the table: $(diff good.txt stale.txt)"
@@ -82,8 +82,8 @@ if [ "$(uname -s)" = Linux ]; then
     left=""; for k in $w; do alive $k && left="$left $k"; done
     [ -z "$left" ] && echo "ok - parent SIGKILL: no orphan worker" || { fail "parent SIGKILL: orphans$left"; kill -KILL $left; }
 fi
-ls -a mix | grep -q "^\.sweep-$host-$p$" || fail "no staging directory left by the killed parent (the test needs one)"
-expect "next sweep cleans up" 0 "removing mix/\.sweep-$host-$p, left by an interrupted run" \
+ls -a mix | grep -q "^\.shard-0002-of-0002\.csv\.tmp-$host-$p-0$" || fail "no temporary file left by the killed parent (the test needs one)"
+expect "next sweep cleans up" 0 "removing mix/\.shard-0002-of-0002\.csv\.tmp-$host-$p-0, left by an interrupted run" \
     "$hv" sweep $MIX --shard 1/2 --force
 unchanged "killed and interrupted sweeps" mix/shard-0001-of-0002.csv
 no_temps "after the clean-up" mix
@@ -91,7 +91,7 @@ no_temps "after the clean-up" mix
 # A worker that cannot write (a file-size limit of 0): the shard fails, merge
 # names it, and --shard re-runs it alone; the table is then the reference's.
 "$hv" sweep $SMALL --out fs --shard 1/2 2>/dev/null || fail "sweep fs 1/2"
-expect "ulimit -f 0: workers cannot write" 3 "cannot write 'fs/\.sweep-$host-[0-9]+/job-1': File too large" \
+expect "ulimit -f 0: workers cannot write" 3 "hvwake sweep: job 1: cannot write its results \(a temporary file\): File too large" \
     sh -c "ulimit -f 0; exec \"\$0\" sweep $SMALL --out fs --shard 2/2" "$hv"
 expect "merge names the failed shard" 2 "shard 2/2 is missing \(no shard-0002-of-0002\.csv\): no results for kvm\.h_ipi_redirect=1 \(run 1\), kvm\.h_ipi_redirect=0 \(run 1\)" \
     "$hv" merge fs
@@ -99,4 +99,5 @@ expect "merge names the failed shard" 2 "shard 2/2 is missing \(no shard-0002-of
 table fs > fs.txt
 cmp -s good.txt fs.txt && echo "ok - the shard re-run alone completes the table" || fail "re-run table differs: $(diff good.txt fs.txt)"
 no_temps "ulimit -f" fs
+[ -z "$(ls -A tmpdir)" ] && echo "ok - \$TMPDIR empty: the workers' files had no name" || fail "left in \$TMPDIR: $(ls -A tmpdir)"
 finish

@@ -21,6 +21,37 @@ static void t_format(void)
     TAP_CONTAINS(b, "ETA 2777777.8 h");
 }
 
+/* The runs line: the ETA assumes the runs left take as long as those done. */
+static void t_runs(void)
+{
+    char b[200];
+    rep_progress_runs_format(b, sizeof b, "sweep", 10, 40, 2, 63);
+    TAP_STREQ(b, "[hvwake] sweep: 10/40 runs done, 2 running  elapsed 1:03  ETA 3 min");
+    rep_progress_runs_format(b, sizeof b, "compare", 0, 6, 2, 1.5);
+    TAP_STREQ(b, "[hvwake] compare: 0/6 runs done, 2 running  elapsed 0:02  ETA ?");
+    rep_progress_runs_format(b, sizeof b, "compare", 6, 6, 0, 7200);
+    TAP_STREQ(b, "[hvwake] compare: 6/6 runs done, 0 running  elapsed 2:00:00  ETA 0 s");
+    char *p = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&p, &n);
+    rep_progress pr;
+    rep_progress_init(&pr, f, 0);
+    pr.enabled = 1;
+    pr.clock = fake_clock;
+    fake_now = pr.t0 = pr.last = 100;
+    fake_now = 100.9;
+    rep_progress_runs(&pr, "sweep", 1, 4, 2); /* under a second: nothing */
+    fflush(f);
+    TAP_EQ(n, 0);
+    fake_now = 102;
+    rep_progress_runs(&pr, "sweep", 1, 4, 2);
+    fflush(f);
+    TAP_CONTAINS(p, "\r[hvwake] sweep: 1/4 runs done, 2 running  elapsed 0:02  ETA 6 s");
+    rep_progress_done(&pr);
+    fclose(f);
+    free(p);
+}
+
 static void t_gating(void)
 {
     char *p = NULL;
@@ -65,6 +96,7 @@ static void t_gating(void)
 int main(void)
 {
     TAP_RUN(t_format);
+    TAP_RUN(t_runs);
     TAP_RUN(t_gating);
     return tap_done();
 }
