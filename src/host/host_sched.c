@@ -92,8 +92,12 @@ static bool allowed(const host *h, const host_task *t, int cpu)
     return h->cpus[cpu].online && host_cpumask_test(&t->affinity, cpu);
 }
 
-/* select_task_rq: prev if idle; else an idle CPU in prev's chip; else the
- * least loaded allowed CPU (ties: prev, then the first from prev on). */
+/* select_task_rq: prev if idle; else an idle CPU in prev's chip (the first
+ * after prev, wrapping around the chip); else the least loaded allowed CPU
+ * (ties: prev, then the first from prev on, wrapping around the machine).
+ * A chip's CPUs are one range of CPU numbers, so the chip is searched as
+ * its range, and no CPU beats an idle one, so the machine-wide search stops
+ * at the first idle allowed CPU. */
 int host__select_cpu(host *h, host_task *t)
 {
     hw_machine *m = h->hw;
@@ -101,24 +105,31 @@ int host__select_cpu(host *h, host_task *t)
     if (prev >= 0 && allowed(h, t, prev) && cpu_idle(&h->cpus[prev]))
         return prev;
     if (prev >= 0) {
-        int chip = hw_cpu_chip(m, prev);
-        for (int i = 1; i < n; i++) {
-            int c = (prev + i) % n;
-            if (hw_cpu_chip(m, c) == chip && allowed(h, t, c) && cpu_idle(&h->cpus[c]))
+        int cpc = (int)m->cfg.cores_per_chip, chip = hw_cpu_chip(m, prev);
+        int lo = hw_core_first_cpu(m, chip * cpc), hi = hw_core_first_cpu(m, (chip + 1) * cpc);
+        if (hi > n)
+            hi = n;
+        for (int c = prev + 1; c != prev; c++) {
+            if (c == hi)
+                c = lo;
+            if (c == prev)
+                break;
+            if (allowed(h, t, c) && cpu_idle(&h->cpus[c]))
                 return c;
         }
     }
     int best = -1;
     uint32_t best_nr = UINT32_MAX;
     int start = prev >= 0 ? prev : 0;
-    for (int i = 0; i < n; i++) {
-        int c = (start + i) % n;
+    for (int i = 0, c = start; i < n; i++, c = c + 1 == n ? 0 : c + 1) {
         if (!allowed(h, t, c))
             continue;
         uint32_t nr = nr_running(&h->cpus[c]);
         if (nr < best_nr) {
             best = c;
             best_nr = nr;
+            if (nr == 0)
+                break;
         }
     }
     if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq) */
