@@ -197,6 +197,9 @@ const char *host_check(host *h)
             FAIL("I-host-state: cpu %u in task state without a computing task", i);
         if (c->state == HOST_CPU_IDLE && c->curr)
             FAIL("I-host-state: idle cpu %u has a current task", i);
+        if (host_cpumask_test(&h->queued, (int)i) != (c->nq > 0))
+            FAIL("I-host-rq: cpu %u has %u queued tasks but is %sin the mask of queued CPUs", i, c->nq,
+                 c->nq ? "not " : "");
         for (uint32_t k = 0; k < c->nq; k++)
             if (c->rq[k]->state != HOST_TASK_RUNNABLE || c->rq[k]->cpu != (int)i ||
                 c->rq[k] == c->curr)

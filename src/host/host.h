@@ -86,7 +86,8 @@
  *   I-host-unique   a RUNNING task is the current task of exactly the CPU it
  *                   names; no task is current on two CPUs or queued twice.
  *   I-host-rq       queued tasks are RUNNABLE on that CPU; sum over CPUs of
- *                   (queued + current) == number of RUNNABLE + RUNNING tasks.
+ *                   (queued + current) == number of RUNNABLE + RUNNING tasks;
+ *                   a CPU is in h->queued iff its run queue is not empty.
  *   I-host-state    TASK => current task with compute; IDLE => no current task.
  *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
  *                   than host.ipi_pending_max.
@@ -151,7 +152,21 @@ typedef struct host_cpumask {
     uint64_t w[HW_MAX_CPUS / 64];
 } host_cpumask;
 static inline void host_cpumask_set(host_cpumask *m, int c) { m->w[c >> 6] |= 1ull << (c & 63); }
+static inline void host_cpumask_clear(host_cpumask *m, int c) { m->w[c >> 6] &= ~(1ull << (c & 63)); }
 static inline bool host_cpumask_test(const host_cpumask *m, int c) { return (m->w[c >> 6] >> (c & 63)) & 1; }
+/* The first CPU >= from and < n in m, or -1. */
+static inline int host_cpumask_next(const host_cpumask *m, int from, int n)
+{
+    for (int c = from; c < n;) {
+        uint64_t w = m->w[c >> 6] >> (c & 63);
+        if (w) {
+            c += __builtin_ctzll(w);
+            return c < n ? c : -1;
+        }
+        c = (c | 63) + 1;
+    }
+    return -1;
+}
 void host_cpumask_fill(host_cpumask *m, int ncpus);
 
 /* X(enum, name) */
@@ -287,6 +302,7 @@ struct host {
     host_cfg cfg;
     uint64_t seed, run;
     host_cpu *cpus; /* [hw->ncpus] */
+    host_cpumask queued; /* CPUs whose run queue holds a task (nq > 0) */
     host_task **tasks;
     uint32_t ntasks, captasks;
     des_time tick_period;

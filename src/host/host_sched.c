@@ -37,6 +37,7 @@ void host__rq_add(host_cpu *c, host_task *t)
         c->rq = hv_xrealloc(c->rq, c->capq * sizeof *c->rq);
     }
     c->rq[c->nq++] = t;
+    host_cpumask_set(&c->h->queued, c->cpu);
     t->cpu = c->cpu;
     t->state = HOST_TASK_RUNNABLE;
     t->runnable_since = host__now(c->h);
@@ -47,7 +48,8 @@ void host__rq_del(host_cpu *c, host_task *t)
     for (uint32_t i = 0; i < c->nq; i++)
         if (c->rq[i] == t) {
             memmove(&c->rq[i], &c->rq[i + 1], (c->nq - i - 1) * sizeof *c->rq);
-            c->nq--;
+            if (--c->nq == 0)
+                host_cpumask_clear(&c->h->queued, c->cpu);
             return;
         }
     HV_DIE("task %s not queued on cpu %d", t->name, c->cpu);
@@ -175,13 +177,16 @@ void host__enqueue_on(host *h, host_task *t, int cpu, int from_cpu, bool wakeup)
     }
 }
 
-/* Pull one waiting task from the busiest allowed queue (idle balance). */
+/* Pull one waiting task from the busiest allowed queue (idle balance; ties:
+ * the lowest CPU number). Only CPUs with queued tasks can give one: the
+ * search walks h->queued in CPU order. */
 host_task *host__pull_task(host_cpu *c)
 {
     host *h = c->h;
     host_cpu *busiest = NULL;
     host_task *pick = NULL;
-    for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+    for (int i = host_cpumask_next(&h->queued, 0, (int)h->hw->ncpus); i >= 0;
+         i = host_cpumask_next(&h->queued, i + 1, (int)h->hw->ncpus)) {
         host_cpu *o = &h->cpus[i];
         if (o == c || !o->online || o->nq == 0)
             continue;
