@@ -159,6 +159,9 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     wlrun wl = {0};
     build_vms(m, s, vms, nvm, vr, &wl);
     hostload *l = s->hostload.tasks ? hostload_new(m->host, &s->hostload, s->sim.seed, s->sim.run) : NULL;
+    const run_marks *mk = o ? o->marks : NULL;
+    if (mk)
+        mk->mark(mk->ctx, RUN_MARK_BUILT, m->sim);
 
     rep_progress pg;
     rep_progress_init(&pg, stderr, warm + dur);
@@ -194,6 +197,8 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
     }
     rep_progress_done(&pg);
+    if (mk)
+        mk->mark(mk->ctx, RUN_MARK_RAN, m->sim);
     int rc = 0;
     if (e) {
         fprintf(stderr, "hvwake %s: model check failed at t=%llu ns: %s\n", cmd,
