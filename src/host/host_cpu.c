@@ -108,6 +108,7 @@ static void schedule(host_cpu *c)
             host__rq_add(c, prev);
         } else {
             c->curr = NULL;
+            host__cpu_masks(c);
         }
     }
     host__update_min_vruntime(c);
@@ -122,6 +123,7 @@ static void schedule(host_cpu *c)
     next->state = HOST_TASK_RUNNING;
     next->cpu = c->cpu;
     c->curr = next;
+    host__cpu_masks(c);
     if (next == prev) { /* picked again: no switch */
         host__dispatch(c);
         return;
@@ -173,6 +175,7 @@ static void after_task_cb(host_cpu *c, host_task *t)
     c->state = HOST_CPU_KERNEL;
     if (t->state != HOST_TASK_RUNNING) {
         c->curr = NULL;
+        host__cpu_masks(c);
         schedule(c);
         return;
     }

@@ -37,7 +37,7 @@ void host__rq_add(host_cpu *c, host_task *t)
         c->rq = hv_xrealloc(c->rq, c->capq * sizeof *c->rq);
     }
     c->rq[c->nq++] = t;
-    host_cpumask_set(&c->h->queued, c->cpu);
+    host__cpu_masks(c);
     t->cpu = c->cpu;
     t->state = HOST_TASK_RUNNABLE;
     t->runnable_since = host__now(c->h);
@@ -48,8 +48,8 @@ void host__rq_del(host_cpu *c, host_task *t)
     for (uint32_t i = 0; i < c->nq; i++)
         if (c->rq[i] == t) {
             memmove(&c->rq[i], &c->rq[i + 1], (c->nq - i - 1) * sizeof *c->rq);
-            if (--c->nq == 0)
-                host_cpumask_clear(&c->h->queued, c->cpu);
+            c->nq--;
+            host__cpu_masks(c);
             return;
         }
     HV_DIE("task %s not queued on cpu %d", t->name, c->cpu);
@@ -94,16 +94,23 @@ static bool allowed(const host *h, const host_task *t, int cpu)
     return h->cpus[cpu].online && host_cpumask_test(&t->affinity, cpu);
 }
 
+/* The first idle CPU of t's affinity in [from, to), or -1. */
+static int idle_allowed(const host *h, const host_task *t, int from, int to)
+{
+    return host_cpumask_next_and(&h->idle_cpus, &t->affinity, from, to);
+}
+
 /* select_task_rq: prev if idle; else an idle CPU in prev's chip (the first
  * after prev, wrapping around the chip); else the least loaded allowed CPU
  * (ties: prev, then the first from prev on, wrapping around the machine).
- * A chip's CPUs are one range of CPU numbers, so the chip is searched as
- * its range, and no CPU beats an idle one, so the machine-wide search stops
- * at the first idle allowed CPU. */
+ * The searches walk the masks of idle and online CPUs (h->idle_cpus,
+ * h->online_cpus): a chip's CPUs are one range of CPU numbers, and no CPU
+ * is less loaded than an idle one, so the least loaded is the first idle
+ * allowed CPU from prev on when there is one. */
 int host__select_cpu(host *h, host_task *t)
 {
     hw_machine *m = h->hw;
-    int n = (int)m->ncpus, prev = t->cpu;
+    int n = (int)m->ncpus, prev = t->cpu, c;
     if (prev >= 0 && allowed(h, t, prev) && cpu_idle(&h->cpus[prev]))
         return prev;
     if (prev >= 0) {
@@ -111,33 +118,27 @@ int host__select_cpu(host *h, host_task *t)
         int lo = hw_core_first_cpu(m, chip * cpc), hi = hw_core_first_cpu(m, (chip + 1) * cpc);
         if (hi > n)
             hi = n;
-        for (int c = prev + 1; c != prev; c++) {
-            if (c == hi)
-                c = lo;
-            if (c == prev)
-                break;
-            if (allowed(h, t, c) && cpu_idle(&h->cpus[c]))
-                return c;
-        }
+        if ((c = idle_allowed(h, t, prev + 1, hi)) >= 0 || (c = idle_allowed(h, t, lo, prev)) >= 0)
+            return c;
     }
+    int start = prev >= 0 ? prev : 0;
+    if ((c = idle_allowed(h, t, start, n)) >= 0 || (c = idle_allowed(h, t, 0, start)) >= 0)
+        return c;
     int best = -1;
     uint32_t best_nr = UINT32_MAX;
-    int start = prev >= 0 ? prev : 0;
-    for (int i = 0, c = start; i < n; i++, c = c + 1 == n ? 0 : c + 1) {
-        if (!allowed(h, t, c))
-            continue;
-        uint32_t nr = nr_running(&h->cpus[c]);
-        if (nr < best_nr) {
-            best = c;
-            best_nr = nr;
-            if (nr == 0)
-                break;
+    for (int pass = 0; pass < 2; pass++) /* the online CPUs from start on, then before it */
+        for (c = host_cpumask_next_and(&h->online_cpus, &t->affinity, pass ? 0 : start, pass ? start : n);
+             c >= 0; c = host_cpumask_next_and(&h->online_cpus, &t->affinity, c + 1, pass ? start : n)) {
+            uint32_t nr = nr_running(&h->cpus[c]);
+            if (nr < best_nr) {
+                best = c;
+                best_nr = nr;
+            }
         }
-    }
     if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq) */
         h->affinity_broken++;
         for (int i = 0; i < n; i++) {
-            int c = (start + i) % n;
+            c = (start + i) % n;
             if (h->cpus[c].online && nr_running(&h->cpus[c]) < best_nr) {
                 best = c;
                 best_nr = nr_running(&h->cpus[c]);
@@ -234,9 +235,11 @@ void host__scheduler_tick(host_cpu *c)
              t->vruntime - left->vruntime > slice)
         c->need_resched = true;
 balance:
-    /* push one waiting task to an idle allowed CPU (nohz idle balance) */
+    /* push one waiting task to an idle allowed CPU (nohz idle balance; the
+     * first idle CPU that one of them may run on) */
     if (c->nq > 0) {
-        for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+        for (int i = host_cpumask_next(&h->idle_cpus, 0, (int)h->hw->ncpus); i >= 0;
+             i = host_cpumask_next(&h->idle_cpus, i + 1, (int)h->hw->ncpus)) {
             host_cpu *o = &h->cpus[i];
             if (o == c || !cpu_idle(o))
                 continue;
