@@ -22,21 +22,29 @@
 # RSS of both presets (limit: 1 GiB), and whether memory stays bounded over
 # a 10x longer run, with and without a trace (--trace-limit).
 #
-# Usage: bench/scale.sh [-r ROUNDS] [-p PLOT.svg] [-q] [HVWAKE]
+# With -i, also the instructions per event at each size of the size curve
+# (valgrind --tool=callgrind, 2 ms + 3 ms of simulated time, the whole
+# process): they repeat exactly where wall-clock times are noisy.
+#
+# Usage: bench/scale.sh [-r ROUNDS] [-p PLOT.svg] [-i] [-q] [HVWAKE]
 #   -r ROUNDS   interleaved rounds (default 5)
-#   -p FILE     also draw the cost curves (gnuplot, SVG); skipped with a
+#   -p FILE     also draw the cost curves (gnuplot, SVG) into FILE, a path
+#               relative to the repository's root unless absolute (as in
+#               docs/performance.md: -p docs/img/scale.svg); skipped with a
 #               message when gnuplot is not installed
+#   -i          instruction counts (needs valgrind; about a minute more)
 #   -q          quick: a tenth of the simulated times, one round, no 10x
 #               memory runs (checks that the script works; its figures mean
 #               nothing)
 # Takes about 2-3 minutes with the defaults on a 2-core machine.
 set -euo pipefail
 
-ROUNDS=5 PLOT="" QUICK=0
-while getopts "r:p:qh" opt; do
+ROUNDS=5 PLOT="" QUICK=0 INSN=0
+while getopts "r:p:iqh" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;;
     p) PLOT=$OPTARG ;;
+    i) INSN=1 ;;
     q) QUICK=1 ROUNDS=1 ;;
     h) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "scale.sh: bad option; see -h" >&2; exit 2 ;;
@@ -46,6 +54,7 @@ shift $((OPTIND - 1))
 case $ROUNDS in ''|*[!0-9]*|0) echo "scale.sh: -r needs a positive integer, got '$ROUNDS'" >&2; exit 2 ;; esac
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+case $PLOT in ''|/*) ;; *) PLOT=$ROOT/$PLOT ;; esac
 TMP=$(mktemp -d /tmp/hv-scale.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 if [ $# -ge 1 ]; then
@@ -137,6 +146,28 @@ END {
   }
 }' "$RES"
 
+# ---- instructions ---------------------------------------------------------
+if [ $INSN = 1 ]; then
+  if ! command -v valgrind >/dev/null 2>&1; then
+    echo "# valgrind is not installed: no instruction counts (apt-get install valgrind)"
+  else
+    echo
+    echo "Instructions per event (callgrind, the whole process: run e880-ycsb's guests on VMs / 6 chips, $(ms 2) + $(ms 3))"
+    printf "%5s %10s %15s %9s  %s\n" VMs events instructions per_event "instructions x previous (target <= 2.2)"
+    pi=""
+    for v in $VMS; do
+      valgrind --tool=callgrind --callgrind-out-file=/dev/null "$HV" run e880-ycsb --quiet --set hw.chips=$((v / 6)) \
+        --set vm.db.count="$v" --set sim.warmup="$(ms 2)" --set sim.duration="$(ms 3)" >"$TMP/cg.out" 2>"$TMP/cg.err" \
+        || { cat "$TMP/cg.err" >&2; exit 1; }
+      ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$TMP/cg.err")
+      evs=$(sed -n 's/^sim\.events  *\([0-9]*\) .*/\1/p' "$TMP/cg.out")
+      awk -v v="$v" -v ir="$ir" -v e="$evs" -v pi="$pi" 'BEGIN {
+        printf "%5d %10d %15d %9.0f  %s\n", v, e, ir, ir / e, pi == "" ? "-" : sprintf("%.2f %s", ir / pi, ir / pi <= 2.2 ? "met" : "MISSED") }'
+      pi=$ir
+    done
+  fi
+fi
+
 # ---- memory ---------------------------------------------------------------
 mem() { # ARGS... -> "heap_built heap_end rss_peak_kb vcpus cores peak_pending engine_bytes_per_event"
   local out; out=$(model "$@")
@@ -210,6 +241,6 @@ plot f(x) title "linear" with lines dashtype 2 lc rgb "#888888", \
      "$TMP/vms.dat" using 1:2 title "VMs with the machine" with linespoints pt 7 lc rgb "#2266aa", \
      "$TMP/time.dat" using 1:2 title "simulated time" with linespoints pt 5 lc rgb "#22aa66"
 EOF
-    echo "# plot: $PLOT"
+    echo "# plot: ${PLOT#"$ROOT"/}"
   fi
 fi
