@@ -53,7 +53,7 @@ done
 shift $((OPTIND - 1))
 case $ROUNDS in ''|*[!0-9]*|0) echo "scale.sh: -r needs a positive integer, got '$ROUNDS'" >&2; exit 2 ;; esac
 
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROOT=$(cd -P "$(dirname "$0")/.." && pwd) # -P: also through a symlinked bench/ (docs/gen.sh)
 case $PLOT in ''|/*) ;; *) PLOT=$ROOT/$PLOT ;; esac
 TMP=$(mktemp -d /tmp/hv-scale.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -97,7 +97,7 @@ for r in $(seq "$ROUNDS"); do
                           --set sim.duration="$(ms "$(awk -v t="$t" 'BEGIN { print t * 4 / 5 }')")")
     echo "time $t $r $(field loop_s <<<"$out") $(field events <<<"$out") $(field ev_per_s <<<"$out") $(field build_s <<<"$out")" >>"$RES"
   done
-  echo "# round $r/$ROUNDS done" >&2
+  [ -t 2 ] && echo "# round $r/$ROUNDS done" >&2
 done
 
 # ---- speed and cost tables ------------------------------------------------
