@@ -37,12 +37,14 @@ static double wall_s(void)
 }
 
 /* Bytes of heap in use (malloc'ed and not freed, mmapped blocks included),
- * or -1 where the C library does not say. */
+ * or -1 where the C library does not say: not glibc, or glibc's allocator
+ * replaced (a sanitizer's reports nothing in use). */
 static long long heap_in_use(void)
 {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 mi = mallinfo2();
-    return (long long)(mi.uordblks + mi.hblkhd);
+    size_t n = mi.uordblks + mi.hblkhd;
+    return n ? (long long)n : -1;
 #else
     return -1;
 #endif
