@@ -15,10 +15,10 @@
 #               (never checked: they vary from run to run).
 #
 # The commands run with HVWAKE first on PATH (as `hvwake`), in a scratch
-# directory per file, in the order they appear; the source revision of the
-# binary is shown as REV, the scratch directory as /shared/study. Outputs
-# are the same with any build of one source (same seed and inputs give
-# byte-identical output).
+# directory per file (where bench/ is the repository's bench/), in the
+# order they appear; the source revision of the binary is shown as REV, the
+# scratch directory as /shared/study. Outputs are the same with any build of
+# one source (same seed and inputs give byte-identical output).
 set -u
 [ $# -ge 1 ] && [ -x "$1" ] || { echo "usage: docs/gen.sh HVWAKE [--check] [--slow] [--measured] [FILE.md...]" >&2; exit 2; }
 hv=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
@@ -42,6 +42,7 @@ mkdir "$tmp/bin" && ln -s "$hv" "$tmp/bin/hvwake"
 status=0; total=0; changed=0; skipped=0
 for f in $files; do
     work=$(mktemp -d "$tmp/work.XXXXXX") && work=$(cd "$work" && pwd -P) && ctl=$(mktemp -d "$tmp/ctl.XXXXXX") || exit 1
+    ln -s "$root/bench" "$work/bench" || exit 1 # measured blocks run bench/SCRIPT.sh
     name=${f#"$root"/}
     awk -v mode="$mode" -v slow="$slow" -v measured="$measured" -v work="$work" -v ctl="$ctl" \
         -v bin="$tmp/bin" -v rev="$rev" -v file="$name" -f "$root/docs/gen.awk" "$f" || status=1

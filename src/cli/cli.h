@@ -60,6 +60,7 @@ int cli_unknown_option(const char *cmd, const char *opt);
 void cli_usage(FILE *f);
 int cmd_help(int argc, char **argv);
 int cmd_bench_phold(int argc, char **argv);
+int cmd_bench_model(int argc, char **argv);
 int bench_hcall(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -257,6 +257,15 @@ const cli_cmd cli_commands[] = {
      "ev_per_s (events / loop_s), peak_pending, bytes_per_event (engine bytes per pool slot) and chk (checksum of "
      "the per-LP counts; equal to the reference programs' for the same options with --sampler log).",
      0, o_bench_phold, NULL},
+    {"bench model", cmd_bench_model, "[NAME|FILE]", "the whole model's speed and memory on a scenario",
+     "Runs the scenario as hvwake run does, drops its reports, and prints one RESULT line: the scenario, its VMs, "
+     "VCPUs, cores and hardware threads, the simulated time (warm-up + duration), events run, build_s and loop_s "
+     "(wall seconds of building the model and of its event loop), ev_per_s (events / loop_s), peak_pending and "
+     "engine_bytes_per_event (the engine's own accounting, sim.engine_event_bytes), heap_base, heap_built and "
+     "heap_end (bytes of heap in use before the model, once it is built and when its event loop ends; -1 where "
+     "the C library does not tell) and rss_peak_kb (the process's peak resident set, getrusage). Wall-clock and "
+     "memory figures vary from run to run: bench/scale.sh measures in interleaved rounds (docs/performance.md).",
+     G_SCN | G_DURATION, o_none, NULL},
     {"live", cmd_live, "", "M1 and the wake handshakes on real threads: measure, or --stress validate",
      "Runs M1 (reserve a free host core by CAS, publish rm_data, RM_HOST_ACTION message, IPI, demux, kick, "
      "release), guest entry/exit of the host cores, VM destroy with kick_all_cpus_sync, and the XICS ICP word "

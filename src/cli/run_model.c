@@ -14,6 +14,7 @@
 #include "report/tcp_rr_view.h"
 #include "report/ycsb_view.h"
 #include "report/timeline.h"
+#include "scn/model_validate.h"
 #include "scn/scenario.h"
 #include "workload/boot.h"
 #include "workload/hostload.h"
@@ -59,16 +60,13 @@ static void reset_all(model *m, hostload *l, vmrun *vr, size_t nvm, const wlrun 
 /* Build every VM, then its guest: the mix or idle guest and the synthetic
  * device per VM in order, then the ycsb servers in order, then the tcp_rr
  * pairs (the i-th netperf VM with the i-th netserver VM). */
-static void build_vms(model *m, const struct scenario *s, vmrun *vr, wlrun *wl)
+static void build_vms(model *m, const struct scenario *s, const vm_cfg *vms, size_t nvm, vmrun *vr, wlrun *wl)
 {
-    for (size_t i = 0; i < s->n_vm; i++) {
-        vm_cfg vc = s->vm[i];
-        snprintf(vc.name, sizeof vc.name, "%s", s->vm_name[i]);
-        vr[i].vm = kvm_vm_new(m->kvm, &vc);
-    }
+    for (size_t i = 0; i < nvm; i++)
+        vr[i].vm = kvm_vm_new(m->kvm, &vms[i]);
     size_t nserver = 0, nclient = 0;
-    for (size_t i = 0; i < s->n_vm; i++) {
-        const vm_cfg *vc = &s->vm[i];
+    for (size_t i = 0; i < nvm; i++) {
+        const vm_cfg *vc = &vms[i];
         if (vc->guest == KVM_VM_GUEST_YCSB) {
             if (!wl->ycsb)
                 wl->ycsb = ycsb_new(m, &s->ycsb);
@@ -96,12 +94,12 @@ static void build_vms(model *m, const struct scenario *s, vmrun *vr, wlrun *wl)
         return;
     wl->tcp_rr = tcp_rr_new(m, &s->tcp_rr);
     size_t ci = 0;
-    for (size_t i = 0; i < s->n_vm; i++) {
-        if (s->vm[i].guest != KVM_VM_GUEST_NETSERVER)
+    for (size_t i = 0; i < nvm; i++) {
+        if (vms[i].guest != KVM_VM_GUEST_NETSERVER)
             continue;
         kvm_vm *client = NULL;
         if (nclient) { /* the next netperf VM (scn_validate_workloads: counts match) */
-            while (s->vm[ci].guest != KVM_VM_GUEST_NETPERF)
+            while (vms[ci].guest != KVM_VM_GUEST_NETPERF)
                 ci++;
             client = vr[ci++].vm;
         }
@@ -109,7 +107,7 @@ static void build_vms(model *m, const struct scenario *s, vmrun *vr, wlrun *wl)
     }
 }
 
-static void views(rep_metrics *out, model *m, const struct scenario *s, const vmrun *vr,
+static void views(rep_metrics *out, model *m, const struct scenario *s, const vmrun *vr, size_t nvm,
                   const wlrun *wl, hostload *l, des_time dur)
 {
     rep_sim_view(out, m->sim, s->sim.warmup);
@@ -117,12 +115,12 @@ static void views(rep_metrics *out, model *m, const struct scenario *s, const vm
     if (l)
         rep_hostload_view(out, l);
     rep_kvm_metrics(m->kvm, dur, out);
-    if (s->n_vm && (l || s->host.secondaries == HOST_SECONDARIES_ONLINE))
+    if (nvm && (l || s->host.secondaries == HOST_SECONDARIES_ONLINE))
         rep_m3_view(out, m->kvm, l, dur); /* a host shared by VMs and host tasks (M3) */
-    guest **gs = hv_xcalloc(s->n_vm + 1, sizeof *gs);
-    guest_os **os = hv_xcalloc(s->n_vm + 1, sizeof *os);
+    guest **gs = hv_xcalloc(nvm + 1, sizeof *gs);
+    guest_os **os = hv_xcalloc(nvm + 1, sizeof *os);
     size_t ng = 0, nos = 0;
-    for (size_t i = 0; i < s->n_vm; i++)
+    for (size_t i = 0; i < nvm; i++)
         if (guest_of(&vr[i]))
             gs[ng++] = guest_of(&vr[i]);
     for (uint32_t i = 0; wl->ycsb && i < ycsb_n_vms(wl->ycsb); i++)
@@ -158,10 +156,15 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     }
     model *m = model_new(&s->hw, &s->host, &s->kvm, &costs, s->sim.seed, s->sim.run, trp);
     des_enable_checks(m->sim, s->sim.checks);
-    vmrun *vr = hv_xcalloc(s->n_vm + 1, sizeof *vr);
+    size_t nvm;
+    vm_cfg *vms = scn_vms(s, &nvm);
+    vmrun *vr = hv_xcalloc(nvm + 1, sizeof *vr);
     wlrun wl = {0};
-    build_vms(m, s, vr, &wl);
+    build_vms(m, s, vms, nvm, vr, &wl);
     hostload *l = s->hostload.tasks ? hostload_new(m->host, &s->hostload, s->sim.seed, s->sim.run) : NULL;
+    const run_marks *mk = o ? o->marks : NULL;
+    if (mk)
+        mk->mark(mk->ctx, RUN_MARK_BUILT, m->sim);
 
     rep_progress pg;
     rep_progress_init(&pg, stderr, warm + dur);
@@ -183,7 +186,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     des_time window = dur < DES_S(1) ? dur : DES_S(1);
     if (!e) {
         rep_kstat_boot(&ks, m->kvm);
-        reset_all(m, l, vr, s->n_vm, &wl);
+        reset_all(m, l, vr, nvm, &wl);
         hw_trace_modes(m->hw); /* the timeline starts with every thread's mode */
     }
     for (des_time t = 0; t < dur && !e;) {
@@ -197,13 +200,15 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
         rep_progress_update(&pg, des_now(m->sim), des_get_stats(m->sim).run);
     }
     rep_progress_done(&pg);
+    if (mk)
+        mk->mark(mk->ctx, RUN_MARK_RAN, m->sim);
     int rc = 0;
     if (e) {
         fprintf(stderr, "hvwake %s: model check failed at t=%llu ns: %s\n", cmd,
                 (unsigned long long)des_now(m->sim), e);
         rc = HV_EXIT_CHECK;
     } else {
-        views(out, m, s, vr, &wl, l, dur);
+        views(out, m, s, vr, nvm, &wl, l, dur);
         if (o && o->kernel)
             rep_kvm_kernel(m->kvm, &ks, o->kernel);
         if (trp) {
@@ -227,7 +232,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
             rep_timeline_write(o->timeline, trp, &spec, des_now(m->sim)); /* write errors: at commit */
         }
     }
-    for (size_t i = 0; i < s->n_vm; i++) {
+    for (size_t i = 0; i < nvm; i++) {
         if (vr[i].mix)
             boot_free(vr[i].mix);
         else
@@ -237,6 +242,7 @@ int cli_run_model(const char *cmd, const struct scenario *s, const run_outputs *
     ycsb_free(wl.ycsb);
     tcp_rr_free(wl.tcp_rr);
     free(vr);
+    free(vms);
     if (l)
         hostload_free(l);
     rep_kstat_free(&ks);

@@ -13,6 +13,18 @@
 
 struct scenario;
 
+/* Hooks for `hvwake bench model` (cli/cmd_bench_model.c): mark(ctx, phase,
+ * sim) is called once the model is built (RUN_MARK_BUILT, before the first
+ * event) and once its event loop has ended (RUN_MARK_RAN, before the
+ * reports), so wall-clock and memory figures can be taken there. Nothing
+ * it measures reaches an output of the model. */
+enum { RUN_MARK_BUILT, RUN_MARK_RAN };
+struct des_sim;
+typedef struct run_marks {
+    void (*mark)(void *ctx, int phase, struct des_sim *sim);
+    void *ctx;
+} run_marks;
+
 typedef struct run_outputs {
     FILE *trace;        /* the kvm_hv tracepoints (report/ktrace.h), or NULL */
     int trace_dat;      /* ... as a trace.dat, else as the text of the trace file */
@@ -21,6 +33,7 @@ typedef struct run_outputs {
     des_time window;    /* trace/timeline window from the end of warm-up; 0 = all */
     size_t trace_cap;   /* trace records kept */
     int progress;       /* progress line on stderr (terminal only) */
+    const run_marks *marks; /* or NULL */
 } run_outputs;
 
 /* 0, HV_EXIT_CHECK with the failed check printed on stderr. With a trace

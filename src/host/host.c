@@ -86,6 +86,7 @@ host *host_new(des_sim *sim, hw_machine *hw, const host_cfg *cfg, uint64_t seed,
                          hw_cpu_is_subcore_primary(hw, (int)i);
         if (linux_cpu) {
             c->online = true;
+            host__cpu_masks(c);
             c->state = HOST_CPU_IDLE;
             host__acct(c, HOST_ACCT_IDLE);
             c->t->hwthread_state = HW_HWTHREAD_IN_KERNEL;
@@ -213,6 +214,16 @@ const char *host_check(host *h)
             FAIL("I-host-state: cpu %u in task state without a computing task", i);
         if (c->state == HOST_CPU_IDLE && c->curr)
             FAIL("I-host-state: idle cpu %u has a current task", i);
+        if (host_cpumask_test(&h->queued, (int)i) != (c->nq > 0))
+            FAIL("I-host-rq: cpu %u has %u queued tasks but is %sin the mask of queued CPUs", i, c->nq,
+                 c->nq ? "not " : "");
+        if (host_cpumask_test(&h->online_cpus, (int)i) != c->online)
+            FAIL("I-host-rq: cpu %u is %s but %sin the mask of online CPUs", i, c->online ? "online" : "offline",
+                 c->online ? "not " : "");
+        bool idle = c->online && !c->curr && c->nq == 0;
+        if (host_cpumask_test(&h->idle_cpus, (int)i) != idle)
+            FAIL("I-host-rq: cpu %u is %sidle (online %d, current %s, %u queued) but %sin the mask of idle CPUs", i,
+                 idle ? "" : "not ", c->online, c->curr ? c->curr->name : "none", c->nq, idle ? "not " : "");
         for (uint32_t k = 0; k < c->nq; k++) {
             const host_task *q = c->rq[k];
             if (q->state != HOST_TASK_RUNNABLE || q->cpu != (int)i || q == c->curr)

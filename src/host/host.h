@@ -117,7 +117,10 @@
  *   I-host-unique   a RUNNING task is the current task of exactly the CPU it
  *                   names; no task is current on two CPUs or queued twice.
  *   I-host-rq       queued tasks are RUNNABLE on that CPU; sum over CPUs of
- *                   (queued + current) == number of RUNNABLE + RUNNING tasks.
+ *                   (queued + current) == number of RUNNABLE + RUNNING tasks;
+ *                   a CPU is in h->queued iff its run queue is not empty,
+ *                   in h->online_cpus iff online, in h->idle_cpus iff online
+ *                   with neither a current nor a queued task.
  *   I-host-state    TASK => current task with compute; IDLE => no current task.
  *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
  *                   than host.ipi_pending_max.
@@ -184,7 +187,26 @@ typedef struct host_cpumask {
     uint64_t w[HW_MAX_CPUS / 64];
 } host_cpumask;
 static inline void host_cpumask_set(host_cpumask *m, int c) { m->w[c >> 6] |= 1ull << (c & 63); }
+static inline void host_cpumask_clear(host_cpumask *m, int c) { m->w[c >> 6] &= ~(1ull << (c & 63)); }
 static inline bool host_cpumask_test(const host_cpumask *m, int c) { return (m->w[c >> 6] >> (c & 63)) & 1; }
+/* The first CPU >= from and < n in both a and b (b NULL: in a), or -1. */
+static inline int host_cpumask_next_and(const host_cpumask *a, const host_cpumask *b, int from, int n)
+{
+    for (int c = from; c < n;) {
+        uint64_t w = a->w[c >> 6] & (b ? b->w[c >> 6] : ~0ull);
+        w >>= c & 63;
+        if (w) {
+            c += __builtin_ctzll(w);
+            return c < n ? c : -1;
+        }
+        c = (c | 63) + 1;
+    }
+    return -1;
+}
+static inline int host_cpumask_next(const host_cpumask *m, int from, int n)
+{
+    return host_cpumask_next_and(m, NULL, from, n);
+}
 void host_cpumask_fill(host_cpumask *m, int ncpus);
 
 /* X(enum, name) */
@@ -247,6 +269,7 @@ struct host_task {
     host_task_state state;
     host_cpumask affinity;
     host_cpumask sys_mask; /* sys_cpumask: the kernel's mask (default: every CPU) */
+    host_cpumask allowed;  /* affinity & sys_mask: where it may run */
     bool stop_class;       /* the CPU's stopper (stop_sched_class) */
     const host_task_ops *ops;
     void *ctx;
@@ -356,6 +379,10 @@ struct host {
     host_cfg cfg;
     uint64_t seed, run;
     host_cpu *cpus; /* [hw->ncpus] */
+    /* CPUs by what the scheduler searches for (host__cpu_masks keeps them):
+     * online; idle (online, no current task, empty run queue); queued (a
+     * task on the run queue, nq > 0) */
+    host_cpumask online_cpus, idle_cpus, queued;
     host_task **tasks;
     uint32_t ntasks, captasks;
     des_time tick_period;

@@ -110,6 +110,7 @@ static void schedule(host_cpu *c)
             host__rq_add(c, prev);
         } else {
             c->curr = NULL;
+            host__cpu_masks(c);
         }
     }
     host__update_min_vruntime(c);
@@ -127,6 +128,7 @@ static void schedule(host_cpu *c)
     /* set_next_entity: its runtime counts from the pick, so an interrupt
      * that preempts it before it runs charges it only the time since */
     next->exec_start = host__now(h);
+    host__cpu_masks(c);
     if (next == prev) { /* picked again: no switch */
         host__dispatch(c);
         return;
@@ -178,6 +180,7 @@ static void after_task_cb(host_cpu *c, host_task *t)
     c->state = HOST_CPU_KERNEL;
     if (t->state != HOST_TASK_RUNNING) {
         c->curr = NULL;
+        host__cpu_masks(c);
         schedule(c);
         return;
     }

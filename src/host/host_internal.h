@@ -57,6 +57,25 @@ static inline des_time host__cost(host_cpu *c, hw_cost_id id) { return hw_cost(c
 
 /* host.c */
 void host__acct(host_cpu *c, host_acct a); /* close the running account, start a */
+/* Bring c's bits of h->online_cpus, idle_cpus and queued up to date: after
+ * every change of c->online, c->curr or c->nq. */
+static inline void host__cpu_masks(host_cpu *c)
+{
+    host *h = c->h;
+    int n = c->cpu;
+    if (c->online)
+        host_cpumask_set(&h->online_cpus, n);
+    else
+        host_cpumask_clear(&h->online_cpus, n);
+    if (c->online && !c->curr && c->nq == 0)
+        host_cpumask_set(&h->idle_cpus, n);
+    else
+        host_cpumask_clear(&h->idle_cpus, n);
+    if (c->nq)
+        host_cpumask_set(&h->queued, n);
+    else
+        host_cpumask_clear(&h->queued, n);
+}
 
 /* host_sched.c */
 void host__update_min_vruntime(host_cpu *c);

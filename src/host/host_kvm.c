@@ -97,6 +97,7 @@ int host_cpu_down(host *h, int cpu)
     c->online = false;
     host_task *cur = c->curr;
     c->curr = NULL;
+    host__cpu_masks(c);
     if (cur) {
         host__update_curr(c);
         cur->state = HOST_TASK_RUNNABLE;
@@ -141,6 +142,7 @@ int host_cpu_up(host *h, int cpu)
         return HV_EINVAL;
     HV_CHECK(c->t->mode == HW_MODE_OFFLINE_NAP);
     c->online = true;
+    host__cpu_masks(c);
     c->t->hwthread_state = HW_HWTHREAD_IN_KERNEL;
     hw_set_sink(c->t, host_thread_sink, c);
     hw_set_mode(h->hw, c->t, HW_MODE_HOST_NAP); /* idle in the host, tick stopped */

@@ -38,6 +38,7 @@ void host__rq_add(host_cpu *c, host_task *t)
         c->rq = hv_xrealloc(c->rq, c->capq * sizeof *c->rq);
     }
     c->rq[c->nq++] = t;
+    host__cpu_masks(c);
     t->cpu = c->cpu;
     t->state = HOST_TASK_RUNNABLE;
     t->runnable_since = host__now(c->h);
@@ -49,6 +50,7 @@ void host__rq_del(host_cpu *c, host_task *t)
         if (c->rq[i] == t) {
             memmove(&c->rq[i], &c->rq[i + 1], (c->nq - i - 1) * sizeof *c->rq);
             c->nq--;
+            host__cpu_masks(c);
             return;
         }
     HV_DIE("task %s not queued on cpu %d", t->name, c->cpu);
@@ -94,9 +96,13 @@ static void migrate_vruntime(host_task *t, host_cpu *from, host_cpu *to)
 /* ---------- placement ---------- */
 
 /* The task's two masks (affinity and the RFC's sys_cpumask) allow cpu. */
-static bool may_run(const host_task *t, int cpu)
+static bool may_run(const host_task *t, int cpu) { return host_cpumask_test(&t->allowed, cpu); }
+
+/* t->allowed = affinity & sys_mask, after either changed. */
+static void masks_changed(host_task *t)
 {
-    return host_cpumask_test(&t->affinity, cpu) && host_cpumask_test(&t->sys_mask, cpu);
+    for (size_t k = 0; k < HV_ARRAY_LEN(t->allowed.w); k++)
+        t->allowed.w[k] = t->affinity.w[k] & t->sys_mask.w[k];
 }
 
 static bool allowed(const host *h, const host_task *t, int cpu)
@@ -104,47 +110,59 @@ static bool allowed(const host *h, const host_task *t, int cpu)
     return h->cpus[cpu].online && may_run(t, cpu);
 }
 
-/* select_task_rq: prev if idle; else an idle CPU in prev's chip; else the
- * least loaded allowed CPU (ties: prev, then the first from prev on). */
+/* The first idle CPU t may run on in [from, to), or -1. */
+static int idle_allowed(const host *h, const host_task *t, int from, int to)
+{
+    return host_cpumask_next_and(&h->idle_cpus, &t->allowed, from, to);
+}
+
+/* select_task_rq: prev if idle; else an idle CPU in prev's chip (the first
+ * after prev, wrapping around the chip); else the least loaded allowed CPU
+ * (ties: prev, then the first from prev on, wrapping around the machine).
+ * The searches walk the masks of idle and online CPUs (h->idle_cpus,
+ * h->online_cpus): a chip's CPUs are one range of CPU numbers, and no CPU
+ * is less loaded than an idle one, so the least loaded is the first idle
+ * allowed CPU from prev on when there is one. */
 int host__select_cpu(host *h, host_task *t)
 {
     hw_machine *m = h->hw;
-    int n = (int)m->ncpus, prev = t->cpu;
+    int n = (int)m->ncpus, prev = t->cpu, c;
     if (prev >= 0 && allowed(h, t, prev) && cpu_idle(&h->cpus[prev]))
         return prev;
     if (prev >= 0) {
-        int chip = hw_cpu_chip(m, prev);
-        for (int i = 1; i < n; i++) {
-            int c = (prev + i) % n;
-            if (hw_cpu_chip(m, c) == chip && allowed(h, t, c) && cpu_idle(&h->cpus[c]))
-                return c;
-        }
+        int cpc = (int)m->cfg.cores_per_chip, chip = hw_cpu_chip(m, prev);
+        int lo = hw_core_first_cpu(m, chip * cpc), hi = hw_core_first_cpu(m, (chip + 1) * cpc);
+        if (hi > n)
+            hi = n;
+        if ((c = idle_allowed(h, t, prev + 1, hi)) >= 0 || (c = idle_allowed(h, t, lo, prev)) >= 0)
+            return c;
     }
+    int start = prev >= 0 ? prev : 0;
+    if ((c = idle_allowed(h, t, start, n)) >= 0 || (c = idle_allowed(h, t, 0, start)) >= 0)
+        return c;
     int best = -1;
     uint32_t best_nr = UINT32_MAX;
-    int start = prev >= 0 ? prev : 0;
-    for (int i = 0; i < n; i++) {
-        int c = (start + i) % n;
-        if (!allowed(h, t, c))
-            continue;
-        uint32_t nr = nr_running(&h->cpus[c]);
-        if (nr < best_nr) {
-            best = c;
-            best_nr = nr;
+    for (int pass = 0; pass < 2; pass++) /* the online CPUs from start on, then before it */
+        for (c = host_cpumask_next_and(&h->online_cpus, &t->allowed, pass ? 0 : start, pass ? start : n);
+             c >= 0; c = host_cpumask_next_and(&h->online_cpus, &t->allowed, c + 1, pass ? start : n)) {
+            uint32_t nr = nr_running(&h->cpus[c]);
+            if (nr < best_nr) {
+                best = c;
+                best_nr = nr;
+            }
         }
-    }
     if (best < 0) { /* no allowed online CPU: break affinity (select_fallback_rq), never the system mask */
         h->affinity_broken++;
         for (int i = 0; i < n; i++) {
-            int c = (start + i) % n;
-            if (h->cpus[c].online && host_cpumask_test(&t->sys_mask, c) &&
-                nr_running(&h->cpus[c]) < best_nr) {
+            c = (start + i) % n;
+            if (h->cpus[c].online && host_cpumask_test(&t->sys_mask, c) && nr_running(&h->cpus[c]) < best_nr) {
                 best = c;
                 best_nr = nr_running(&h->cpus[c]);
             }
         }
         HV_CHECK(best >= 0);
         host_cpumask_set(&t->affinity, best);
+        masks_changed(t);
     }
     return best;
 }
@@ -177,13 +195,16 @@ void host__enqueue_on(host *h, host_task *t, int cpu, int from_cpu, bool wakeup)
     }
 }
 
-/* Pull one waiting task from the busiest allowed queue (idle balance). */
+/* Pull one waiting task from the busiest allowed queue (idle balance; ties:
+ * the lowest CPU number). Only CPUs with queued tasks can give one: the
+ * search walks h->queued in CPU order. */
 host_task *host__pull_task(host_cpu *c)
 {
     host *h = c->h;
     host_cpu *busiest = NULL;
     host_task *pick = NULL;
-    for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+    for (int i = host_cpumask_next(&h->queued, 0, (int)h->hw->ncpus); i >= 0;
+         i = host_cpumask_next(&h->queued, i + 1, (int)h->hw->ncpus)) {
         host_cpu *o = &h->cpus[i];
         if (o == c || !o->online || o->nq == 0)
             continue;
@@ -231,9 +252,11 @@ void host__scheduler_tick(host_cpu *c)
              t->vruntime - left->vruntime > slice)
         c->need_resched = true;
 balance:
-    /* push one waiting task to an idle allowed CPU (nohz idle balance) */
+    /* push one waiting task to an idle allowed CPU (nohz idle balance; the
+     * first idle CPU that one of them may run on) */
     if (c->nq > 0) {
-        for (uint32_t i = 0; i < h->hw->ncpus; i++) {
+        for (int i = host_cpumask_next(&h->idle_cpus, 0, (int)h->hw->ncpus); i >= 0;
+             i = host_cpumask_next(&h->idle_cpus, i + 1, (int)h->hw->ncpus)) {
             host_cpu *o = &h->cpus[i];
             if (o == c || !cpu_idle(o))
                 continue;
@@ -270,6 +293,7 @@ host_task *host_task_new(host *h, const char *name, const host_cpumask *affinity
     else
         host_cpumask_fill(&t->affinity, (int)h->hw->ncpus);
     host_cpumask_fill(&t->sys_mask, (int)h->hw->ncpus);
+    masks_changed(t);
     t->ops = ops;
     t->ctx = ctx;
     t->cpu = -1;
@@ -315,6 +339,7 @@ void host_task_set_sys_cpumask(host_task *t, const host_cpumask *m)
 {
     HV_CHECK(t->state == HOST_TASK_NEW);
     t->sys_mask = *m;
+    masks_changed(t);
 }
 
 void host_task_start(host *h, host_task *t)

@@ -73,6 +73,18 @@ des_dist hw_cost_dist(const hw_costs *c, int id)
     }
 }
 
+/* llround(v) for v > 0 (half away from zero), without the library call on
+ * every draw: t = trunc(v) and v - t are exact for every double v < 2^63
+ * (above 2^52 a double is an integer), so t + (v - t >= 0.5) is llround's
+ * result. Beyond 2^63 (no cost is near) it is llround's own. */
+static inline des_time round_ns(double v)
+{
+    if (!(v < 0x1p63))
+        return (des_time)llround(v);
+    des_time t = (des_time)v;
+    return v - (double)t >= 0.5 ? t + 1 : t;
+}
+
 des_time hw_cost_draw(const hw_costs *c, int id, des_rng *r)
 {
     HV_CHECK(id >= 0 && id < HW_COST_COUNT);
@@ -83,5 +95,5 @@ des_time hw_cost_draw(const hw_costs *c, int id, des_rng *r)
         des_dist d = hw_cost_dist(c, id);
         v = des_dist_sample(&d, r);
     }
-    return v <= 0 ? 0 : (des_time)llround(v);
+    return v <= 0 ? 0 : round_ns(v);
 }

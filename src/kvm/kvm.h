@@ -173,6 +173,7 @@ kvm_cfg kvm_cfg_default(void);
 typedef struct vm_cfg {
     char name[KVM_VM_NAME_MAX];
     uint64_t vcpus;
+    uint64_t count; /* scenario level: copies of a [vm] section (scn_vms); KVM ignores it */
     uint64_t threads_per_vcore;
     int64_t first_core; /* pin vcore i's VCPU tasks to core first_core + i; -1 = scheduler */
     int guest;          /* KVM_VM_GUEST_* (what runs in it: workload/) */

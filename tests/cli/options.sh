@@ -50,7 +50,8 @@ echo "ok - $n options of the table accepted by their commands"
 # The sources: every "--option" a command compares with is in its table row.
 for f in "$src"/src/cli/cmd_*.c; do
     b=$(basename "$f" .c); b=${b#cmd_}
-    case "$b" in bench) cmd="bench phold" ;; bench_hcall) cmd="bench hcall" ;; show_config) cmd=show-config ;;
+    case "$b" in bench) cmd="bench phold" ;; bench_hcall) cmd="bench hcall" ;; bench_model) cmd="bench model" ;;
+        show_config) cmd=show-config ;;
         kvm_stat) cmd=kvm-stat ;; *) cmd=$b ;; esac
     row=$(grep "^$cmd:" "$d/opts" | cut -d: -f2)
     [ -n "$row" ] || { fail "$f: no command '$cmd' in the table"; continue; }

@@ -4,6 +4,8 @@
 #include "hw/hw.h"
 #include "tap.h"
 
+#include <math.h>
+
 static void topology_numbering(void)
 {
     des_sim *s = des_new();
@@ -252,6 +254,39 @@ static void cost_table(void)
     TAP_NEAR(sum / 20000, c.value_ns[HW_COST_ctx_switch], 30);
 }
 
+/* A draw rounds to whole ns exactly as llround does (half away from zero),
+ * at halves, next to them and across the range of doubles. */
+static void cost_rounding(void)
+{
+    hw_costs c;
+    hw_costs_init(&c);
+    des_rng r;
+    des_rng_seed(&r, 7);
+    static const double v[] = {0.25, 0.5, 0.75, 1.5, 2.5, 0.49999999999999994, 4503599627370495.5,
+                               4503599627370496.0, 9007199254740993.0, 1e18, 9.2233720368547748e18};
+    int bad = 0;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        double x[3] = {v[i], nextafter(v[i], 0), nextafter(v[i], INFINITY)};
+        for (int k = 0; k < 3; k++) {
+            if (x[k] >= 0x1p63)
+                continue;
+            hw_costs_set(&c, HW_COST_ipi_xics_core, x[k]); /* a CONST row */
+            if (hw_cost_draw(&c, HW_COST_ipi_xics_core, &r) != (des_time)llround(x[k])) {
+                printf("# %.17g: draw %llu, llround %lld\n", x[k],
+                       (unsigned long long)hw_cost_draw(&c, HW_COST_ipi_xics_core, &r), llround(x[k]));
+                bad++;
+            }
+        }
+    }
+    for (int i = 0; i < 200000; i++) {
+        double x = ldexp(des_rng_u01(&r), (int)(des_rng_next(&r) % 64)); /* [0, 2^63) */
+        hw_costs_set(&c, HW_COST_ipi_xics_core, x);
+        if (hw_cost_draw(&c, HW_COST_ipi_xics_core, &r) != (x <= 0 ? 0 : (des_time)llround(x)))
+            bad++;
+    }
+    TAP_EQ(bad, 0);
+}
+
 int main(void)
 {
     TAP_RUN(topology_numbering);
@@ -260,5 +295,6 @@ int main(void)
     TAP_RUN(signalling_and_nap);
     TAP_RUN(wake_decode);
     TAP_RUN(cost_table);
+    TAP_RUN(cost_rounding);
     return tap_done();
 }

@@ -63,6 +63,30 @@ printf 'include = preset:mix\n\n[hw]\nchips = 1\n\n[host]\nhotplug_core = 10\n' 
 expect 2 "${p}$tmp/hotplug.ini:7: host.hotplug_core = 10: core 10 does not exist (the machine has 10 cores); expected -1 (none) or a core below 10" \
     "$tmp/hotplug.ini"
 
+# Copies of a VM (vm.NAME.count) and the VM limits: at most 128 [vm]
+# sections, 1024 VMs in all, every VM name distinct and short enough.
+printf '[vm "a"]\nvcpus = 1\ncount = 1024\n\n[vm "b"]\nvcpus = 1\n' >"$tmp/count_total.ini"
+expect 2 "${p}$tmp/count_total.ini:3: vm.a.count = 1024: the VMs number 1025 in all; expected at most 1024" \
+    "$tmp/count_total.ini"
+expect 2 "${p}--set vm.db.count=1025: 1025 is out of range; expected an integer in [1, 1024]" \
+    ycsb --set vm.db.count=1025
+printf '[vm "a"]\nvcpus = 1\ncount = 12\n\n[vm "a1"]\nvcpus = 1\ncount = 2\n\n[vm "b"]\nvcpus = 1\ncount = 2\n\n[vm "b1"]\nvcpus = 1\n' >"$tmp/count_names.ini"
+expect 2 "${p}$tmp/count_names.ini:7: vm.a1.count = 2: its copy a10 has the name of a copy of [vm \"a\"]; expected distinct VM names
+${p}$tmp/count_names.ini:7: vm.a1.count = 2: its copy a11 has the name of a copy of [vm \"a\"]; expected distinct VM names
+${p}$tmp/count_names.ini:11: vm.b.count = 2: its copy b1 has the name of the VM [vm \"b1\"]; expected distinct VM names" \
+    "$tmp/count_names.ini"
+printf '[vm "abcdefghijklmnopqrstuvwxyz0123"]\nvcpus = 1\ncount = 100\n' >"$tmp/count_long.ini"
+expect 2 "${p}$tmp/count_long.ini:3: vm.abcdefghijklmnopqrstuvwxyz0123.count = 100: the name of its last copy, abcdefghijklmnopqrstuvwxyz012399, is longer than 31 bytes; expected a shorter [vm] name or fewer copies" \
+    "$tmp/count_long.ini"
+expect 2 "${p}--set vm.vm0.first_core=17: its 2 copies of 2 vcores each, pinned one after the other from core 17, do not fit the 20 cores of the machine; expected -1 (not pinned) or at most 16" \
+    mix --set vm.vm0.count=2 --set vm.vm0.first_core=17
+expect 2 "${p}--set vm.vm1.first_core=2: core 2 is already pinned to another VM's vcore; expected VMs pinned to distinct cores" \
+    mix --set vm.vm0.count=2 --set vm.vm0.first_core=0 --set vm.vm1.first_core=2
+expect 0 "" mix --set vm.vm0.count=2 --set vm.vm0.first_core=0 --set vm.vm1.first_core=4
+: >"$tmp/sections.ini"
+i=0; while [ $i -le 128 ]; do printf '[vm "v%d"]\nvcpus = 1\n' $i >>"$tmp/sections.ini"; i=$((i + 1)); done
+expect 2 "${p}$tmp/sections.ini:257: too many [vm] sections; expected at most 128" "$tmp/sections.ini"
+
 # Nothing clamped: underflow, negative zero.
 expect 2 "${p}--set mix.p_hpte=1e-400: '1e-400' is too small for a double (not 0 but below 2.2250738585072014e-308: it would be stored as 0); expected 0 or a number in [0, 1]" \
     --set mix.p_hpte=1e-400
