@@ -117,8 +117,8 @@ typedef struct des_early {
 #define RQ_AHEAD 8                     /* see rq_pop_front */
 #define RUN_MIN 8                      /* see run_form: buckets of */
 #define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
-#define RUN_INSERTION 32               /* up to this many by rank placement */
 #define RUN_PENDING 512                /* only with this many events pending */
+#define RUN_SHIFTS 8                   /* see run_bin_sort */
 
 typedef struct rq_bucket {
     des_ent *e;
@@ -255,13 +255,12 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * entries with more than one time is not moved into the levels below l
  * (about two appends per entry and a bitmap search per pop, most target
  * buckets holding one entry) but sorted, stably, into run[], which is then
- * popped in order: up to RUN_INSERTION entries by rank placement, more by
- * an LSD radix sort on the low l bytes (a byte per pass, passes over bytes
- * that all entries share skipped). Only with RUN_PENDING or more events
- * pending (docs/performance.md: measured gains at 1024 and more; below,
- * the model's queue and memory figures stay as they were). Entries of one
- * time stay in scheduling order (the sort is stable and the bucket was),
- * so the run is in (time, seq) order.
+ * popped in order (run_bin_sort, or run_radix_sort when that gives up).
+ * Only with RUN_PENDING or more events pending (docs/performance.md:
+ * measured gains at 1024 and more; below, the model's queue and memory
+ * figures stay as they were). Entries of one time stay in scheduling order
+ * (the sorts are stable and the bucket was), so the run is in (time, seq)
+ * order.
  *   last is set to mx, the run's largest key: valid for every other bucket
  * (mx lies in bucket (l, d)'s range, the argument of a redistribution),
  * and every radix key is >= mx. Keys scheduled below mx while the run is
@@ -272,52 +271,64 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * (its keys are >= mx, and a radix key equal to a run key was scheduled
  * later: it is in no bucket when the run is formed, all of which hold
  * keys > mx). */
-static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
+
+/* The common sort: one counting pass on the high bits of t - m (2^k >= c
+ * bins over [m, mx], about one entry a bin), a stable scatter into run[],
+ * then an insertion pass on t that fixes the few entries of a bin out of
+ * order (strict compare: equal times keep their order). The insertion pass
+ * gives up after RUN_SHIFTS * c moves (clustered times and a far outlier
+ * put many entries in one bin): then false, run[] is scratch and src is
+ * untouched. */
+static bool run_bin_sort(des_ent *run, const des_ent *src, uint32_t c, des_time m, des_time mx)
 {
-    const des_ent *src = bk->e + bk->head;
-    uint32_t c = bk->n - bk->head;
-    s->run_h = 0;
-    s->run_n = c;
-    s->rq_n -= c;
-    s->last = mx;
-    if (c <= RUN_INSERTION) {
-        /* Few entries: place each at its rank, the number of entries before
-         * it in (time, position) order; branch-free, stable. */
-        des_time tk[RUN_INSERTION];
-        for (uint32_t i = 0; i < c; i++) {
-            tk[i] = src[i].t;
-            __builtin_prefetch(&s->pool[src[i].idx]);
-        }
-        for (uint32_t i = 0; i < c; i++) {
-            des_time t = tk[i];
-            uint32_t r = 0;
-            for (uint32_t j = 0; j < i; j++)
-                r += tk[j] <= t;
-            for (uint32_t j = i + 1; j < c; j++)
-                r += tk[j] < t;
-            s->run[r] = src[i];
-        }
-        return;
+    unsigned lb = 32 - (unsigned)__builtin_clz(c - 1);      /* 2^lb >= c */
+    unsigned bits = 64 - (unsigned)__builtin_clzll(mx - m); /* mx - m < 2^bits */
+    unsigned sh = bits > lb ? bits - lb : 0;
+    uint32_t nb = 1u << lb, cnt[RUN_MAX];
+    memset(cnt, 0, nb * sizeof cnt[0]);
+    for (uint32_t i = 0; i < c; i++)
+        cnt[(src[i].t - m) >> sh]++;
+    for (uint32_t v = 0, sum = 0; v < nb; v++) {
+        uint32_t x = cnt[v];
+        cnt[v] = sum;
+        sum += x;
     }
+    for (uint32_t i = 0; i < c; i++)
+        run[cnt[(src[i].t - m) >> sh]++] = src[i];
+    uint32_t budget = RUN_SHIFTS * c;
+    for (uint32_t i = 1; i < c; i++) {
+        des_ent e = run[i];
+        uint32_t j = i;
+        while (run[j - 1].t > e.t) {
+            run[j] = run[j - 1];
+            if (--j == 0)
+                break;
+        }
+        run[j] = e;
+        if (i - j > budget)
+            return false;
+        budget -= i - j;
+    }
+    return true;
+}
+
+/* The fallback: an LSD radix sort on the low l bytes of t, a byte per
+ * pass, passes over bytes that all entries share skipped, ping-ponging
+ * between tmp and run so that the last pass writes run. */
+static void run_radix_sort(des_ent *run, des_ent *tmp, const des_ent *src, uint32_t c, unsigned l)
+{
     uint32_t cnt[RQ_LEVELS - 1][RQ_DIGITS];
     memset(cnt, 0, (size_t)l * sizeof cnt[0]);
-    bool pf = c <= RQ_PREFETCH;
     for (uint32_t i = 0; i < c; i++) {
         des_time t = src[i].t;
         for (unsigned b = 0; b < l; b++)
             cnt[b][(t >> (8 * b)) & 0xff]++;
-        if (pf)
-            __builtin_prefetch(&s->pool[src[i].idx]);
     }
-    /* Bytes in which the entries differ: one pass each. */
     unsigned pass[RQ_LEVELS], np = 0;
     for (unsigned b = 0; b < l; b++)
         if (cnt[b][(src[0].t >> (8 * b)) & 0xff] != c)
-            pass[np++] = b;
-    /* Ping-pong so that the last pass writes run[]. */
-    des_ent *out = (np & 1) ? s->run : s->run_tmp;
-    if (np == 0)
-        memcpy(s->run, src, (size_t)c * sizeof *src); /* not reached: m != mx */
+            pass[np++] = b; /* np >= 1: the bucket holds more than one time */
+    des_ent *out = (np & 1) ? run : tmp;
     for (unsigned k = 0; k < np; k++) {
         unsigned b = pass[k];
         uint32_t *h = cnt[b], sum = 0;
@@ -329,8 +340,23 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
         for (uint32_t i = 0; i < c; i++)
             out[h[(src[i].t >> (8 * b)) & 0xff]++] = src[i];
         src = out;
-        out = out == s->run ? s->run_tmp : s->run;
+        out = out == run ? tmp : run;
     }
+}
+
+/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. */
+static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, des_time mx)
+{
+    const des_ent *src = bk->e + bk->head;
+    uint32_t c = bk->n - bk->head;
+    s->run_h = 0;
+    s->run_n = c;
+    s->rq_n -= c;
+    s->last = mx;
+    for (uint32_t i = 0; i < c; i++)
+        __builtin_prefetch(&s->pool[src[i].idx]);
+    if (!run_bin_sort(s->run, src, c, m, mx))
+        run_radix_sort(s->run, s->run_tmp, src, c, l);
 }
 
 static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
@@ -383,7 +409,7 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
     }
     uint32_t c = bk->n - bk->head;
     if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n) {
-        run_form(s, bk, l, mx);
+        run_form(s, bk, l, m, mx);
         rq_mark_empty(s, l, d);
         rq_free_big(s, bk);
         return (rq_pos){NULL, 0, 0};

@@ -305,6 +305,37 @@ static void fifo_ties_at_scale(void)
         TAP_EQ(bad[i], 0);
 }
 
+/* A bucket sorted into a run whose times sit in a narrow cluster, in
+ * descending order with ties, plus one far outlier: the binned sort puts
+ * the cluster into one or two bins and gives up (too many insertion
+ * moves), the radix sort takes over. With 1000 events kept far ahead
+ * (so the run path is on), every bucket of the cluster must still run by
+ * time and, within a time, by scheduling order. */
+static void clustered_run_keeps_order(void)
+{
+    enum { FAR = 1000, CLUSTER = 300 };
+    des_sim *s = des_new();
+    order_log l = {malloc((FAR + CLUSTER + 1) * sizeof(uint64_t)),
+                   malloc((FAR + CLUSTER + 1) * sizeof(des_time)), 0};
+    for (uint64_t i = 0; i < FAR; i++)
+        des_at(s, (1ull << 40) + i, log_event, &l, i);
+    /* Level-2 bucket [65536, 131072): 300 events at 150 descending times,
+     * two per time, then the outlier 60 us above them. */
+    for (uint64_t i = 0; i < CLUSTER; i++)
+        des_at(s, 70000 + 200 - i / 2, log_event, &l, FAR + i);
+    des_at(s, 130000, log_event, &l, FAR + CLUSTER);
+    des_run_until(s, DES_TIME_MAX);
+    uint64_t bad = l.n != FAR + CLUSTER + 1;
+    for (uint64_t i = 1; i < l.n; i++)
+        bad += l.t[i] < l.t[i - 1] || (l.t[i] == l.t[i - 1] && l.id[i] < l.id[i - 1]);
+    TAP_EQ(bad, 0);
+    TAP_EQ(l.t[0], 70000 + 200 - (CLUSTER - 1) / 2);
+    TAP_EQ(l.t[CLUSTER], 130000);
+    free(l.id);
+    free(l.t);
+    des_free(s);
+}
+
 /* Ties created while running: a handler at time T schedules more events
  * at T and at T + d; all at one time still run in scheduling order. */
 typedef struct chain {
@@ -641,6 +672,7 @@ int main(void)
     TAP_RUN(random_interleavings_match_reference);
     TAP_RUN(sorted_runs_keep_order);
     TAP_RUN(fifo_ties_at_scale);
+    TAP_RUN(clustered_run_keeps_order);
     TAP_RUN(fifo_ties_while_running);
     TAP_RUN(large_pending_set);
     TAP_RUN(stale_handle_after_slot_reuse);
