@@ -295,19 +295,20 @@ static bool run_bin_sort(des_ent *run, const des_ent *src, uint32_t c, des_time 
     }
     for (uint32_t i = 0; i < c; i++)
         run[cnt[(src[i].t - m) >> sh]++] = src[i];
-    uint32_t budget = RUN_SHIFTS * c;
+    uint32_t moves = 0;
     for (uint32_t i = 1; i < c; i++) {
+        if (run[i].t >= run[i - 1].t)
+            continue;
         des_ent e = run[i];
         uint32_t j = i;
-        while (run[j - 1].t > e.t) {
+        do {
             run[j] = run[j - 1];
-            if (--j == 0)
-                break;
-        }
+            j--;
+        } while (j > 0 && run[j - 1].t > e.t);
         run[j] = e;
-        if (i - j > budget)
+        moves += i - j;
+        if (moves > RUN_SHIFTS * c)
             return false;
-        budget -= i - j;
     }
     return true;
 }
