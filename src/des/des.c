@@ -286,15 +286,18 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * gives up after RUN_SHIFTS * c moves (clustered times and a far outlier
  * put many entries in one bin): then false, run[] is scratch and src is
  * untouched. */
-static bool run_bin_sort(des_ent *run, const des_ent *src, uint32_t c, des_time m, des_time mx)
+static bool run_bin_sort(des_ent *run, const des_ent *src, uint32_t c, des_time m, des_time mx,
+                         const des_rec *pool)
 {
     unsigned lb = 32 - (unsigned)__builtin_clz(c - 1);      /* 2^lb >= c */
     unsigned bits = 64 - (unsigned)__builtin_clzll(mx - m); /* mx - m < 2^bits */
     unsigned sh = bits > lb ? bits - lb : 0;
     uint32_t nb = 1u << lb, cnt[RUN_MAX];
     memset(cnt, 0, nb * sizeof cnt[0]);
-    for (uint32_t i = 0; i < c; i++)
+    for (uint32_t i = 0; i < c; i++) {
         cnt[(src[i].t - m) >> sh]++;
+        __builtin_prefetch(&pool[src[i].idx]);
+    }
     for (uint32_t v = 0, sum = 0; v < nb; v++) {
         uint32_t x = cnt[v];
         cnt[v] = sum;
@@ -361,9 +364,7 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, de
     s->run_n = c;
     s->rq_n -= c;
     s->last = mx;
-    for (uint32_t i = 0; i < c; i++)
-        __builtin_prefetch(&s->pool[src[i].idx]);
-    if (!run_bin_sort(s->run, src, c, m, mx))
+    if (!run_bin_sort(s->run, src, c, m, mx, s->pool))
         run_radix_sort(s->run, s->run_tmp, src, c, l);
 }
 
