@@ -391,6 +391,42 @@ static inline __attribute__((always_inline)) rq_pos rq_front(des_sim *s)
     return rq_redistribute(s, l, d);
 }
 
+/* Move the entries [src, end) to their buckets relative to m (the
+ * redistribution loop). Every target is at a level below the source's and
+ * starts empty (head == n == 0), so its bitmap bit is set on every append,
+ * unconditionally (no unpredictable "was it empty" branch); the word-mask
+ * and level bits are returned as one mask, bit level * RQ_WORDS + word,
+ * for the caller to apply once. With pf, each entry's record is
+ * prefetched. */
+static inline __attribute__((always_inline)) uint32_t rq_move(des_sim *s, const des_ent *src,
+                                                             const des_ent *end, des_time m, bool pf)
+{
+    _Static_assert(RQ_LEVELS * RQ_WORDS <= 32, "word bits of all levels fit a uint32_t");
+    rq_bucket *b0 = &s->b[0][0];
+    uint64_t *bm = &s->bitmap[0][0];
+    const des_rec *pool = s->pool;
+    uint32_t words = 0;
+    for (; src < end; src++) {
+        des_ent e = *src;
+        /* Level: the highest differing byte (x | 1: level 0 when equal). */
+        unsigned nl = (unsigned)(63 ^ __builtin_clzll((e.t ^ m) | 1)) / RQ_BITS;
+        unsigned bi = nl * RQ_DIGITS + rq_digit(e.t, nl); /* bucket index */
+        if (pf)
+            __builtin_prefetch(&pool[e.idx]);
+        rq_bucket *tb = b0 + bi;
+        uint32_t n = tb->n;
+        if (__builtin_expect(n == tb->cap, 0)) {
+            rq_grow(s, tb, nl, bi % RQ_DIGITS);
+            n = tb->n;
+        }
+        tb->e[n] = e;
+        tb->n = n + 1;
+        bm[bi / 64] |= 1ull << (bi % 64);
+        words |= 1u << (bi / 64);
+    }
+    return words;
+}
+
 /* rq_front's slow path, out of line so that the common case (a level-0
  * bucket or a single-entry bucket) inlines into the run loop: bucket (l, d)
  * is the lowest non-empty one, l > 0, and it holds several entries. */
@@ -427,26 +463,13 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
      * to run: start fetching their records now. At large sizes the pool is
      * far bigger than the cache and this is the one cache miss per event;
      * bigger buckets are not prefetched (they would evict each other). */
-    bool pf = bk->n - bk->head <= RQ_PREFETCH;
-    /* Every target is at a level < l, so bk is not appended to, and every
-     * target starts empty (head == n == 0): set its bitmap and word-mask
-     * bits on every append, unconditionally (no unpredictable "was it
-     * empty" branch), and the level bits once, after the loop. */
-    const des_ent *src = bk->e;
+    const des_ent *src = bk->e + bk->head, *end = bk->e + bk->n;
+    uint32_t words = c <= RQ_PREFETCH ? rq_move(s, src, end, m, true) : rq_move(s, src, end, m, false);
     uint32_t lv = 0;
-    for (uint32_t i = bk->head, n = bk->n; i < n; i++) {
-        des_ent e = src[i];
-        unsigned nl = rq_level(e.t, m);
-        unsigned dg = rq_digit(e.t, nl);
-        if (pf)
-            __builtin_prefetch(&s->pool[e.idx]);
-        rq_bucket *tb = &s->b[nl][dg];
-        if (__builtin_expect(tb->n == tb->cap, 0))
-            rq_grow(s, tb, nl, dg);
-        tb->e[tb->n++] = e;
-        s->bitmap[nl][dg / 64] |= 1ull << (dg % 64);
-        s->word_mask[nl] |= 1u << (dg / 64);
-        lv |= 1u << nl;
+    for (unsigned k = 0; k < l; k++) {
+        uint32_t w = (words >> (k * RQ_WORDS)) & ((1u << RQ_WORDS) - 1);
+        s->word_mask[k] |= w;
+        lv |= (uint32_t)(w != 0) << k;
     }
     s->level_mask |= lv;
     rq_mark_empty(s, l, d);
