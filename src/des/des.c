@@ -4,7 +4,7 @@
  * docs/performance.md for the measurements behind the design.
  *
  * Event records (the pool)
- *   pool[idx] = {fn, obj, arg, t, seq, gen, next_free}, padded to 64 bytes
+ *   pool[idx] = {fn, obj, arg, t, gen, next_free}, padded to 64 bytes
  *   and 64-byte aligned: one cache line per event. Running an event reads
  *   its line (the one cache miss per event at large sizes, prefetched, see
  *   rq_front); the handler's des_at() takes the slot just released (LIFO
@@ -87,11 +87,10 @@ typedef struct des_rec {
     des_fn fn;          /* NULL while the slot is free */
     void *obj;
     uint64_t arg;
-    des_time t;         /* event time */
-    uint64_t seq;       /* scheduling sequence number */
+    des_time t;         /* event time (des_event_time) */
     uint32_t gen;       /* bumped on release */
     uint32_t next_free; /* free list link (idx + 1), 0 = end */
-    uint64_t pad_[2];   /* to one cache line */
+    uint64_t pad_[3];   /* to one cache line */
 } des_rec;
 _Static_assert(sizeof(des_rec) == 64, "an event record is one cache line");
 
@@ -147,7 +146,7 @@ struct des_sim {
     des_early *early;
     size_t early_n, early_cap;
     uint64_t stale; /* queue entries whose slot was cancelled */
-    des_stats st;
+    des_stats st; /* st.scheduled is seq, filled in by des_get_stats */
     bool stop;
     des_check_fn check;
     void *check_ctx;
@@ -161,8 +160,9 @@ struct des_sim {
  * low byte (or not at all), else the index of the highest differing byte. */
 static inline unsigned rq_level(des_time k, des_time last)
 {
-    uint64_t x = k ^ last;
-    return x ? (unsigned)(63 - __builtin_clzll(x)) / RQ_BITS : 0;
+    /* 63 ^ clz is the index of the highest set bit; x | 1 makes equal keys
+     * level 0 without a branch. */
+    return (unsigned)(63 ^ __builtin_clzll((k ^ last) | 1)) / RQ_BITS;
 }
 
 static inline unsigned rq_digit(des_time k, unsigned level)
@@ -202,9 +202,12 @@ static inline __attribute__((always_inline)) void rq_append(des_sim *s, unsigned
                                                             des_ent e)
 {
     rq_bucket *bk = &s->b[l][d];
-    if (__builtin_expect(bk->n == bk->cap, 0))
+    uint32_t n = bk->n;
+    if (__builtin_expect(n == bk->cap, 0)) {
         rq_grow(s, bk, l, d);
-    if (bk->n == bk->head)
+        n = bk->n;
+    }
+    if (n == bk->head)
         rq_mark_nonempty(s, l, d);
     /* Fetch the next line of the tail for writing. At 10^6 pending the
      * buckets that new events go to are hundreds of cold arrays, appended
@@ -212,8 +215,9 @@ static inline __attribute__((always_inline)) void rq_append(des_sim *s, unsigned
      * stores stall the loop (perf: ~60% of schedule's samples on stores;
      * PHOLD L +13-16% events/s, S and M -1-3%). Integer arithmetic: the
      * line may lie past the array, which a prefetch may touch. */
-    __builtin_prefetch((const void *)((uintptr_t)(bk->e + bk->n) + 64), 1);
-    bk->e[bk->n++] = e;
+    __builtin_prefetch((const void *)((uintptr_t)(bk->e + n) + 64), 1);
+    bk->e[n] = e;
+    bk->n = n + 1;
 }
 
 static inline void rq_push(des_sim *s, des_ent e)
@@ -408,8 +412,7 @@ static inline __attribute__((always_inline)) uint32_t rq_move(des_sim *s, const 
     uint32_t words = 0;
     for (; src < end; src++) {
         des_ent e = *src;
-        /* Level: the highest differing byte (x | 1: level 0 when equal). */
-        unsigned nl = (unsigned)(63 ^ __builtin_clzll((e.t ^ m) | 1)) / RQ_BITS;
+        unsigned nl = rq_level(e.t, m);
         unsigned bi = nl * RQ_DIGITS + rq_digit(e.t, nl); /* bucket index */
         if (pf)
             __builtin_prefetch(&pool[e.idx]);
@@ -683,14 +686,12 @@ static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, 
     h->fn = fn;
     h->obj = obj;
     h->arg = arg;
-    uint64_t seq = s->seq++;
     h->t = t;
-    h->seq = seq;
+    uint64_t seq = s->seq++; /* also the count of des_at calls */
     if (t >= s->last)
         rq_push(s, (des_ent){t, idx, h->gen});
     else
         early_push(s, (des_early){t, seq, idx, h->gen});
-    s->st.scheduled++;
     if (++s->st.pending > s->st.peak_pending)
         s->st.peak_pending = s->st.pending;
     return (des_handle){idx + 1, h->gen};
@@ -868,7 +869,12 @@ uint64_t des_run_while(des_sim *s, des_pred_fn pred, void *ctx)
 
 void des_stop(des_sim *s) { s->stop = true; }
 
-des_stats des_get_stats(const des_sim *s) { return s->st; }
+des_stats des_get_stats(const des_sim *s)
+{
+    des_stats st = s->st;
+    st.scheduled = s->seq;
+    return st;
+}
 
 double des_bytes_per_event(const des_sim *s)
 {
@@ -884,10 +890,11 @@ double des_bytes_per_event(const des_sim *s)
 
 const char *des_conservation(des_sim *s)
 {
-    if (s->st.scheduled == s->st.run + s->st.cancelled + s->st.pending)
+    des_stats st = des_get_stats(s);
+    if (st.scheduled == st.run + st.cancelled + st.pending)
         return NULL;
     snprintf(s->check_msg, sizeof s->check_msg, "events scheduled %llu != run %llu + cancelled %llu + pending %llu",
-             (unsigned long long)s->st.scheduled, (unsigned long long)s->st.run,
+             (unsigned long long)st.scheduled, (unsigned long long)s->st.run,
              (unsigned long long)s->st.cancelled, (unsigned long long)s->st.pending);
     return s->check_msg;
 }

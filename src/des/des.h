@@ -10,7 +10,7 @@
  * State
  *   now        current virtual time; never decreases.
  *   seq        next sequence number (monotonic, never reused).
- *   pool       event records (time, seq, fn, obj, arg, generation), pooled:
+ *   pool       event records (time, fn, obj, arg, generation), pooled:
  *              no allocation per event in steady state; the pool grows by
  *              doubling when the pending set exceeds it.
  *   queue      a radix queue on the ns time with 8-bit digits (des.c,
