@@ -133,7 +133,8 @@ struct des_sim {
     /* radix queue */
     des_time last;
     uint64_t rq_n;                           /* entries in buckets (live + stale) */
-    uint64_t rq_cap;                         /* sum of bucket capacities (entries) */
+    uint64_t rq_cap;                         /* entries of all bucket arrays, spares included */
+    des_ent *spare[32];                      /* emptied big arrays of 2^k entries (rq_recycle) */
     uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
     uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
@@ -177,6 +178,31 @@ static inline void rq_mark_nonempty(des_sim *s, unsigned l, unsigned d)
     s->level_mask |= 1u << l;
 }
 
+/* Bucket arrays of more than RQ_SPARE_MIN entries are recycled: an
+ * emptied one goes to spare[log2 cap] (linked through its first entry),
+ * and a bucket that outgrows its array takes one of twice the size from
+ * there before asking malloc. Over a long run every high-level bucket
+ * gets its turn to be big (at PHOLD L each level-3 bucket fills to ~16k
+ * entries once per 4.3 s of simulated time); recycled arrays serve the
+ * next ones, so the steady state needs no new memory: no page faults in
+ * the loop, and the array just emptied is still warm. When the total
+ * capacity exceeds 4x the pool (and 4096 entries), emptied arrays are
+ * freed instead, so memory stays O(peak pending). The hvwake model's
+ * buckets stay below RQ_SPARE_MIN: its queue is as before. */
+#define RQ_SPARE_MIN 256
+
+static void rq_recycle(des_sim *s, des_ent *e, uint32_t cap)
+{
+    if (s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
+        s->rq_cap -= cap;
+        free(e);
+        return;
+    }
+    unsigned k = (unsigned)__builtin_ctz(cap);
+    memcpy(e, &s->spare[k], sizeof s->spare[k]);
+    s->spare[k] = e;
+}
+
 /* A full bucket: slide a partly popped level-0 bucket down, or double the
  * array. Out of line: rare, and it keeps the inlined append small. */
 static __attribute__((noinline)) void rq_grow(des_sim *s, rq_bucket *bk, unsigned l, unsigned d)
@@ -190,8 +216,21 @@ static __attribute__((noinline)) void rq_grow(des_sim *s, rq_bucket *bk, unsigne
         if (bk->cap > UINT32_MAX / 2)
             HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
         uint32_t cap = bk->cap ? bk->cap * 2 : 16;
-        bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
-        s->rq_cap += cap - bk->cap;
+        des_ent *a = cap > RQ_SPARE_MIN ? s->spare[__builtin_ctz(cap)] : NULL;
+        if (a) {
+            memcpy(&s->spare[__builtin_ctz(cap)], a, sizeof s->spare[0]);
+            memcpy(a, bk->e, (size_t)bk->n * sizeof *a);
+            if (bk->cap > RQ_SPARE_MIN) {
+                rq_recycle(s, bk->e, bk->cap);
+            } else {
+                s->rq_cap -= bk->cap;
+                free(bk->e);
+            }
+            bk->e = a;
+        } else {
+            bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
+            s->rq_cap += cap - bk->cap;
+        }
         bk->cap = cap;
     }
 }
@@ -248,15 +287,12 @@ typedef struct rq_pos {
     unsigned l, d;
 } rq_pos;
 
-/* Bucket arrays keep their capacity for reuse, but over a long run every
- * high-level bucket gets its turn to be big: free a big emptied array when
- * the total capacity exceeds 4x the pool (memory stays O(peak pending); at
- * steady state nothing is freed). */
+/* An emptied bucket keeps a small array for reuse and hands a big one to
+ * rq_recycle. */
 static inline void rq_free_big(des_sim *s, rq_bucket *bk)
 {
-    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
-        s->rq_cap -= bk->cap;
-        free(bk->e);
+    if (bk->cap > RQ_SPARE_MIN) {
+        rq_recycle(s, bk->e, bk->cap);
         bk->e = NULL;
         bk->cap = 0;
     }
@@ -555,6 +591,12 @@ void des_free(des_sim *s)
     for (unsigned l = 0; l < RQ_LEVELS; l++)
         for (unsigned d = 0; d < RQ_DIGITS; d++)
             free(s->b[l][d].e);
+    for (unsigned k = 0; k < 32; k++)
+        while (s->spare[k]) {
+            des_ent *a = s->spare[k];
+            memcpy(&s->spare[k], a, sizeof s->spare[k]);
+            free(a);
+        }
     free(s->early);
     free(s->pool);
     free(s);
@@ -878,11 +920,9 @@ des_stats des_get_stats(const des_sim *s)
 
 double des_bytes_per_event(const des_sim *s)
 {
-    /* Pool slots plus every queue array actually allocated, per pool slot. */
-    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec);
-    for (unsigned l = 0; l < RQ_LEVELS; l++)
-        for (unsigned d = 0; d < RQ_DIGITS; d++)
-            bytes += (size_t)s->b[l][d].cap * sizeof(des_ent);
+    /* Pool slots plus every queue array allocated (spares included), per
+     * pool slot. */
+    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec) + (size_t)s->rq_cap * sizeof(des_ent);
     bytes += s->early_cap * sizeof(des_early);
     size_t slots = s->pool_cap ? s->pool_cap : 1;
     return (double)bytes / (double)slots;
