@@ -60,7 +60,10 @@
  *   being moved to the levels below, and popped from there in order; last
  *   becomes the run's largest key, keys scheduled below it while the run
  *   lasts go to the early heap, and the front is the run's or the early
- *   heap's (the run wins ties: its entries were scheduled first). See
+ *   heap's (the run wins ties: its entries were scheduled first). A bucket
+ *   of more than RUN_SMALL entries becomes a run only if its time span is
+ *   below the least lead (t - now) scheduled lately, so that what is
+ *   scheduled while it lasts lands above it, not in the early heap. See
  *   run_form for the argument and docs/performance.md for the numbers.
  *
  * Keys below last (the "early" heap)
@@ -115,7 +118,9 @@ typedef struct des_early {
 #define RQ_PREFETCH 512                /* see rq_front */
 #define RQ_AHEAD 8                     /* see rq_pop_front */
 #define RUN_MIN 8                      /* see run_form: buckets of */
-#define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
+#define RUN_MAX 32768                  /* RUN_MIN..RUN_MAX entries are sorted, */
+#define RUN_SMALL 512                  /* above RUN_SMALL only if run_big_ok */
+#define RUN_AHEAD 32                   /* see find_front */
 #define RUN_PENDING 512                /* only with this many events pending */
 #define RUN_SHIFTS 8                   /* see run_bin_sort */
 
@@ -142,7 +147,11 @@ struct des_sim {
     /* the sorted run: entries run[run_h..run_n), in (time, seq) order, all
      * <= last; see run_form */
     uint32_t run_h, run_n;
-    des_ent run[RUN_MAX], run_tmp[RUN_MAX];
+    uint32_t run_cap;          /* entries of run, run_tmp and run_cnt (grown on use) */
+    des_ent *run, *run_tmp;    /* the run and the radix sort's second buffer */
+    uint32_t *run_cnt;         /* run_bin_sort's bin counts */
+    des_time lead_cur, lead_prev; /* least t - now scheduled since the last and the
+                                   * previous big-run decision (run_big_ok) */
     /* early heap (keys < last) */
     des_early *early;
     size_t early_n, early_cap;
@@ -305,7 +314,10 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * popped in order (run_bin_sort, or run_radix_sort when that gives up).
  * Only with RUN_PENDING or more events pending (docs/performance.md:
  * measured gains at 1024 and more; below, the model's queue and memory
- * figures stay as they were). Entries of one time stay in scheduling order
+ * figures stay as they were). At PHOLD M a lowest bucket holds ~250
+ * entries; at L a level-3 bucket holds ~16k, and sorting it whole (a big
+ * run, run_big_ok) saves moving every entry into 256 level-2 buckets and
+ * forming 256 runs from them. Entries of one time stay in scheduling order
  * (the sorts are stable and the bucket was), so the run is in (time, seq)
  * order.
  *   last is set to mx, the run's largest key: valid for every other bucket
@@ -325,19 +337,24 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * order (strict compare: equal times keep their order). The insertion pass
  * gives up after RUN_SHIFTS * c moves (clustered times and a far outlier
  * put many entries in one bin): then false, run[] is scratch and src is
- * untouched. */
-static bool run_bin_sort(des_ent *run, const des_ent *src, uint32_t c, des_time m, des_time mx,
-                         const des_rec *pool)
+ * untouched. With pool, the counting pass also prefetches each entry's
+ * record. cnt holds at least 2^k entries. */
+static bool run_bin_sort(des_ent *run, uint32_t *cnt, const des_ent *src, uint32_t c, des_time m,
+                         des_time mx, const des_rec *pool)
 {
     unsigned lb = 32 - (unsigned)__builtin_clz(c - 1);      /* 2^lb >= c */
     unsigned bits = 64 - (unsigned)__builtin_clzll(mx - m); /* mx - m < 2^bits */
     unsigned sh = bits > lb ? bits - lb : 0;
-    uint32_t nb = 1u << lb, cnt[RUN_MAX];
+    uint32_t nb = 1u << lb;
     memset(cnt, 0, nb * sizeof cnt[0]);
-    for (uint32_t i = 0; i < c; i++) {
-        cnt[(src[i].t - m) >> sh]++;
-        __builtin_prefetch(&pool[src[i].idx]);
-    }
+    if (pool)
+        for (uint32_t i = 0; i < c; i++) {
+            cnt[(src[i].t - m) >> sh]++;
+            __builtin_prefetch(&pool[src[i].idx]);
+        }
+    else
+        for (uint32_t i = 0; i < c; i++)
+            cnt[(src[i].t - m) >> sh]++;
     for (uint32_t v = 0, sum = 0; v < nb; v++) {
         uint32_t x = cnt[v];
         cnt[v] = sum;
@@ -396,16 +413,52 @@ static void run_radix_sort(des_ent *run, des_ent *tmp, const des_ent *src, uint3
 }
 
 /* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. */
+/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. The run
+ * arrays grow to the largest run formed (a power of two, at least
+ * RUN_SMALL); the run is empty, so nothing is kept. Records: a small run
+ * is the next few hundred events, all prefetched while counting; a big
+ * one prefetches RUN_AHEAD here and then RUN_AHEAD pops ahead
+ * (find_front), so as not to evict its own records. */
 static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, des_time mx)
 {
     const des_ent *src = bk->e + bk->head;
     uint32_t c = bk->n - bk->head;
+    if (c > s->run_cap) {
+        uint32_t cap = c <= RUN_SMALL ? RUN_SMALL : 1u << (32 - __builtin_clz(c - 1));
+        free(s->run);
+        free(s->run_tmp);
+        free(s->run_cnt);
+        s->run = hv_xcalloc(cap, sizeof *s->run);
+        s->run_tmp = hv_xcalloc(cap, sizeof *s->run_tmp);
+        s->run_cnt = hv_xcalloc(cap, sizeof *s->run_cnt);
+        s->run_cap = cap;
+    }
     s->run_h = 0;
     s->run_n = c;
     s->rq_n -= c;
     s->last = mx;
-    if (!run_bin_sort(s->run, src, c, m, mx, s->pool))
+    bool small = c <= RUN_SMALL;
+    if (!run_bin_sort(s->run, s->run_cnt, src, c, m, mx, small ? s->pool : NULL))
         run_radix_sort(s->run, s->run_tmp, src, c, l);
+    if (!small)
+        for (uint32_t i = 0; i < RUN_AHEAD; i++)
+            __builtin_prefetch(&s->pool[s->run[i].idx]);
+}
+
+/* May a bucket of more than RUN_SMALL entries, spanning span ns, become a
+ * run? Only if span is below the least lead (t - now) scheduled since the
+ * previous decision and in the window before it: then what handlers
+ * schedule while the run lasts lands above it, in the radix part, rather
+ * than below its last key, in the early heap. (PHOLD's leads are at least
+ * 0.1 s: its 16.7 ms level-3 buckets qualify at L, its 4.3 s level-4
+ * buckets never; a model scheduling at now + a few ns never forms big
+ * runs.) lead_prev starts at 0: no big run before a window of leads. */
+static bool run_big_ok(des_sim *s, des_time span)
+{
+    des_time lead = s->lead_cur < s->lead_prev ? s->lead_cur : s->lead_prev;
+    s->lead_prev = s->lead_cur;
+    s->lead_cur = DES_TIME_MAX;
+    return span < lead;
 }
 
 static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
@@ -492,7 +545,8 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
         return (rq_pos){z, 0, d0};
     }
     uint32_t c = bk->n - bk->head;
-    if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n) {
+    if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n &&
+        (c <= RUN_SMALL || run_big_ok(s, mx - m))) {
         run_form(s, bk, l, m, mx);
         rq_mark_empty(s, l, d);
         rq_free_big(s, bk);
@@ -580,6 +634,7 @@ static __attribute__((noinline)) des_early early_pop(des_sim *s)
 des_sim *des_new(void)
 {
     des_sim *s = hv_xcalloc(1, sizeof *s);
+    s->lead_cur = DES_TIME_MAX; /* see run_big_ok */
     s->checks_on = HV_CHECKS;
     return s;
 }
@@ -597,6 +652,9 @@ void des_free(des_sim *s)
             memcpy(&s->spare[k], a, sizeof s->spare[k]);
             free(a);
         }
+    free(s->run);
+    free(s->run_tmp);
+    free(s->run_cnt);
     free(s->early);
     free(s->pool);
     free(s);
@@ -730,6 +788,8 @@ static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, 
     h->arg = arg;
     h->t = t;
     uint64_t seq = s->seq++; /* also the count of des_at calls */
+    des_time lead = t - s->now;
+    s->lead_cur = lead < s->lead_cur ? lead : s->lead_cur;
     if (t >= s->last)
         rq_push(s, (des_ent){t, idx, h->gen});
     else
@@ -825,8 +885,8 @@ static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *
             return true;
         if (s->run_h < s->run_n) {
             const des_ent *e = &s->run[s->run_h];
-            if (s->run_h + RQ_AHEAD < s->run_n)
-                __builtin_prefetch(&s->pool[e[RQ_AHEAD].idx]);
+            if (s->run_h + RUN_AHEAD < s->run_n)
+                __builtin_prefetch(&s->pool[e[RUN_AHEAD].idx]);
             if (ent_live(s, e->idx, e->gen)) {
                 f->src = SRC_RUN;
                 f->t = e->t;
@@ -924,6 +984,7 @@ double des_bytes_per_event(const des_sim *s)
      * pool slot. */
     size_t bytes = (size_t)s->pool_cap * sizeof(des_rec) + (size_t)s->rq_cap * sizeof(des_ent);
     bytes += s->early_cap * sizeof(des_early);
+    bytes += (size_t)s->run_cap * (2 * sizeof(des_ent) + sizeof(uint32_t));
     size_t slots = s->pool_cap ? s->pool_cap : 1;
     return (double)bytes / (double)slots;
 }
