@@ -19,7 +19,7 @@
 # timed).
 #
 # Usage: bench/phold-compare.sh [-r ROUNDS] [-c "CASES"] [-q "NS3_QUEUES"]
-#                               [-o rotate|fixed] [-w WARMUP] [-p CPU]
+#                               [-o rotate|fixed] [-w WARMUP] [-p CPU] [-v]
 #   -r ROUNDS   interleaved rounds (default 5)
 #   -c CASES    from S M L Sg Mg Lg (default all six; g = --grid 1000000)
 #   -q QUEUES   ns-3 schedulers (default "pq map": pq is ns-3's fastest,
@@ -28,6 +28,7 @@
 #   -o ORDER    rotate (default) or fixed engine order within a round
 #   -w WARMUP   rounds run first and not counted (default 0)
 #   -p CPU      pin every engine to this CPU (taskset -c); default: not pinned
+#   -v          also print every run (case engine round events/s events chk)
 # Environment: ANCHORS (default <repo>/../shared/bench-anchors).
 # Sizes: S = N 1024 E 1 T 5000, M = N 1024 E 16 T 300, L = N 65536 E 16 T 5.
 # Takes about 6-8 minutes with the defaults on a 2-core machine.
@@ -43,7 +44,8 @@ NS3_QUEUES="pq map"
 ORDER=rotate
 WARMUP=0
 PIN=""
-while getopts "r:c:q:o:w:p:h" opt; do
+VERBOSE=0
+while getopts "r:c:q:o:w:p:vh" opt; do
   case $opt in
     r) ROUNDS=$OPTARG ;;
     c) CASES=$OPTARG ;;
@@ -51,6 +53,7 @@ while getopts "r:c:q:o:w:p:h" opt; do
     o) ORDER=$OPTARG ;;
     w) WARMUP=$OPTARG ;;
     p) PIN=$OPTARG ;;
+    v) VERBOSE=1 ;;
     h) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "phold-compare: bad option; see -h" >&2; exit 2 ;;
   esac
@@ -105,7 +108,7 @@ commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 thp=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown)
 echo "# phold-compare: $(date -u +%Y-%m-%dT%H:%M:%SZ) host=$(hostname) rounds=$ROUNDS warm-up=$WARMUP order=$ORDER pin=${PIN:-none}"
 echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) CPUs;" \
-     "$(lscpu 2>/dev/null | sed -n 's/^\(L[23]\) cache: *\(.*\)/\1 \2/p' | tr '\n' ';' | sed 's/;$//')"
+     "$(lscpu 2>/dev/null | sed -n 's/^\(L[23]\) cache: *\(.*\)/\1 \2/p' | sed -n '1h;1!H;${g;s/\n/; /g;p}')"
 echo "# kernel: $(uname -sr); transparent huge pages: $thp (hvwake's pool asks for them, the references do not)"
 echo "# hvwake: commit $commit, release preset: $(cache CMAKE_C_COMPILER) ($($(cache CMAKE_C_COMPILER) -dumpfullversion 2>/dev/null))" \
      "CMAKE_C_FLAGS='$(cache CMAKE_C_FLAGS)' CMAKE_C_FLAGS_RELEASE='$(cache CMAKE_C_FLAGS_RELEASE)' HV_CHECKS=$(cache HV_CHECKS)"
@@ -155,6 +158,10 @@ for r in $(seq $((1 - WARMUP)) "$ROUNDS"); do
   if [ "$r" -ge 1 ]; then echo "# round $r/$ROUNDS done" >&2; else echo "# warm-up round done" >&2; fi
 done
 echo "# load at the start of each round (1-min average):$ROUNDLOAD; at the end: $(load)"
+if [ $VERBOSE = 1 ]; then
+  echo "# every run: case engine round events/s events chk"
+  sed 's/^/#   /' "$RES"
+fi
 
 # ---- report ----------------------------------------------------------------
 awk -v cases="$CASES" -v engines="$ENGINES" '
