@@ -4,7 +4,7 @@
  * docs/performance.md for the measurements behind the design.
  *
  * Event records (the pool)
- *   pool[idx] = {fn, obj, arg, t, seq, gen, next_free}, padded to 64 bytes
+ *   pool[idx] = {fn, obj, arg, t, gen, next_free}, padded to 64 bytes
  *   and 64-byte aligned: one cache line per event. Running an event reads
  *   its line (the one cache miss per event at large sizes, prefetched, see
  *   rq_front); the handler's des_at() takes the slot just released (LIFO
@@ -60,7 +60,10 @@
  *   being moved to the levels below, and popped from there in order; last
  *   becomes the run's largest key, keys scheduled below it while the run
  *   lasts go to the early heap, and the front is the run's or the early
- *   heap's (the run wins ties: its entries were scheduled first). See
+ *   heap's (the run wins ties: its entries were scheduled first). A bucket
+ *   of more than RUN_SMALL entries becomes a run only if its time span is
+ *   below the least lead (t - now) scheduled lately, so that what is
+ *   scheduled while it lasts lands above it, not in the early heap. See
  *   run_form for the argument and docs/performance.md for the numbers.
  *
  * Keys below last (the "early" heap)
@@ -87,11 +90,10 @@ typedef struct des_rec {
     des_fn fn;          /* NULL while the slot is free */
     void *obj;
     uint64_t arg;
-    des_time t;         /* event time */
-    uint64_t seq;       /* scheduling sequence number */
+    des_time t;         /* event time (des_event_time) */
     uint32_t gen;       /* bumped on release */
     uint32_t next_free; /* free list link (idx + 1), 0 = end */
-    uint64_t pad_[2];   /* to one cache line */
+    uint64_t pad_[3];   /* to one cache line */
 } des_rec;
 _Static_assert(sizeof(des_rec) == 64, "an event record is one cache line");
 
@@ -116,9 +118,12 @@ typedef struct des_early {
 #define RQ_PREFETCH 512                /* see rq_front */
 #define RQ_AHEAD 8                     /* see rq_pop_front */
 #define RUN_MIN 8                      /* see run_form: buckets of */
-#define RUN_MAX 512                    /* RUN_MIN..RUN_MAX entries are sorted */
-#define RUN_INSERTION 32               /* up to this many by rank placement */
+#define RUN_MAX 32768                  /* RUN_MIN..RUN_MAX entries are sorted, */
+#define RUN_SMALL 512                  /* above RUN_SMALL only if run_big_ok */
+#define RUN_RANK 16                    /* up to this many by rank placement */
+#define RUN_AHEAD 32                   /* see find_front */
 #define RUN_PENDING 512                /* only with this many events pending */
+#define RUN_SHIFTS 8                   /* see run_bin_sort */
 
 typedef struct rq_bucket {
     des_ent *e;
@@ -134,7 +139,8 @@ struct des_sim {
     /* radix queue */
     des_time last;
     uint64_t rq_n;                           /* entries in buckets (live + stale) */
-    uint64_t rq_cap;                         /* sum of bucket capacities (entries) */
+    uint64_t rq_cap;                         /* entries of all bucket arrays, spares included */
+    des_ent *spare[32];                      /* emptied big arrays of 2^k entries (rq_recycle) */
     uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
     uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
     uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
@@ -142,12 +148,16 @@ struct des_sim {
     /* the sorted run: entries run[run_h..run_n), in (time, seq) order, all
      * <= last; see run_form */
     uint32_t run_h, run_n;
-    des_ent run[RUN_MAX], run_tmp[RUN_MAX];
+    uint32_t run_cap;          /* entries of run, run_tmp and run_cnt (grown on use) */
+    des_ent *run, *run_tmp;    /* the run and the radix sort's second buffer */
+    uint32_t *run_cnt;         /* run_bin_sort's bin counts */
+    des_time lead_cur, lead_prev; /* least t - now scheduled since the last and the
+                                   * previous big-run decision (run_big_ok) */
     /* early heap (keys < last) */
     des_early *early;
     size_t early_n, early_cap;
     uint64_t stale; /* queue entries whose slot was cancelled */
-    des_stats st;
+    des_stats st; /* st.scheduled is seq, filled in by des_get_stats */
     bool stop;
     des_check_fn check;
     void *check_ctx;
@@ -161,8 +171,9 @@ struct des_sim {
  * low byte (or not at all), else the index of the highest differing byte. */
 static inline unsigned rq_level(des_time k, des_time last)
 {
-    uint64_t x = k ^ last;
-    return x ? (unsigned)(63 - __builtin_clzll(x)) / RQ_BITS : 0;
+    /* 63 ^ clz is the index of the highest set bit; x | 1 makes equal keys
+     * level 0 without a branch. */
+    return (unsigned)(63 ^ __builtin_clzll((k ^ last) | 1)) / RQ_BITS;
 }
 
 static inline unsigned rq_digit(des_time k, unsigned level)
@@ -175,6 +186,31 @@ static inline void rq_mark_nonempty(des_sim *s, unsigned l, unsigned d)
     s->bitmap[l][d / 64] |= 1ull << (d % 64);
     s->word_mask[l] |= 1u << (d / 64);
     s->level_mask |= 1u << l;
+}
+
+/* Bucket arrays of more than RQ_SPARE_MIN entries are recycled: an
+ * emptied one goes to spare[log2 cap] (linked through its first entry),
+ * and a bucket that outgrows its array takes one of twice the size from
+ * there before asking malloc. Over a long run every high-level bucket
+ * gets its turn to be big (at PHOLD L each level-3 bucket fills to ~16k
+ * entries once per 4.3 s of simulated time); recycled arrays serve the
+ * next ones, so the steady state needs no new memory: no page faults in
+ * the loop, and the array just emptied is still warm. When the total
+ * capacity exceeds 4x the pool (and 4096 entries), emptied arrays are
+ * freed instead, so memory stays O(peak pending). The hvwake model's
+ * buckets stay below RQ_SPARE_MIN: its queue is as before. */
+#define RQ_SPARE_MIN 256
+
+static void rq_recycle(des_sim *s, des_ent *e, uint32_t cap)
+{
+    if (s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
+        s->rq_cap -= cap;
+        free(e);
+        return;
+    }
+    unsigned k = (unsigned)__builtin_ctz(cap);
+    memcpy(e, &s->spare[k], sizeof s->spare[k]);
+    s->spare[k] = e;
 }
 
 /* A full bucket: slide a partly popped level-0 bucket down, or double the
@@ -190,23 +226,47 @@ static __attribute__((noinline)) void rq_grow(des_sim *s, rq_bucket *bk, unsigne
         if (bk->cap > UINT32_MAX / 2)
             HV_DIE("des: bucket (%u,%u) exceeds %u entries", l, d, bk->cap);
         uint32_t cap = bk->cap ? bk->cap * 2 : 16;
-        bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
-        s->rq_cap += cap - bk->cap;
+        des_ent *a = cap > RQ_SPARE_MIN ? s->spare[__builtin_ctz(cap)] : NULL;
+        if (a) {
+            memcpy(&s->spare[__builtin_ctz(cap)], a, sizeof s->spare[0]);
+            memcpy(a, bk->e, (size_t)bk->n * sizeof *a);
+            if (bk->cap > RQ_SPARE_MIN) {
+                rq_recycle(s, bk->e, bk->cap);
+            } else {
+                s->rq_cap -= bk->cap;
+                free(bk->e);
+            }
+            bk->e = a;
+        } else {
+            bk->e = hv_xrealloc(bk->e, (size_t)cap * sizeof *bk->e);
+            s->rq_cap += cap - bk->cap;
+        }
         bk->cap = cap;
     }
 }
 
-/* Append e to bucket (l, d). Always inlined: it is on every schedule and
- * every move (measured: +5% events/s at every PHOLD size). */
+/* Append e to bucket (l, d): the schedule path. Always inlined (measured:
+ * +5% events/s at every PHOLD size). */
 static inline __attribute__((always_inline)) void rq_append(des_sim *s, unsigned l, unsigned d,
                                                             des_ent e)
 {
     rq_bucket *bk = &s->b[l][d];
-    if (__builtin_expect(bk->n == bk->cap, 0))
+    uint32_t n = bk->n;
+    if (__builtin_expect(n == bk->cap, 0)) {
         rq_grow(s, bk, l, d);
-    if (bk->n == bk->head)
+        n = bk->n;
+    }
+    if (n == bk->head)
         rq_mark_nonempty(s, l, d);
-    bk->e[bk->n++] = e;
+    /* Fetch the next line of the tail for writing. At 10^6 pending the
+     * buckets that new events go to are hundreds of cold arrays, appended
+     * to in turn: without this, a store misses every 4 appends and the
+     * stores stall the loop (perf: ~60% of schedule's samples on stores;
+     * PHOLD L +13-16% events/s, S and M -1-3%). Integer arithmetic: the
+     * line may lie past the array, which a prefetch may touch. */
+    __builtin_prefetch((const void *)((uintptr_t)(bk->e + n) + 64), 1);
+    bk->e[n] = e;
+    bk->n = n + 1;
 }
 
 static inline void rq_push(des_sim *s, des_ent e)
@@ -237,15 +297,12 @@ typedef struct rq_pos {
     unsigned l, d;
 } rq_pos;
 
-/* Bucket arrays keep their capacity for reuse, but over a long run every
- * high-level bucket gets its turn to be big: free a big emptied array when
- * the total capacity exceeds 4x the pool (memory stays O(peak pending); at
- * steady state nothing is freed). */
+/* An emptied bucket keeps a small array for reuse and hands a big one to
+ * rq_recycle. */
 static inline void rq_free_big(des_sim *s, rq_bucket *bk)
 {
-    if (bk->cap > 256 && s->rq_cap > 4 * (uint64_t)s->pool_cap + 4096) {
-        s->rq_cap -= bk->cap;
-        free(bk->e);
+    if (bk->cap > RQ_SPARE_MIN) {
+        rq_recycle(s, bk->e, bk->cap);
         bk->e = NULL;
         bk->cap = 0;
     }
@@ -255,13 +312,16 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * entries with more than one time is not moved into the levels below l
  * (about two appends per entry and a bitmap search per pop, most target
  * buckets holding one entry) but sorted, stably, into run[], which is then
- * popped in order: up to RUN_INSERTION entries by rank placement, more by
- * an LSD radix sort on the low l bytes (a byte per pass, passes over bytes
- * that all entries share skipped). Only with RUN_PENDING or more events
- * pending (docs/performance.md: measured gains at 1024 and more; below,
- * the model's queue and memory figures stay as they were). Entries of one
- * time stay in scheduling order (the sort is stable and the bucket was),
- * so the run is in (time, seq) order.
+ * popped in order (run_rank_sort up to RUN_RANK entries, else
+ * run_bin_sort, or run_radix_sort when that gives up).
+ * Only with RUN_PENDING or more events pending (docs/performance.md:
+ * measured gains at 1024 and more; below, the model's queue and memory
+ * figures stay as they were). At PHOLD M a lowest bucket holds ~250
+ * entries; at L a level-3 bucket holds ~16k, and sorting it whole (a big
+ * run, run_big_ok) saves moving every entry into 256 level-2 buckets and
+ * forming 256 runs from them. Entries of one time stay in scheduling order
+ * (the sorts are stable and the bucket was), so the run is in (time, seq)
+ * order.
  *   last is set to mx, the run's largest key: valid for every other bucket
  * (mx lies in bucket (l, d)'s range, the argument of a redistribution),
  * and every radix key is >= mx. Keys scheduled below mx while the run is
@@ -272,52 +332,96 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * (its keys are >= mx, and a radix key equal to a run key was scheduled
  * later: it is in no bucket when the run is formed, all of which hold
  * keys > mx). */
-static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
+
+/* The common sort: one counting pass on the high bits of t - m (2^k >= c
+ * bins over [m, mx], about one entry a bin), a stable scatter into run[],
+ * then an insertion pass on t that fixes the few entries of a bin out of
+ * order (strict compare: equal times keep their order). The insertion pass
+ * gives up after RUN_SHIFTS * c moves (clustered times and a far outlier
+ * put many entries in one bin): then false, run[] is scratch and src is
+ * untouched. With pool, the counting pass also prefetches each entry's
+ * record. cnt holds at least 2^k entries. */
+static bool run_bin_sort(des_ent *run, uint32_t *cnt, const des_ent *src, uint32_t c, des_time m,
+                         des_time mx, const des_rec *pool)
 {
-    const des_ent *src = bk->e + bk->head;
-    uint32_t c = bk->n - bk->head;
-    s->run_h = 0;
-    s->run_n = c;
-    s->rq_n -= c;
-    s->last = mx;
-    if (c <= RUN_INSERTION) {
-        /* Few entries: place each at its rank, the number of entries before
-         * it in (time, position) order; branch-free, stable. */
-        des_time tk[RUN_INSERTION];
+    unsigned lb = 32 - (unsigned)__builtin_clz(c - 1);      /* 2^lb >= c */
+    unsigned bits = 64 - (unsigned)__builtin_clzll(mx - m); /* mx - m < 2^bits */
+    unsigned sh = bits > lb ? bits - lb : 0;
+    uint32_t nb = 1u << lb;
+    memset(cnt, 0, nb * sizeof cnt[0]);
+    if (pool)
         for (uint32_t i = 0; i < c; i++) {
-            tk[i] = src[i].t;
-            __builtin_prefetch(&s->pool[src[i].idx]);
+            cnt[(src[i].t - m) >> sh]++;
+            __builtin_prefetch(&pool[src[i].idx]);
         }
-        for (uint32_t i = 0; i < c; i++) {
-            des_time t = tk[i];
-            uint32_t r = 0;
-            for (uint32_t j = 0; j < i; j++)
-                r += tk[j] <= t;
-            for (uint32_t j = i + 1; j < c; j++)
-                r += tk[j] < t;
-            s->run[r] = src[i];
-        }
-        return;
+    else
+        for (uint32_t i = 0; i < c; i++)
+            cnt[(src[i].t - m) >> sh]++;
+    for (uint32_t v = 0, sum = 0; v < nb; v++) {
+        uint32_t x = cnt[v];
+        cnt[v] = sum;
+        sum += x;
     }
+    for (uint32_t i = 0; i < c; i++)
+        run[cnt[(src[i].t - m) >> sh]++] = src[i];
+    uint32_t moves = 0;
+    for (uint32_t i = 1; i < c; i++) {
+        if (run[i].t >= run[i - 1].t)
+            continue;
+        des_ent e = run[i];
+        uint32_t j = i;
+        do {
+            run[j] = run[j - 1];
+            j--;
+        } while (j > 0 && run[j - 1].t > e.t);
+        run[j] = e;
+        moves += i - j;
+        if (moves > RUN_SHIFTS * c)
+            return false;
+    }
+    return true;
+}
+
+/* Few entries: place each at its rank, the number of entries before it in
+ * (time, position) order; branch-free and stable. For the ~15-entry runs
+ * of PHOLD S it is faster than run_bin_sort's data-dependent branches,
+ * though it executes more instructions (S 1.046x events/s; Sg 0.96x when
+ * used up to 32 entries). Prefetches every record. */
+static void run_rank_sort(des_ent *run, const des_ent *src, uint32_t c, const des_rec *pool)
+{
+    des_time tk[RUN_RANK];
+    for (uint32_t i = 0; i < c; i++) {
+        tk[i] = src[i].t;
+        __builtin_prefetch(&pool[src[i].idx]);
+    }
+    for (uint32_t i = 0; i < c; i++) {
+        des_time t = tk[i];
+        uint32_t r = 0;
+        for (uint32_t j = 0; j < i; j++)
+            r += tk[j] <= t;
+        for (uint32_t j = i + 1; j < c; j++)
+            r += tk[j] < t;
+        run[r] = src[i];
+    }
+}
+
+/* The fallback: an LSD radix sort on the low l bytes of t, a byte per
+ * pass, passes over bytes that all entries share skipped, ping-ponging
+ * between tmp and run so that the last pass writes run. */
+static void run_radix_sort(des_ent *run, des_ent *tmp, const des_ent *src, uint32_t c, unsigned l)
+{
     uint32_t cnt[RQ_LEVELS - 1][RQ_DIGITS];
     memset(cnt, 0, (size_t)l * sizeof cnt[0]);
-    bool pf = c <= RQ_PREFETCH;
     for (uint32_t i = 0; i < c; i++) {
         des_time t = src[i].t;
         for (unsigned b = 0; b < l; b++)
             cnt[b][(t >> (8 * b)) & 0xff]++;
-        if (pf)
-            __builtin_prefetch(&s->pool[src[i].idx]);
     }
-    /* Bytes in which the entries differ: one pass each. */
     unsigned pass[RQ_LEVELS], np = 0;
     for (unsigned b = 0; b < l; b++)
         if (cnt[b][(src[0].t >> (8 * b)) & 0xff] != c)
-            pass[np++] = b;
-    /* Ping-pong so that the last pass writes run[]. */
-    des_ent *out = (np & 1) ? s->run : s->run_tmp;
-    if (np == 0)
-        memcpy(s->run, src, (size_t)c * sizeof *src); /* not reached: m != mx */
+            pass[np++] = b; /* np >= 1: the bucket holds more than one time */
+    des_ent *out = (np & 1) ? run : tmp;
     for (unsigned k = 0; k < np; k++) {
         unsigned b = pass[k];
         uint32_t *h = cnt[b], sum = 0;
@@ -329,8 +433,61 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time mx)
         for (uint32_t i = 0; i < c; i++)
             out[h[(src[i].t >> (8 * b)) & 0xff]++] = src[i];
         src = out;
-        out = out == s->run ? s->run_tmp : s->run;
+        out = out == run ? tmp : run;
     }
+}
+
+/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. */
+/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. The run
+ * arrays grow to the largest run formed (a power of two, at least
+ * RUN_SMALL); the run is empty, so nothing is kept. Records: a small run
+ * is the next few hundred events, all prefetched while counting; a big
+ * one prefetches RUN_AHEAD here and then RUN_AHEAD pops ahead
+ * (find_front), so as not to evict its own records. */
+static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, des_time mx)
+{
+    const des_ent *src = bk->e + bk->head;
+    uint32_t c = bk->n - bk->head;
+    if (c > s->run_cap) {
+        uint32_t cap = c <= RUN_SMALL ? RUN_SMALL : 1u << (32 - __builtin_clz(c - 1));
+        free(s->run);
+        free(s->run_tmp);
+        free(s->run_cnt);
+        s->run = hv_xcalloc(cap, sizeof *s->run);
+        s->run_tmp = hv_xcalloc(cap, sizeof *s->run_tmp);
+        s->run_cnt = hv_xcalloc(cap, sizeof *s->run_cnt);
+        s->run_cap = cap;
+    }
+    s->run_h = 0;
+    s->run_n = c;
+    s->rq_n -= c;
+    s->last = mx;
+    if (c <= RUN_RANK) {
+        run_rank_sort(s->run, src, c, s->pool);
+        return;
+    }
+    bool small = c <= RUN_SMALL;
+    if (!run_bin_sort(s->run, s->run_cnt, src, c, m, mx, small ? s->pool : NULL))
+        run_radix_sort(s->run, s->run_tmp, src, c, l);
+    if (!small)
+        for (uint32_t i = 0; i < RUN_AHEAD; i++)
+            __builtin_prefetch(&s->pool[s->run[i].idx]);
+}
+
+/* May a bucket of more than RUN_SMALL entries, spanning span ns, become a
+ * run? Only if span is below the least lead (t - now) scheduled since the
+ * previous decision and in the window before it: then what handlers
+ * schedule while the run lasts lands above it, in the radix part, rather
+ * than below its last key, in the early heap. (PHOLD's leads are at least
+ * 0.1 s: its 16.7 ms level-3 buckets qualify at L, its 4.3 s level-4
+ * buckets never; a model scheduling at now + a few ns never forms big
+ * runs.) lead_prev starts at 0: no big run before a window of leads. */
+static bool run_big_ok(des_sim *s, des_time span)
+{
+    des_time lead = s->lead_cur < s->lead_prev ? s->lead_cur : s->lead_prev;
+    s->lead_prev = s->lead_cur;
+    s->lead_cur = DES_TIME_MAX;
+    return span < lead;
 }
 
 static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
@@ -354,6 +511,41 @@ static inline __attribute__((always_inline)) rq_pos rq_front(des_sim *s)
     if (bk->n - bk->head == 1)
         return (rq_pos){bk, l, d};
     return rq_redistribute(s, l, d);
+}
+
+/* Move the entries [src, end) to their buckets relative to m (the
+ * redistribution loop). Every target is at a level below the source's and
+ * starts empty (head == n == 0), so its bitmap bit is set on every append,
+ * unconditionally (no unpredictable "was it empty" branch); the word-mask
+ * and level bits are returned as one mask, bit level * RQ_WORDS + word,
+ * for the caller to apply once. With pf, each entry's record is
+ * prefetched. */
+static inline __attribute__((always_inline)) uint32_t rq_move(des_sim *s, const des_ent *src,
+                                                             const des_ent *end, des_time m, bool pf)
+{
+    _Static_assert(RQ_LEVELS * RQ_WORDS <= 32, "word bits of all levels fit a uint32_t");
+    rq_bucket *b0 = &s->b[0][0];
+    uint64_t *bm = &s->bitmap[0][0];
+    const des_rec *pool = s->pool;
+    uint32_t words = 0;
+    for (; src < end; src++) {
+        des_ent e = *src;
+        unsigned nl = rq_level(e.t, m);
+        unsigned bi = nl * RQ_DIGITS + rq_digit(e.t, nl); /* bucket index */
+        if (pf)
+            __builtin_prefetch(&pool[e.idx]);
+        rq_bucket *tb = b0 + bi;
+        uint32_t n = tb->n;
+        if (__builtin_expect(n == tb->cap, 0)) {
+            rq_grow(s, tb, nl, bi % RQ_DIGITS);
+            n = tb->n;
+        }
+        tb->e[n] = e;
+        tb->n = n + 1;
+        bm[bi / 64] |= 1ull << (bi % 64);
+        words |= 1u << (bi / 64);
+    }
+    return words;
 }
 
 /* rq_front's slow path, out of line so that the common case (a level-0
@@ -382,8 +574,9 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
         return (rq_pos){z, 0, d0};
     }
     uint32_t c = bk->n - bk->head;
-    if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n) {
-        run_form(s, bk, l, mx);
+    if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n &&
+        (c <= RUN_SMALL || run_big_ok(s, mx - m))) {
+        run_form(s, bk, l, m, mx);
         rq_mark_empty(s, l, d);
         rq_free_big(s, bk);
         return (rq_pos){NULL, 0, 0};
@@ -392,26 +585,13 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
      * to run: start fetching their records now. At large sizes the pool is
      * far bigger than the cache and this is the one cache miss per event;
      * bigger buckets are not prefetched (they would evict each other). */
-    bool pf = bk->n - bk->head <= RQ_PREFETCH;
-    /* Every target is at a level < l, so bk is not appended to, and every
-     * target starts empty (head == n == 0): set its bitmap and word-mask
-     * bits on every append, unconditionally (no unpredictable "was it
-     * empty" branch), and the level bits once, after the loop. */
-    const des_ent *src = bk->e;
+    const des_ent *src = bk->e + bk->head, *end = bk->e + bk->n;
+    uint32_t words = c <= RQ_PREFETCH ? rq_move(s, src, end, m, true) : rq_move(s, src, end, m, false);
     uint32_t lv = 0;
-    for (uint32_t i = bk->head, n = bk->n; i < n; i++) {
-        des_ent e = src[i];
-        unsigned nl = rq_level(e.t, m);
-        unsigned dg = rq_digit(e.t, nl);
-        if (pf)
-            __builtin_prefetch(&s->pool[e.idx]);
-        rq_bucket *tb = &s->b[nl][dg];
-        if (__builtin_expect(tb->n == tb->cap, 0))
-            rq_grow(s, tb, nl, dg);
-        tb->e[tb->n++] = e;
-        s->bitmap[nl][dg / 64] |= 1ull << (dg % 64);
-        s->word_mask[nl] |= 1u << (dg / 64);
-        lv |= 1u << nl;
+    for (unsigned k = 0; k < l; k++) {
+        uint32_t w = (words >> (k * RQ_WORDS)) & ((1u << RQ_WORDS) - 1);
+        s->word_mask[k] |= w;
+        lv |= (uint32_t)(w != 0) << k;
     }
     s->level_mask |= lv;
     rq_mark_empty(s, l, d);
@@ -483,6 +663,7 @@ static __attribute__((noinline)) des_early early_pop(des_sim *s)
 des_sim *des_new(void)
 {
     des_sim *s = hv_xcalloc(1, sizeof *s);
+    s->lead_cur = DES_TIME_MAX; /* see run_big_ok */
     s->checks_on = HV_CHECKS;
     return s;
 }
@@ -494,6 +675,15 @@ void des_free(des_sim *s)
     for (unsigned l = 0; l < RQ_LEVELS; l++)
         for (unsigned d = 0; d < RQ_DIGITS; d++)
             free(s->b[l][d].e);
+    for (unsigned k = 0; k < 32; k++)
+        while (s->spare[k]) {
+            des_ent *a = s->spare[k];
+            memcpy(&s->spare[k], a, sizeof s->spare[k]);
+            free(a);
+        }
+    free(s->run);
+    free(s->run_tmp);
+    free(s->run_cnt);
     free(s->early);
     free(s->pool);
     free(s);
@@ -625,14 +815,14 @@ static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, 
     h->fn = fn;
     h->obj = obj;
     h->arg = arg;
-    uint64_t seq = s->seq++;
     h->t = t;
-    h->seq = seq;
+    uint64_t seq = s->seq++; /* also the count of des_at calls */
+    des_time lead = t - s->now;
+    s->lead_cur = lead < s->lead_cur ? lead : s->lead_cur;
     if (t >= s->last)
         rq_push(s, (des_ent){t, idx, h->gen});
     else
         early_push(s, (des_early){t, seq, idx, h->gen});
-    s->st.scheduled++;
     if (++s->st.pending > s->st.peak_pending)
         s->st.peak_pending = s->st.pending;
     return (des_handle){idx + 1, h->gen};
@@ -724,8 +914,8 @@ static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *
             return true;
         if (s->run_h < s->run_n) {
             const des_ent *e = &s->run[s->run_h];
-            if (s->run_h + RQ_AHEAD < s->run_n)
-                __builtin_prefetch(&s->pool[e[RQ_AHEAD].idx]);
+            if (s->run_h + RUN_AHEAD < s->run_n)
+                __builtin_prefetch(&s->pool[e[RUN_AHEAD].idx]);
             if (ent_live(s, e->idx, e->gen)) {
                 f->src = SRC_RUN;
                 f->t = e->t;
@@ -810,26 +1000,31 @@ uint64_t des_run_while(des_sim *s, des_pred_fn pred, void *ctx)
 
 void des_stop(des_sim *s) { s->stop = true; }
 
-des_stats des_get_stats(const des_sim *s) { return s->st; }
+des_stats des_get_stats(const des_sim *s)
+{
+    des_stats st = s->st;
+    st.scheduled = s->seq;
+    return st;
+}
 
 double des_bytes_per_event(const des_sim *s)
 {
-    /* Pool slots plus every queue array actually allocated, per pool slot. */
-    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec);
-    for (unsigned l = 0; l < RQ_LEVELS; l++)
-        for (unsigned d = 0; d < RQ_DIGITS; d++)
-            bytes += (size_t)s->b[l][d].cap * sizeof(des_ent);
+    /* Pool slots plus every queue array allocated (spares included), per
+     * pool slot. */
+    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec) + (size_t)s->rq_cap * sizeof(des_ent);
     bytes += s->early_cap * sizeof(des_early);
+    bytes += (size_t)s->run_cap * (2 * sizeof(des_ent) + sizeof(uint32_t));
     size_t slots = s->pool_cap ? s->pool_cap : 1;
     return (double)bytes / (double)slots;
 }
 
 const char *des_conservation(des_sim *s)
 {
-    if (s->st.scheduled == s->st.run + s->st.cancelled + s->st.pending)
+    des_stats st = des_get_stats(s);
+    if (st.scheduled == st.run + st.cancelled + st.pending)
         return NULL;
     snprintf(s->check_msg, sizeof s->check_msg, "events scheduled %llu != run %llu + cancelled %llu + pending %llu",
-             (unsigned long long)s->st.scheduled, (unsigned long long)s->st.run,
+             (unsigned long long)st.scheduled, (unsigned long long)s->st.run,
              (unsigned long long)s->st.cancelled, (unsigned long long)s->st.pending);
     return s->check_msg;
 }

@@ -10,7 +10,7 @@
  * State
  *   now        current virtual time; never decreases.
  *   seq        next sequence number (monotonic, never reused).
- *   pool       event records (time, seq, fn, obj, arg, generation), pooled:
+ *   pool       event records (time, fn, obj, arg, generation), pooled:
  *              no allocation per event in steady state; the pool grows by
  *              doubling when the pending set exceeds it.
  *   queue      a radix queue on the ns time with 8-bit digits (des.c,
@@ -19,10 +19,11 @@
  *              ties hold by construction, cancellation is lazy (the entry
  *              is dropped when it reaches the front; a sweep compacts when
  *              cancelled entries outnumber pending ones); with 512 or
- *              more pending, a small lowest bucket is sorted into a run
- *              instead of being moved down (same order, fewer moves). 64
- *              bytes of record plus ~50 bytes of queue per pending event at
- *              10^6 pending.
+ *              more pending, a lowest bucket of 8..512 entries (up to 32768
+ *              when its time span is below every lead t - now scheduled
+ *              lately) is sorted into a run instead of being moved down
+ *              (same order, fewer moves). 64 bytes of record plus ~40 bytes
+ *              of queue per pending event at 10^6 pending.
  *   stats      scheduled, run, cancelled, pending, peak_pending.
  *
  * Invariants

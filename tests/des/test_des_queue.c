@@ -36,6 +36,8 @@ typedef struct world {
     int depth_budget;    /* handler actions left (bounds the growth) */
     des_time grid;       /* delays are multiples of this (ties) */
     bool by_order;       /* check the order invariant instead of ref_next */
+    int far;             /* w_delay: 0 as below; 1 far ahead (1-2 ms); 2 far,
+                          * and 1 in 8 at now or within 1 us */
     des_time prev_t;     /* by_order: the last event run */
     uint64_t prev_seq;
 } world;
@@ -68,6 +70,14 @@ static void w_schedule(world *w, des_time t)
 
 static des_time w_delay(world *w)
 {
+    if (w->far) {
+        uint32_t k = des_rng_below(&w->rng, 16);
+        if (w->far == 2 && k == 0)
+            return 0;
+        if (w->far == 2 && k == 1)
+            return des_rng_below(&w->rng, 1000);
+        return 1000000 + des_rng_below(&w->rng, 1000000);
+    }
     /* Mostly short, some zero, some long; on the grid for ties. */
     uint32_t k = des_rng_below(&w->rng, 10);
     des_time d = k == 0 ? 0 : k < 7 ? des_rng_below(&w->rng, 50) : des_rng_below(&w->rng, 100000);
@@ -258,6 +268,50 @@ static void sorted_runs_keep_order(void)
     }
 }
 
+/* Big runs: a bucket of more than 512 entries (here ~1200, 65 us wide) is
+ * sorted whole when every lead (t - now) scheduled lately exceeds its span.
+ * 20000 events 1 s ahead, then handlers that schedule 1-2 ms ahead (big
+ * runs stay allowed), then also at now and within 1 us (into a big run's
+ * range: the early heap, and no big runs while such leads are seen), and
+ * cancel pending events, some inside the run; peeks and runs to random
+ * ends in between. */
+static void big_runs_keep_order(void)
+{
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        world w;
+        world_init(&w, seed, 1, 60000);
+        w.by_order = true;
+        w.far = 1;
+        for (int i = 0; i < 20000; i++)
+            w_schedule(&w, 1000000000 + des_rng_below(&w.rng, 1u << 20));
+        for (int op = 0; op < 200; op++) {
+            if (op == 100)
+                w.far = 2;
+            uint32_t k = des_rng_below(&w.rng, 8);
+            if (k < 2) {
+                w_cancel_random(&w);
+            } else if (k < 3) {
+                int64_t nx = ref_next(&w);
+                if (des_next_time(w.sim) != (nx < 0 ? DES_TIME_MAX : w.ev[nx].t))
+                    w.mismatches++;
+            } else {
+                des_time end = des_now(w.sim) + des_rng_below(&w.rng, 20000);
+                if (des_now(w.sim) < 1000000000)
+                    end = 1000000000;
+                des_run_until(w.sim, end);
+                if (des_now(w.sim) != end)
+                    w.mismatches++;
+            }
+        }
+        des_run_until(w.sim, DES_TIME_MAX);
+        TAP_EQ(w.mismatches, 0);
+        TAP_CHECK(ref_next(&w) < 0);
+        TAP_CHECK(w.ran > 20000);
+        world_check_stats(&w);
+        world_free(&w);
+    }
+}
+
 /* ---- FIFO ties at scale ------------------------------------------------ */
 
 typedef struct order_log {
@@ -303,6 +357,37 @@ static void fifo_ties_at_scale(void)
     bad[3] = run_ties(100000, 100, 1ull << 40, 4); /* far apart */
     for (int i = 0; i < 4; i++)
         TAP_EQ(bad[i], 0);
+}
+
+/* A bucket sorted into a run whose times sit in a narrow cluster, in
+ * descending order with ties, plus one far outlier: the binned sort puts
+ * the cluster into one or two bins and gives up (too many insertion
+ * moves), the radix sort takes over. With 1000 events kept far ahead
+ * (so the run path is on), every bucket of the cluster must still run by
+ * time and, within a time, by scheduling order. */
+static void clustered_run_keeps_order(void)
+{
+    enum { FAR = 1000, CLUSTER = 300 };
+    des_sim *s = des_new();
+    order_log l = {malloc((FAR + CLUSTER + 1) * sizeof(uint64_t)),
+                   malloc((FAR + CLUSTER + 1) * sizeof(des_time)), 0};
+    for (uint64_t i = 0; i < FAR; i++)
+        des_at(s, (1ull << 40) + i, log_event, &l, i);
+    /* Level-2 bucket [65536, 131072): 300 events at 150 descending times,
+     * two per time, then the outlier 60 us above them. */
+    for (uint64_t i = 0; i < CLUSTER; i++)
+        des_at(s, 70000 + 200 - i / 2, log_event, &l, FAR + i);
+    des_at(s, 130000, log_event, &l, FAR + CLUSTER);
+    des_run_until(s, DES_TIME_MAX);
+    uint64_t bad = l.n != FAR + CLUSTER + 1;
+    for (uint64_t i = 1; i < l.n; i++)
+        bad += l.t[i] < l.t[i - 1] || (l.t[i] == l.t[i - 1] && l.id[i] < l.id[i - 1]);
+    TAP_EQ(bad, 0);
+    TAP_EQ(l.t[0], 70000 + 200 - (CLUSTER - 1) / 2);
+    TAP_EQ(l.t[CLUSTER], 130000);
+    free(l.id);
+    free(l.t);
+    des_free(s);
 }
 
 /* Ties created while running: a handler at time T schedules more events
@@ -640,7 +725,9 @@ int main(void)
 {
     TAP_RUN(random_interleavings_match_reference);
     TAP_RUN(sorted_runs_keep_order);
+    TAP_RUN(big_runs_keep_order);
     TAP_RUN(fifo_ties_at_scale);
+    TAP_RUN(clustered_run_keeps_order);
     TAP_RUN(fifo_ties_while_running);
     TAP_RUN(large_pending_set);
     TAP_RUN(stale_handle_after_slot_reuse);
