@@ -61,9 +61,10 @@
  *   becomes the run's largest key, keys scheduled below it while the run
  *   lasts go to the early heap, and the front is the run's or the early
  *   heap's (the run wins ties: its entries were scheduled first). A bucket
- *   of more than RUN_SMALL entries becomes a run only if its time span is
- *   below the least lead (t - now) scheduled lately, so that what is
- *   scheduled while it lasts lands above it, not in the early heap. See
+ *   becomes a run only if its time span is below the least lead (t - now)
+ *   scheduled lately, so that what is scheduled while it lasts lands above
+ *   it, not in the early heap (a model that schedules a few ns ahead never
+ *   forms runs: its early-heap traffic cost more than the sort saved). See
  *   run_form for the argument and docs/performance.md for the numbers.
  *
  * Keys below last (the "early" heap)
@@ -119,7 +120,7 @@ typedef struct des_early {
 #define RQ_AHEAD 8                     /* see rq_pop_front */
 #define RUN_MIN 8                      /* see run_form: buckets of */
 #define RUN_MAX 32768                  /* RUN_MIN..RUN_MAX entries are sorted, */
-#define RUN_SMALL 512                  /* above RUN_SMALL only if run_big_ok */
+#define RUN_SMALL 512                  /* least run capacity; records of runs up to it prefetched whole */
 #define RUN_RANK 16                    /* up to this many by rank placement */
 #define RUN_AHEAD 32                   /* see find_front */
 #define RUN_PENDING 512                /* only with this many events pending */
@@ -152,7 +153,7 @@ struct des_sim {
     des_ent *run, *run_tmp;    /* the run and the radix sort's second buffer */
     uint32_t *run_cnt;         /* run_bin_sort's bin counts */
     des_time lead_cur, lead_prev; /* least t - now scheduled since the last and the
-                                   * previous big-run decision (run_big_ok) */
+                                   * previous run decision (run_lead_ok) */
     /* early heap (keys < last) */
     des_early *early;
     size_t early_n, early_cap;
@@ -318,7 +319,7 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
  * measured gains at 1024 and more; below, the model's queue and memory
  * figures stay as they were). At PHOLD M a lowest bucket holds ~250
  * entries; at L a level-3 bucket holds ~16k, and sorting it whole (a big
- * run, run_big_ok) saves moving every entry into 256 level-2 buckets and
+ * run) saves moving every entry into 256 level-2 buckets and
  * forming 256 runs from them. Entries of one time stay in scheduling order
  * (the sorts are stable and the bucket was), so the run is in (time, seq)
  * order.
@@ -437,7 +438,6 @@ static void run_radix_sort(des_ent *run, des_ent *tmp, const des_ent *src, uint3
     }
 }
 
-/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. */
 /* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. The run
  * arrays grow to the largest run formed (a power of two, at least
  * RUN_SMALL); the run is empty, so nothing is kept. Records: a small run
@@ -474,15 +474,17 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, de
             __builtin_prefetch(&s->pool[s->run[i].idx]);
 }
 
-/* May a bucket of more than RUN_SMALL entries, spanning span ns, become a
- * run? Only if span is below the least lead (t - now) scheduled since the
+/* May a bucket spanning span ns become a run? Only if span is below the least lead (t - now) scheduled since the
  * previous decision and in the window before it: then what handlers
  * schedule while the run lasts lands above it, in the radix part, rather
  * than below its last key, in the early heap. (PHOLD's leads are at least
- * 0.1 s: its 16.7 ms level-3 buckets qualify at L, its 4.3 s level-4
- * buckets never; a model scheduling at now + a few ns never forms big
- * runs.) lead_prev starts at 0: no big run before a window of leads. */
-static bool run_big_ok(des_sim *s, des_time span)
+ * 0.1 s: its level-1 to level-3 buckets, up to 16.7 ms, qualify, its 4.3 s
+ * level-4 buckets never. hvwake's model schedules at now + a few ns, so it
+ * forms no runs: with runs, at 48 VMs of e880-ycsb and more (over
+ * RUN_PENDING pending), its near events went to the early heap, whose
+ * pushes and pops were 39% of the loop's instructions; docs/performance.md,
+ * "What remains".) lead_prev starts at 0: no run before a window of leads. */
+static bool run_lead_ok(des_sim *s, des_time span)
 {
     des_time lead = s->lead_cur < s->lead_prev ? s->lead_cur : s->lead_prev;
     s->lead_prev = s->lead_cur;
@@ -575,7 +577,7 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
     }
     uint32_t c = bk->n - bk->head;
     if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n &&
-        (c <= RUN_SMALL || run_big_ok(s, mx - m))) {
+        run_lead_ok(s, mx - m)) {
         run_form(s, bk, l, m, mx);
         rq_mark_empty(s, l, d);
         rq_free_big(s, bk);
@@ -663,7 +665,7 @@ static __attribute__((noinline)) des_early early_pop(des_sim *s)
 des_sim *des_new(void)
 {
     des_sim *s = hv_xcalloc(1, sizeof *s);
-    s->lead_cur = DES_TIME_MAX; /* see run_big_ok */
+    s->lead_cur = DES_TIME_MAX; /* see run_lead_ok */
     s->checks_on = HV_CHECKS;
     return s;
 }
