@@ -31,7 +31,7 @@ void guest_free(guest *g)
     if (!g)
         return;
     for (uint32_t i = 0; i < g->vm->n_vcpus; i++) {
-        free(g->cpus[i].q);
+        hv_ring_free(&g->cpus[i].q);
         free(g->cpus[i].ipis);
         free(g->cpus[i].hq);
     }
@@ -48,24 +48,13 @@ void guest_reset_stats(guest *g)
 void guest_queue(guest *g, guest_cpu *c, guest_work w)
 {
     (void)g;
-    if (c->qn == c->qcap) {
-        uint32_t cap = c->qcap ? c->qcap * 2 : 16;
-        guest_work *nq = hv_xcalloc(cap, sizeof *nq);
-        for (uint32_t i = 0; i < c->qn; i++)
-            nq[i] = c->q[(c->qh + i) % c->qcap];
-        free(c->q);
-        c->q = nq;
-        c->qh = 0;
-        c->qcap = cap;
-    }
-    c->q[(c->qh + c->qn) % c->qcap] = w;
-    c->qn++;
+    *(guest_work *)hv_ring_push(&c->q, sizeof w) = w;
 }
 
 void guest_wake(guest *g, guest_cpu *from, guest_cpu *to, guest_work w)
 {
     to->st.wakeups++;
-    bool was_idle = to->idle && to->qn == 0;
+    bool was_idle = to->idle && to->q.n == 0;
     guest_queue(g, to, w);
     if (from && was_idle && from != to) {
         /* Already an IPI pending to this target from this CPU? Coalesce. */
@@ -139,10 +128,10 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
     /* 3. work: the interrupted item first */
     if (c->running_work)
         return (kvm_gact){.kind = KVM_GACT_RESUME};
-    if (c->qn) {
+    if (c->q.n) {
         c->running_work = true;
         c->idle = false;
-        return (kvm_gact){.kind = KVM_GACT_COMPUTE, .ns = c->q[c->qh].ns};
+        return (kvm_gact){.kind = KVM_GACT_COMPUTE, .ns = ((guest_work *)hv_ring_at(&c->q, 0))->ns};
     }
     /* 4. idle */
     c->idle = true;
@@ -152,9 +141,8 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
 
 static void finish_work(guest_cpu *c)
 {
-    guest_work w = c->q[c->qh];
-    c->qh = (c->qh + 1) % c->qcap;
-    c->qn--;
+    guest_work w;
+    hv_ring_pop(&c->q, &w);
     c->running_work = false;
     c->st.work_items++;
     c->st.busy_ns += w.ns;

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
 #include "kvm/kvm.h"
 
 typedef struct guest guest;
@@ -80,9 +81,7 @@ struct guest_cpu {
     guest *g;
     kvm_vcpu *v;
     uint32_t index;
-    /* run queue (ring) */
-    guest_work *q;
-    uint32_t qh, qn, qcap;
+    hv_ring q;          /* run queue: guest_work, FIFO */
     /* hypercalls the workload asked for (issued before work) */
     kvm_gact *hq;
     uint32_t nhq, caphq;

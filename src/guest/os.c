@@ -215,7 +215,7 @@ void guest_os_free(guest_os *os)
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
         free(os->cpus[i].rq);
         free(os->cpus[i].ipis);
-        free(os->cpus[i].kw);
+        hv_ring_free(&os->cpus[i].kw);
     }
     for (uint32_t i = 0; i < os->nthreads; i++)
         free(os->threads[i]);

@@ -126,6 +126,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
 #include "kvm/kvm.h"
 
 /* Scenario keys: [guest] (guest/guest_options.def), field name = key. */
@@ -248,9 +249,7 @@ struct guest_vcpu {
     /* outgoing reschedule IPIs (server numbers), in order */
     uint32_t *ipis;
     uint32_t nipis, capipis;
-    /* kernel work FIFO (ring) */
-    guest_kwork *kw;
-    uint32_t kwh, kwn, kwcap;
+    hv_ring kw;                /* kernel work: guest_kwork, FIFO */
     bool kw_running;           /* the head item's compute is issued */
     des_time kw_since;         /* kernel work running since (0: none under way) */
     guest_thread *ksoftirqd;   /* this VCPU's ksoftirqd (pinned) */
@@ -332,8 +331,7 @@ static inline guest_vcpu *guest_thread_cpu(const guest_thread *t) { return t->cp
  * waiter and wakes it (not sync: the waker keeps running). */
 typedef struct guest_mutex {
     guest_thread *owner;
-    guest_thread **waiters;
-    uint32_t head, n, cap;
+    hv_ring waiters;     /* guest_thread *, FIFO */
     uint64_t contended;  /* lock attempts that had to wait */
 } guest_mutex;
 void guest_mutex_free(guest_mutex *m);

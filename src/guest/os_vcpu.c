@@ -59,43 +59,25 @@ void guest__queue_ipi(guest_vcpu *from, guest_vcpu *to)
     from->os->ipis_queued++;
 }
 
-static void kw_grow(guest_vcpu *c)
-{
-    if (c->kwn < c->kwcap)
-        return;
-    uint32_t cap = c->kwcap ? 2 * c->kwcap : 8;
-    guest_kwork *n = hv_xcalloc(cap, sizeof *n);
-    for (uint32_t i = 0; i < c->kwn; i++)
-        n[i] = c->kw[(c->kwh + i) % c->kwcap];
-    free(c->kw);
-    c->kw = n;
-    c->kwh = 0;
-    c->kwcap = cap;
-}
+static guest_kwork *kw_head(guest_vcpu *c) { return hv_ring_at(&c->kw, 0); }
 
 void guest_kwork_queue(guest_os *os, guest_vcpu *c, guest_kwork w)
 {
-    kw_grow(c);
-    c->kw[(c->kwh + c->kwn) % c->kwcap] = w;
-    c->kwn++;
+    *(guest_kwork *)hv_ring_push(&c->kw, sizeof w) = w;
     if (c->kso_mode && c->ksoftirqd->state == GUEST_THREAD_BLOCKED)
         guest_thread_wake(os, c->ksoftirqd, c, false); /* raise_softirq -> wakeup_softirqd */
 }
 
 void guest__kwork_push_front(guest_vcpu *c, guest_kwork w)
 {
-    kw_grow(c);
     HV_CHECK(!c->kw_running); /* never ahead of a head item whose compute is issued */
-    c->kwh = (c->kwh + c->kwcap - 1) % c->kwcap;
-    c->kw[c->kwh] = w;
-    c->kwn++;
+    *(guest_kwork *)hv_ring_push_front(&c->kw, sizeof w) = w;
 }
 
 static guest_kwork kw_pop(guest_vcpu *c)
 {
-    guest_kwork w = c->kw[c->kwh];
-    c->kwh = (c->kwh + 1) % c->kwcap;
-    c->kwn--;
+    guest_kwork w;
+    hv_ring_pop(&c->kw, &w);
     return w;
 }
 
@@ -128,7 +110,7 @@ static void take_back(guest_vcpu *c)
         c->curr->work_left = left;
         break;
     case GUEST_OWN_KWORK:
-        c->kw[c->kwh].ns = left;
+        kw_head(c)->ns = left;
         c->kw_running = false;
         break;
     case GUEST_OWN_SWITCH:
@@ -295,9 +277,9 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
         if (c->nipis)
             return issue(c, IF_RESCHED_IPI, hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY));
         /* 4. kernel work (softirq), unless it is ksoftirqd's */
-        if (!c->kwn)
+        if (!c->kw.n)
             c->kw_since = 0;
-        if (c->kwn && !c->kso_mode) {
+        if (c->kw.n && !c->kso_mode) {
             des_time now = now_of(c);
             if (!c->kw_since) {
                 c->kw_since = now;
@@ -310,9 +292,9 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
                     guest_thread_wake(c->os, c->ksoftirqd, c, false);
                 continue;
             }
-            if (c->kw[c->kwh].ns) {
+            if (kw_head(c)->ns) {
                 c->kw_running = true;
-                return compute(c, GUEST_OWN_KWORK, c->kw[c->kwh].ns);
+                return compute(c, GUEST_OWN_KWORK, kw_head(c)->ns);
             }
             guest_kwork w = kw_pop(c);
             if (w.fn)
@@ -432,7 +414,7 @@ static void ks_done(guest_os *os, guest_thread *t, void *arg)
 static void ks_run(guest_os *os, guest_thread *t)
 {
     guest_vcpu *c = t->ctx;
-    if (c->kso_mode && c->kwn) {
+    if (c->kso_mode && c->kw.n) {
         c->kso_item = kw_pop(c);
         guest_thread_compute(os, t, c->kso_item.ns ? c->kso_item.ns : 1, ks_done, c);
         return;
