@@ -214,7 +214,7 @@ void guest_os_free(guest_os *os)
         return;
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
         free(os->cpus[i].rq);
-        free(os->cpus[i].ipis);
+        guest_icp_free(&os->cpus[i].icp);
         hv_ring_free(&os->cpus[i].kw);
     }
     for (uint32_t i = 0; i < os->nthreads; i++)
@@ -472,6 +472,9 @@ const char *guest_os_check(guest_os *os)
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
         const guest_vcpu *c = &os->cpus[i];
         queued += c->nr;
+        char icp[96];
+        if (guest_icp_check(&c->icp, icp, sizeof icp))
+            FAIL("vm %s vcpu %u: %s", os->vm->cfg.name, i, icp);
         if (c->curr && (c->curr->state != GUEST_THREAD_RUNNING || c->curr->cpu != c))
             FAIL("vm %s vcpu %u: current thread %s is %s on vcpu %u", os->vm->cfg.name, i,
                  c->curr->name, guest_thread_state_name(c->curr->state), c->curr->cpu->index);
@@ -510,7 +513,7 @@ const char *guest_os_conservation(guest_os *os)
 {
     uint64_t queued = 0;
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++)
-        queued += os->cpus[i].nipis;
+        queued += os->cpus[i].icp.nipis;
     if (os->wakes_issued != os->wakes_done + os->wakes_coalesced)
         FAIL("vm %s: guest wakeups issued %llu != done %llu + coalesced %llu", os->vm->cfg.name,
              (unsigned long long)os->wakes_issued, (unsigned long long)os->wakes_done,

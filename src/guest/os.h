@@ -104,7 +104,8 @@
  * Invariants (guest_os_check)
  *   a RUNNING thread is curr of exactly its VCPU; a RUNNABLE thread is in
  *   exactly one run queue (its cpu's) or on one wake_list; a BLOCKED thread
- *   is in neither; rq heap order holds; nr_waiting = queued threads.
+ *   is in neither; rq heap order holds; nr_waiting = queued threads; each
+ *   VCPU's XICS driver state holds (guest_icp_check).
  *   Conservation (guest_os_conservation): wakeups issued = woken +
  *   coalesced (the thread was not blocked); IPIs queued = sent + still
  *   queued.
@@ -127,6 +128,7 @@
 #include <stdint.h>
 
 #include "base/ring.h"
+#include "guest/icp_client.h"
 #include "kvm/kvm.h"
 
 /* Scenario keys: [guest] (guest/guest_options.def), field name = key. */
@@ -246,19 +248,16 @@ struct guest_vcpu {
     guest_thread *prev;        /* last thread that ran (a switch to another costs ctx_switch) */
     bool switching;            /* the context switch's compute is under way */
     des_time switch_left;
-    /* outgoing reschedule IPIs (server numbers), in order */
-    uint32_t *ipis;
-    uint32_t nipis, capipis;
     hv_ring kw;                /* kernel work: guest_kwork, FIFO */
     bool kw_running;           /* the head item's compute is issued */
     des_time kw_since;         /* kernel work running since (0: none under way) */
     guest_thread *ksoftirqd;   /* this VCPU's ksoftirqd (pinned) */
     bool kso_mode;             /* kernel work is ksoftirqd's until it drains it */
     guest_kwork kso_item;      /* the item ksoftirqd is running */
-    /* interrupts */
-    int irq_phase;             /* os_vcpu.c: none, xirr, ipi clear, handler, eoi */
-    uint32_t irq_xirr;
-    bool irq_pending, tick_pending, in_tick;
+    /* interrupts: the XICS driver (the handler's phase, the outgoing
+     * reschedule IPIs in order), the tick */
+    guest_icp icp;
+    bool tick_pending, in_tick;
     /* what the compute in flight belongs to (os_vcpu.c) */
     int owner;
     bool booted;
