@@ -129,6 +129,16 @@ static void ticker_fire(host *h, host_hrtimer *tm, int cpu)
 
 static const kvm_m3 *m3(const model *m) { return m->kvm->m3; }
 
+/* The boot mix on m: vcpus VCPUs, threads_per_vcore of them per vcore,
+ * floating (first_core -1) or from first_core on. */
+static boot *mix(model *m, uint64_t vcpus, uint64_t threads_per_vcore, int first_core)
+{
+    boot_cfg bc = boot_cfg_default();
+    bc.vcpus = vcpus;
+    bc.threads_per_vcore = threads_per_vcore;
+    return boot_new(m, &bc, first_core);
+}
+
 /* ---- entry waits for every flag ------------------------------------------- */
 
 /* The boot mix floating on 4 cores with every secondary online and idle:
@@ -141,10 +151,7 @@ static void entry_waits_for_every_flag(void)
     const char *n[] = {"m3_stopper_park"};
     double v[] = {50000};
     model *m = mk(4, true, n, v, 1);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 16;
-    bc.threads_per_vcore = 4;
-    boot *b = boot_new(m, &bc, -1);
+    boot *b = mix(m, 16, 4, -1);
     TAP_CHECK(run_ok(m, DES_MS(20)));
     const kvm_m3 *x = m3(m);
     uint64_t entries = x->entry_ns.n;
@@ -172,10 +179,7 @@ static void entry_waits_for_every_flag(void)
 static void stopper_preempts_and_steals(void)
 {
     model *m = mk(2, true, NULL, NULL, 0);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 2;
-    bc.threads_per_vcore = 2;
-    boot *b = boot_new(m, &bc, 0);
+    boot *b = mix(m, 2, 2, 0);
     kvm_vm *vm = b->vm;
     host_task *hog[8];
     uint64_t chunks[8] = {0}, ctl_chunks = 0;
@@ -269,10 +273,7 @@ static void timeout_leaves_core_consistent(void)
     const char *n[] = {"m3_park_timeout"};
     double v[] = {4000};
     model *m = mk(4, true, n, v, 1);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 16;
-    bc.threads_per_vcore = 4;
-    boot *b = boot_new(m, &bc, -1);
+    boot *b = mix(m, 16, 4, -1);
     TAP_CHECK(run_ok(m, DES_MS(20)));
     const kvm_m3 *x = m3(m);
     uint64_t hcalls = 0;
