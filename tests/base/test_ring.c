@@ -10,8 +10,6 @@
 #include "tap.h"
 
 #include <stdio.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 typedef struct item {
     uint64_t id;
@@ -132,23 +130,6 @@ static void check_reports_fields(void)
     hv_ring_free(&r);
 }
 
-/* Runs fn in a child with stderr silenced; its exit status, or -1. */
-static int exit_status_of(void (*fn)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen("/dev/null", "w", stderr))
-            _exit(99);
-        fn();
-        _exit(0);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) != pid)
-        return -2;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void other_size(void)
 {
     hv_ring r = {0};
@@ -166,8 +147,8 @@ static void pop_empty(void)
 
 static void misuse_is_fatal(void)
 {
-    TAP_EQ(exit_status_of(other_size), HV_EXIT_CHECK);
-    TAP_EQ(exit_status_of(pop_empty), HV_EXIT_CHECK);
+    TAP_EQ(tap_exit_status(other_size), HV_EXIT_CHECK);
+    TAP_EQ(tap_exit_status(pop_empty), HV_EXIT_CHECK);
 }
 
 int main(void)

@@ -11,8 +11,6 @@
 #include "tap.h"
 
 #include <stdio.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 enum { SELF = 5 };
 
@@ -136,23 +134,6 @@ static void check_finds_broken_states(void)
     guest_icp_free(&s);
 }
 
-/* Runs fn in a child with stderr silenced; its exit status, or -1. */
-static int exit_status_of(void (*fn)(void))
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen("/dev/null", "w", stderr))
-            _exit(99);
-        fn();
-        _exit(0);
-    }
-    int st = 0;
-    if (pid < 0 || waitpid(pid, &st, 0) != pid)
-        return -2;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void return_with_none_issued(void)
 {
     guest_icp s = {0};
@@ -172,8 +153,8 @@ static void handler_done_twice(void)
 
 static void misuse_is_fatal(void)
 {
-    TAP_EQ(exit_status_of(return_with_none_issued), HV_EXIT_CHECK);
-    TAP_EQ(exit_status_of(handler_done_twice), HV_EXIT_CHECK);
+    TAP_EQ(tap_exit_status(return_with_none_issued), HV_EXIT_CHECK);
+    TAP_EQ(tap_exit_status(handler_done_twice), HV_EXIT_CHECK);
 }
 
 int main(void)
