@@ -270,49 +270,46 @@ void guest__thread_cb(guest_thread *t, guest_thread_fn fn, void *arg)
     t->in_cb = false;
 }
 
-static void act(guest_thread *t)
+/* The one action of a thread-context call, with its continuation. */
+static void act(guest_thread *t, guest_thread_fn done, void *arg)
 {
     if (!t->in_cb || t->acted)
         HV_DIE("guest thread %s: an action outside thread context or a second one", t->name);
     HV_CHECK(t->state == GUEST_THREAD_RUNNING && t->cpu->curr == t && !t->has_work);
     t->acted = true;
+    t->done = done;
+    t->done_arg = arg;
 }
 
 void guest_thread_compute(guest_os *os, guest_thread *t, des_time ns, guest_thread_fn done,
                           void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     HV_CHECK(ns > 0);
     t->has_work = true;
     t->is_store = false;
     t->work_left = ns;
-    t->done = done;
-    t->done_arg = arg;
 }
 
 void guest_thread_store(guest_os *os, guest_thread *t, uint64_t addr, guest_thread_fn done,
                         void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     t->has_work = true;
     t->is_store = true;
     t->store_addr = addr;
-    t->done = done;
-    t->done_arg = arg;
 }
 
 /* The thread leaves its VCPU (dequeue_task(DEQUEUE_SLEEP) + schedule). */
 void guest_thread_wait(guest_os *os, guest_thread *t, guest_thread_fn done, void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     guest_vcpu *c = t->cpu;
     guest__update_curr(c);
     t->state = GUEST_THREAD_BLOCKED;
-    t->done = done;
-    t->done_arg = arg;
     c->curr = NULL;
     c->prev = t;
 }
