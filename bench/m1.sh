@@ -11,14 +11,9 @@
 # are drawn by `hvwake plot` when gnuplot is installed (else skipped, with a
 # message). --check only reports whether the text blocks are current (exit 1
 # if not) and draws no figure. It takes a few minutes on two cores.
-hv=$1
-mode=$2
-[ -x "$hv" ] || { echo "usage: bench/m1.sh HVWAKE [--check]" >&2; exit 2; }
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 doc=$root/docs/m1-redirect.md
 figs=$root/docs/figures
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 reps=5     # fallback / M1 / oracle
 preps=10   # the policies (differences of about 1%)
 policies="nearest rotate idle busy warm"
@@ -27,9 +22,6 @@ pvariants="--variant upstream:"
 for p in $policies; do pvariants="$pvariants --variant $p:kvm.redirect_policy=$p"; done
 pvariants="$pvariants --variant oracle:kvm.wake_policy=oracle"
 
-# block NAME: stdin becomes the block NAME
-block() { cat > "$tmp/$1.block"; }
-
 # The workloads of the tables: "label|preset|--set args|throughput|latency|area"
 workloads() {
     for t in 1 2 4 8; do
@@ -37,53 +29,6 @@ workloads() {
     done
     echo "ycsb-overcommit|ycsb-overcommit||ycsb.ops_per_s|ycsb.latency_ns.mean|ycsb"
     echo "tcp-rr-2vm|tcp-rr-2vm||tcp_rr.stream_transactions_per_s|tcp_rr.rtt_ns.mean|tcp_rr"
-}
-
-# v FILE METRIC K: "mean ci diff diff_ci ratio significant" of variant K
-# (1 = the first: diff 0, ratio 1, not significant) from the "metrics"
-# section of a compare's JSON (one line per metric: each variant's
-# statistics, the later ones with their difference to the first); an empty
-# distribution's figures are null
-v() {
-    awk -v m="$2" -v k="$3" '
-        function field(s, key) {
-            if (!match(s, "\"" key "\": [^,}]+"))
-                return ""
-            return substr(s, RSTART + length(key) + 4, RLENGTH - length(key) - 4)
-        }
-        index($0, "\"" m "\": [{") {
-            line = $0
-            sub(/^[^[]*\[\{/, "", line)
-            split(line, o, /\}, \{/)
-            s = o[k]
-            if (k == 1)
-                printf "%s %s 0 0 1 false\n", field(s, "mean"), field(s, "ci")
-            else
-                printf "%s %s %s %s %s %s\n", field(s, "mean"), field(s, "ci"), field(s, "diff"),
-                    field(s, "diff_ci"), field(s, "ratio"), field(s, "significant")
-            found = 1
-            exit
-        }
-        END { if (!found) { print "no metric " m " in " FILENAME > "/dev/stderr"; exit 1 } }' "$1"
-}
-# pct FILE METRIC K: "+1.2% ± 0.3%*", variant K against the first (the 95%
-# half-width of the difference's interval in percent of the first's mean;
-# * = significant)
-pct() {
-    base=$(v "$1" "$2" 1 | awk '{print $1}')
-    v "$1" "$2" "$3" | awk -v b="$base" '{
-        if ($5 == "null" || b == "null" || b == 0) { printf "-"; exit }
-        printf "%+.1f%% ± %.1f%%%s", ($5 - 1) * 100, $4 / b * 100, ($6 == "true" ? "*" : "") }'
-}
-# num X: 3 significant digits, or an integer from 100 on; null as -
-num() { awk -v x="$1" 'BEGIN { if (x == "null") printf "-"; else printf(x >= 100 || x <= -100 ? "%.0f" : "%.3g", x) }'; }
-# mean FILE METRIC K
-mean() { v "$1" "$2" "$3" | awk '{print $1}'; }
-
-# compare_json OUT PRESET ARGS...: hvwake compare to a JSON file
-compare_json() {
-    out=$1; shift
-    "$hv" compare "$@" --json > "$out" || { echo "hvwake compare $* failed" >&2; exit 1; }
 }
 
 # ---- M1 against the fallback, and the bound --------------------------------
@@ -151,8 +96,8 @@ policy_tables() {
             if [ -z "$best" ] || awk -v a="$m" -v b="$bm" 'BEGIN { exit !(a > b) }'; then best=$p; bm=$m; bk=$k; fi
             k=$((k + 1))
         done
-        ok=$(v "$f" "$ops" $bk | awk '{ print ($6 == "true" && $3 > 0) ? "beats upstream with 95% confidence" : "does not beat upstream with 95% confidence" }')
-        wk=$(v "$f" wake.latency_ns.mean $bk | awk '{ print ($6 == "true" && $3 < 0) ? "its wakeups are faster (significant)" : "its wakeups are not significantly faster" }')
+        ok=$(stats "$f" "$ops" $bk | awk '{ print ($6 == "true" && $3 > 0) ? "beats upstream with 95% confidence" : "does not beat upstream with 95% confidence" }')
+        wk=$(stats "$f" wake.latency_ns.mean $bk | awk '{ print ($6 == "true" && $3 < 0) ? "its wakeups are faster (significant)" : "its wakeups are not significantly faster" }')
         closes=$(awk -v u="$(mean "$f" "$ops" 1)" -v b="$bm" -v o="$(mean "$f" "$ops" 7)" \
             'BEGIN { if (o - u > 0) printf "%.0f%%", (b - u) / (o - u) * 100; else printf "none" }')
         echo "- $label: \`$best\` ($(pct "$f" "$ops" $bk) throughput, $(pct "$f" wake.latency_ns.mean $bk) wakeup latency) $ok; $wk; it closes $closes of upstream's throughput gap to the oracle ($(pct "$f" "$ops" 7))."
@@ -203,15 +148,6 @@ free_cores() {
 }
 
 # ---- race R5, VM destroy and CPU offline under fire ---------------------------
-# shown CMD...: a fenced block with the command line and its output
-# (without the configuration header)
-shown() {
-    printf '```\n$ hvwake'
-    for a in "$@"; do printf ' %s' "$a"; done
-    printf '\n'
-    "$hv" "$@" | grep -v '^#' || { echo "hvwake $* failed" >&2; exit 1; }
-    printf '```\n'
-}
 # shown_lines PATTERN STATUS CMD...: the lines of stdout and stderr that
 # match PATTERN, with the source path of a failed check cut; the exit
 # status must be STATUS
@@ -221,7 +157,7 @@ shown_lines() {
     for a in "$@"; do printf ' %s' "$a"; done
     printf " 2>&1 | grep -E '%s'\n" "$pat"
     "$hv" "$@" > "$tmp/out" 2>&1; got=$?
-    [ "$got" = "$want" ] || { echo "hvwake $*: exit status $got, expected $want" >&2; cat "$tmp/out" >&2; exit 1; }
+    [ "$got" = "$want" ] || { cat "$tmp/out" >&2; failed "hvwake $*: exit status $got, expected $want"; }
     grep -E "$pat" "$tmp/out" | sed -e 's|^/[^ ]*/src/|src/|'
     printf '(exit status %s)\n```\n' "$got"
 }
@@ -257,7 +193,7 @@ if [ "$mode" != "--check" ]; then
         figure() {
             name=$1; res=$2; shift 2
             "$hv" plot "$res" "$@" -o "$tmp/$name.svg" > /dev/null 2>&1 || { echo "hvwake plot $res $* failed" >&2; exit 1; }
-            cmp -s "$tmp/$name.svg" "$figs/$name.svg" || { cp "$tmp/$name.svg" "$figs/$name.svg"; echo "updated $figs/$name.svg"; }
+            keep_current "$tmp/$name.svg" "$figs/$name.svg"
         }
         figure m1-policies-wake-bars "$tmp/fig" --kind bars --metric wake.latency_ns.mean
         figure m1-policies-wake-cdf "$tmp/fig" --kind cdf --metric wake.latency_ns
@@ -267,22 +203,4 @@ if [ "$mode" != "--check" ]; then
     fi
 fi
 
-# Put each block between its markers; a marker pair missing is an error.
-fill() {
-    awk -v dir="$tmp" '
-        match($0, /^<!-- m1\.sh:[a-z0-9-]+ -->$/) {
-            print; name = substr($0, 12, length($0) - 15)
-            f = dir "/" name ".block"
-            if ((getline l < f) <= 0) { print "no block " name > "/dev/stderr"; exit 1 }
-            do print l; while ((getline l < f) > 0)
-            close(f); skip = 1; next
-        }
-        /^<!-- \/m1\.sh:[a-z0-9-]+ -->$/ { skip = 0 }
-        !skip { print }' "$1" > "$2"
-}
-fill "$doc" "$tmp/out.md" || exit 1
-if [ "$mode" = "--check" ]; then
-    cmp -s "$doc" "$tmp/out.md" || { echo "$doc is not current (bench/m1.sh regenerates it)"; exit 1; }
-else
-    cmp -s "$doc" "$tmp/out.md" || { cp "$tmp/out.md" "$doc"; echo "updated $doc"; }
-fi
+write_blocks "$doc"

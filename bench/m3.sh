@@ -15,67 +15,34 @@
 # data and scripts are current (exit 1 if not; the SVG bytes depend on the
 # gnuplot version and are not compared). It takes a few minutes on one core
 # (5 replications of the mixed preset's 10 ms + 100 ms per point).
-hv=$1
-mode=$2
-[ -x "$hv" ] || { echo "usage: bench/m3.sh HVWAKE [--check]" >&2; exit 2; }
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 doc=$root/docs/m3-secondaries.md
 readme=$root/README.md
 figdir=$root/docs/m3
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/fig"
 reps=5
 modes="--variant SMT-off:host.secondaries=offline --variant M3:host.secondaries=online"
 
-# block NAME: stdin becomes the block NAME
-block() { cat > "$tmp/$1.block"; }
-
-# shown CMD...: a fenced block with the command line and its output
-# (without the configuration header)
-shown() {
-    printf '```\n$ hvwake'
-    for a in "$@"; do printf ' %s' "$a"; done
-    printf '\n'
-    "$hv" "$@" > "$tmp/shown" || { echo "hvwake $* failed" >&2; : > "$tmp/failed"; exit 1; }
-    grep -v '^#' "$tmp/shown"
-    printf '```\n'
-}
-
 # pair FILE ARGS...: the two modes compared on the mixed preset with ARGS,
-# as compare's JSON (its "metrics" section has one line per metric: the
-# statistics of SMT-off, then of M3 with its difference to SMT-off)
+# as compare's JSON (variant 1 SMT-off, 2 M3)
 pair() {
     f=$1; shift
     # shellcheck disable=SC2086
-    "$hv" compare mixed $modes --replications $reps --json "$@" > "$f" ||
-        { echo "hvwake compare mixed $* failed" >&2; : > "$tmp/failed"; exit 1; }
+    compare_json "$f" mixed $modes --replications $reps "$@"
 }
 
 # get FILE METRIC FIELD: mean/ci of SMT-off (om, oc) or M3 (mm, mc), the
 # change in percent of the SMT-off mean (pct) and * if significant (sig)
 get() {
-    awk -v m="$2" -v w="$3" '
-        function field(s, k) {
-            if (!match(s, "\"" k "\": [^,}]+"))
-                return ""
-            return substr(s, RSTART + length(k) + 4, RLENGTH - length(k) - 4)
-        }
-        index($0, "\"" m "\": [{") == 5 {
-            line = $0
-            sub(/^[^[]*\[\{/, "", line)
-            split(line, o, /\}, \{/)
-            if (w == "om") v = field(o[1], "mean"); else if (w == "oc") v = field(o[1], "ci")
-            else if (w == "mm") v = field(o[2], "mean"); else if (w == "mc") v = field(o[2], "ci")
-            else if (w == "pct") { b = field(o[1], "mean"); n = field(o[2], "mean"); v = (b != 0 ? (n - b) / b * 100 : 0) }
-            else if (w == "sig") v = (field(o[2], "significant") == "true" ? "*" : "")
-            print v; found = 1
-        }
-        END { if (!found) exit 1 }' "$1" || { echo "no $2 in $1" >&2; : > "$tmp/failed"; exit 1; }
+    case $3 in
+    om) stats "$1" "$2" 1 | awk '{ print $1 }' ;;
+    oc) stats "$1" "$2" 1 | awk '{ print $2 }' ;;
+    mm) stats "$1" "$2" 2 | awk '{ print $1 }' ;;
+    mc) stats "$1" "$2" 2 | awk '{ print $2 }' ;;
+    pct) { stats "$1" "$2" 1; stats "$1" "$2" 2; } | awk 'NR == 1 { b = $1 } NR == 2 { print (b != 0 ? ($1 - b) / b * 100 : 0) }' ;;
+    sig) stats "$1" "$2" 2 | awk '{ print ($6 == "true" ? "*" : "") }' ;;
+    esac
 }
-
-# num V: 3 significant digits (integers above 100 in full)
-num() { awk -v v="$1" 'BEGIN { a = v < 0 ? -v : v; printf(a >= 100 ? "%.0f" : "%.3g", v) }'; }
 
 # cell FILE METRIC [SCALE UNIT]: "off → on (±x%*)", values divided by SCALE
 cell() {
@@ -215,39 +182,14 @@ shown compare mixed --vary cost.m3_timer_threshold=20us,100us,1ms,10ms --replica
     echo "Each row: \`hvwake compare mixed $modes --replications $reps --json --set hostload.kind=cpu --set hostload.tasks=N --metrics ...\`; cells as above (SMT-off → M3)."
 } | block fairness
 
-[ -e "$tmp/failed" ] && { echo "a measurement failed: nothing written" >&2; exit 1; }
-
-# Put each block between its markers; a marker pair missing is an error.
-fill() {
-    awk -v dir="$tmp" '
-        match($0, /^<!-- m3\.sh:[a-z0-9-]+ -->$/) {
-            print; name = substr($0, 12, length($0) - 15)
-            f = dir "/" name ".block"
-            if ((getline l < f) <= 0) { print "no block " name > "/dev/stderr"; exit 1 }
-            do print l; while ((getline l < f) > 0)
-            close(f); skip = 1; next
-        }
-        /^<!-- \/m3\.sh:[a-z0-9-]+ -->$/ { skip = 0 }
-        !skip { print }' "$1" > "$2"
-}
 status=0
-for f in "$doc" "$readme"; do
-    fill "$f" "$tmp/out" || exit 1
-    if [ "$mode" = "--check" ]; then
-        cmp -s "$f" "$tmp/out" || { echo "$f is not current (bench/m3.sh regenerates it)"; status=1; }
-    else
-        cmp -s "$f" "$tmp/out" || { cp "$tmp/out" "$f"; echo "updated $f"; }
-    fi
-done
+write_blocks "$doc" "$readme" || status=1
+[ -e "$tmp/failed" ] && exit 1
 mkdir -p "$figdir"
 for g in "$tmp"/fig/*.gp; do
     name=$(basename "$g" .gp)
     for ext in dat gp; do
-        if [ "$mode" = "--check" ]; then
-            cmp -s "$tmp/fig/$name.$ext" "$figdir/$name.$ext" || { echo "$figdir/$name.$ext is not current (bench/m3.sh regenerates it)"; status=1; }
-        else
-            cmp -s "$tmp/fig/$name.$ext" "$figdir/$name.$ext" || { cp "$tmp/fig/$name.$ext" "$figdir/$name.$ext"; echo "updated $figdir/$name.$ext"; }
-        fi
+        keep_current "$tmp/fig/$name.$ext" "$figdir/$name.$ext" || status=1
     done
     [ "$mode" = "--check" ] && continue
     if command -v gnuplot > /dev/null 2>&1; then

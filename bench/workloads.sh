@@ -10,63 +10,10 @@
 # (e.g. a new cost table) and review the diff; --check only reports whether
 # the files are current (exit 1 if not). It takes about a minute on one core
 # (every compare uses 5 replications of the presets' 10 ms + 100 ms).
-hv=$1
-mode=$2
-[ -x "$hv" ] || { echo "usage: bench/workloads.sh HVWAKE [--check]" >&2; exit 2; }
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 doc=$root/docs/workloads.md
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
 reps=5
 mech="--variant base-2013:kvm.guest_ipi=reschedule,kvm.h_ipi_redirect=0 --variant M2:kvm.h_ipi_redirect=0 --variant M2+M1:kvm.h_ipi_redirect=1"
-
-# block NAME: stdin becomes the block NAME
-block() { cat > "$tmp/$1.block"; }
-
-# shown CMD...: a fenced block with the command line and its output
-# (without the configuration header)
-shown() {
-    printf '```\n$ hvwake'
-    for a in "$@"; do printf ' %s' "$a"; done
-    printf '\n'
-    "$hv" "$@" | grep -v '^#' || { echo "hvwake $* failed" >&2; exit 1; }
-    printf '```\n'
-}
-
-# cells FILE METRIC: "base.mean on.mean pct pct_ci sig" of a 2-variant
-# compare's JSON (its "metrics" section has one line per metric: the
-# statistics of each variant, the second with its difference to the first;
-# pct: change in percent, pct_ci: the 95% half-width of the difference in
-# percent of the base mean, sig: * when significant, else -)
-cells() {
-    awk -v m="$2" '
-        function field(s, k) {
-            if (!match(s, "\"" k "\": [^,}]+"))
-                return ""
-            return substr(s, RSTART + length(k) + 4, RLENGTH - length(k) - 4)
-        }
-        index($0, "\"" m "\": [{") {
-            line = $0
-            sub(/^[^[]*\[\{/, "", line)
-            split(line, o, /\}, \{/)
-            b = field(o[1], "mean"); v = field(o[2], "mean"); r = field(o[2], "ratio")
-            ci = field(o[2], "diff_ci"); sig = field(o[2], "significant")
-            printf "%s %s %.1f %.1f %s\n", b, v, (r == "null" ? 0 : (r - 1) * 100),
-                (b != 0 && ci != "null" ? ci / b * 100 : 0), (sig == "true" ? "*" : "-")
-            found = 1
-        }
-        END { if (!found) { print "no metric " m " in " FILENAME > "/dev/stderr"; exit 1 } }' "$1"
-}
-
-# delta FILE METRIC: "-8.2% ± 0.8%*"
-delta() {
-    cells "$1" "$2" | awk '{ printf "%+.1f%% ± %.1f%%%s", $3, $4, ($5 == "*" ? "*" : "") }'
-}
-
-# val FILE METRIC WHICH(1 base, 2 variant): the mean, 3 significant digits
-val() {
-    cells "$1" "$2" | awk -v w="$3" '{ v = (w == 1 ? $1 : $2); printf(v >= 100 ? "%.0f" : "%.3g", v) }'
-}
 
 # shapes PRESET AREA OPS_METRIC LAT_METRIC: the mechanisms per guest SMT mode
 shapes() {
@@ -75,18 +22,18 @@ shapes() {
     echo "|---|---|---|---|---|---|---|---|---|"
     for t in 1 2 4 8; do
         m="$a.hipi_not_running_per_op,$a.hipi_too_hard_per_op,$a.core_exits_per_op,$ops,$lat,${lat%.mean}.p99"
-        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --json --metrics "$m" \
-            --variant base-2013:kvm.guest_ipi=reschedule,kvm.h_ipi_redirect=0 --variant M2:kvm.h_ipi_redirect=0 \
-            > "$tmp/m2.json" || exit 1
-        "$hv" compare "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --json --metrics "$m" \
-            --variant M2:kvm.h_ipi_redirect=0 --variant M2+M1:kvm.h_ipi_redirect=1 > "$tmp/m1.json" || exit 1
-        echo "$t $(cells "$tmp/m1.json" "$lat") $(cells "$tmp/m1.json" "$ops")" >> "$tmp/rows"
-        echo "| $t | $(val "$tmp/m1.json" $a.hipi_not_running_per_op 2) | $(val "$tmp/m1.json" $a.hipi_too_hard_per_op 1) | $(val "$tmp/m2.json" $a.core_exits_per_op 1) / $(val "$tmp/m1.json" $a.core_exits_per_op 1) / $(val "$tmp/m1.json" $a.core_exits_per_op 2) | $(delta "$tmp/m2.json" "$lat") | $(delta "$tmp/m1.json" "$lat") | $(delta "$tmp/m1.json" "${lat%.mean}.p99") | $(delta "$tmp/m2.json" "$ops") | $(delta "$tmp/m1.json" "$ops") |"
+        compare_json "$tmp/m2.json" "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --metrics "$m" \
+            --variant base-2013:kvm.guest_ipi=reschedule,kvm.h_ipi_redirect=0 --variant M2:kvm.h_ipi_redirect=0
+        compare_json "$tmp/m1.json" "$p" --set "vm.*.threads_per_vcore=$t" --replications $reps --metrics "$m" \
+            --variant M2:kvm.h_ipi_redirect=0 --variant M2+M1:kvm.h_ipi_redirect=1
+        echo "$t|$(pct "$tmp/m1.json" "$lat" 2)|$(pct "$tmp/m1.json" "$ops" 2)" >> "$tmp/rows"
+        echo "| $t | $(num "$(mean "$tmp/m1.json" $a.hipi_not_running_per_op 2)") | $(num "$(mean "$tmp/m1.json" $a.hipi_too_hard_per_op 1)") | $(num "$(mean "$tmp/m2.json" $a.core_exits_per_op 1)") / $(num "$(mean "$tmp/m1.json" $a.core_exits_per_op 1)") / $(num "$(mean "$tmp/m1.json" $a.core_exits_per_op 2)") | $(pct "$tmp/m2.json" "$lat" 2) | $(pct "$tmp/m1.json" "$lat" 2) | $(pct "$tmp/m1.json" "${lat%.mean}.p99" 2) | $(pct "$tmp/m2.json" "$ops" 2) | $(pct "$tmp/m1.json" "$ops" 2) |"
     done
     echo
     # the M1 column read back: where it matters most and least, and where
     # it is not significant (computed from the rows above)
-    awk '{ lat[$1] = $4; ls[$1] = $6; ops[$1] = $9; os[$1] = $11; t[NR] = $1 }
+    awk -F'|' '{ l = $2; o = $3; sub(/%.*/, "", l); sub(/%.*/, "", o)
+            lat[$1] = l + 0; ls[$1] = ($2 ~ /\*$/) ? "*" : "-"; ops[$1] = o + 0; os[$1] = ($3 ~ /\*$/) ? "*" : "-"; t[NR] = $1 }
         END {
             hi = t[1]; lo = t[1]
             for (i = 1; i <= NR; i++) { if (lat[t[i]] < lat[hi]) hi = t[i]; if (lat[t[i]] > lat[lo]) lo = t[i] }
@@ -122,26 +69,4 @@ shown compare tcp-rr-2vm --vary kvm.halt_poll_ns=0,10000,200000 --replications $
     --metrics tcp_rr.rtt_ns.mean,tcp_rr.rtt_ns.p99,tcp_rr.stream_transactions_per_s,tcp_rr.vcore_wakeups_per_op,tcp_rr.halt_poll_ns_per_op,host.cpu.busy_frac \
     --explain | block halt-poll
 
-# Put each block between its markers; a marker pair missing is an error.
-fill() {
-    awk -v dir="$tmp" '
-        match($0, /^<!-- workloads\.sh:[a-z0-9-]+ -->$/) {
-            print; name = substr($0, 19, length($0) - 22)
-            f = dir "/" name ".block"
-            if ((getline l < f) <= 0) { print "no block " name > "/dev/stderr"; exit 1 }
-            do print l; while ((getline l < f) > 0)
-            close(f); skip = 1; next
-        }
-        /^<!-- \/workloads\.sh:[a-z0-9-]+ -->$/ { skip = 0 }
-        !skip { print }' "$1" > "$2"
-}
-status=0
-for f in "$doc"; do
-    fill "$f" "$tmp/out" || exit 1
-    if [ "$mode" = "--check" ]; then
-        cmp -s "$f" "$tmp/out" || { echo "$f is not current (bench/workloads.sh regenerates it)"; status=1; }
-    else
-        cmp -s "$f" "$tmp/out" || { cp "$tmp/out" "$f"; echo "updated $f"; }
-    fi
-done
-exit $status
+write_blocks "$doc"

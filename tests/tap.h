@@ -14,6 +14,11 @@
  *   TAP_LE(a, b), TAP_LT(a, b)  a <= b, a < b, compared (and printed) as doubles
  *   TAP_STREQ(a, b)     C strings
  *   TAP_CONTAINS(s, sub)
+ *
+ * tap_exit_status(fn) runs fn in a child process with stderr silenced and
+ * returns its exit status (0 if fn returns), -1 if it did not exit
+ * normally, -2 if the child could not be run: for checks that a misuse is
+ * fatal (TAP_EQ(tap_exit_status(fn), HV_EXIT_CHECK)).
  */
 #ifndef HV_TESTS_TAP_H
 #define HV_TESTS_TAP_H
@@ -22,6 +27,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int tap_n_, tap_failed_tests_, tap_cur_failed_;
 
@@ -111,6 +119,22 @@ static inline void tap_fail_(const char *file, int line, const char *what)
         printf("%sok %d - %s\n", tap_cur_failed_ ? "not " : "", tap_n_, #fn); \
         fflush(stdout);                                                     \
     } while (0)
+
+static inline int tap_exit_status(void (*fn)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stderr))
+            _exit(99);
+        fn();
+        _exit(0);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return -2;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
 
 static inline int tap_done(void)
 {

@@ -1,6 +1,8 @@
 /* The harness checks itself: a failing check must mark the test failed. */
 #include "tap.h"
 
+#include <stdlib.h>
+
 static void checks_pass(void)
 {
     TAP_EQ(3u, 3);
@@ -34,6 +36,19 @@ static void failing_check_is_caught(void)
     TAP_CHECK(caught == 1);
 }
 
+static void returns(void) {}
+static void exits_3(void) { _exit(3); }
+static void aborts(void) { abort(); }
+
+/* tap_exit_status: a child's exit status, 0 when fn returns, -1 when it
+ * ends by a signal. */
+static void exit_status_of_a_child(void)
+{
+    TAP_EQ(tap_exit_status(returns), 0);
+    TAP_EQ(tap_exit_status(exits_3), 3);
+    TAP_EQ(tap_exit_status(aborts), -1);
+}
+
 static int calls;
 static int bump(void) { return ++calls; }
 
@@ -51,5 +66,6 @@ int main(void)
     TAP_RUN(operands_evaluated_once);
     TAP_RUN(checks_pass);
     TAP_RUN(failing_check_is_caught);
+    TAP_RUN(exit_status_of_a_child);
     return tap_done();
 }

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IRQ_NONE, IRQ_XIRR, IRQ_IPI_CLEAR, IRQ_EOI };
-
 guest *guest_new(kvm_vm *vm, const guest_ops *ops)
 {
     guest *g = hv_xcalloc(1, sizeof *g);
@@ -31,8 +29,8 @@ void guest_free(guest *g)
     if (!g)
         return;
     for (uint32_t i = 0; i < g->vm->n_vcpus; i++) {
-        free(g->cpus[i].q);
-        free(g->cpus[i].ipis);
+        hv_ring_free(&g->cpus[i].q);
+        guest_icp_free(&g->cpus[i].icp);
         free(g->cpus[i].hq);
     }
     free(g->cpus);
@@ -48,41 +46,16 @@ void guest_reset_stats(guest *g)
 void guest_queue(guest *g, guest_cpu *c, guest_work w)
 {
     (void)g;
-    if (c->qn == c->qcap) {
-        uint32_t cap = c->qcap ? c->qcap * 2 : 16;
-        guest_work *nq = hv_xcalloc(cap, sizeof *nq);
-        for (uint32_t i = 0; i < c->qn; i++)
-            nq[i] = c->q[(c->qh + i) % c->qcap];
-        free(c->q);
-        c->q = nq;
-        c->qh = 0;
-        c->qcap = cap;
-    }
-    c->q[(c->qh + c->qn) % c->qcap] = w;
-    c->qn++;
+    *(guest_work *)hv_ring_push(&c->q, sizeof w) = w;
 }
 
 void guest_wake(guest *g, guest_cpu *from, guest_cpu *to, guest_work w)
 {
     to->st.wakeups++;
-    bool was_idle = to->idle && to->qn == 0;
+    bool was_idle = to->idle && to->q.n == 0;
     guest_queue(g, to, w);
-    if (from && was_idle && from != to) {
-        /* Already an IPI pending to this target from this CPU? Coalesce. */
-        for (uint32_t i = 0; i < from->nipis; i++)
-            if (from->ipis[i] == to->v->server)
-                return;
-        if (from->nipis == from->capipis) {
-            from->capipis = from->capipis ? from->capipis * 2 : 4;
-            from->ipis = hv_xrealloc(from->ipis, from->capipis * sizeof *from->ipis);
-        }
-        from->ipis[from->nipis++] = to->v->server;
-    }
-}
-
-static kvm_gact hcall(unsigned nr, uint64_t a0, uint64_t a1)
-{
-    return (kvm_gact){.kind = KVM_GACT_HCALL, .hcall = nr, .args = {a0, a1}};
+    if (from && was_idle && from != to)
+        guest_icp_queue_ipi(&from->icp, to->v->server); /* one already queued to it coalesces */
 }
 
 void guest_hcall(guest *g, guest_cpu *c, unsigned nr, uint64_t a0, uint64_t a1)
@@ -92,7 +65,7 @@ void guest_hcall(guest *g, guest_cpu *c, unsigned nr, uint64_t a0, uint64_t a1)
         c->caphq = c->caphq ? c->caphq * 2 : 4;
         c->hq = hv_xrealloc(c->hq, c->caphq * sizeof *c->hq);
     }
-    c->hq[c->nhq++] = hcall(nr, a0, a1);
+    c->hq[c->nhq++] = kvm_gact_hcall(nr, a0, a1);
 }
 
 void guest_set_timer(guest *g, guest_cpu *c, des_time at)
@@ -114,47 +87,37 @@ static kvm_gact g_next(void *ctx, kvm_vcpu *v)
 {
     guest_cpu *c = ctx;
     (void)v;
+    kvm_gact a;
     /* 0. boot: xics_setup_cpu lowers the CPPR to accept every priority */
     if (!c->booted)
-        return issue(c, IF_BOOT, hcall(XICS_H_CPPR, XICS_LOWEST_PRIORITY, 0));
-    /* 1. the interrupt handler */
-    if (c->irq_pending && c->irq_phase == IRQ_NONE) {
-        c->irq_pending = false;
-        c->irq_phase = IRQ_XIRR;
-    }
-    switch (c->irq_phase) {
-    case IRQ_XIRR:
-        return issue(c, IF_IRQ, hcall(XICS_H_XIRR, 0, 0));
-    case IRQ_IPI_CLEAR:
-        return issue(c, IF_IRQ, hcall(XICS_H_IPI, c->v->server, XICS_LOWEST_PRIORITY));
-    case IRQ_EOI:
-        return issue(c, IF_IRQ, hcall(XICS_H_EOI, c->irq_xirr, 0));
-    }
+        return issue(c, IF_BOOT, guest_icp_setup());
+    /* 1. the interrupt handler's hypercalls */
+    if (guest_icp_irq_hcall(&c->icp, c->v->server, &a))
+        return issue(c, IF_IRQ, a);
     /* 2. queued hypercalls */
     if (c->nhq)
         return issue(c, IF_QUEUED, c->hq[0]);
     /* 2b. wakeup IPIs */
-    if (c->nipis)
-        return issue(c, IF_WAKE_IPI, hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY));
+    if (guest_icp_ipi_hcall(&c->icp, &a))
+        return issue(c, IF_WAKE_IPI, a);
     /* 3. work: the interrupted item first */
     if (c->running_work)
         return (kvm_gact){.kind = KVM_GACT_RESUME};
-    if (c->qn) {
+    if (c->q.n) {
         c->running_work = true;
         c->idle = false;
-        return (kvm_gact){.kind = KVM_GACT_COMPUTE, .ns = c->q[c->qh].ns};
+        return (kvm_gact){.kind = KVM_GACT_COMPUTE, .ns = ((guest_work *)hv_ring_at(&c->q, 0))->ns};
     }
     /* 4. idle */
     c->idle = true;
     c->st.cedes++;
-    return issue(c, IF_CEDE, hcall(KVM_H_CEDE, 0, 0));
+    return issue(c, IF_CEDE, kvm_gact_hcall(KVM_H_CEDE, 0, 0));
 }
 
 static void finish_work(guest_cpu *c)
 {
-    guest_work w = c->q[c->qh];
-    c->qh = (c->qh + 1) % c->qcap;
-    c->qn--;
+    guest_work w;
+    hv_ring_pop(&c->q, &w);
     c->running_work = false;
     c->st.work_items++;
     c->st.busy_ns += w.ns;
@@ -179,8 +142,7 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
         c->nhq--;
         return;
     case IF_WAKE_IPI:
-        memmove(c->ipis, c->ipis + 1, (c->nipis - 1) * sizeof *c->ipis);
-        c->nipis--;
+        guest_icp_ipi_ret(&c->icp);
         c->st.ipis_sent++;
         return;
     case IF_CEDE:
@@ -191,32 +153,25 @@ static void g_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r4
     default:
         HV_DIE("guest vcpu %u: %s returned with no hcall in flight", c->index, kvm_hcall_name(h));
     }
-    switch (c->irq_phase) {
-    case IRQ_XIRR: {
-        uint32_t xirr = (uint32_t)r4, xisr = xirr & 0xffffff;
-        c->irq_xirr = xirr;
-        if (xisr == 0) {
-            c->irq_phase = IRQ_NONE; /* spurious: nothing to EOI */
-        } else if (xisr == XICS_IPI) {
-            c->st.ipis_received++;
-            c->irq_phase = IRQ_IPI_CLEAR;
-        } else {
-            c->st.device_irqs++;
-            des_time t = c->g->ops.device_irq ? c->g->ops.device_irq(c->g, c, xisr, c->g->ops.dev_ctx) : 0;
-            if (t)
-                guest_queue(c->g, c, (guest_work){.ns = t});
-            c->irq_phase = IRQ_EOI;
-        }
-        return;
+    switch (guest_icp_irq_ret(&c->icp, r4)) {
+    case GUEST_ICP_GOT_IPI:
+        c->st.ipis_received++;
+        break;
+    case GUEST_ICP_GOT_DEVICE: {
+        c->st.device_irqs++;
+        uint32_t xisr = guest_icp_xisr(&c->icp);
+        des_time t = c->g->ops.device_irq ? c->g->ops.device_irq(c->g, c, xisr, c->g->ops.dev_ctx) : 0;
+        if (t)
+            guest_queue(c->g, c, (guest_work){.ns = t});
+        break;
     }
-    case IRQ_IPI_CLEAR:
-        c->irq_phase = IRQ_EOI;
-        return;
-    case IRQ_EOI:
-        c->irq_phase = IRQ_NONE;
-        return;
+    case GUEST_ICP_GOT_NOTHING:
+        break;
     }
-    HV_DIE("guest vcpu %u: interrupt handler in phase %d", c->index, c->irq_phase);
+    /* This guest's handler runs inline: the device callback above; an IPI's
+     * wakeup work is queued already. */
+    if (c->icp.phase == GUEST_ICP_HANDLER)
+        guest_icp_handler_done(&c->icp);
 }
 
 static void g_interrupt(void *ctx, kvm_vcpu *v, int vector)
@@ -224,7 +179,7 @@ static void g_interrupt(void *ctx, kvm_vcpu *v, int vector)
     guest_cpu *c = ctx;
     (void)v;
     if (vector == KVM_INJECT_EXTERNAL)
-        c->irq_pending = true;
+        guest_icp_deliver(&c->icp);
     else if (vector == KVM_INJECT_DECREMENTER && c->g->ops.timer)
         c->g->ops.timer(c->g, c, c->g->ops.ctx);
 }

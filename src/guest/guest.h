@@ -10,9 +10,12 @@
  *   the workload's measurements.
  *   next(): in order of priority
  *     0. at boot, H_CPPR(0xff) (xics_setup_cpu: accept every priority);
- *     1. the interrupt handler's hypercalls (icp_hv driver): H_XIRR; for an
- *        IPI, H_IPI(self, 0xff) (icp_hv_ipi_action clears the MFRR) then the
- *        guest's IPI work; then H_EOI(xirr);
+ *     1. the interrupt handler's hypercalls (the icp_hv driver,
+ *        guest/icp_client.h): H_XIRR; for an IPI, H_IPI(self, 0xff)
+ *        (icp_hv_ipi_action clears the MFRR); then H_EOI(xirr). The handler
+ *        itself runs inline when H_XIRR returns: a device source's callback
+ *        (ops.device_irq) queues its work; an IPI has none (the wakeup's
+ *        work is queued already);
  *     2. hypercalls the workload queued (guest_hcall), in order;
  *     2b. outgoing wakeup IPIs: H_IPI(server, IPI_PRIORITY) to each idle
  *        target (smp_send_reschedule in the guest; a busy target notices its
@@ -38,6 +41,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
+#include "guest/icp_client.h"
 #include "kvm/kvm.h"
 
 typedef struct guest guest;
@@ -80,19 +85,12 @@ struct guest_cpu {
     guest *g;
     kvm_vcpu *v;
     uint32_t index;
-    /* run queue (ring) */
-    guest_work *q;
-    uint32_t qh, qn, qcap;
+    hv_ring q;          /* run queue: guest_work, FIFO */
     /* hypercalls the workload asked for (issued before work) */
     kvm_gact *hq;
     uint32_t nhq, caphq;
-    /* outgoing wakeup IPIs (server numbers) */
-    uint32_t *ipis;
-    uint32_t nipis, capipis;
-    /* interrupt handler progress */
-    int irq_phase;      /* 0 none, 1 H_XIRR due, 2 H_IPI(self) due, 3 H_EOI due */
-    uint32_t irq_xirr;
-    bool irq_pending;   /* 0x500 delivered, handler not started */
+    /* the XICS driver: interrupt handler progress, outgoing wakeup IPIs */
+    guest_icp icp;
     bool idle;          /* decided to cede; until the H_CEDE returns */
     bool running_work;  /* the head item's COMPUTE was issued */
     bool booted;        /* H_CPPR(0xff) done (xics_setup_cpu) */

@@ -28,33 +28,6 @@ net_cfg net_cfg_default(void)
                      .copy_per_kb = 100};
 }
 
-/* ---- packet FIFOs --------------------------------------------------------- */
-
-static void vq_push(guest_vq *q, guest_pkt p)
-{
-    if (q->n == q->cap) {
-        uint32_t cap = q->cap ? 2 * q->cap : 8;
-        guest_pkt *np = hv_xcalloc(cap, sizeof *np);
-        for (uint32_t i = 0; i < q->n; i++)
-            np[i] = q->p[(q->h + i) % q->cap];
-        free(q->p);
-        q->p = np;
-        q->h = 0;
-        q->cap = cap;
-    }
-    q->p[(q->h + q->n) % q->cap] = p;
-    q->n++;
-}
-
-static guest_pkt vq_pop(guest_vq *q)
-{
-    HV_CHECK(q->n > 0);
-    guest_pkt p = q->p[q->h];
-    q->h = (q->h + 1) % q->cap;
-    q->n--;
-    return p;
-}
-
 static des_time copy_ns(const guest_net *n, uint32_t bytes)
 {
     return n->cfg.copy_per_kb * bytes / 1024;
@@ -89,11 +62,11 @@ void guest_net_free(guest_net *n)
     if (!n)
         return;
     for (uint32_t q = 0; q < n->nq; q++) {
-        free(n->q[q].rx.p);
-        free(n->q[q].tx.p);
+        guest_pktq_free(&n->q[q].rx.pkts);
+        guest_pktq_free(&n->q[q].tx.pkts);
     }
     for (uint32_t i = 0; i < n->nsocks; i++) {
-        free(n->socks[i]->q.p);
+        guest_pktq_free(&n->socks[i]->q);
         free(n->socks[i]);
     }
     free(n->socks);
@@ -150,7 +123,7 @@ static void deliver(guest_net *n, guest_vcpu *c, guest_pkt p)
 {
     HV_CHECK(p.sock < n->nsocks);
     guest_sock *s = n->socks[p.sock];
-    vq_push(&s->q, p);
+    guest_pktq_push(&s->q, p);
     n->st.rx_pkts++;
     if (s->reader) {
         guest_thread *t = s->reader;
@@ -162,7 +135,7 @@ static void deliver(guest_net *n, guest_vcpu *c, guest_pkt p)
 static void rx_one(guest_os *os, guest_vcpu *c, void *arg, uint64_t a)
 {
     guest_net *n = arg;
-    deliver(n, c, vq_pop(&n->q[a].rx));
+    deliver(n, c, guest_pktq_pop(&n->q[a].rx.pkts));
     poll_step(os, c, arg, a);
 }
 
@@ -172,7 +145,7 @@ static void poll_step(guest_os *os, guest_vcpu *c, void *arg, uint64_t a)
 {
     guest_net *n = arg;
     guest_netq *nq = &n->q[a];
-    if (!nq->rx.n) {
+    if (!guest_pktq_len(&nq->rx.pkts)) {
         nq->napi_scheduled = false;
         nq->rx.cb_enabled = true; /* napi_complete + virtqueue_enable_cb */
         return;
@@ -184,7 +157,7 @@ static void poll_step(guest_os *os, guest_vcpu *c, void *arg, uint64_t a)
         return;
     }
     nq->napi_left--;
-    des_time ns = n->cfg.rx_pkt + copy_ns(n, nq->rx.p[nq->rx.h].bytes);
+    des_time ns = n->cfg.rx_pkt + copy_ns(n, guest_pktq_head(&nq->rx.pkts)->bytes);
     guest_kwork_queue(os, c, (guest_kwork){.ns = ns, .fn = rx_one, .arg = n, .a = a});
 }
 
@@ -199,7 +172,7 @@ static void recv_done(guest_os *os, guest_thread *t, void *arg)
 
 static void read_now(guest_os *os, guest_thread *t, guest_sock *s)
 {
-    s->cur = vq_pop(&s->q);
+    s->cur = guest_pktq_pop(&s->q);
     s->reading = true;
     guest_thread_compute(os, t, s->net->cfg.recv + copy_ns(s->net, s->cur.bytes), recv_done, s);
 }
@@ -207,7 +180,7 @@ static void read_now(guest_os *os, guest_thread *t, guest_sock *s)
 static void recv_wake(guest_os *os, guest_thread *t, void *arg)
 {
     guest_sock *s = arg;
-    if (!s->q.n) {
+    if (!guest_pktq_len(&s->q)) {
         s->reader = t; /* nothing yet: sleep again */
         guest_thread_wait(os, t, recv_wake, s);
         return;
@@ -220,7 +193,7 @@ void guest_net_recv(guest_net *n, guest_thread *t, guest_sock *s, guest_recv_fn 
     HV_CHECK(s->net == n && !s->reader);
     s->recv_fn = fn;
     s->recv_arg = arg;
-    if (s->q.n) {
+    if (guest_pktq_len(&s->q)) {
         read_now(n->os, t, s);
         return;
     }
@@ -233,7 +206,7 @@ static void xmit(guest_os *os, guest_thread *t, void *arg)
     guest_sock *s = arg;
     guest_net *n = s->net;
     guest_netq *nq = &n->q[t->cpu->index % n->nq]; /* XPS: the sending VCPU's queue */
-    vq_push(&nq->tx, s->tx);
+    guest_pktq_push(&nq->tx.pkts, s->tx);
     n->st.tx_pkts++;
     s->sending = false;
     if (nq->tx.notify) {
@@ -262,7 +235,7 @@ bool guest_net_rx_push(guest_net *n, uint32_t q, guest_pkt p)
 {
     HV_CHECK(q < n->nq);
     guest_vq *rx = &n->q[q].rx;
-    vq_push(rx, p);
+    guest_pktq_push(&rx->pkts, p);
     if (!rx->cb_enabled)
         return false;
     rx->cb_enabled = false; /* event index: one interrupt until re-enabled */
@@ -272,9 +245,9 @@ bool guest_net_rx_push(guest_net *n, uint32_t q, guest_pkt p)
 bool guest_net_tx_pop(guest_net *n, uint32_t q, guest_pkt *p)
 {
     HV_CHECK(q < n->nq);
-    if (!n->q[q].tx.n)
+    if (!guest_pktq_len(&n->q[q].tx.pkts))
         return false;
-    *p = vq_pop(&n->q[q].tx);
+    *p = guest_pktq_pop(&n->q[q].tx.pkts);
     return true;
 }
 
@@ -283,5 +256,5 @@ void guest_net_tx_notify_off(guest_net *n, uint32_t q) { n->q[q].tx.notify = fal
 bool guest_net_tx_notify_on(guest_net *n, uint32_t q)
 {
     n->q[q].tx.notify = true;
-    return n->q[q].tx.n == 0;
+    return guest_pktq_len(&n->q[q].tx.pkts) == 0;
 }

@@ -30,7 +30,7 @@
  *   (request/response traffic piggybacks its ACKs).
  *
  * State
- *   guest_vq: a FIFO of packets (grows), cb_enabled (rx: the guest wants
+ *   guest_vq: a FIFO of packets (guest_pktq), cb_enabled (rx: the guest wants
  *   an interrupt), notify (tx: the host wants a kick).
  *   guest_sock: received packets not yet read, the reader blocked in recv
  *   (NULL if none) and its continuation.
@@ -45,6 +45,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
 #include "guest/os.h"
 
 /* Scenario keys: [net] (guest/net_options.def), field name = key. */
@@ -71,9 +72,27 @@ typedef struct guest_pkt {
     des_time t0;    /* workload timestamp */
 } guest_pkt;
 
+/* A FIFO of packets that grows (a virtqueue's ring, a socket's receive
+ * queue; workload/vnet.c's backlogs and link): guest_pkt in an hv_ring. */
+typedef struct guest_pktq {
+    hv_ring ring;
+} guest_pktq;
+static inline uint32_t guest_pktq_len(const guest_pktq *q) { return q->ring.n; }
+static inline const guest_pkt *guest_pktq_head(const guest_pktq *q) { return hv_ring_at(&q->ring, 0); }
+static inline void guest_pktq_push(guest_pktq *q, guest_pkt p)
+{
+    *(guest_pkt *)hv_ring_push(&q->ring, sizeof p) = p;
+}
+static inline guest_pkt guest_pktq_pop(guest_pktq *q)
+{
+    guest_pkt p;
+    hv_ring_pop(&q->ring, &p);
+    return p;
+}
+static inline void guest_pktq_free(guest_pktq *q) { hv_ring_free(&q->ring); }
+
 typedef struct guest_vq {
-    guest_pkt *p;
-    uint32_t h, n, cap;
+    guest_pktq pkts;
     bool cb_enabled; /* rx ring: the guest wants an interrupt */
     bool notify;     /* tx ring: the host wants a kick */
 } guest_vq;
@@ -93,7 +112,7 @@ typedef void (*guest_recv_fn)(guest_os *os, guest_thread *t, void *arg, const gu
 typedef struct guest_sock {
     guest_net *net;
     uint32_t id;
-    guest_vq q;              /* received, not yet read */
+    guest_pktq q;            /* received, not yet read */
     guest_thread *reader;    /* blocked in recv, or NULL */
     guest_recv_fn recv_fn;
     void *recv_arg;

@@ -214,8 +214,8 @@ void guest_os_free(guest_os *os)
         return;
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
         free(os->cpus[i].rq);
-        free(os->cpus[i].ipis);
-        free(os->cpus[i].kw);
+        guest_icp_free(&os->cpus[i].icp);
+        hv_ring_free(&os->cpus[i].kw);
     }
     for (uint32_t i = 0; i < os->nthreads; i++)
         free(os->threads[i]);
@@ -270,49 +270,46 @@ void guest__thread_cb(guest_thread *t, guest_thread_fn fn, void *arg)
     t->in_cb = false;
 }
 
-static void act(guest_thread *t)
+/* The one action of a thread-context call, with its continuation. */
+static void act(guest_thread *t, guest_thread_fn done, void *arg)
 {
     if (!t->in_cb || t->acted)
         HV_DIE("guest thread %s: an action outside thread context or a second one", t->name);
     HV_CHECK(t->state == GUEST_THREAD_RUNNING && t->cpu->curr == t && !t->has_work);
     t->acted = true;
+    t->done = done;
+    t->done_arg = arg;
 }
 
 void guest_thread_compute(guest_os *os, guest_thread *t, des_time ns, guest_thread_fn done,
                           void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     HV_CHECK(ns > 0);
     t->has_work = true;
     t->is_store = false;
     t->work_left = ns;
-    t->done = done;
-    t->done_arg = arg;
 }
 
 void guest_thread_store(guest_os *os, guest_thread *t, uint64_t addr, guest_thread_fn done,
                         void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     t->has_work = true;
     t->is_store = true;
     t->store_addr = addr;
-    t->done = done;
-    t->done_arg = arg;
 }
 
 /* The thread leaves its VCPU (dequeue_task(DEQUEUE_SLEEP) + schedule). */
 void guest_thread_wait(guest_os *os, guest_thread *t, guest_thread_fn done, void *arg)
 {
     (void)os;
-    act(t);
+    act(t, done, arg);
     guest_vcpu *c = t->cpu;
     guest__update_curr(c);
     t->state = GUEST_THREAD_BLOCKED;
-    t->done = done;
-    t->done_arg = arg;
     c->curr = NULL;
     c->prev = t;
 }
@@ -472,6 +469,9 @@ const char *guest_os_check(guest_os *os)
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++) {
         const guest_vcpu *c = &os->cpus[i];
         queued += c->nr;
+        char icp[96];
+        if (guest_icp_check(&c->icp, icp, sizeof icp))
+            FAIL("vm %s vcpu %u: %s", os->vm->cfg.name, i, icp);
         if (c->curr && (c->curr->state != GUEST_THREAD_RUNNING || c->curr->cpu != c))
             FAIL("vm %s vcpu %u: current thread %s is %s on vcpu %u", os->vm->cfg.name, i,
                  c->curr->name, guest_thread_state_name(c->curr->state), c->curr->cpu->index);
@@ -510,7 +510,7 @@ const char *guest_os_conservation(guest_os *os)
 {
     uint64_t queued = 0;
     for (uint32_t i = 0; i < os->vm->n_vcpus; i++)
-        queued += os->cpus[i].nipis;
+        queued += os->cpus[i].icp.nipis;
     if (os->wakes_issued != os->wakes_done + os->wakes_coalesced)
         FAIL("vm %s: guest wakeups issued %llu != done %llu + coalesced %llu", os->vm->cfg.name,
              (unsigned long long)os->wakes_issued, (unsigned long long)os->wakes_done,

@@ -104,7 +104,8 @@
  * Invariants (guest_os_check)
  *   a RUNNING thread is curr of exactly its VCPU; a RUNNABLE thread is in
  *   exactly one run queue (its cpu's) or on one wake_list; a BLOCKED thread
- *   is in neither; rq heap order holds; nr_waiting = queued threads.
+ *   is in neither; rq heap order holds; nr_waiting = queued threads; each
+ *   VCPU's XICS driver state holds (guest_icp_check).
  *   Conservation (guest_os_conservation): wakeups issued = woken +
  *   coalesced (the thread was not blocked); IPIs queued = sent + still
  *   queued.
@@ -126,6 +127,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
+#include "guest/icp_client.h"
 #include "kvm/kvm.h"
 
 /* Scenario keys: [guest] (guest/guest_options.def), field name = key. */
@@ -245,21 +248,16 @@ struct guest_vcpu {
     guest_thread *prev;        /* last thread that ran (a switch to another costs ctx_switch) */
     bool switching;            /* the context switch's compute is under way */
     des_time switch_left;
-    /* outgoing reschedule IPIs (server numbers), in order */
-    uint32_t *ipis;
-    uint32_t nipis, capipis;
-    /* kernel work FIFO (ring) */
-    guest_kwork *kw;
-    uint32_t kwh, kwn, kwcap;
+    hv_ring kw;                /* kernel work: guest_kwork, FIFO */
     bool kw_running;           /* the head item's compute is issued */
     des_time kw_since;         /* kernel work running since (0: none under way) */
     guest_thread *ksoftirqd;   /* this VCPU's ksoftirqd (pinned) */
     bool kso_mode;             /* kernel work is ksoftirqd's until it drains it */
     guest_kwork kso_item;      /* the item ksoftirqd is running */
-    /* interrupts */
-    int irq_phase;             /* os_vcpu.c: none, xirr, ipi clear, handler, eoi */
-    uint32_t irq_xirr;
-    bool irq_pending, tick_pending, in_tick;
+    /* interrupts: the XICS driver (the handler's phase, the outgoing
+     * reschedule IPIs in order), the tick */
+    guest_icp icp;
+    bool tick_pending, in_tick;
     /* what the compute in flight belongs to (os_vcpu.c) */
     int owner;
     bool booted;
@@ -332,8 +330,7 @@ static inline guest_vcpu *guest_thread_cpu(const guest_thread *t) { return t->cp
  * waiter and wakes it (not sync: the waker keeps running). */
 typedef struct guest_mutex {
     guest_thread *owner;
-    guest_thread **waiters;
-    uint32_t head, n, cap;
+    hv_ring waiters;     /* guest_thread *, FIFO */
     uint64_t contended;  /* lock attempts that had to wait */
 } guest_mutex;
 void guest_mutex_free(guest_mutex *m);

@@ -13,25 +13,8 @@
 
 #include "base/hv.h"
 
-#include <stdlib.h>
 
-void guest_mutex_free(guest_mutex *m) { free(m->waiters); }
-
-static void push_waiter(guest_mutex *m, guest_thread *t)
-{
-    if (m->n == m->cap) {
-        uint32_t cap = m->cap ? 2 * m->cap : 4;
-        guest_thread **w = hv_xcalloc(cap, sizeof *w);
-        for (uint32_t i = 0; i < m->n; i++)
-            w[i] = m->waiters[(m->head + i) % m->cap];
-        free(m->waiters);
-        m->waiters = w;
-        m->head = 0;
-        m->cap = cap;
-    }
-    m->waiters[(m->head + m->n) % m->cap] = t;
-    m->n++;
-}
+void guest_mutex_free(guest_mutex *m) { hv_ring_free(&m->waiters); }
 
 /* After FUTEX_WAIT's kernel time, or after a wakeup: the mutex is ours once
  * it was handed over; otherwise sleep (again). */
@@ -59,7 +42,7 @@ void guest_mutex_lock(guest_os *os, guest_thread *t, guest_mutex *m, guest_threa
         return;
     }
     m->contended++;
-    push_waiter(m, t);
+    *(guest_thread **)hv_ring_push(&m->waiters, sizeof t) = t;
     t->lock_m = m;
     t->lock_done = done;
     t->lock_arg = arg;
@@ -70,14 +53,13 @@ void guest_mutex_unlock(guest_os *os, guest_thread *t, guest_mutex *m, guest_thr
                         void *arg)
 {
     HV_CHECK(m->owner == t);
-    if (!m->n) {
+    if (!m->waiters.n) {
         m->owner = NULL;
         done(os, t, arg);
         return;
     }
-    guest_thread *w = m->waiters[m->head];
-    m->head = (m->head + 1) % m->cap;
-    m->n--;
+    guest_thread *w;
+    hv_ring_pop(&m->waiters, &w);
     m->owner = w;
     guest_thread_wake(os, w, t->cpu, false);
     guest_thread_compute(os, t, os->cfg.futex, done, arg);

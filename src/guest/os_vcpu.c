@@ -20,14 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { IRQ_NONE, IRQ_XIRR, IRQ_IPI_CLEAR, IRQ_HANDLER, IRQ_EOI };
 /* The hypercall in flight. */
 enum { IF_NONE, IF_BOOT, IF_IRQ, IF_RESCHED_IPI, IF_CEDE };
-
-static kvm_gact hcall(unsigned nr, uint64_t a0, uint64_t a1)
-{
-    return (kvm_gact){.kind = KVM_GACT_HCALL, .hcall = nr, .args = {a0, a1}};
-}
 
 static kvm_gact issue(guest_vcpu *c, int from, kvm_gact a)
 {
@@ -47,55 +41,30 @@ static des_time now_of(const guest_vcpu *c) { return guest_os_now(c->os); }
 
 void guest__queue_ipi(guest_vcpu *from, guest_vcpu *to)
 {
-    uint32_t server = to->v->server;
-    for (uint32_t i = 0; i < from->nipis; i++)
-        if (from->ipis[i] == server)
-            return; /* one already queued: the target's message word coalesces */
-    if (from->nipis == from->capipis) {
-        from->capipis = from->capipis ? 2 * from->capipis : 4;
-        from->ipis = hv_xrealloc(from->ipis, from->capipis * sizeof *from->ipis);
-    }
-    from->ipis[from->nipis++] = server;
-    from->os->ipis_queued++;
+    /* one already queued to it: the target's message word coalesces */
+    if (guest_icp_queue_ipi(&from->icp, to->v->server))
+        from->os->ipis_queued++;
 }
 
-static void kw_grow(guest_vcpu *c)
-{
-    if (c->kwn < c->kwcap)
-        return;
-    uint32_t cap = c->kwcap ? 2 * c->kwcap : 8;
-    guest_kwork *n = hv_xcalloc(cap, sizeof *n);
-    for (uint32_t i = 0; i < c->kwn; i++)
-        n[i] = c->kw[(c->kwh + i) % c->kwcap];
-    free(c->kw);
-    c->kw = n;
-    c->kwh = 0;
-    c->kwcap = cap;
-}
+static guest_kwork *kw_head(guest_vcpu *c) { return hv_ring_at(&c->kw, 0); }
 
 void guest_kwork_queue(guest_os *os, guest_vcpu *c, guest_kwork w)
 {
-    kw_grow(c);
-    c->kw[(c->kwh + c->kwn) % c->kwcap] = w;
-    c->kwn++;
+    *(guest_kwork *)hv_ring_push(&c->kw, sizeof w) = w;
     if (c->kso_mode && c->ksoftirqd->state == GUEST_THREAD_BLOCKED)
         guest_thread_wake(os, c->ksoftirqd, c, false); /* raise_softirq -> wakeup_softirqd */
 }
 
 void guest__kwork_push_front(guest_vcpu *c, guest_kwork w)
 {
-    kw_grow(c);
     HV_CHECK(!c->kw_running); /* never ahead of a head item whose compute is issued */
-    c->kwh = (c->kwh + c->kwcap - 1) % c->kwcap;
-    c->kw[c->kwh] = w;
-    c->kwn++;
+    *(guest_kwork *)hv_ring_push_front(&c->kw, sizeof w) = w;
 }
 
 static guest_kwork kw_pop(guest_vcpu *c)
 {
-    guest_kwork w = c->kw[c->kwh];
-    c->kwh = (c->kwh + 1) % c->kwcap;
-    c->kwn--;
+    guest_kwork w;
+    hv_ring_pop(&c->kw, &w);
     return w;
 }
 
@@ -128,7 +97,7 @@ static void take_back(guest_vcpu *c)
         c->curr->work_left = left;
         break;
     case GUEST_OWN_KWORK:
-        c->kw[c->kwh].ns = left;
+        kw_head(c)->ns = left;
         c->kw_running = false;
         break;
     case GUEST_OWN_SWITCH:
@@ -142,9 +111,9 @@ static void take_back(guest_vcpu *c)
 
 static void irq_handler_done(guest_vcpu *c)
 {
-    if ((c->irq_xirr & 0xffffff) == XICS_IPI)
+    if (guest_icp_xisr(&c->icp) == XICS_IPI)
         guest__ttwu_pending(c); /* scheduler_ipi -> sched_ttwu_pending */
-    c->irq_phase = IRQ_EOI;
+    guest_icp_handler_done(&c->icp);
 }
 
 static void os_compute_done(void *ctx, kvm_vcpu *v)
@@ -257,7 +226,7 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
 {
     guest_vcpu *c = ctx;
     if (!c->booted)
-        return issue(c, IF_BOOT, hcall(XICS_H_CPPR, XICS_LOWEST_PRIORITY, 0));
+        return issue(c, IF_BOOT, guest_icp_setup());
     if (v->compute_paused) {
         /* hard-IRQ and tick handlers do not nest: resume them */
         if (c->owner == GUEST_OWN_IRQ || c->owner == GUEST_OWN_TICK)
@@ -266,38 +235,29 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
     }
     for (;;) {
         /* 2. interrupt and tick handlers */
-        if (c->irq_phase == IRQ_NONE && c->irq_pending) {
-            c->irq_pending = false;
-            c->irq_phase = IRQ_XIRR;
-        }
-        switch (c->irq_phase) {
-        case IRQ_XIRR:
-            return issue(c, IF_IRQ, hcall(XICS_H_XIRR, 0, 0));
-        case IRQ_IPI_CLEAR:
-            return issue(c, IF_IRQ, hcall(XICS_H_IPI, v->server, XICS_LOWEST_PRIORITY));
-        case IRQ_HANDLER: {
-            bool ipi = (c->irq_xirr & 0xffffff) == XICS_IPI;
+        kvm_gact a;
+        if (guest_icp_irq_hcall(&c->icp, v->server, &a))
+            return issue(c, IF_IRQ, a);
+        if (c->icp.phase == GUEST_ICP_HANDLER) {
+            uint32_t xisr = guest_icp_xisr(&c->icp);
             des_time ns = c->os->cfg.irq;
-            if (ipi)
+            if (xisr == XICS_IPI)
                 ns += c->os->cfg.ipi_handler;
             else if (c->os->ops.device_irq)
-                ns += c->os->ops.device_irq(c->os, c, c->irq_xirr & 0xffffff, c->os->ops.ctx);
+                ns += c->os->ops.device_irq(c->os, c, xisr, c->os->ops.ctx);
             return compute(c, GUEST_OWN_IRQ, ns);
-        }
-        case IRQ_EOI:
-            return issue(c, IF_IRQ, hcall(XICS_H_EOI, c->irq_xirr, 0));
         }
         if (c->tick_pending) {
             c->tick_pending = false;
             return compute(c, GUEST_OWN_TICK, c->os->cfg.tick);
         }
         /* 3. reschedule IPIs */
-        if (c->nipis)
-            return issue(c, IF_RESCHED_IPI, hcall(XICS_H_IPI, c->ipis[0], XICS_IPI_PRIORITY));
+        if (guest_icp_ipi_hcall(&c->icp, &a))
+            return issue(c, IF_RESCHED_IPI, a);
         /* 4. kernel work (softirq), unless it is ksoftirqd's */
-        if (!c->kwn)
+        if (!c->kw.n)
             c->kw_since = 0;
-        if (c->kwn && !c->kso_mode) {
+        if (c->kw.n && !c->kso_mode) {
             des_time now = now_of(c);
             if (!c->kw_since) {
                 c->kw_since = now;
@@ -310,9 +270,9 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
                     guest_thread_wake(c->os, c->ksoftirqd, c, false);
                 continue;
             }
-            if (c->kw[c->kwh].ns) {
+            if (kw_head(c)->ns) {
                 c->kw_running = true;
-                return compute(c, GUEST_OWN_KWORK, c->kw[c->kwh].ns);
+                return compute(c, GUEST_OWN_KWORK, kw_head(c)->ns);
             }
             guest_kwork w = kw_pop(c);
             if (w.fn)
@@ -345,7 +305,7 @@ static kvm_gact os_next(void *ctx, kvm_vcpu *v)
         c->st.busy_ns += c->idle_since - c->busy_since;
         tick_stop(c);
         c->st.cedes++;
-        return issue(c, IF_CEDE, hcall(KVM_H_CEDE, 0, 0));
+        return issue(c, IF_CEDE, kvm_gact_hcall(KVM_H_CEDE, 0, 0));
     }
 }
 
@@ -366,8 +326,7 @@ static void os_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r
         tick_arm(c);
         return;
     case IF_RESCHED_IPI:
-        memmove(c->ipis, c->ipis + 1, (c->nipis - 1) * sizeof *c->ipis);
-        c->nipis--;
+        guest_icp_ipi_ret(&c->icp);
         c->os->ipis_sent++;
         c->st.resched_ipis++;
         return;
@@ -379,29 +338,16 @@ static void os_hcall_ret(void *ctx, kvm_vcpu *v, unsigned h, long rc, uint64_t r
     default:
         HV_DIE("guest vcpu %u: %s returned with no hcall in flight", c->index, kvm_hcall_name(h));
     }
-    switch (c->irq_phase) {
-    case IRQ_XIRR: {
-        uint32_t xirr = (uint32_t)r4, xisr = xirr & 0xffffff;
-        c->irq_xirr = xirr;
-        if (xisr == 0) {
-            c->irq_phase = IRQ_NONE; /* spurious: nothing to EOI */
-        } else if (xisr == XICS_IPI) {
-            c->st.ipis_received++;
-            c->irq_phase = IRQ_IPI_CLEAR;
-        } else {
-            c->st.device_irqs++;
-            c->irq_phase = IRQ_HANDLER;
-        }
-        return;
+    switch (guest_icp_irq_ret(&c->icp, r4)) {
+    case GUEST_ICP_GOT_IPI:
+        c->st.ipis_received++;
+        break;
+    case GUEST_ICP_GOT_DEVICE:
+        c->st.device_irqs++;
+        break;
+    case GUEST_ICP_GOT_NOTHING:
+        break;
     }
-    case IRQ_IPI_CLEAR:
-        c->irq_phase = IRQ_HANDLER;
-        return;
-    case IRQ_EOI:
-        c->irq_phase = IRQ_NONE;
-        return;
-    }
-    HV_DIE("guest vcpu %u: interrupt handler in phase %d", c->index, c->irq_phase);
 }
 
 static void os_interrupt(void *ctx, kvm_vcpu *v, int vector)
@@ -409,7 +355,7 @@ static void os_interrupt(void *ctx, kvm_vcpu *v, int vector)
     guest_vcpu *c = ctx;
     (void)v;
     if (vector == KVM_INJECT_EXTERNAL)
-        c->irq_pending = true;
+        guest_icp_deliver(&c->icp);
     else if (vector == KVM_INJECT_DECREMENTER && c->tick_at && !c->idle)
         c->tick_pending = true; /* a stale decrementer (tick stopped) is ignored */
 }
@@ -432,7 +378,7 @@ static void ks_done(guest_os *os, guest_thread *t, void *arg)
 static void ks_run(guest_os *os, guest_thread *t)
 {
     guest_vcpu *c = t->ctx;
-    if (c->kso_mode && c->kwn) {
+    if (c->kso_mode && c->kw.n) {
         c->kso_item = kw_pop(c);
         guest_thread_compute(os, t, c->kso_item.ns ? c->kso_item.ns : 1, ks_done, c);
         return;

@@ -147,6 +147,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/ring.h"
 #include "des/des.h"
 #include "des/hist.h"
 #include "hw/hw.h"
@@ -334,8 +335,7 @@ typedef struct host_stop_work {
 } host_stop_work;
 typedef struct host_stopper {
     host_task *t;        /* NULL until first used */
-    host_stop_work *q;   /* pending works, FIFO */
-    uint32_t head, n, cap;
+    hv_ring q;           /* pending works: host_stop_work, FIFO */
     bool busy;           /* a work's fn runs (until host_stop_done) */
     uint64_t queued, done;
 } host_stopper;

@@ -30,13 +30,12 @@ static void stopper_run(host *h, host_task *t)
 {
     host_stopper *st = stopper_of(h, t);
     HV_CHECK(!st->busy);
-    if (st->n == 0) {
+    if (st->q.n == 0) {
         host_task_block(h, t);
         return;
     }
-    host_stop_work w = st->q[st->head];
-    st->head = (st->head + 1) % st->cap;
-    st->n--;
+    host_stop_work w;
+    hv_ring_pop(&st->q, &w);
     st->busy = true;
     w.fn(h, t, w.arg, w.data);
 }
@@ -76,18 +75,7 @@ bool host_stop_cpu_async(host *h, int from_cpu, int cpu, host_stop_fn fn, void *
         return false; /* the stopper is disabled: the work is not queued */
     host_task *t = stopper_task(h, cpu);
     host_stopper *st = &h->stoppers[cpu];
-    if (st->n == st->cap) {
-        uint32_t cap = st->cap ? 2 * st->cap : 4;
-        host_stop_work *q = hv_xcalloc(cap, sizeof *q);
-        for (uint32_t i = 0; i < st->n; i++)
-            q[i] = st->q[(st->head + i) % st->cap];
-        free(st->q);
-        st->q = q;
-        st->cap = cap;
-        st->head = 0;
-    }
-    st->q[(st->head + st->n) % st->cap] = (host_stop_work){fn, arg, data};
-    st->n++;
+    *(host_stop_work *)hv_ring_push(&st->q, sizeof(host_stop_work)) = (host_stop_work){fn, arg, data};
     st->queued++;
     host_task_wake(h, t, from_cpu); /* wake_up_process(stopper->thread) */
     return true;
@@ -99,14 +87,13 @@ void host__stopper_park(host *h, int cpu)
     host_stopper *st = &h->stoppers[cpu];
     if (!st->t)
         return;
-    st->head = 0;
-    st->n = 0;
+    hv_ring_clear(&st->q);
     st->busy = false;
 }
 
 void host__stoppers_free(host *h)
 {
     for (uint32_t i = 0; i < h->hw->ncpus; i++)
-        free(h->stoppers[i].q);
+        hv_ring_free(&h->stoppers[i].q);
     free(h->stoppers);
 }

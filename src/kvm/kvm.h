@@ -396,6 +396,11 @@ typedef struct kvm_gact {
     uint64_t args[2]; /* HCALL: r4, r5 */
     uint64_t addr;    /* MMIO: guest physical address stored to */
 } kvm_gact;
+/* The HCALL action: hypercall nr with r4 = a0, r5 = a1. */
+static inline kvm_gact kvm_gact_hcall(unsigned nr, uint64_t a0, uint64_t a1)
+{
+    return (kvm_gact){.kind = KVM_GACT_HCALL, .hcall = nr, .args = {a0, a1}};
+}
 
 struct kvm_vcpu;
 typedef struct kvm_guest_ops {

@@ -387,20 +387,26 @@ static void user_done(host *h, host_task *t, void *arg)
     run_vcpu_enter(h, t, arg);
 }
 
+/* The host work of an exit is done: kvmppc_vcpu_run_hv's loop goes back
+ * into the guest (is_kvmppc_resume_guest), unless the work needs QEMU
+ * (RESUME_HOST): out of KVM_RUN to QEMU and back first. */
+static void after_host_work(host *h, host_task *t, kvm_vcpu *v)
+{
+    if (v->user_pending) {
+        v->user_pending = false;
+        host_task_compute(h, t, kvm__cost(v->vm->sys, t->cpu, HW_COST_kvm_user_exit) + v->user_work,
+                          user_done, v);
+        return;
+    }
+    run_vcpu_enter(h, t, v);
+}
+
 /* kvmppc_pseries_do_hcall, in the VCPU's task after kvm_hcall_enter. */
 static void hcall_done(host *h, host_task *t, void *arg)
 {
     kvm_vcpu *v = arg;
-    kvm_sys *s = v->vm->sys;
     kvm__hcall_virtual(v, t->cpu);
-    if (v->user_pending) {
-        /* RESUME_HOST: out of KVM_RUN to QEMU and back */
-        v->user_pending = false;
-        host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_user_exit) + v->user_work, user_done,
-                          v);
-        return;
-    }
-    run_vcpu_enter(h, t, v);
+    after_host_work(h, t, v);
 }
 
 /* The emulated MMIO store done (kvmppc_book3s_hv_page_fault): the
@@ -408,15 +414,8 @@ static void hcall_done(host *h, host_task *t, void *arg)
 static void mmio_done(host *h, host_task *t, void *arg)
 {
     kvm_vcpu *v = arg;
-    kvm_sys *s = v->vm->sys;
     kvm__mmio_virtual(v, t->cpu);
-    if (v->user_pending) {
-        v->user_pending = false;
-        host_task_compute(h, t, kvm__cost(s, t->cpu, HW_COST_kvm_user_exit) + v->user_work, user_done,
-                          v);
-        return;
-    }
-    run_vcpu_enter(h, t, v);
+    after_host_work(h, t, v);
 }
 
 /* kvmppc_vcpu_run_hv after kvmppc_run_vcpu returned: the host work, from

@@ -335,13 +335,25 @@ void rep_json_hist(FILE *f, const rep_hist *h)
     fputs("]}", f);
 }
 
-void rep_csv_hist_rows(FILE *f, const char *lead, const rep_hist *h)
+void rep_csv_metric_rows(FILE *f, const char *lead, const rep_metrics *m)
 {
-    for (size_t k = 0; k < h->nb; k++) {
+    char num[64];
+    for (size_t i = 0; i < m->n; i++) {
         fputs(lead, f);
-        rep_csv_field(f, h->name);
-        fprintf(f, ".bucket,%llu,count,%llu,%llu\n", (unsigned long long)h->b[k].count,
-                (unsigned long long)h->b[k].lo, (unsigned long long)h->b[k].hi);
+        rep_csv_field(f, m->rows[i].name);
+        rep_json_number(m->rows[i].value, num, sizeof num);
+        fprintf(f, ",%s,", strcmp(num, "null") ? num : "");
+        rep_csv_field(f, rep_metric_unit(m->rows[i].name));
+        fputs(",,\n", f);
+    }
+    for (size_t i = 0; i < m->nh; i++) {
+        const rep_hist *h = &m->hists[i];
+        for (size_t k = 0; k < h->nb; k++) {
+            fputs(lead, f);
+            rep_csv_field(f, h->name);
+            fprintf(f, ".bucket,%llu,count,%llu,%llu\n", (unsigned long long)h->b[k].count,
+                    (unsigned long long)h->b[k].lo, (unsigned long long)h->b[k].hi);
+        }
     }
 }
 
@@ -357,17 +369,8 @@ static void csv_header(FILE *f, const rep_header *h)
 
 int rep_write_csv(FILE *f, const rep_header *h, const rep_metrics *m)
 {
-    char num[64];
     csv_header(f, h);
     fputs("metric,value,unit,lo,hi\n", f);
-    for (size_t i = 0; i < m->n; i++) {
-        rep_csv_field(f, m->rows[i].name);
-        rep_json_number(m->rows[i].value, num, sizeof num);
-        fprintf(f, ",%s,", strcmp(num, "null") ? num : "");
-        rep_csv_field(f, rep_metric_unit(m->rows[i].name));
-        fputs(",,\n", f);
-    }
-    for (size_t i = 0; i < m->nh; i++)
-        rep_csv_hist_rows(f, "", &m->hists[i]);
+    rep_csv_metric_rows(f, "", m);
     return ferror(f) ? HV_EIO : 0;
 }

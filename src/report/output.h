@@ -77,9 +77,11 @@ void rep_json_number(double v, char *buf, size_t n);
 /* One histogram as a JSON member: "NAME": {"unit": U, "count": N,
  * "buckets": [[lo, hi, count], ...]} (values in [lo, hi), in the unit). */
 void rep_json_hist(FILE *f, const rep_hist *h);
-/* Its CSV rows: LEAD NAME.bucket,COUNT,count,LO,HI — one per bucket (LEAD:
- * the leading cells of the tidy forms, "" for a run). */
-void rep_csv_hist_rows(FILE *f, const char *lead, const rep_hist *h);
+/* The CSV rows of a run's metrics: LEAD NAME,VALUE,UNIT,, per metric (an
+ * empty value for null), then LEAD NAME.bucket,COUNT,count,LO,HI per
+ * bucket of each histogram (LEAD: the leading cells of the tidy forms, ""
+ * for a run). */
+void rep_csv_metric_rows(FILE *f, const char *lead, const rep_metrics *m);
 /* CSV field (quoted if it holds , " CR or LF). */
 void rep_csv_field(FILE *f, const char *s);
 /* s for one line of a text header: control characters as \n, \t, \xHH

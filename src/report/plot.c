@@ -52,6 +52,24 @@ static void dat_str(FILE *d, const char *s)
     fputc('"', d);
 }
 
+/* A line "set WHAT "S"" (S quoted for gnuplot). */
+static void set_str(FILE *f, const char *what, const char *str)
+{
+    fprintf(f, "set %s ", what);
+    gp_str(f, str);
+    fputc('\n', f);
+}
+
+/* A line "set AXISrange [LO:HI]". */
+static void set_range(FILE *f, const char *axis, double lo, double hi)
+{
+    fprintf(f, "set %srange [", axis);
+    dnum(f, lo);
+    fputc(':', f);
+    dnum(f, hi);
+    fputs("]\n", f);
+}
+
 void rep_plot_write(const rep_figure *fig, const rep_header *h, const char *out, const char *dat_path, FILE *d,
                     FILE *f)
 {
@@ -89,24 +107,13 @@ void rep_plot_write(const rep_figure *fig, const rep_header *h, const char *out,
     fputs("if (!exists(\"outfile\")) outfile = ", f);
     gp_str(f, out);
     fputs("\nset output outfile\nset datafile commentschars '#'\nset grid\n", f);
-    fputs("set title ", f);
-    gp_str(f, fig->title);
-    fputs("\nset xlabel ", f);
-    gp_str(f, fig->xlabel);
-    fputs("\nset ylabel ", f);
-    gp_str(f, fig->ylabel);
-    fputc('\n', f);
+    set_str(f, "title", fig->title);
+    set_str(f, "xlabel", fig->xlabel);
+    set_str(f, "ylabel", fig->ylabel);
     if (fig->xlog)
         fputs("set logscale x\n", f);
-    fputs("set xrange [", f);
-    dnum(f, fig->xmin);
-    fputc(':', f);
-    dnum(f, fig->xmax);
-    fputs("]\nset yrange [", f);
-    dnum(f, fig->ymin);
-    fputc(':', f);
-    dnum(f, fig->ymax);
-    fputs("]\n", f);
+    set_range(f, "x", fig->xmin, fig->xmax);
+    set_range(f, "y", fig->ymin, fig->ymax);
     if (fig->note) {
         fputs("set label 1 ", f);
         gp_str(f, fig->note);
@@ -131,11 +138,8 @@ void rep_plot_write(const rep_figure *fig, const rep_header *h, const char *out,
         return;
     }
     fputs(fig->kind == REP_PLOT_CDF ? "set key inside left top Left reverse\n" : "set key below\n", f);
-    if (fig->key_title) {
-        fputs("set key title ", f);
-        gp_str(f, fig->key_title);
-        fputc('\n', f);
-    }
+    if (fig->key_title)
+        set_str(f, "key title", fig->key_title);
     if (!fig->ns) /* nothing to draw: an empty frame that says so */
         fputs("plot NaN title 'no samples'\n", f);
     else

@@ -31,24 +31,27 @@ static void value_text(const char *name, double v, char *buf, size_t n)
 
 /* ---- JSON ---- */
 
-typedef struct jin {
+/* A file being read (JSON or CSV): where its records go, the errors (the
+ * first one of the file is reported, then it has failed). */
+typedef struct rin {
     rep_results *r;
     const char *path;
     scn_errors *e;
+    unsigned line; /* the CSV line being read; 0 in JSON */
     int failed;
-} jin;
+} rin;
 
-static int jbad(jin *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int jbad(jin *j, const char *fmt, ...)
+static int bad(rin *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(rin *in, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (!j->failed)
-        scn_error(j->e, j->path, 0, "%s", msg);
-    j->failed = 1;
+    if (!in->failed)
+        scn_error(in->e, in->path, in->line, "%s", msg);
+    in->failed = 1;
     return -1;
 }
 
@@ -61,12 +64,12 @@ static int jint(const rep_json *v, uint64_t *out)
     return 0;
 }
 
-static const rep_json *jmember(jin *j, const rep_json *o, const char *name, rep_json_type t, const char *where)
+static const rep_json *jmember(rin *j, const rep_json *o, const char *name, rep_json_type t, const char *where)
 {
     const rep_json *v = rep_json_get(o, name);
     static const char *const tn[] = {"null", "a boolean", "a number", "a string", "an array", "an object"};
     if (!v || v->type != t) {
-        jbad(j, "%s\"%s\" is %s; expected %s", where, name, v ? tn[v->type] : "missing", tn[t]);
+        bad(j, "%s\"%s\" is %s; expected %s", where, name, v ? tn[v->type] : "missing", tn[t]);
         return NULL;
     }
     return v;
@@ -85,7 +88,7 @@ static void jtext(const char *name, const rep_json *v, char *buf, size_t n)
         snprintf(buf, n, "null");
 }
 
-static int jconfig(jin *j, const rep_json *root)
+static int jconfig(rin *j, const rep_json *root)
 {
     const rep_json *c = jmember(j, root, "config", REP_JSON_OBJECT, ""), *o = rep_json_get(root, "origin");
     if (!c)
@@ -100,45 +103,45 @@ static int jconfig(jin *j, const rep_json *root)
 }
 
 /* One job's "metrics" and "histograms" into m. */
-static int jjob(jin *j, const rep_json *metrics, const rep_json *hists, rep_metrics *m, const char *where)
+static int jjob(rin *j, const rep_json *metrics, const rep_json *hists, rep_metrics *m, const char *where)
 {
     char why[400];
     for (size_t i = 0; i < metrics->n; i++) {
         const rep_json *v = &metrics->item[i];
         if (v->type != REP_JSON_NUMBER && v->type != REP_JSON_NULL)
-            return jbad(j, "%smetric \"%.80s\" is not a number or null; expected one", where, metrics->key[i]);
+            return bad(j, "%smetric \"%.80s\" is not a number or null; expected one", where, metrics->key[i]);
         if (rep_metrics_add_flat(m, metrics->key[i], v->type == REP_JSON_NULL ? NAN : v->num, why, sizeof why))
-            return jbad(j, "%s%s", where, why);
+            return bad(j, "%s%s", where, why);
     }
     for (size_t i = 0; hists && i < hists->n; i++) {
         const rep_json *h = &hists->item[i], *b = rep_json_get(h, "buckets");
         uint64_t total;
         char name[300];
         if (jint(rep_json_get(h, "count"), &total) || !b || b->type != REP_JSON_ARRAY)
-            return jbad(j, "%shistogram \"%.80s\" has no whole \"count\" or no \"buckets\" array; expected both",
+            return bad(j, "%shistogram \"%.80s\" has no whole \"count\" or no \"buckets\" array; expected both",
                         where, hists->key[i]);
         snprintf(name, sizeof name, "%s@n", hists->key[i]);
         if (rep_metrics_add_flat(m, name, (double)total, why, sizeof why))
-            return jbad(j, "%s%s", where, why);
+            return bad(j, "%s%s", where, why);
         for (size_t k = 0; k < b->n; k++) {
             uint64_t lo, hi, cnt, blo, bhi;
             const rep_json *t = &b->item[k];
             if (t->type != REP_JSON_ARRAY || t->n != 3 || jint(&t->item[0], &lo) || jint(&t->item[1], &hi) ||
                 jint(&t->item[2], &cnt))
-                return jbad(j, "%shistogram \"%.80s\" bucket %zu is not [lo, hi, count]; expected three whole numbers",
+                return bad(j, "%shistogram \"%.80s\" bucket %zu is not [lo, hi, count]; expected three whole numbers",
                             where, hists->key[i], k);
             des_hist_bucket_of(lo, &blo, &bhi);
             if (blo != lo || bhi != hi)
-                return jbad(j, "%shistogram \"%.80s\" bucket %zu [%llu, %llu) is not a bucket of hvwake's histograms; "
+                return bad(j, "%shistogram \"%.80s\" bucket %zu [%llu, %llu) is not a bucket of hvwake's histograms; "
                             "expected [%llu, %llu)", where, hists->key[i], k, (unsigned long long)lo,
                             (unsigned long long)hi, (unsigned long long)blo, (unsigned long long)bhi);
             snprintf(name, sizeof name, "%s@%llu", hists->key[i], (unsigned long long)lo);
             if (rep_metrics_add_flat(m, name, (double)cnt, why, sizeof why))
-                return jbad(j, "%s%s", where, why);
+                return bad(j, "%s%s", where, why);
         }
     }
     if (rep_metrics_end_flat(m, why, sizeof why))
-        return jbad(j, "%s%s", where, why);
+        return bad(j, "%s%s", where, why);
     return 0;
 }
 
@@ -162,7 +165,7 @@ static void local_header(rep_results *r, const char *version, const char *source
     r->where = hv_xcalloc(nv * reps + 1, sizeof *r->where);
 }
 
-static int from_json(jin *j, const rep_json *root)
+static int from_json(rin *j, const rep_json *root)
 {
     rep_results *r = j->r;
     const rep_json *ver = jmember(j, root, "hvwake", REP_JSON_STRING, ""), *src = rep_json_get(root, "source"),
@@ -171,10 +174,10 @@ static int from_json(jin *j, const rep_json *root)
     if (!ver || !scn)
         return -1;
     if (jint(rep_json_get(root, "seed"), &seed))
-        return jbad(j, "\"seed\" is not a whole number; expected the output of hvwake run, compare or merge --json");
+        return bad(j, "\"seed\" is not a whole number; expected the output of hvwake run, compare or merge --json");
     if (!runs) { /* hvwake run --json: one variant, one run */
         if (jint(rep_json_get(root, "run"), &run))
-            return jbad(j, "no \"runs\" and no \"run\"; expected the output of hvwake run, compare or merge --json");
+            return bad(j, "no \"runs\" and no \"run\"; expected the output of hvwake run, compare or merge --json");
         const rep_json *m = jmember(j, root, "metrics", REP_JSON_OBJECT, "");
         if (!m)
             return -1;
@@ -193,10 +196,10 @@ static int from_json(jin *j, const rep_json *root)
                    *vsets = jmember(j, root, "variant_sets", REP_JSON_ARRAY, ""),
                    *st = jmember(j, root, "streams", REP_JSON_ARRAY, "");
     if (!vn || !vsets || !st || runs->type != REP_JSON_ARRAY)
-        return jbad(j, "\"runs\" is not an array; expected the output of hvwake compare or merge --json");
+        return bad(j, "\"runs\" is not an array; expected the output of hvwake compare or merge --json");
     if (jint(rep_json_get(root, "replications"), &reps) || !reps || reps > 1000000 || !vn->n || vsets->n != vn->n ||
         st->n != vn->n)
-        return jbad(j, "\"replications\", \"variants\", \"variant_sets\" and \"streams\" do not agree; expected "
+        return bad(j, "\"replications\", \"variants\", \"variant_sets\" and \"streams\" do not agree; expected "
                        "R >= 1 and one entry per variant");
     local_header(r, ver->str, src && src->type == REP_JSON_STRING ? src->str : "unknown", scn->str, seed, vn->n,
                  (size_t)reps);
@@ -205,7 +208,7 @@ static int from_json(jin *j, const rep_json *root)
         uint64_t sd, r0;
         if (vn->item[v].type != REP_JSON_STRING || s->type != REP_JSON_OBJECT ||
             jint(rep_json_get(&st->item[v], "seed"), &sd) || jint(rep_json_get(&st->item[v], "run"), &r0))
-            return jbad(j, "variant %zu: its name, assignments or stream are not a string, an object and {seed, "
+            return bad(j, "variant %zu: its name, assignments or stream are not a string, an object and {seed, "
                            "run}; expected them", v);
         r->vname[v] = hv_xstrdup(vn->item[v].str);
         r->stream[v] = (rep_stream){sd, r0};
@@ -229,11 +232,11 @@ static int from_json(jin *j, const rep_json *root)
         snprintf(where, sizeof where, "runs[%zu]: ", i);
         if (jint(rep_json_get(o, "variant"), &v) || v >= r->nv || jint(rep_json_get(o, "run"), &rn) ||
             rn < r->stream[v].run0 || rn - r->stream[v].run0 >= reps || !m || m->type != REP_JSON_OBJECT)
-            return jbad(j, "%sno valid \"variant\", \"run\" or \"metrics\"; expected a variant index, a run of its "
+            return bad(j, "%sno valid \"variant\", \"run\" or \"metrics\"; expected a variant index, a run of its "
                            "stream and an object", where);
         size_t job = (size_t)v * r->replications + (size_t)(rn - r->stream[v].run0);
         if (r->have[job])
-            return jbad(j, "%svariant %llu run %llu twice; expected each job once", where, (unsigned long long)v,
+            return bad(j, "%svariant %llu run %llu twice; expected each job once", where, (unsigned long long)v,
                         (unsigned long long)rn);
         if (jjob(j, m, rep_json_get(o, "histograms"), &r->runs[job], where))
             return -1;
@@ -241,65 +244,44 @@ static int from_json(jin *j, const rep_json *root)
     }
     for (size_t job = 0; job < r->nv * r->replications; job++)
         if (!r->have[job])
-            return jbad(j, "no run %llu of variant '%s'; expected every job of the experiment",
+            return bad(j, "no run %llu of variant '%s'; expected every job of the experiment",
                         (unsigned long long)(r->stream[job / reps].run0 + job % reps), r->vname[job / reps]);
     return 0;
 }
 
 /* ---- CSV (run --csv, compare/merge --csv) ---- */
 
-typedef struct cin {
-    rep_results *r;
-    const char *path;
-    scn_errors *e;
-    unsigned line;
-    int failed;
-} cin;
-
-static int cbad(cin *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int cbad(cin *c, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (!c->failed)
-        scn_error(c->e, c->path, c->line, "%s", msg);
-    c->failed = 1;
-    return -1;
-}
 
 /* A bucket row "P.bucket,COUNT,count,LO,HI" into m: its histogram is
  * declared on its first bucket with the run's P.count as the total. */
-static int bucket_row(cin *c, rep_metrics *m, const char *metric, double value, const char *lo_s, const char *hi_s)
+static int bucket_row(rin *c, rep_metrics *m, const char *metric, double value, const char *lo_s, const char *hi_s)
 {
     size_t l = strlen(metric);
     char prefix[256], name[300], why[400];
     unsigned long long lo, hi;
     uint64_t blo, bhi;
     if (l <= 7 || strcmp(metric + l - 7, ".bucket") || l - 7 >= sizeof prefix)
-        return cbad(c, "lo and hi given for metric '%.80s'; expected them only on NAME.bucket rows", metric);
+        return bad(c, "lo and hi given for metric '%.80s'; expected them only on NAME.bucket rows", metric);
     snprintf(prefix, sizeof prefix, "%.*s", (int)(l - 7), metric);
     if (rep__parse_u(lo_s, UINT64_MAX, &lo) || rep__parse_u(hi_s, UINT64_MAX, &hi))
-        return cbad(c, "bucket bounds '%.30s', '%.30s' are not whole numbers; expected LO and HI", lo_s, hi_s);
+        return bad(c, "bucket bounds '%.30s', '%.30s' are not whole numbers; expected LO and HI", lo_s, hi_s);
     des_hist_bucket_of(lo, &blo, &bhi);
     if (blo != lo || bhi != hi)
-        return cbad(c, "bucket [%llu, %llu) is not a bucket of hvwake's histograms; expected [%llu, %llu)", lo, hi,
+        return bad(c, "bucket [%llu, %llu) is not a bucket of hvwake's histograms; expected [%llu, %llu)", lo, hi,
                     (unsigned long long)blo, (unsigned long long)bhi);
     if (!rep_hist_find(m, prefix)) {
         snprintf(name, sizeof name, "%s.count", prefix);
         long k = rep_metric_find(m, name);
         if (k < 0)
-            return cbad(c, "bucket of '%.80s' without a %s row before it in this run; expected the distribution's "
+            return bad(c, "bucket of '%.80s' without a %s row before it in this run; expected the distribution's "
                            "rows first", prefix, name);
         snprintf(name, sizeof name, "%s@n", prefix);
         if (rep_metrics_add_flat(m, name, m->rows[k].value, why, sizeof why))
-            return cbad(c, "%s", why);
+            return bad(c, "%s", why);
     }
     snprintf(name, sizeof name, "%s@%llu", prefix, lo);
     if (rep_metrics_add_flat(m, name, value, why, sizeof why))
-        return cbad(c, "%s", why);
+        return bad(c, "%s", why);
     return 0;
 }
 
@@ -309,12 +291,12 @@ typedef struct chdr {
     int have_run, have_reps;
 } chdr;
 
-static int csv_header(cin *c, chdr *h, char *l)
+static int csv_header(rin *c, chdr *h, char *l)
 {
     rep_results *r = c->r;
     char *key = l + 2, *val = strchr(key, ' ');
     if (strncmp(l, "# ", 2) || !val)
-        return cbad(c, "unexpected header line '%.60s'; expected '# key value'", l);
+        return bad(c, "unexpected header line '%.60s'; expected '# key value'", l);
     *val++ = 0;
     char **str = !strcmp(key, "hvwake") ? &h->version : !strcmp(key, "source") ? &h->source
                : !strcmp(key, "scenario") ? &h->scenario : NULL;
@@ -327,7 +309,7 @@ static int csv_header(cin *c, chdr *h, char *l)
     if (seed || run || reps) {
         unsigned long long *slot = seed ? &h->seed : run ? &h->run : &h->reps;
         if (rep__parse_u(val, reps ? 1000000 : UINT64_MAX, slot) || (reps && !*slot))
-            return cbad(c, "%s '%.30s' is not valid; expected a whole number%s", key, val, reps ? " >= 1" : "");
+            return bad(c, "%s '%.30s' is not valid; expected a whole number%s", key, val, reps ? " >= 1" : "");
         h->have_run |= run;
         h->have_reps |= reps;
         return 0;
@@ -336,7 +318,7 @@ static int csv_header(cin *c, chdr *h, char *l)
         char *eq = strchr(val, '='), *op = strrchr(val, '(');
         size_t ll = strlen(val);
         if (!eq || !op || op <= eq || op[-1] != ' ' || val[ll - 1] != ')')
-            return cbad(c, "cannot parse '# config'; expected '# config KEY=VALUE (ORIGIN)'");
+            return bad(c, "cannot parse '# config'; expected '# config KEY=VALUE (ORIGIN)'");
         *eq = 0;
         op[-1] = 0;
         val[ll - 1] = 0;
@@ -348,7 +330,7 @@ static int csv_header(cin *c, chdr *h, char *l)
         unsigned long long idx, sd, r0;
         int variant = key[0] == 'v';
         if (!sp || (*sp = 0, rep__parse_u(val, 100000, &idx)) || (variant ? idx != r->nv : idx + 1 != r->nv))
-            return cbad(c, "'# %s %.20s' out of order; expected variants 0, 1, ... each with its stream and sets",
+            return bad(c, "'# %s %.20s' out of order; expected variants 0, 1, ... each with its stream and sets",
                         key, val);
         if (variant) {
             r->vname = hv_xrealloc(r->vname, (r->nv + 1) * sizeof *r->vname);
@@ -360,7 +342,7 @@ static int csv_header(cin *c, chdr *h, char *l)
         } else if (key[1] == 't') {
             int end = 0;
             if (sscanf(sp + 1, "%llu %llu%n", &sd, &r0, &end) != 2 || sp[1 + end])
-                return cbad(c, "cannot parse '# stream'; expected '# stream INDEX SEED RUN'");
+                return bad(c, "cannot parse '# stream'; expected '# stream INDEX SEED RUN'");
             r->stream[idx] = (rep_stream){sd, r0};
         } else {
             size_t ol = strlen(r->vsets[idx]), al = strlen(sp + 1);
@@ -369,10 +351,10 @@ static int csv_header(cin *c, chdr *h, char *l)
         }
         return 0;
     }
-    return cbad(c, "unknown header line '# %.40s'; expected the header of hvwake run, compare or merge --csv", key);
+    return bad(c, "unknown header line '# %.40s'; expected the header of hvwake run, compare or merge --csv", key);
 }
 
-static int from_csv(cin *c, char *text)
+static int from_csv(rin *c, char *text)
 {
     rep_results *r = c->r;
     chdr h = {0};
@@ -388,7 +370,7 @@ static int from_csv(cin *c, char *text)
             break;
         c->line++;
         if (!nl) {
-            cbad(c, "the file ends inside this line (no newline): it is truncated; expected complete lines");
+            bad(c, "the file ends inside this line (no newline): it is truncated; expected complete lines");
             break;
         }
         if (tidy < 0 && l[0] == '#') {
@@ -399,14 +381,14 @@ static int from_csv(cin *c, char *text)
         int nf = rep__csv_split(l, f, 64);
         if (tidy < 0) { /* the column names */
             if (!h.version || !h.scenario)
-                return cbad(c, "no '# hvwake' or '# scenario' line before the columns; expected an hvwake CSV output");
+                return bad(c, "no '# hvwake' or '# scenario' line before the columns; expected an hvwake CSV output");
             tidy = nf == 5 && !strcmp(f[0], "metric") ? 0 : nf >= 7 && !strcmp(f[0], "variant") ? 1 : -2;
             if (tidy == -2 || (tidy == 1 && (strcmp(f[nf - 5], "metric") || strcmp(f[nf - 6], "run"))))
-                return cbad(c, "columns '%.60s...'; expected metric,value,unit,lo,hi (run --csv) or variant,KEYS...,"
+                return bad(c, "columns '%.60s...'; expected metric,value,unit,lo,hi (run --csv) or variant,KEYS...,"
                                "run,metric,value,unit,lo,hi (compare or merge --csv)", f[0]);
             nk = tidy ? (size_t)nf - 7 : 0;
             if (tidy ? !r->nv || !h.have_reps : !h.have_run)
-                return cbad(c, "the header lacks %s; expected a complete header", tidy ? "'# replications' or the "
+                return bad(c, "the header lacks %s; expected a complete header", tidy ? "'# replications' or the "
                             "variants" : "'# run'");
             if (!tidy) {
                 r->nv = 1;
@@ -434,7 +416,7 @@ static int from_csv(cin *c, char *text)
             continue;
         }
         if ((size_t)nf != (tidy ? nk + 7 : 5)) {
-            cbad(c, "%d fields; expected %zu", nf, tidy ? nk + 7 : (size_t)5);
+            bad(c, "%d fields; expected %zu", nf, tidy ? nk + 7 : (size_t)5);
             break;
         }
         char **g = tidy ? f + nk + 2 : f; /* metric, value, unit, lo, hi */
@@ -445,12 +427,12 @@ static int from_csv(cin *c, char *text)
             while (v < r->nv && strcmp(r->vname[v], f[0]))
                 v++;
             if (v == r->nv) {
-                cbad(c, "variant '%.80s' is not in the header; expected one of its variants", f[0]);
+                bad(c, "variant '%.80s' is not in the header; expected one of its variants", f[0]);
                 break;
             }
             if (rep__parse_u(f[nk + 1], UINT64_MAX, &rn) || rn < r->stream[v].run0 ||
                 rn - r->stream[v].run0 >= r->replications) {
-                cbad(c, "run '%.30s' is not one of variant '%.80s' (runs %llu..%llu); expected one", f[nk + 1], f[0],
+                bad(c, "run '%.30s' is not one of variant '%.80s' (runs %llu..%llu); expected one", f[nk + 1], f[0],
                      (unsigned long long)r->stream[v].run0,
                      (unsigned long long)(r->stream[v].run0 + r->replications - 1));
                 break;
@@ -460,11 +442,11 @@ static int from_csv(cin *c, char *text)
         if (job != cur) {
             char why[400];
             if (cur != (size_t)-1 && rep_metrics_end_flat(&r->runs[cur], why, sizeof why)) {
-                cbad(c, "%s", why);
+                bad(c, "%s", why);
                 break;
             }
             if (r->have[job]) {
-                cbad(c, "rows of variant '%.80s' run %llu after other rows; expected each run's rows together",
+                bad(c, "rows of variant '%.80s' run %llu after other rows; expected each run's rows together",
                      r->vname[job / r->replications],
                      (unsigned long long)(r->stream[job / r->replications].run0 + job % r->replications));
                 break;
@@ -475,22 +457,22 @@ static int from_csv(cin *c, char *text)
         double value;
         char why[400];
         if (rep__parse_value(g[1], &value)) {
-            cbad(c, "value '%.40s' is not valid; expected a finite decimal number, or nothing", g[1]);
+            bad(c, "value '%.40s' is not valid; expected a finite decimal number, or nothing", g[1]);
             break;
         }
         if (*g[3] || *g[4])
             bucket_row(c, &r->runs[job], g[0], value, g[3], g[4]);
         else if (strchr(g[0], '@') || rep_metrics_add_flat(&r->runs[job], g[0], value, why, sizeof why))
-            cbad(c, "%s", strchr(g[0], '@') ? "a metric name with '@'; expected a metric" : why);
+            bad(c, "%s", strchr(g[0], '@') ? "a metric name with '@'; expected a metric" : why);
     }
     char why[400];
     if (!c->failed && tidy < 0)
-        cbad(c, "no column line; expected an hvwake CSV output");
+        bad(c, "no column line; expected an hvwake CSV output");
     if (!c->failed && cur != (size_t)-1 && rep_metrics_end_flat(&r->runs[cur], why, sizeof why))
-        cbad(c, "%s", why);
+        bad(c, "%s", why);
     for (size_t job = 0; !c->failed && job < r->nv * r->replications; job++)
         if (!r->have[job])
-            cbad(c, "no rows of variant '%.80s' run %llu; expected every run of the experiment",
+            bad(c, "no rows of variant '%.80s' run %llu; expected every run of the experiment",
                  r->vname[job / r->replications],
                  (unsigned long long)(r->stream[job / r->replications].run0 + job % r->replications));
     free(h.version);
@@ -576,7 +558,7 @@ int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *
     if (text[sk] == '{') {
         rep_json_doc d;
         char why[600];
-        jin j = {r, paths[0], e, 0};
+        rin j = {r, paths[0], e, 0, 0};
         if (rep_json_parse(&d, text, len, why, sizeof why)) {
             scn_error(e, paths[0], 0, "%s", why);
             rc = -1;
@@ -585,8 +567,8 @@ int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *
             rep_json_free(&d);
         }
     } else if (!strncmp(text, "# hvwake ", 9)) {
-        cin c = {r, paths[0], e, 0, 0};
-        rc = strlen(text) != len ? cbad(&c, "a NUL byte in the file; expected text") : from_csv(&c, text);
+        rin c = {r, paths[0], e, 0, 0};
+        rc = strlen(text) != len ? bad(&c, "a NUL byte in the file; expected text") : from_csv(&c, text);
     } else {
         scn_error(e, paths[0], 1, "not an output of hvwake; expected a results directory or file, or the --json or "
                   "--csv output of run, compare or merge");

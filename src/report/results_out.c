@@ -337,17 +337,7 @@ int rep_results_write_csv(FILE *f, const rep_results *r)
         }
         fprintf(lf, ",%llu,", (unsigned long long)(r->stream[v].run0 + j % r->replications));
         fclose(lf);
-        for (size_t i = 0; i < m->n; i++) {
-            char num[64];
-            fputs(lead, f);
-            rep_csv_field(f, m->rows[i].name);
-            rep_json_number(m->rows[i].value, num, sizeof num);
-            fprintf(f, ",%s,", strcmp(num, "null") ? num : "");
-            rep_csv_field(f, rep_metric_unit(m->rows[i].name));
-            fputs(",,\n", f);
-        }
-        for (size_t i = 0; i < m->nh; i++)
-            rep_csv_hist_rows(f, lead, &m->hists[i]);
+        rep_csv_metric_rows(f, lead, m);
         free(lead);
         lead = NULL;
     }

@@ -78,7 +78,7 @@ void keylock_release(keylock *k, uint64_t key)
         i = (i + 1) & (k->cap - 1);
     guest_mutex *m = k->t[i].m;
     HV_CHECK(m != NULL);
-    if (m->owner || m->n)
+    if (m->owner || m->waiters.n)
         return;
     /* backward-shift deletion */
     uint32_t j = i;

@@ -14,31 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void pq_push(vnet_pktq *q, guest_pkt p)
-{
-    if (q->n == q->cap) {
-        uint32_t cap = q->cap ? 2 * q->cap : 8;
-        guest_pkt *np = hv_xcalloc(cap, sizeof *np);
-        for (uint32_t i = 0; i < q->n; i++)
-            np[i] = q->p[(q->h + i) % q->cap];
-        free(q->p);
-        q->p = np;
-        q->h = 0;
-        q->cap = cap;
-    }
-    q->p[(q->h + q->n) % q->cap] = p;
-    q->n++;
-}
-
-static guest_pkt pq_pop(vnet_pktq *q)
-{
-    HV_CHECK(q->n > 0);
-    guest_pkt p = q->p[q->h];
-    q->h = (q->h + 1) % q->cap;
-    q->n--;
-    return p;
-}
-
 static des_time cost(vnet_worker *w, hw_cost_id id)
 {
     hw_machine *hw = w->v->m->hw;
@@ -62,7 +37,7 @@ static void bridge_to(vnet *dst, guest_pkt p, int from_cpu)
 {
     vnet_worker *w = &dst->w[guest_net_rx_queue(dst->net, p.sock)];
     dst->handed++;
-    pq_push(&w->backlog, p);
+    guest_pktq_push(&w->backlog, p);
     wake_worker(w, from_cpu);
 }
 
@@ -71,7 +46,7 @@ static void wire_out_arrive(des_sim *sim, void *obj, uint64_t arg)
     (void)sim;
     (void)arg;
     vnet *v = obj;
-    guest_pkt p = pq_pop(&v->wire_out);
+    guest_pkt p = guest_pktq_pop(&v->wire_out);
     v->delivered++;
     v->ops.external_rx(v->ops.ctx, v, &p);
 }
@@ -89,7 +64,7 @@ static void tx_done(host *h, host_task *t, void *arg)
         bridge_to(dst, p, t->cpu);
     } else {
         v->handed++; /* onto the external link */
-        pq_push(&v->wire_out, p);
+        guest_pktq_push(&v->wire_out, p);
         des_after(v->m->sim, v->net->cfg.latency, wire_out_arrive, v, 0);
     }
     serve(h, t, w);
@@ -132,8 +107,8 @@ static void serve(host *h, host_task *t, vnet_worker *w)
                 host_task_compute(h, t, cost(w, HW_COST_vhost_tx_pkt), tx_done, w);
                 return;
             }
-        } else if (w->backlog.n) {
-            w->cur = pq_pop(&w->backlog);
+        } else if (guest_pktq_len(&w->backlog)) {
+            w->cur = guest_pktq_pop(&w->backlog);
             w->holding = true;
             w->tx_turn = true;
             host_task_compute(h, t, cost(w, HW_COST_vhost_rx_pkt), rx_done, w);
@@ -169,7 +144,7 @@ static void wire_in_arrive(des_sim *sim, void *obj, uint64_t arg)
     (void)sim;
     (void)arg;
     vnet *v = obj;
-    guest_pkt p = pq_pop(&v->wire_in);
+    guest_pkt p = guest_pktq_pop(&v->wire_in);
     v->delivered++;
     bridge_to(v, p, -1); /* the physical NIC's interrupt context */
 }
@@ -177,7 +152,7 @@ static void wire_in_arrive(des_sim *sim, void *obj, uint64_t arg)
 void vnet_external_send(vnet *v, guest_pkt p)
 {
     v->handed++;
-    pq_push(&v->wire_in, p);
+    guest_pktq_push(&v->wire_in, p);
     des_after(v->m->sim, v->net->cfg.latency, wire_in_arrive, v, 0);
 }
 
@@ -217,18 +192,18 @@ void vnet_free(vnet *v)
     if (!v)
         return;
     for (uint32_t q = 0; q < v->nq; q++)
-        free(v->w[q].backlog.p);
+        guest_pktq_free(&v->w[q].backlog);
     free(v->w);
-    free(v->wire_in.p);
-    free(v->wire_out.p);
+    guest_pktq_free(&v->wire_in);
+    guest_pktq_free(&v->wire_out);
     free(v);
 }
 
 uint64_t vnet_held(const vnet *v)
 {
-    uint64_t n = v->wire_in.n + v->wire_out.n;
+    uint64_t n = guest_pktq_len(&v->wire_in) + guest_pktq_len(&v->wire_out);
     for (uint32_t q = 0; q < v->nq; q++)
-        n += v->w[q].backlog.n + (v->w[q].holding ? 1u : 0u);
+        n += guest_pktq_len(&v->w[q].backlog) + (v->w[q].holding ? 1u : 0u);
     return n;
 }
 
@@ -237,9 +212,9 @@ uint64_t vnet_guest_held(const vnet *v)
     const guest_net *n = v->net;
     uint64_t k = 0;
     for (uint32_t q = 0; q < n->nq; q++)
-        k += n->q[q].rx.n + n->q[q].tx.n;
+        k += guest_pktq_len(&n->q[q].rx.pkts) + guest_pktq_len(&n->q[q].tx.pkts);
     for (uint32_t i = 0; i < n->nsocks; i++)
-        k += n->socks[i]->q.n;
+        k += guest_pktq_len(&n->socks[i]->q);
     return k;
 }
 

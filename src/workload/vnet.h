@@ -53,16 +53,11 @@ typedef struct vnet_ops {
     void *ctx;
 } vnet_ops;
 
-typedef struct vnet_pktq {
-    guest_pkt *p;
-    uint32_t h, n, cap;
-} vnet_pktq;
-
 typedef struct vnet_worker {
     vnet *v;
     uint32_t q;
     host_task *task;
-    vnet_pktq backlog;   /* received from the bridge or the NIC, not yet on the rx ring */
+    guest_pktq backlog;  /* received from the bridge or the NIC, not yet on the rx ring */
     bool holding;        /* a packet is in the worker's hands (between pop and hand-off) */
     guest_pkt cur;
     bool tx_turn;        /* alternate transmit and receive */
@@ -77,7 +72,7 @@ struct vnet {
     vnet_worker *w;      /* [net->nq] */
     uint32_t nq;
     uint64_t notify_base;
-    vnet_pktq wire_in, wire_out; /* on the external link (FIFO: one latency) */
+    guest_pktq wire_in, wire_out; /* on the external link (FIFO: one latency) */
     uint64_t handed, delivered;  /* conservation (never reset) */
 };
 

@@ -28,20 +28,9 @@ unchanged "killed worker" prev.txt
 
 # The parent interrupted: its workers stopped, nothing written.
 for sig in TERM INT; do
-    if [ $sig = INT ]; then
-        env --default-signal=INT true 2>/dev/null || { echo "ok - SIGINT # SKIP env --default-signal missing"; continue; }
-        env --default-signal=INT "$hv" $C -o prev.txt --force 2>int.err & p=$!
-    else
-        "$hv" $C -o prev.txt --force 2>int.err & p=$!
-    fi
-    w=$(children $p 1)
-    sleep 0.3
-    kill -$sig $p; wait $p; st=$?
-    want=143; [ $sig = INT ] && want=130
-    [ $st = $want ] && echo "ok - parent SIG$sig: exit $st" || fail "parent SIG$sig: exit $st, expected $want: $(cat int.err)"
-    grep -q "^hvwake compare: interrupted by SIG$sig; stopped the workers; nothing written$" int.err \
-        || fail "parent SIG$sig message: $(cat int.err)"
-    for k in $w; do alive $k && fail "parent SIG$sig: worker $k still runs"; done
+    # shellcheck disable=SC2086
+    interrupt_pool $sig 0.3 "^hvwake compare: interrupted by SIG$sig; stopped the workers; nothing written\$" \
+        $C -o prev.txt --force
 done
 unchanged "interrupted compares" prev.txt
 

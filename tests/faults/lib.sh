@@ -89,6 +89,30 @@ interrupt() {
         fail "$_args: after SIG$_sig exit $_st, expected $_want: $(cat "$T/int.err")"; fi
 }
 
+# interrupt_pool SIG DELAY MESSAGE ARGS... — start hvwake ARGS, a parent
+# with workers, in the background (SIGINT given its default action, as in
+# interrupt), send it SIG DELAY seconds after its first worker runs: it
+# must end with 128 + the signal's number, say MESSAGE (a grep pattern) on
+# stderr and leave no worker running.
+interrupt_pool() {
+    _sig=$1; _delay=$2; _msg=$3; shift 3
+    if [ "$_sig" = INT ]; then
+        env --default-signal=INT true 2>/dev/null || { echo "ok - SIGINT # SKIP env --default-signal missing"; return 0; }
+        env --default-signal=INT "$hv" "$@" 2>"$T/int.err" & _p=$!
+    else
+        "$hv" "$@" 2>"$T/int.err" & _p=$!
+    fi
+    _w=$(children $_p 1)
+    sleep "$_delay"
+    kill -$_sig $_p; wait $_p; _st=$?
+    _want=143; [ "$_sig" = INT ] && _want=130
+    [ $_st = $_want ] && echo "ok - parent SIG$_sig: exit $_st" ||
+        fail "parent SIG$_sig: exit $_st, expected $_want: $(cat "$T/int.err")"
+    grep -q "$_msg" "$T/int.err" || fail "parent SIG$_sig message: $(cat "$T/int.err")"
+    for _k in $_w; do alive $_k && fail "parent SIG$_sig: worker $_k still runs"; done
+    return 0
+}
+
 finish() { [ $bad = 0 ] && echo "# all passed"; exit $bad; }
 
 # A tiny sweep (4 jobs of 1 ms) and a long one (jobs that run for minutes,

@@ -56,19 +56,9 @@ expect "merge after a failed shard" 2 "shard 2/2 is missing \(no shard-0002-of-0
 
 # The parent interrupted: its workers are stopped, nothing is left behind.
 for sig in TERM INT; do
-    if [ $sig = INT ]; then
-        env --default-signal=INT true 2>/dev/null || { echo "ok - SIGINT # SKIP env --default-signal missing"; continue; }
-        env --default-signal=INT "$hv" sweep $MIX --shard 2/2 2>int.err & p=$!
-    else
-        "$hv" sweep $MIX --shard 2/2 2>int.err & p=$!
-    fi
-    w=$(children $p 1)
-    kill -$sig $p; wait $p; st=$?
-    want=143; [ $sig = INT ] && want=130
-    [ $st = $want ] && echo "ok - parent SIG$sig: exit $st" || fail "parent SIG$sig: exit $st, expected $want: $(cat int.err)"
-    grep -q "interrupted by SIG$sig; stopped the workers; mix/shard-0002-of-0002.csv not written" int.err \
-        || fail "parent SIG$sig message: $(cat int.err)"
-    for k in $w; do alive $k && fail "parent SIG$sig: worker $k still runs"; done
+    # shellcheck disable=SC2086
+    interrupt_pool $sig 0 "interrupted by SIG$sig; stopped the workers; mix/shard-0002-of-0002.csv not written" \
+        sweep $MIX --shard 2/2
     no_temps "parent SIG$sig" mix
 done
 

@@ -8,9 +8,11 @@
 # any two commits by design; it is replaced by a fixed text here.
 hv=$1; out=$2
 [ -x "$hv" ] && [ -n "$out" ] || { echo "usage: fingerprint.sh HVWAKE OUTDIR" >&2; exit 2; }
+. "$(dirname "$0")/../lib/presets.sh"
 mkdir -p "$out" || exit 1
 status=0
-for p in $("$hv" scenarios | awk '{print $1}'); do
+presets=$(preset_names "$hv") || exit 1
+for p in $presets; do
     "$hv" run "$p" --quiet --set sim.warmup=2ms --set sim.duration=20ms --json -o "$out/$p.json" \
         --trace "$out/$p.trace" --kernel "$out/$p.kernel" --timeline "$out/$p.timeline.json" \
         --timeline-window 3ms 2>"$out/$p.err" || { echo "$p failed" >&2; status=1; }

@@ -259,7 +259,7 @@ static void mutex_handover(void)
     world w;
     world_run(&w, 2, 1, sc, cpu, 2, DES_MS(1), NULL);
     TAP_EQ(w.mu.contended, 1);
-    TAP_CHECK(w.mu.owner == NULL && w.mu.n == 0);
+    TAP_CHECK(w.mu.owner == NULL && w.mu.waiters.n == 0);
     TAP_LE(w.sc[0].at[2], w.sc[1].at[2]); /* b's critical section after a's unlock */
     TAP_EQ(SUM(&w, wakeups), 1);
     world_free(&w);

@@ -2,73 +2,13 @@
  * order and coalescing, call functions and kick_all_cpus_sync, hotplug,
  * KVM handover, cost override exactness. Checks run after every event. */
 #include "base/hv.h"
-#include "host/host.h"
-#include "tap.h"
-
-typedef struct env {
-    des_sim *s;
-    hw_machine *m;
-    host *h;
-} env;
-
-static env mk(uint64_t chips, uint64_t cores, uint64_t threads, const host_cfg *hc,
-              const hw_costs *costs)
-{
-    env e;
-    e.s = des_new();
-    hw_cfg c = hw_cfg_default();
-    c.chips = chips;
-    c.cores_per_chip = cores;
-    c.threads_per_core = threads;
-    host_cfg d = host_cfg_default();
-    e.m = hw_new(e.s, &c, costs, 42, 0);
-    e.h = host_new(e.s, e.m, hc ? hc : &d, 42, 0);
-    host_install_checks(e.h);
-    des_enable_checks(e.s, true);
-    return e;
-}
-
-static void done_env(env *e)
-{
-    host_account(e->h);
-    TAP_CHECK(host_conservation(e->h) == NULL);
-    TAP_CHECK(des_conservation(e->s) == NULL);
-    host_free(e->h);
-    hw_free(e->m);
-    des_free(e->s);
-}
-
-/* --- behaviours --- */
-static void spin_done(host *h, host_task *t, void *arg);
-static void spin_run(host *h, host_task *t) { host_task_compute(h, t, DES_MS(1), spin_done, NULL); }
-static void spin_done(host *h, host_task *t, void *arg)
-{
-    (void)arg;
-    host_task_compute(h, t, DES_MS(1), spin_done, NULL);
-}
-static const host_task_ops spin_ops = {.run = spin_run};
-
-static void sleeper_run(host *h, host_task *t)
-{
-    int *runs = t->ctx;
-    if (runs)
-        (*runs)++;
-    host_task_block(h, t);
-}
-static const host_task_ops sleeper_ops = {.run = sleeper_run};
-
-static host_cpumask only(int cpu)
-{
-    host_cpumask m = {{0}};
-    host_cpumask_set(&m, cpu);
-    return m;
-}
+#include "host_env.h"
 
 static void fair_share(void)
 {
-    env e = mk(1, 1, 1, NULL, NULL);
-    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
-    host_task *b = host_task_new(e.h, "b", NULL, &spin_ops, NULL);
+    env e = env_new(1, 1, 1, NULL, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &env_spin_ops, NULL);
+    host_task *b = host_task_new(e.h, "b", NULL, &env_spin_ops, NULL);
     host_task_start(e.h, a);
     host_task_start(e.h, b);
     des_run_until(e.s, DES_S(1));
@@ -83,7 +23,7 @@ static void fair_share(void)
     TAP_EQ(e.h->cpus[0].n_preempt, 99);
     TAP_EQ(e.h->cpus[0].n_switches, 100);
     TAP_EQ(a->n_preempted + b->n_preempted, 99);
-    done_env(&e);
+    env_done(&e);
 }
 
 typedef struct {
@@ -101,14 +41,14 @@ static void wake_it(des_sim *s, void *obj, uint64_t arg)
 static void wakeup_placement_idle(void)
 {
     /* 1 chip x 4 cores, SMT-off host: CPUs 0, 8, 16, 24 */
-    env e = mk(1, 4, 8, NULL, NULL);
+    env e = env_new(1, 4, 8, NULL, NULL);
     TAP_CHECK(host_cpu_online(e.h, 8));
     TAP_CHECK(!host_cpu_online(e.h, 9));
     TAP_EQ(hw_thread_of(e.m, 9)->mode, HW_MODE_OFFLINE_NAP);
-    host_cpumask m0 = only(0);
-    host_task *hog = host_task_new(e.h, "hog", &m0, &spin_ops, NULL);
+    host_cpumask m0 = env_only(0);
+    host_task *hog = host_task_new(e.h, "hog", &m0, &env_spin_ops, NULL);
     int runs = 0;
-    host_task *s = host_task_new(e.h, "sleeper", NULL, &sleeper_ops, &runs);
+    host_task *s = host_task_new(e.h, "sleeper", NULL, &env_sleeper_ops, &runs);
     host_task_start(e.h, hog);
     des_run_until(e.s, DES_US(100));
     TAP_EQ(hog->cpu, 0);
@@ -127,15 +67,15 @@ static void wakeup_placement_idle(void)
     TAP_EQ(e.h->cpus[8].n_demux[PPC_MSG_RESCHEDULE], 2);
     TAP_EQ(hw_thread_of(e.m, 8)->n_nap_exit[HW_WAKE_EXTERNAL], 2);
     TAP_EQ(s->wake_lat.n, 1);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* wakeup latency of an idle-CPU wakeup, for a given cost table */
 static uint64_t idle_wakeup_latency(const hw_costs *costs)
 {
-    env e = mk(1, 2, 8, NULL, costs);
+    env e = env_new(1, 2, 8, NULL, costs);
     int runs = 0;
-    host_task *s = host_task_new(e.h, "sleeper", NULL, &sleeper_ops, &runs);
+    host_task *s = host_task_new(e.h, "sleeper", NULL, &env_sleeper_ops, &runs);
     host_task_start(e.h, s);
     wake_arg w = {e.h, s};
     des_at(e.s, DES_MS(3), wake_it, &w, 0);
@@ -143,7 +83,7 @@ static uint64_t idle_wakeup_latency(const hw_costs *costs)
     TAP_EQ(runs, 2);
     TAP_EQ(s->wake_lat.n, 1);
     uint64_t lat = s->wake_lat.max;
-    done_env(&e);
+    env_done(&e);
     return lat;
 }
 
@@ -185,9 +125,9 @@ static void tick_preemption(void)
     hw_costs c;
     hw_costs_init(&c);
     hw_costs_set_name(&c, "sched_ttwu", 0); /* b is runnable at exactly 2 ms */
-    env e = mk(1, 1, 1, &hc, &c);
-    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
-    host_task *b = host_task_new(e.h, "b", NULL, &spin_ops, NULL);
+    env e = env_new(1, 1, 1, &hc, &c);
+    host_task *a = host_task_new(e.h, "a", NULL, &env_spin_ops, NULL);
+    host_task *b = host_task_new(e.h, "b", NULL, &env_spin_ops, NULL);
     host_task_start(e.h, a);
     des_run_until(e.s, DES_MS(2));
     host_task_start(e.h, b);
@@ -206,7 +146,7 @@ static void tick_preemption(void)
     TAP_EQ(e.h->cpus[0].n_ticks, 19);
     TAP_EQ(a->n_preempted, 10);
     TAP_EQ(b->n_preempted, 9);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* --- IPI demux --- */
@@ -230,7 +170,7 @@ static void call_fn(void *arg)
 
 static void ipi_demux_order_and_coalescing(void)
 {
-    env e = mk(1, 2, 8, NULL, NULL);
+    env e = env_new(1, 2, 8, NULL, NULL);
     rec.n = 0;
     host_set_rm_host_action(e.h, rm_action, NULL);
     hw_thread *t8 = hw_thread_of(e.m, 8);
@@ -257,7 +197,7 @@ static void ipi_demux_order_and_coalescing(void)
     TAP_EQ(t8->n_xics_in, 5);
     TAP_EQ(e.h->cpus[8].n_irqs, 1);
     TAP_EQ(t8->mode, HW_MODE_HOST_NAP);
-    done_env(&e);
+    env_done(&e);
 }
 
 static int kicked;
@@ -269,8 +209,8 @@ static void kick_done(void *arg)
 
 static void kick_all_sync(void)
 {
-    env e = mk(2, 2, 8, NULL, NULL);
-    host_task *hog = host_task_new(e.h, "hog", NULL, &spin_ops, NULL);
+    env e = env_new(2, 2, 8, NULL, NULL);
+    host_task *hog = host_task_new(e.h, "hog", NULL, &env_spin_ops, NULL);
     host_task_start(e.h, hog);
     des_run_until(e.s, DES_US(500));
     kicked = 0;
@@ -280,7 +220,7 @@ static void kick_all_sync(void)
     des_run_until(e.s, DES_MS(1));
     TAP_EQ(kicked, 1);
     TAP_EQ(e.h->ipi_demuxed[PPC_MSG_CALL_FUNCTION], 3); /* CPUs 8, 16, 24 */
-    done_env(&e);
+    env_done(&e);
 }
 
 static int notes[8], nnotes;
@@ -296,12 +236,12 @@ static void hotplug(void)
     hc.hotplug_core = 1;
     hc.hotplug_off_at = DES_MS(20);
     hc.hotplug_on_at = DES_MS(60);
-    env e = mk(1, 2, 8, &hc, NULL);
+    env e = env_new(1, 2, 8, &hc, NULL);
     nnotes = 0;
     host_register_hotplug(e.h, hp_note, NULL);
-    host_cpumask m8 = only(8);
-    host_task *pinned = host_task_new(e.h, "pinned", &m8, &spin_ops, NULL);
-    host_task *other = host_task_new(e.h, "other", NULL, &spin_ops, NULL);
+    host_cpumask m8 = env_only(8);
+    host_task *pinned = host_task_new(e.h, "pinned", &m8, &env_spin_ops, NULL);
+    host_task *other = host_task_new(e.h, "other", NULL, &env_spin_ops, NULL);
     host_task_start(e.h, pinned);
     host_task_start(e.h, other);
     des_run_until(e.s, DES_MS(10));
@@ -326,7 +266,7 @@ static void hotplug(void)
     /* the CPU came back and took a waiting task */
     TAP_CHECK(e.h->cpus[8].curr != NULL);
     TAP_EQ(e.h->cpus[8].acct_ns[HOST_ACCT_OFFLINE], DES_MS(40)); /* offline 20 -> 60 ms */
-    done_env(&e);
+    env_done(&e);
 }
 
 static void down_ev(des_sim *s, void *obj, uint64_t arg)
@@ -343,7 +283,7 @@ static void up_ev(des_sim *s, void *obj, uint64_t arg)
 /* Offlining a CPU in the middle of its IPI handler loses nothing. */
 static void hotplug_mid_demux(void)
 {
-    env e = mk(1, 2, 8, NULL, NULL);
+    env e = env_new(1, 2, 8, NULL, NULL);
     rec.n = 0;
     host_set_rm_host_action(e.h, rm_action, NULL);
     des_run_until(e.s, DES_MS(1));
@@ -363,7 +303,7 @@ static void hotplug_mid_demux(void)
     host_send_ipi(e.h, 0, 8, PPC_MSG_RM_HOST_ACTION);
     des_run_until(e.s, DES_MS(5));
     TAP_EQ(rec.n, 2); /* it still takes interrupts */
-    done_env(&e);
+    env_done(&e);
 }
 
 /* --- KVM handover --- */
@@ -407,11 +347,11 @@ static void leave(des_sim *s, void *obj, uint64_t arg)
 
 static void kvm_handover(void)
 {
-    env e = mk(1, 2, 8, NULL, NULL);
+    env e = env_new(1, 2, 8, NULL, NULL);
     klog = (kvm_log){0};
-    host_cpumask m8 = only(8);
+    host_cpumask m8 = env_only(8);
     host_task *r = host_task_new(e.h, "vcpu-runner", &m8, &runner_ops, NULL);
-    host_task *other = host_task_new(e.h, "other", &m8, &spin_ops, NULL);
+    host_task *other = host_task_new(e.h, "other", &m8, &env_spin_ops, NULL);
     host_task_start(e.h, r);
     des_run_until(e.s, DES_US(100));
     TAP_EQ(e.h->cpus[8].state, HOST_CPU_KVM);
@@ -437,7 +377,7 @@ static void kvm_handover(void)
     TAP_EQ(other->n_switch_in, 2);
     TAP_EQ(r->state, HOST_TASK_SLEEPING);
     TAP_EQ(e.h->cpus[8].acct_ns[HOST_ACCT_KVM], DES_MS(25) - klog.entered);
-    done_env(&e);
+    env_done(&e);
 }
 
 static int grabbed;
@@ -456,7 +396,7 @@ static void off_kvm(void *ctx, int cpu, hw_wake_reason cause)
  * loop hands the woken thread to KVM instead of napping again. */
 static void offline_secondary_to_kvm(void)
 {
-    env e = mk(1, 1, 8, NULL, NULL);
+    env e = env_new(1, 1, 8, NULL, NULL);
     grabbed = 0;
     host_set_offline_kvm_entry(e.h, off_kvm, &e);
     hw_thread *t3 = hw_thread_of(e.m, 3);
@@ -476,26 +416,26 @@ static void offline_secondary_to_kvm(void)
     host_restore_sink(e.h, 3);
     hw_nap_enter(e.m, t3, HW_MODE_OFFLINE_NAP);
     TAP_CHECK(host_check(e.h) == NULL);
-    done_env(&e);
+    env_done(&e);
 }
 
 static void secondaries_online(void)
 {
     host_cfg hc = host_cfg_default();
     hc.secondaries = HOST_SECONDARIES_ONLINE;
-    env e = mk(1, 2, 8, &hc, NULL);
+    env e = env_new(1, 2, 8, &hc, NULL);
     for (int c = 0; c < 16; c++)
         TAP_CHECK(host_cpu_online(e.h, c));
     TAP_EQ(hw_thread_of(e.m, 9)->mode, HW_MODE_HOST_NAP);
     /* the reschedule IPI inside a core goes by doorbell */
-    host_task *s = host_task_new(e.h, "s", NULL, &sleeper_ops, NULL);
+    host_task *s = host_task_new(e.h, "s", NULL, &env_sleeper_ops, NULL);
     s->cpu = 9;
     host_task_start(e.h, s);
     des_run_until(e.s, DES_MS(1));
     host_smp_send_reschedule(e.h, 8, 9);
     des_run_until(e.s, DES_MS(2));
     TAP_EQ(hw_thread_of(e.m, 9)->n_doorbell_in, 1);
-    done_env(&e);
+    env_done(&e);
 }
 
 static void wake_local(des_sim *s, void *obj, uint64_t arg)
@@ -509,9 +449,9 @@ static void wake_local(des_sim *s, void *obj, uint64_t arg)
  * still reaches it (IPI), and a wake of an awake task coalesces. */
 static void local_wake_of_idle_cpu(void)
 {
-    env e = mk(1, 1, 1, NULL, NULL);
+    env e = env_new(1, 1, 1, NULL, NULL);
     int runs = 0;
-    host_task *s = host_task_new(e.h, "s", NULL, &sleeper_ops, &runs);
+    host_task *s = host_task_new(e.h, "s", NULL, &env_sleeper_ops, &runs);
     host_task_start(e.h, s);
     des_run_until(e.s, DES_MS(1));
     wake_arg w = {e.h, s};
@@ -521,14 +461,14 @@ static void local_wake_of_idle_cpu(void)
     TAP_EQ(runs, 2);
     TAP_EQ(e.h->wakeups_coalesced, 1);
     TAP_EQ(e.h->wakeups_consumed, 1);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* The checks can fail: break invariants by hand and see them reported. */
 static void checks_catch_breakage(void)
 {
-    env e = mk(1, 2, 8, NULL, NULL);
-    host_task *a = host_task_new(e.h, "a", NULL, &spin_ops, NULL);
+    env e = env_new(1, 2, 8, NULL, NULL);
+    host_task *a = host_task_new(e.h, "a", NULL, &env_spin_ops, NULL);
     host_task_start(e.h, a);
     des_run_until(e.s, DES_MS(1));
     TAP_CHECK(host_check(e.h) == NULL);
@@ -551,7 +491,7 @@ static void checks_catch_breakage(void)
     TAP_CONTAINS(host_conservation(e.h), "wakeups");
     e.h->wakeups_sent--;
     TAP_CHECK(host_check(e.h) == NULL);
-    done_env(&e);
+    env_done(&e);
 }
 
 int main(void)

@@ -5,60 +5,15 @@
  * an idle, a KVM-held and an offline CPU; cancel; per primary/secondary).
  * Host checks run after every event. */
 #include "base/hv.h"
-#include "host/host.h"
-#include "tap.h"
+#include "host_env.h"
 
-typedef struct env {
-    des_sim *s;
-    hw_machine *m;
-    host *h;
-} env;
-
+/* cores x threads on one chip, the secondaries online or offline. */
 static env mk(uint64_t cores, uint64_t threads, bool online)
 {
-    env e;
-    e.s = des_new();
-    hw_cfg c = hw_cfg_default();
-    c.chips = 1;
-    c.cores_per_chip = cores;
-    c.threads_per_core = threads;
     host_cfg hc = host_cfg_default();
     hc.secondaries = online ? HOST_SECONDARIES_ONLINE : HOST_SECONDARIES_OFFLINE;
-    e.m = hw_new(e.s, &c, NULL, 42, 0);
-    e.h = host_new(e.s, e.m, &hc, 42, 0);
-    host_install_checks(e.h);
-    des_enable_checks(e.s, true);
-    return e;
+    return env_new(1, cores, threads, &hc, NULL);
 }
-
-static void done_env(env *e)
-{
-    host_account(e->h);
-    TAP_CHECK(host_conservation(e->h) == NULL);
-    TAP_CHECK(des_conservation(e->s) == NULL);
-    host_free(e->h);
-    hw_free(e->m);
-    des_free(e->s);
-}
-
-static host_cpumask only(int cpu)
-{
-    host_cpumask m = {{0}};
-    host_cpumask_set(&m, cpu);
-    return m;
-}
-
-static void spin_done(host *h, host_task *t, void *arg);
-static void spin_run(host *h, host_task *t) { host_task_compute(h, t, DES_MS(1), spin_done, NULL); }
-static void spin_done(host *h, host_task *t, void *arg)
-{
-    (void)arg;
-    host_task_compute(h, t, DES_MS(1), spin_done, NULL);
-}
-static const host_task_ops spin_ops = {.run = spin_run};
-
-static void sleeper_run(host *h, host_task *t) { host_task_block(h, t); }
-static const host_task_ops sleeper_ops = {.run = sleeper_run};
 
 /* ---- the stopper -------------------------------------------------------- */
 
@@ -121,9 +76,9 @@ static void stopper_preempts(void)
 {
     env e = mk(1, 2, true);
     stop_log l = {0};
-    host_cpumask m1 = only(1);
-    l.spin = host_task_new(e.h, "spin", &m1, &spin_ops, NULL);
-    host_task *late = host_task_new(e.h, "late", &m1, &sleeper_ops, NULL);
+    host_cpumask m1 = env_only(1);
+    l.spin = host_task_new(e.h, "spin", &m1, &env_spin_ops, NULL);
+    host_task *late = host_task_new(e.h, "late", &m1, &env_sleeper_ops, NULL);
     host_task_start(e.h, l.spin);
     host_task_start(e.h, late);
     des_run_until(e.s, DES_MS(1));
@@ -155,7 +110,7 @@ static void stopper_preempts(void)
     TAP_CHECK(l.spin->n_switch_in >= 2); /* back on CPU 1 after the stopper */
     TAP_EQ(l.spin->cpu, 1);
     TAP_CHECK(e.h->cpus[1].curr == l.spin || e.h->cpus[1].curr == late);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* An offline CPU's stopper takes no work; a CPU going offline parks its
@@ -175,7 +130,7 @@ static void stopper_offline(void)
     des_run_until(e.s, DES_MS(2));
     TAP_EQ(l.n, 1);
     TAP_EQ(l.data[0], 3);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* ---- sys_cpumask --------------------------------------------------------- */
@@ -195,14 +150,14 @@ static void wake_from(des_sim *s, void *obj, uint64_t arg)
 static void sys_cpumask_kept(void)
 {
     env e = mk(2, 8, true);
-    host_cpumask prim = only(0);
+    host_cpumask prim = env_only(0);
     host_cpumask_set(&prim, 8);
-    host_task *t = host_task_new(e.h, "vcpu", NULL, &sleeper_ops, NULL);
+    host_task *t = host_task_new(e.h, "vcpu", NULL, &env_sleeper_ops, NULL);
     host_task_set_sys_cpumask(t, &prim);
     host_task_start(e.h, t);
-    host_cpumask m0 = only(0), m8 = only(8);
-    host_task *hog0 = host_task_new(e.h, "hog0", &m0, &spin_ops, NULL);
-    host_task *hog8 = host_task_new(e.h, "hog8", &m8, &spin_ops, NULL);
+    host_cpumask m0 = env_only(0), m8 = env_only(8);
+    host_task *hog0 = host_task_new(e.h, "hog0", &m0, &env_spin_ops, NULL);
+    host_task *hog8 = host_task_new(e.h, "hog8", &m8, &env_spin_ops, NULL);
     host_task_start(e.h, hog0);
     host_task_start(e.h, hog8);
     des_run_until(e.s, DES_MS(1));
@@ -214,8 +169,8 @@ static void sys_cpumask_kept(void)
            (unsigned long long)t->n_switch_in, t->cpu);
     TAP_LE(8, t->n_switch_in);
     TAP_CHECK(t->cpu == 0 || t->cpu == 8);
-    host_cpumask aff0 = only(0);
-    host_task *u = host_task_new(e.h, "vcpu-pinned", &aff0, &sleeper_ops, NULL);
+    host_cpumask aff0 = env_only(0);
+    host_task *u = host_task_new(e.h, "vcpu-pinned", &aff0, &env_sleeper_ops, NULL);
     host_task_set_sys_cpumask(u, &prim);
     host_task_start(e.h, u);
     des_run_until(e.s, DES_MS(121));
@@ -228,7 +183,7 @@ static void sys_cpumask_kept(void)
     TAP_EQ(u->cpu, 8); /* in the system mask, not one of the idle online secondaries */
     TAP_CHECK(host_cpumask_test(&u->affinity, 8));
     TAP_CHECK(hog0->cpu >= 9); /* no system mask: the fallback took an idle secondary */
-    done_env(&e);
+    env_done(&e);
 }
 
 /* ---- hrtimers ---------------------------------------------------------------- */
@@ -276,8 +231,8 @@ static void leave(des_sim *s, void *obj, uint64_t arg)
 static void hrtimer_busy_idle(void)
 {
     env e = mk(1, 2, true);
-    host_cpumask m0 = only(0);
-    host_task *spin = host_task_new(e.h, "spin", &m0, &spin_ops, NULL);
+    host_cpumask m0 = env_only(0);
+    host_task *spin = host_task_new(e.h, "spin", &m0, &env_spin_ops, NULL);
     host_task_start(e.h, spin);
     des_run_until(e.s, DES_US(100));
     hr_log a = {0}, b = {0};
@@ -307,7 +262,7 @@ static void hrtimer_busy_idle(void)
     des_run_until(e.s, DES_MS(3));
     TAP_EQ(a.n, 1);
     TAP_EQ(e.h->hrtimers_fired, 2);
-    done_env(&e);
+    env_done(&e);
 }
 
 /* On a CPU handed to KVM the expiry calls the host_tick hook (a primary's
@@ -317,7 +272,7 @@ static void hrtimer_in_kvm(void)
 {
     env e = mk(1, 1, true);
     klog = (tick_log){0};
-    host_cpumask m0 = only(0);
+    host_cpumask m0 = env_only(0);
     host_task *r = host_task_new(e.h, "runner", &m0, &runner_ops, NULL);
     host_task_start(e.h, r);
     des_run_until(e.s, DES_US(100));
@@ -336,7 +291,7 @@ static void hrtimer_in_kvm(void)
     TAP_CHECK(a.at >= DES_MS(15));
     TAP_EQ(e.h->cpus[0].n_ticks, ticks + 1);
     TAP_CHECK(e.h->hrtimer_late[0].max >= DES_MS(10));
-    done_env(&e);
+    env_done(&e);
 }
 
 /* A timer on a CPU that went offline runs at its expiry from another
@@ -353,7 +308,7 @@ static void hrtimer_offline(void)
     TAP_EQ(a.n, 1);
     TAP_EQ(a.cpu, -1);
     TAP_EQ(a.at, DES_MS(2));
-    done_env(&e);
+    env_done(&e);
 }
 
 int main(void)

@@ -1,24 +1,19 @@
 #!/bin/sh
 # presets_both_modes.sh HVWAKE — every embedded preset runs in both host
-# modes: secondaries offline (SMT-off, upstream) and online (M3), 1 ms of
-# warm-up and 2 ms measured (the e880 presets 20 us + 80 us, as their
-# goldens), with every invariant checked after every event
-# and the end-of-run conservation checks; the online run must have parked
-# secondaries when guest code ran, the offline run none.
+# modes: secondaries offline (SMT-off, upstream) and online (M3), for the
+# span of its golden (tests/lib/presets.sh: 1 ms of warm-up and 2 ms
+# measured, the e880 presets 20 us + 80 us), with every invariant checked
+# after every event and the end-of-run conservation checks; the online run
+# must have parked secondaries when guest code ran, the offline run none.
 hv=$1
 [ -x "$hv" ] || { echo "usage: presets_both_modes.sh HVWAKE" >&2; exit 2; }
+. "$(dirname "$0")/../lib/presets.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
-presets=$("$hv" scenarios | awk '{print $1}')
-[ -n "$presets" ] || { echo "no presets listed"; exit 1; }
+presets=$(preset_names "$hv") || exit 1
 for p in $presets; do
-    # the e880 presets as their goldens run them (tests/golden/golden.sh:
-    # the checks walk the whole 192-core model after every event)
-    case $p in
-    e880-*) span="--set sim.warmup=20us --set sim.duration=80us" ;;
-    *) span="--set sim.warmup=1ms --set sim.duration=2ms" ;;
-    esac
+    span=$(preset_span "$p")
     for mode in offline online; do
         # shellcheck disable=SC2086
         if ! "$hv" run "$p" --quiet --csv --set sim.checks=true $span \

@@ -73,20 +73,23 @@ static void spin_hcall_ret(void *ctx, kvm_vcpu *v, unsigned hc, long rc, uint64_
 static void spin_interrupt(void *ctx, kvm_vcpu *v, int vector) { (void)ctx, (void)v, (void)vector; }
 static const kvm_guest_ops spin_ops = {spin_next, spin_compute_done, spin_hcall_ret, spin_interrupt, NULL};
 
-/* A 2-VCPU VM (one vcore of 2 threads) computing on core 0. */
-static kvm_vm *spin_vm(model *m)
+/* A started VM of one vcore of n VCPUs on core 0, each VCPU running ops. */
+static kvm_vm *vcore_vm(model *m, const char *name, uint64_t n, const kvm_guest_ops *ops)
 {
     vm_cfg c = {0};
-    snprintf(c.name, sizeof c.name, "spin");
-    c.vcpus = 2;
-    c.threads_per_vcore = 2;
+    snprintf(c.name, sizeof c.name, "%s", name);
+    c.vcpus = n;
+    c.threads_per_vcore = n;
     c.first_core = 0;
     kvm_vm *vm = kvm_vm_new(m->kvm, &c);
     for (uint32_t k = 0; k < vm->n_vcpus; k++)
-        kvm_vcpu_set_guest(&vm->vcpus[k], &spin_ops, NULL);
+        kvm_vcpu_set_guest(&vm->vcpus[k], ops, NULL);
     kvm_vm_start(m->kvm, vm);
     return vm;
 }
+
+/* A 2-VCPU VM (one vcore of 2 threads) computing on core 0. */
+static kvm_vm *spin_vm(model *m) { return vcore_vm(m, "spin", 2, &spin_ops); }
 
 /* ---- host tasks for the tests ------------------------------------------- */
 
@@ -129,6 +132,16 @@ static void ticker_fire(host *h, host_hrtimer *tm, int cpu)
 
 static const kvm_m3 *m3(const model *m) { return m->kvm->m3; }
 
+/* The boot mix on m: vcpus VCPUs, threads_per_vcore of them per vcore,
+ * floating (first_core -1) or from first_core on. */
+static boot *mix(model *m, uint64_t vcpus, uint64_t threads_per_vcore, int first_core)
+{
+    boot_cfg bc = boot_cfg_default();
+    bc.vcpus = vcpus;
+    bc.threads_per_vcore = threads_per_vcore;
+    return boot_new(m, &bc, first_core);
+}
+
 /* ---- entry waits for every flag ------------------------------------------- */
 
 /* The boot mix floating on 4 cores with every secondary online and idle:
@@ -141,10 +154,7 @@ static void entry_waits_for_every_flag(void)
     const char *n[] = {"m3_stopper_park"};
     double v[] = {50000};
     model *m = mk(4, true, n, v, 1);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 16;
-    bc.threads_per_vcore = 4;
-    boot *b = boot_new(m, &bc, -1);
+    boot *b = mix(m, 16, 4, -1);
     TAP_CHECK(run_ok(m, DES_MS(20)));
     const kvm_m3 *x = m3(m);
     uint64_t entries = x->entry_ns.n;
@@ -172,10 +182,7 @@ static void entry_waits_for_every_flag(void)
 static void stopper_preempts_and_steals(void)
 {
     model *m = mk(2, true, NULL, NULL, 0);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 2;
-    bc.threads_per_vcore = 2;
-    boot *b = boot_new(m, &bc, 0);
+    boot *b = mix(m, 2, 2, 0);
     kvm_vm *vm = b->vm;
     host_task *hog[8];
     uint64_t chunks[8] = {0}, ctl_chunks = 0;
@@ -234,15 +241,7 @@ static const kvm_guest_ops idle_ops = {idle_next, spin_compute_done, spin_hcall_
 static void every_parked_secondary_returns(void)
 {
     model *m = mk(2, true, NULL, NULL, 0);
-    vm_cfg c = {0};
-    snprintf(c.name, sizeof c.name, "idle");
-    c.vcpus = 4;
-    c.threads_per_vcore = 4;
-    c.first_core = 0;
-    kvm_vm *vm = kvm_vm_new(m->kvm, &c);
-    for (uint32_t k = 0; k < vm->n_vcpus; k++)
-        kvm_vcpu_set_guest(&vm->vcpus[k], &idle_ops, NULL);
-    kvm_vm_start(m->kvm, vm);
+    kvm_vm *vm = vcore_vm(m, "idle", 4, &idle_ops);
     TAP_CHECK(run_ok(m, DES_MS(5)));
     const kvm_m3 *x = m3(m);
     printf("# %llu parks, %llu returns, vcore %s\n", (unsigned long long)x->parks_total,
@@ -269,10 +268,7 @@ static void timeout_leaves_core_consistent(void)
     const char *n[] = {"m3_park_timeout"};
     double v[] = {4000};
     model *m = mk(4, true, n, v, 1);
-    boot_cfg bc = boot_cfg_default();
-    bc.vcpus = 16;
-    bc.threads_per_vcore = 4;
-    boot *b = boot_new(m, &bc, -1);
+    boot *b = mix(m, 16, 4, -1);
     TAP_CHECK(run_ok(m, DES_MS(20)));
     const kvm_m3 *x = m3(m);
     uint64_t hcalls = 0;

@@ -9,6 +9,18 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The text table of c (seed in its header), for the caller to free. */
+static char *compare_text(const rep_compare *c, uint64_t seed)
+{
+    char *p = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&p, &n);
+    rep_header h = {"0.1.0", "default", seed, 0, NULL, "v-test"};
+    rep_compare_write_text(f, &h, c);
+    fclose(f);
+    return p;
+}
+
 static void t_t975(void)
 {
     TAP_NEAR(rep_t975(1), 12.706204736175, 1e-12);
@@ -100,12 +112,7 @@ static void t_table(void)
     TAP_EQ(rep_compare_test(&c, 1), REP_TEST_WELCH);
     TAP_EQ(c.st[1 * 2 + 1].n, 2);
     TAP_EQ(c.st[2 * 2 + 0].n, 0);
-    char *p = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&p, &n);
-    rep_header h = {"0.1.0", "default", 1, 0, NULL, "v-test"};
-    rep_compare_write_text(f, &h, &c);
-    fclose(f);
+    char *p = compare_text(&c, 1);
     TAP_CONTAINS(p, "metric               unit      ");
     TAP_CONTAINS(p, "101 ± 2.484");
     TAP_CONTAINS(p, "[+101 ± ");
@@ -182,12 +189,7 @@ static void t_design(void)
     rep_compare c2;
     rep_compare_build(&c2, 2, vr);
     TAP_EQ(c2.test[1], REP_TEST_WELCH);
-    char *txt = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&txt, &n);
-    rep_header h = {"0.1.0", "default", 7, 0, NULL, "v-test"};
-    rep_compare_write_text(f, &h, &c);
-    fclose(f);
+    char *txt = compare_text(&c, 7);
     TAP_CONTAINS(txt, "# same: paired t on the per-run differences (the same seed and runs as the first variant: "
                       "common random numbers)\n# other-seed: Welch t");
     TAP_CONTAINS(txt, "[+1.800 ± 1.039 x1.129 *]");
