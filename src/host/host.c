@@ -81,6 +81,7 @@ host *host_new(des_sim *sim, hw_machine *hw, const host_cfg *cfg, uint64_t seed,
         c->acct = HOST_ACCT_OFFLINE;
         c->acct_since = des_now(sim);
         c->msgs_since = DES_TIME_MAX;
+        c->nr_level = -1;
         hw_set_sink(c->t, host_thread_sink, c);
         bool linux_cpu = cfg->secondaries == HOST_SECONDARIES_ONLINE ||
                          hw_cpu_is_subcore_primary(hw, (int)i);
@@ -185,6 +186,7 @@ const char *host_check(host *h)
     if (e)
         return e;
     uint64_t queued = 0;
+    uint32_t nlevel[HOST_NR_LEVELS] = {0};
     des_time now = des_now(h->sim);
 #define FAIL(...)                                                           \
     do {                                                                    \
@@ -214,9 +216,22 @@ const char *host_check(host *h)
             FAIL("I-host-state: cpu %u in task state without a computing task", i);
         if (c->state == HOST_CPU_IDLE && c->curr)
             FAIL("I-host-state: idle cpu %u has a current task", i);
-        if (host_cpumask_test(&h->queued, (int)i) != (c->nq > 0))
-            FAIL("I-host-rq: cpu %u has %u queued tasks but is %sin the mask of queued CPUs", i, c->nq,
-                 c->nq ? "not " : "");
+        uint32_t fixed = 0;
+        for (uint32_t k = 0; k < c->nq; k++)
+            fixed += c->rq[k]->only_cpu == (int)i;
+        if (c->nq_fixed != fixed)
+            FAIL("I-host-rq: cpu %u counts %u queued tasks allowed on it only, its queue holds %u", i, c->nq_fixed,
+                 fixed);
+        int lv = host__nr_level(c);
+        for (int k = 0; k < HOST_NR_LEVELS; k++)
+            if (host_cpumask_test(&h->queued_nr[k], (int)i) != (k == lv))
+                FAIL("I-host-rq: cpu %u has %u queued tasks and %s current one but is %sin the mask of queued "
+                     "CPUs of level %d",
+                     i, c->nq, c->curr ? "a" : "no", k == lv ? "not " : "", k);
+        if (lv >= 0)
+            nlevel[lv]++;
+        if (c->nr_level != lv)
+            FAIL("I-host-rq: cpu %u records level %d of queued CPUs, its queue is of level %d", i, c->nr_level, lv);
         if (host_cpumask_test(&h->online_cpus, (int)i) != c->online)
             FAIL("I-host-rq: cpu %u is %s but %sin the mask of online CPUs", i, c->online ? "online" : "offline",
                  c->online ? "not " : "");
@@ -241,6 +256,9 @@ const char *host_check(host *h)
                  (unsigned long long)c->t->ipi_msgs,
                  (unsigned long long)(now - c->msgs_since));
     }
+    for (int k = 0; k < HOST_NR_LEVELS; k++)
+        if (h->n_queued_nr[k] != nlevel[k])
+            FAIL("I-host-rq: %u CPUs counted in level %d of queued CPUs, %u in it", h->n_queued_nr[k], k, nlevel[k]);
     uint64_t live = 0;
     for (uint32_t i = 0; i < h->ntasks; i++)
         if (h->tasks[i]->state == HOST_TASK_RUNNABLE || h->tasks[i]->state == HOST_TASK_RUNNING)

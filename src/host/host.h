@@ -118,9 +118,13 @@
  *                   names; no task is current on two CPUs or queued twice.
  *   I-host-rq       queued tasks are RUNNABLE on that CPU; sum over CPUs of
  *                   (queued + current) == number of RUNNABLE + RUNNING tasks;
- *                   a CPU is in h->queued iff its run queue is not empty,
- *                   in h->online_cpus iff online, in h->idle_cpus iff online
- *                   with neither a current nor a queued task.
+ *                   nq_fixed counts the queued tasks allowed on that CPU
+ *                   only; a CPU is in exactly one h->queued_nr level, the
+ *                   one of its task count (host__nr_level; kept in
+ *                   nr_level), iff it has a queued task allowed elsewhere
+ *                   (nq > nq_fixed), in h->online_cpus iff
+ *                   online, in h->idle_cpus iff online with neither a
+ *                   current nor a queued task.
  *   I-host-state    TASK => current task with compute; IDLE => no current task.
  *   I-host-ipi-age  a message pending on an online CPU not in KVM is younger
  *                   than host.ipi_pending_max.
@@ -209,6 +213,9 @@ static inline int host_cpumask_next(const host_cpumask *m, int from, int n)
     return host_cpumask_next_and(m, NULL, from, n);
 }
 void host_cpumask_fill(host_cpumask *m, int ncpus);
+/* Levels of host.queued_nr: CPUs with 1 .. HOST_NR_LEVELS - 1 tasks each
+ * one level, the last HOST_NR_LEVELS or more. */
+#define HOST_NR_LEVELS 8
 
 /* X(enum, name) */
 #define HOST_TASK_STATES(X)                                                 \
@@ -271,6 +278,7 @@ struct host_task {
     host_cpumask affinity;
     host_cpumask sys_mask; /* sys_cpumask: the kernel's mask (default: every CPU) */
     host_cpumask allowed;  /* affinity & sys_mask: where it may run */
+    int only_cpu;          /* the one CPU of allowed, -1 if none or several */
     bool stop_class;       /* the CPU's stopper (stop_sched_class) */
     const host_task_ops *ops;
     void *ctx;
@@ -349,6 +357,8 @@ typedef struct host_cpu {
     host_task *curr;
     host_task **rq;
     uint32_t nq, capq;
+    uint32_t nq_fixed; /* queued tasks allowed on this CPU only (only_cpu) */
+    int nr_level;      /* the queued_nr level this CPU is in, -1 = none */
     bool need_resched;
     des_handle ev; /* kernel step or compute completion */
     int phase, cur_msg, demux_src;
@@ -380,9 +390,14 @@ struct host {
     uint64_t seed, run;
     host_cpu *cpus; /* [hw->ncpus] */
     /* CPUs by what the scheduler searches for (host__cpu_masks keeps them):
-     * online; idle (online, no current task, empty run queue); queued (a
-     * task on the run queue, nq > 0) */
-    host_cpumask online_cpus, idle_cpus, queued;
+     * online; idle (online, no current task, empty run queue); queued by
+     * load: queued_nr[k] holds the CPUs with a queued task that may run on
+     * another CPU (nq > nq_fixed) and k + 1 tasks in all (nr_running, the
+     * current one included), the last level k + 1 or more (host__pull_task
+     * searches from the top; a CPU whose queued tasks are all pinned to it
+     * can give none) */
+    host_cpumask online_cpus, idle_cpus, queued_nr[HOST_NR_LEVELS];
+    uint32_t n_queued_nr[HOST_NR_LEVELS]; /* CPUs in each level (empty levels are skipped) */
     host_task **tasks;
     uint32_t ntasks, captasks;
     des_time tick_period;

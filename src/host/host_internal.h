@@ -59,6 +59,17 @@ static inline des_time host__cost(host_cpu *c, hw_cost_id id) { return hw_cost(c
 void host__acct(host_cpu *c, host_acct a); /* close the running account, start a */
 /* Bring c's bits of h->online_cpus, idle_cpus and queued up to date: after
  * every change of c->online, c->curr or c->nq. */
+/* The queued_nr level of c: -1 when no queued task may run elsewhere (nq ==
+ * nq_fixed), else its tasks (queued and current) less one, the last level
+ * for HOST_NR_LEVELS or more. */
+static inline int host__nr_level(const host_cpu *c)
+{
+    if (c->nq == c->nq_fixed)
+        return -1;
+    uint32_t nr = c->nq + (c->curr ? 1u : 0u);
+    return nr >= HOST_NR_LEVELS ? HOST_NR_LEVELS - 1 : (int)nr - 1;
+}
+
 static inline void host__cpu_masks(host_cpu *c)
 {
     host *h = c->h;
@@ -71,10 +82,18 @@ static inline void host__cpu_masks(host_cpu *c)
         host_cpumask_set(&h->idle_cpus, n);
     else
         host_cpumask_clear(&h->idle_cpus, n);
-    if (c->nq)
-        host_cpumask_set(&h->queued, n);
-    else
-        host_cpumask_clear(&h->queued, n);
+    int lv = host__nr_level(c);
+    if (lv != c->nr_level) {
+        if (c->nr_level >= 0) {
+            host_cpumask_clear(&h->queued_nr[c->nr_level], n);
+            h->n_queued_nr[c->nr_level]--;
+        }
+        if (lv >= 0) {
+            host_cpumask_set(&h->queued_nr[lv], n);
+            h->n_queued_nr[lv]++;
+        }
+        c->nr_level = lv;
+    }
 }
 
 /* host_sched.c */

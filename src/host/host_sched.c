@@ -38,6 +38,7 @@ void host__rq_add(host_cpu *c, host_task *t)
         c->rq = hv_xrealloc(c->rq, c->capq * sizeof *c->rq);
     }
     c->rq[c->nq++] = t;
+    c->nq_fixed += t->only_cpu == c->cpu;
     host__cpu_masks(c);
     t->cpu = c->cpu;
     t->state = HOST_TASK_RUNNABLE;
@@ -50,6 +51,7 @@ void host__rq_del(host_cpu *c, host_task *t)
         if (c->rq[i] == t) {
             memmove(&c->rq[i], &c->rq[i + 1], (c->nq - i - 1) * sizeof *c->rq);
             c->nq--;
+            c->nq_fixed -= t->only_cpu == c->cpu;
             host__cpu_masks(c);
             return;
         }
@@ -101,8 +103,12 @@ static bool may_run(const host_task *t, int cpu) { return host_cpumask_test(&t->
 /* t->allowed = affinity & sys_mask, after either changed. */
 static void masks_changed(host_task *t)
 {
-    for (size_t k = 0; k < HV_ARRAY_LEN(t->allowed.w); k++)
+    int n = 0;
+    for (size_t k = 0; k < HV_ARRAY_LEN(t->allowed.w); k++) {
         t->allowed.w[k] = t->affinity.w[k] & t->sys_mask.w[k];
+        n += __builtin_popcountll(t->allowed.w[k]);
+    }
+    t->only_cpu = n == 1 ? host_cpumask_next(&t->allowed, 0, HW_MAX_CPUS) : -1;
 }
 
 static bool allowed(const host *h, const host_task *t, int cpu)
@@ -195,27 +201,49 @@ void host__enqueue_on(host *h, host_task *t, int cpu, int from_cpu, bool wakeup)
     }
 }
 
+/* The first task of o's run queue that may run on cpu, or NULL. */
+static host_task *first_allowed(const host_cpu *o, int cpu)
+{
+    for (uint32_t k = 0; k < o->nq; k++)
+        if (may_run(o->rq[k], cpu))
+            return o->rq[k];
+    return NULL;
+}
+
 /* Pull one waiting task from the busiest allowed queue (idle balance; ties:
- * the lowest CPU number). Only CPUs with queued tasks can give one: the
- * search walks h->queued in CPU order. */
+ * the lowest CPU number): the online CPU other than c with the most tasks
+ * (nr_running) that has a queued task allowed on c, if it has two or more.
+ * Only CPUs with queued tasks allowed elsewhere can give one, and
+ * h->queued_nr holds them by load: the top level (HOST_NR_LEVELS tasks or more) is searched for the
+ * exact busiest, then each level below it, down to two tasks, for its first
+ * CPU in CPU order. */
 host_task *host__pull_task(host_cpu *c)
 {
     host *h = c->h;
+    int n = (int)h->hw->ncpus;
     host_cpu *busiest = NULL;
     host_task *pick = NULL;
-    for (int i = host_cpumask_next(&h->queued, 0, (int)h->hw->ncpus); i >= 0;
-         i = host_cpumask_next(&h->queued, i + 1, (int)h->hw->ncpus)) {
+    const host_cpumask *top = &h->queued_nr[HOST_NR_LEVELS - 1];
+    for (int i = h->n_queued_nr[HOST_NR_LEVELS - 1] ? host_cpumask_next(top, 0, n) : -1; i >= 0;
+         i = host_cpumask_next(top, i + 1, n)) {
         host_cpu *o = &h->cpus[i];
-        if (o == c || !o->online || o->nq == 0)
+        if (o == c || !o->online || (busiest && nr_running(o) <= nr_running(busiest)))
             continue;
-        if (busiest && nr_running(o) <= nr_running(busiest))
+        host_task *t = first_allowed(o, c->cpu);
+        if (t) {
+            busiest = o;
+            pick = t;
+        }
+    }
+    for (int lv = HOST_NR_LEVELS - 2; !pick && lv >= 1; lv--) {
+        if (!h->n_queued_nr[lv])
             continue;
-        for (uint32_t k = 0; k < o->nq; k++)
-            if (may_run(o->rq[k], c->cpu)) {
+        const host_cpumask *m = &h->queued_nr[lv];
+        for (int i = host_cpumask_next(m, 0, n); i >= 0 && !pick; i = host_cpumask_next(m, i + 1, n)) {
+            host_cpu *o = &h->cpus[i];
+            if (o != c && o->online && (pick = first_allowed(o, c->cpu)) != NULL)
                 busiest = o;
-                pick = o->rq[k];
-                break;
-            }
+        }
     }
     if (!pick || nr_running(busiest) < 2)
         return NULL;

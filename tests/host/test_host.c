@@ -494,10 +494,81 @@ static void checks_catch_breakage(void)
     env_done(&e);
 }
 
+/* Idle balance (host__pull_task): a CPU going idle pulls from the online CPU
+ * with the most tasks among those with a queued task allowed on it; ties go
+ * to the lowest CPU number. CPU 3 runs ten tasks pinned to it, each 2 ms of
+ * work before it sleeps; at 1 ms group A (na spinners, allowed on CPU 1, and
+ * on 3 when a_moves) and group C (nc spinners, allowed on 2 and 3) start and
+ * land on CPUs 1 and 2 (CPU 3 is the busier). When CPU 3's last task sleeps
+ * it pulls one task and runs it forever, so that is the only migration.
+ * Returns the group it came from: 'A', 'C', or '-' (none, or several). */
+typedef struct {
+    host *h;
+    host_task **t;
+    int n;
+} start_arg;
+static void start_them(des_sim *s, void *obj, uint64_t arg)
+{
+    (void)s;
+    (void)arg;
+    start_arg *a = obj;
+    for (int i = 0; i < a->n; i++)
+        host_task_start(a->h, a->t[i]);
+}
+static void work_then_sleep_done(host *h, host_task *t, void *arg)
+{
+    (void)arg;
+    host_task_block(h, t);
+}
+static void work_then_sleep_run(host *h, host_task *t) { host_task_compute(h, t, DES_MS(2), work_then_sleep_done, NULL); }
+static const host_task_ops work_then_sleep_ops = {.run = work_then_sleep_run};
+
+static char pulled_group(int na, bool a_moves, int nc)
+{
+    env e = env_new(1, 4, 1, NULL, NULL);
+    host_cpumask only3 = env_only(3), a_aff = env_only(1), c_aff = env_only(2);
+    host_cpumask_set(&c_aff, 3);
+    if (a_moves)
+        host_cpumask_set(&a_aff, 3);
+    for (int i = 0; i < 10; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "w%d", i);
+        host_task_start(e.h, host_task_new(e.h, name, &only3, &work_then_sleep_ops, NULL));
+    }
+    host_task *g[32];
+    int n = 0;
+    for (int i = 0; i < na + nc && n < 32; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "%c%d", i < na ? 'a' : 'c', i);
+        g[n++] = host_task_new(e.h, name, i < na ? &a_aff : &c_aff, &env_spin_ops, NULL);
+    }
+    start_arg sa = {e.h, g, n};
+    des_at(e.s, DES_MS(1), start_them, &sa, 0);
+    des_run_until(e.s, DES_MS(30));
+    uint64_t ma = 0, mc = 0;
+    for (int i = 0; i < n; i++) {
+        TAP_EQ(g[i]->cpu, g[i]->n_migrations ? 3 : i < na ? 1 : 2);
+        *(i < na ? &ma : &mc) += g[i]->n_migrations;
+    }
+    TAP_CHECK((e.h->cpus[3].curr != NULL) == (ma + mc > 0));
+    env_done(&e);
+    return ma + mc != 1 ? '-' : ma ? 'A' : 'C';
+}
+
+static void idle_balance_busiest(void)
+{
+    TAP_EQ(pulled_group(9, true, 3), 'A');  /* 9 tasks (the top load level) against 3 */
+    TAP_EQ(pulled_group(3, true, 5), 'C');  /* the busier CPU 2 */
+    TAP_EQ(pulled_group(3, true, 3), 'A');  /* a tie: the lower CPU number */
+    TAP_EQ(pulled_group(9, false, 2), 'C'); /* CPU 1's tasks may not run on 3 */
+    TAP_EQ(pulled_group(9, false, 0), '-'); /* nothing to pull: CPU 3 stays idle */
+}
+
 int main(void)
 {
     TAP_RUN(fair_share);
     TAP_RUN(wakeup_placement_idle);
+    TAP_RUN(idle_balance_busiest);
     TAP_RUN(cost_override_exact);
     TAP_RUN(tick_preemption);
     TAP_RUN(ipi_demux_order_and_coalescing);
