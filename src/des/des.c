@@ -474,8 +474,9 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, de
             __builtin_prefetch(&s->pool[s->run[i].idx]);
 }
 
-/* May a bucket spanning span ns become a run? Only if span is below the least lead (t - now) scheduled since the
- * previous decision and in the window before it: then what handlers
+/* May a bucket spanning span ns become a run? Only if span is below the
+ * least lead (t - now) scheduled since the previous decision and in the
+ * window before it: then what handlers
  * schedule while the run lasts lands above it, in the radix part, rather
  * than below its last key, in the early heap. (PHOLD's leads are at least
  * 0.1 s: its level-1 to level-3 buckets, up to 16.7 ms, qualify, its 4.3 s
@@ -483,7 +484,7 @@ static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, de
  * forms no runs: with runs, at 48 VMs of e880-ycsb and more (over
  * RUN_PENDING pending), its near events went to the early heap, whose
  * pushes and pops were 39% of the loop's instructions; docs/performance.md,
- * "What remains".) lead_prev starts at 0: no run before a window of leads. */
+ * "Profile, before and after", fix 5.) lead_prev starts at 0: no run before a window of leads. */
 static bool run_lead_ok(des_sim *s, des_time span)
 {
     des_time lead = s->lead_cur < s->lead_prev ? s->lead_cur : s->lead_prev;

@@ -57,8 +57,6 @@ static inline des_time host__cost(host_cpu *c, hw_cost_id id) { return hw_cost(c
 
 /* host.c */
 void host__acct(host_cpu *c, host_acct a); /* close the running account, start a */
-/* Bring c's bits of h->online_cpus, idle_cpus and queued up to date: after
- * every change of c->online, c->curr or c->nq. */
 /* The queued_nr level of c: -1 when no queued task may run elsewhere (nq ==
  * nq_fixed), else its tasks (queued and current) less one, the last level
  * for HOST_NR_LEVELS or more. */
@@ -70,6 +68,9 @@ static inline int host__nr_level(const host_cpu *c)
     return nr >= HOST_NR_LEVELS ? HOST_NR_LEVELS - 1 : (int)nr - 1;
 }
 
+/* Bring c's bits of h->online_cpus, idle_cpus and queued_nr (with the
+ * level counts) up to date: after every change of c->online, c->curr or
+ * c->nq. */
 static inline void host__cpu_masks(host_cpu *c)
 {
     host *h = c->h;
