@@ -36,8 +36,15 @@ const check = (ok, what, detail = '') => {
 };
 const finish = (code) => {
   // Chromium writes into its profile until it has exited: remove it after.
+  // Its helper processes (crashpad, renderers) may still be writing for a
+  // moment after the browser process is gone: retry on ENOTEMPTY/EBUSY, and
+  // never let the clean-up decide the test's result.
   const done = () => {
-    rmSync(profile, { recursive: true, force: true });
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    } catch (e) {
+      console.log(`# could not remove the Chromium profile ${profile}: ${e.message}`);
+    }
     process.exit(code);
   };
   if (chromium.exitCode !== null || chromium.signalCode !== null) done();
