@@ -163,6 +163,8 @@ shown_lines() {
 }
 
 fire="--set sim.warmup=2ms --set sim.duration=25ms --set kvm.redirect_send=4.6 --set vm.*.threads_per_vcore=2"
+# the workload guests: ycsb-overcommit's db2 (and tcp-rr-2vm's server) destroyed at 3 ms
+wfire="--set sim.warmup=2ms --set sim.duration=4ms --set kvm.redirect_send=4.6"
 
 gain_table | block gain
 policy_tables | block policies
@@ -176,6 +178,9 @@ done | block r5
 {
     shown_lines 'destroy_inflight|kvm\.sig |guest\.work_items_per_s' 0 run mix --quiet $fire --set vm.vm1.destroy_at=5ms
     shown_lines 'invariant|I-no-UAF' 1 run mix --quiet $fire --set vm.vm1.destroy_at=5ms --set kvm.no_drain_dbg=1
+    shown_lines 'destroy_inflight|kvm\.sig |ycsb\.ops_per_s|ycsb\.abandoned' 0 run ycsb-overcommit --quiet $wfire --set vm.db2.destroy_at=3ms
+    shown_lines 'invariant|I-no-UAF' 1 run ycsb-overcommit --quiet $wfire --set vm.db2.destroy_at=3ms --set kvm.no_drain_dbg=1
+    shown_lines 'kvm\.sig |tcp_rr\.transactions |tcp_rr\.abandoned' 0 run tcp-rr-2vm --quiet $wfire --set vm.server.destroy_at=3ms
     shown_lines 'offline_drained|hipi\.redirected' 0 run mix --quiet $fire --set host.hotplug_core=1 --set host.hotplug_off_at=10ms --set host.hotplug_on_at=20ms
     shown_lines 'invariant|race R6' 1 run mix --quiet $fire --set host.hotplug_core=1 --set host.hotplug_off_at=10ms --set host.hotplug_on_at=20ms --set kvm.no_drain_dbg=1
 } | block fire

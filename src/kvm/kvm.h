@@ -189,7 +189,7 @@ typedef struct vm_cfg {
 
 /* A VM's life (vm.NAME.destroy_at; kvm_destroy.c): live; stopping from
  * destroy_at (QEMU quits: every VCPU task has a signal pending and leaves
- * KVM_RUN); draining once every VCPU task has exited (kvm_arch_destroy_vm:
+ * KVM_RUN; its devices are torn down, kvm_vm_on_quit); draining once every VCPU task has exited (kvm_arch_destroy_vm:
  * kick_all_cpus_sync); freed when the drain is done (kvmppc_core_vcpu_free,
  * kvmppc_core_destroy_vm_hv, kvmppc_xics_free: the model keeps the memory,
  * poisoned, so a later use is caught). */
@@ -625,6 +625,13 @@ typedef struct kvm_ioeventfd {
     void *ctx;
 } kvm_ioeventfd;
 
+/* A device's teardown when its VM's QEMU quits (kvm_vm_on_quit). */
+typedef void (*kvm_quit_fn)(void *ctx, struct kvm_vm *vm);
+typedef struct kvm_quit_hook {
+    kvm_quit_fn fn;
+    void *ctx;
+} kvm_quit_hook;
+
 typedef struct kvm_vm {
     struct kvm_sys *sys;
     uint32_t index;
@@ -642,6 +649,8 @@ typedef struct kvm_vm {
     uint8_t *need_tlb_flush;   /* [ncores]: kvm->arch.need_tlb_flush (set at creation) */
     kvm_ioeventfd *ioeventfds; /* the VM's kvm_io_bus (MMIO), registration order */
     uint32_t n_ioeventfds;
+    kvm_quit_hook *quit_hooks; /* kvm_vm_on_quit, registration order */
+    uint32_t n_quit_hooks;
     kvm_vm_life life;          /* kvm_destroy.c */
     uint32_t n_exited;         /* VCPU tasks that left KVM_RUN for good (stopping) */
     des_time freed_at;         /* when the VCPUs were freed (life FREED) */
@@ -733,6 +742,12 @@ int kvm_set_irq_source(kvm_vm *vm, uint32_t irq, const struct xics_source_cfg *c
  * context on the runner's CPU; a store to an address with no ioeventfd goes
  * to QEMU (a userspace exit). HV_OK, or HV_EEXIST if addr has one. */
 int kvm_vm_add_ioeventfd(kvm_vm *vm, uint64_t addr, kvm_ioeventfd_fn fn, void *ctx);
+/* Destroy side (kvm_destroy.c). kvm_vm_on_quit: at the VM's destroy_at,
+ * once its VCPU threads are signalled, QEMU tears its devices down: fn(ctx,
+ * vm) runs then, in registration order (a vhost-net device stops its
+ * workers; its workload's clients stop). fn must not touch the VM's VCPUs
+ * or XICS afterwards: the VM is freed once they have left KVM_RUN. */
+void kvm_vm_on_quit(kvm_vm *vm, kvm_quit_fn fn, void *ctx);
 /* Whether the model has an MMIO device or saw an MMIO store (reports show
  * the mmio exit cause only then). */
 bool kvm_has_mmio(const kvm_sys *s);

@@ -14,6 +14,11 @@
  * RM_HOST_ACTION first, so every redirect posted before it has kicked)
  * before kvmppc_core_vcpu_free per VCPU (its timer cancelled),
  * kvmppc_core_destroy_vm_hv and kvmppc_xics_free.
+ * QEMU's device teardown (kvm_vm_on_quit hooks): do_vm_stop's
+ * pause_all_vcpus (the signals above) then vm_state_notify, whose virtio
+ * handlers stop vhost (vhost_net_stop), and the close of the vhost-net and
+ * tap fds at exit (vhost_net_release -> vhost_dev_stop, vhost_dev_cleanup:
+ * the worker kthread stopped); workload/vnet.c models the device's side.
  *
  * Simplifications: every VCPU thread gets its signal at destroy_at at once;
  * QEMU's own teardown takes no time; the freed objects stay allocated
@@ -79,6 +84,15 @@ static void stop(des_sim *sim, void *obj, uint64_t arg)
         else if (t->state == HOST_TASK_RUNNING && h->cpus[t->cpu].curr == t)
             host_smp_send_reschedule(h, -1, t->cpu); /* kick_process */
     }
+    for (uint32_t i = 0; i < vm->n_quit_hooks; i++)
+        vm->quit_hooks[i].fn(vm->quit_hooks[i].ctx, vm); /* vm_state_notify, fds closed */
+}
+
+void kvm_vm_on_quit(kvm_vm *vm, kvm_quit_fn fn, void *ctx)
+{
+    HV_CHECK(fn != NULL);
+    vm->quit_hooks = hv_xrealloc(vm->quit_hooks, (vm->n_quit_hooks + 1) * sizeof *vm->quit_hooks);
+    vm->quit_hooks[vm->n_quit_hooks++] = (kvm_quit_hook){fn, ctx};
 }
 
 void kvm__destroy_arm(kvm_vm *vm)

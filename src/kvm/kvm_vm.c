@@ -85,6 +85,7 @@ void kvm_sys_free(kvm_sys *s)
             des_hist_free(&vm->vcpus[k].wake_ns);
         xics_fx_fini(&vm->fx);
         free(vm->ioeventfds);
+        free(vm->quit_hooks);
         xics_destroy(vm->xics);
         free(vm->vcpus);
         free(vm->vcores);

@@ -13,5 +13,7 @@ void rep_tcp_rr_view(rep_metrics *out, const tcp_rr *w, des_time measured)
                "tcp_rr.stream_transactions_per_s");
     rep_metric_hist(out, &w->rtt, "tcp_rr.rtt_ns");
     rep_metric(out, (double)tcp_rr_in_flight(w), "tcp_rr.in_flight");
+    if (w->destroys)
+        rep_metric(out, (double)w->abandoned, "tcp_rr.abandoned");
     rep_per_op(out, "tcp_rr", (double)w->transactions);
 }

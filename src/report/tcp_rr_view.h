@@ -5,6 +5,8 @@
  *   tcp_rr.stream_transactions_per_s       per stream (netperf's figure)
  *   tcp_rr.rtt_ns.*                        round trip of a transaction
  *   tcp_rr.in_flight                       requests in flight at the end
+ *   tcp_rr.abandoned                       messages abandoned at a VM's
+ *                                          destroy (only with a destroy_at)
  *   tcp_rr.*_per_op                        report/per_op.h, per transaction
  */
 #ifndef HV_REPORT_TCP_RR_VIEW_H

@@ -21,5 +21,7 @@ void rep_ycsb_view(rep_metrics *out, const ycsb *w, des_time measured)
     rep_metric(out, (double)w->lock_waits, "ycsb.lock_waits");
     rep_metric(out, ops ? (double)w->lock_waits / (double)ops : 0, "ycsb.lock_waits_per_op");
     rep_metric(out, (double)ycsb_in_flight(w), "ycsb.in_flight");
+    if (w->destroys)
+        rep_metric(out, (double)w->abandoned, "ycsb.abandoned");
     rep_per_op(out, "ycsb", (double)ops);
 }

@@ -8,6 +8,8 @@
  *   ycsb.lock_waits, ycsb.lock_waits_per_op  updates that waited for a
  *                                          document lock
  *   ycsb.in_flight                         requests in flight at the end
+ *   ycsb.abandoned                         requests abandoned at a VM's
+ *                                          destroy (only with a destroy_at)
  *   ycsb.*_per_op                          report/per_op.h (call after the
  *                                          kvm and guest views)
  */

@@ -243,12 +243,7 @@ int scn_validate_workloads(const struct scenario *s, scn_errors *e)
                        "the synthetic device is for guest = mix or idle; this guest has a virtio-net device");
             rc = HV_EPARSE;
         }
-        if (v->destroy_at && os) {
-            scn_reject(s, e, "vm", name, "destroy_at",
-                       "destroying a VM is modelled for guest = mix or idle (their programs stop with the "
-                       "VM); this guest's workload (clients, vhost-net) would keep sending to it; expected 0 (never)");
-            rc = HV_EPARSE;
-        } else if (v->destroy_at && v->dev_irq_rate > 0) {
+        if (v->destroy_at && v->dev_irq_rate > 0) {
             scn_reject(s, e, "vm", name, "destroy_at",
                        "the VM's synthetic device (dev_irq_rate) would keep raising interrupts after its "
                        "destroy; expected 0 (never) or dev_irq_rate = 0");

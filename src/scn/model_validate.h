@@ -30,8 +30,8 @@ int scn_validate_host(const struct scenario *s, struct scn_errors *e);
  * distinct; at most SCN_VMS_MAX VMs. */
 int scn_validate_vms(const struct scenario *s, struct scn_errors *e);
 /* The workloads' VMs: a synthetic device only with the mix or idle guest;
- * destroy_at only for a mix or idle guest without a device, and before the
- * end of the run; tcp_rr.client = vm needs as many netperf VMs as
+ * destroy_at (any guest) only for a VM without a synthetic device, and
+ * before the end of the run; tcp_rr.client = vm needs as many netperf VMs as
  * netserver VMs (paired in order), client = external none. */
 int scn_validate_workloads(const struct scenario *s, struct scn_errors *e);
 

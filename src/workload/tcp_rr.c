@@ -67,6 +67,10 @@ static void c_run(guest_os *os, guest_thread *t);
 static void c_got(guest_os *os, guest_thread *t, void *arg, const guest_pkt *p)
 {
     tcp_rr_stream *st = arg;
+    if (st->client->gone) { /* abandoned at the server's destroy: recv again, for good */
+        guest_net_recv(st->client->nv->net, t, st->csock, c_got, st);
+        return;
+    }
     record(st->server->w, p->t0);
     c_run(os, t);
 }
@@ -99,6 +103,8 @@ static void ext_send(des_sim *sim, void *obj, uint64_t arg)
     (void)arg;
     tcp_rr_stream *st = obj;
     tcp_rr *w = st->server->w;
+    if (st->server->gone)
+        return; /* the server is gone: no more requests */
     guest_pkt q = {.flow = st->s,
                    .sock = st->ssock->id,
                    .bytes = (uint32_t)w->cfg.request_bytes,
@@ -113,6 +119,8 @@ static void external_rx(void *ctx, vnet *from, const guest_pkt *p)
     tcp_rr_vm *v = ctx;
     tcp_rr *w = v->w;
     HV_CHECK(v->is_server && p->flow < v->nstreams);
+    if (v->gone)
+        return; /* abandoned at the destroy: not a transaction */
     record(w, p->t0);
     des_after(w->m->sim, w->cfg.client_time ? w->cfg.client_time : 1, ext_send, &v->streams[p->flow], 0);
 }
@@ -125,17 +133,34 @@ static vnet *route(void *ctx, vnet *from, const guest_pkt *p)
     return v->peer ? v->peer->nv->dev : NULL;
 }
 
+/* The QEMU of v's VM quit (vnet_ops.quit): the pair's messages in flight
+ * are abandoned (once, whichever of the pair goes first). */
+static void quit(void *ctx, vnet *dev)
+{
+    (void)dev;
+    tcp_rr_vm *v = ctx;
+    if (v->gone)
+        return; /* its peer went first */
+    v->gone = true;
+    v->w->abandoned += netvm_in_flight(v->nv);
+    if (v->peer) {
+        v->peer->gone = true;
+        v->w->abandoned += netvm_in_flight(v->peer->nv);
+    }
+}
+
 /* ---- life cycle -------------------------------------------------------------------- */
 
 static const char *conservation(void *ctx)
 {
     tcp_rr *w = ctx;
     uint64_t f = tcp_rr_in_flight(w);
-    if (w->sent == w->received + f)
+    if (w->sent == w->received + f + w->abandoned)
         return NULL;
     snprintf(w->err, sizeof w->err,
-             "tcp_rr: requests sent %llu != responses received %llu + in flight %llu",
-             (unsigned long long)w->sent, (unsigned long long)w->received, (unsigned long long)f);
+             "tcp_rr: requests sent %llu != responses received %llu + in flight %llu + abandoned %llu",
+             (unsigned long long)w->sent, (unsigned long long)w->received, (unsigned long long)f,
+             (unsigned long long)w->abandoned);
     return w->err;
 }
 
@@ -155,7 +180,8 @@ static tcp_rr_vm *add_vm(tcp_rr *w, kvm_vm *vm, bool server, const guest_cfg *gc
     tcp_rr_vm *v = hv_xcalloc(1, sizeof *v);
     v->w = w;
     v->is_server = server;
-    vnet_ops ops = {route, external_rx, v};
+    vnet_ops ops = {route, external_rx, quit, v};
+    w->destroys |= vm->cfg.destroy_at != 0;
     v->nv = netvm_new(w->m, vm, gc, nc, &ops);
     w->vms = hv_xrealloc(w->vms, (w->nvms + 1) * sizeof *w->vms);
     w->vms[w->nvms++] = v;
@@ -229,6 +255,7 @@ uint64_t tcp_rr_in_flight(const tcp_rr *w)
 {
     uint64_t f = 0;
     for (uint32_t i = 0; i < w->nvms; i++)
-        f += netvm_in_flight(w->vms[i]->nv);
+        if (!w->vms[i]->gone)
+            f += netvm_in_flight(w->vms[i]->nv);
     return f;
 }

@@ -22,9 +22,18 @@
  *   which spreads new tasks over idle cores first). No think time (netperf
  *   TCP_RR runs back to back).
  *
+ * A VM's destroy (vm.NAME.destroy_at; workload/vnet.h): its pair's
+ *   streams stop. The messages in flight in the pair (both VMs' network
+ *   paths) are abandoned (tcp_rr.abandoned): a response that still
+ *   arrives is not a transaction; external clients send nothing more (their
+ *   pending sends do nothing); with client = vm, a netperf whose server VM
+ *   is gone waits in recv for good (no reset comes from a vanished VM), and
+ *   a netserver whose netperf VM is gone answers into the void (the reply
+ *   is dropped at the gone VM's device) and waits in recv.
+ *
  * Measurements (reset at the end of the warm-up): transactions and their
  * round trips. Conservation (never reset): requests sent = responses
- * received + messages in flight.
+ * received + messages in flight (pairs not destroyed) + abandoned.
  *
  * RNG: none (the streams' first requests are staggered by client_time /
  * streams, deterministically).
@@ -74,6 +83,7 @@ struct tcp_rr_vm {
     bool is_server;
     tcp_rr_stream *streams; /* on the server VM */
     uint32_t nstreams;
+    bool gone;           /* this VM or its peer was destroyed: its streams stopped */
 };
 
 struct tcp_rr {
@@ -85,7 +95,8 @@ struct tcp_rr {
     des_hist rtt;
     uint64_t transactions;
     /* conservation (never reset) */
-    uint64_t sent, received;
+    uint64_t sent, received, abandoned;
+    bool destroys; /* a VM has a destroy_at (tcp_rr.abandoned is reported) */
     char err[192];
 };
 
@@ -96,6 +107,7 @@ void tcp_rr_add_pair(tcp_rr *w, kvm_vm *server, kvm_vm *client, const guest_cfg 
                      const net_cfg *nc);
 void tcp_rr_free(tcp_rr *w);
 void tcp_rr_reset_stats(tcp_rr *w);
+/* Messages in flight in the pairs not destroyed. */
 uint64_t tcp_rr_in_flight(const tcp_rr *w);
 
 #endif

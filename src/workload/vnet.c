@@ -5,7 +5,9 @@
  * Mirrors: vhost_worker, handle_tx / handle_rx (drivers/vhost/net.c),
  * vhost_disable_notify / vhost_enable_notify, vhost_signal -> eventfd_signal
  * -> irqfd (virt/kvm/eventfd.c), ioeventfd_write, tun_net_xmit ->
- * sk_data_ready -> vhost_poll_wakeup -> vhost_work_queue -> wake_up_process.
+ * sk_data_ready -> vhost_poll_wakeup -> vhost_work_queue -> wake_up_process;
+ * at the VM's destroy vhost_net_stop, vhost_net_release (vhost_dev_stop,
+ * vhost_net_flush, vhost_dev_cleanup -> kthread_stop) and tun_chr_close.
  */
 #include "workload/vnet.h"
 
@@ -37,6 +39,10 @@ static void bridge_to(vnet *dst, guest_pkt p, int from_cpu)
 {
     vnet_worker *w = &dst->w[guest_net_rx_queue(dst->net, p.sock)];
     dst->handed++;
+    if (dst->stopped) {
+        dst->dropped++; /* the VM's tap is gone */
+        return;
+    }
     guest_pktq_push(&w->backlog, p);
     wake_worker(w, from_cpu);
 }
@@ -73,6 +79,10 @@ static void tx_done(host *h, host_task *t, void *arg)
 static void signal_done(host *h, host_task *t, void *arg)
 {
     vnet_worker *w = arg;
+    if (w->v->stopped) { /* vhost_dev_stop: no interrupt into a VM being destroyed */
+        serve(h, t, w);
+        return;
+    }
     w->irqs++;
     if (kvm_set_irq(w->v->vm, w->v->net->q[w->q].irq, XICS_LINE_HIGH, t->cpu) != HV_OK)
         HV_DIE("vnet: MSI of queue %u of vm %s does not exist", w->q, w->v->vm->cfg.name);
@@ -84,6 +94,11 @@ static void rx_done(host *h, host_task *t, void *arg)
     vnet_worker *w = arg;
     vnet *v = w->v;
     w->holding = false;
+    if (v->stopped) {
+        v->dropped++; /* the receive under way at the stop */
+        serve(h, t, w);
+        return;
+    }
     w->rx_pkts++;
     v->delivered++;
     if (guest_net_rx_push(v->net, w->q, w->cur)) {
@@ -93,10 +108,18 @@ static void rx_done(host *h, host_task *t, void *arg)
     serve(h, t, w);
 }
 
-/* One packet per step, transmit and receive in turn, then sleep. */
+/* One packet per step, transmit and receive in turn, then sleep; once the
+ * device is stopped, drop the backlog and exit (kthread_stop). */
 static void serve(host *h, host_task *t, vnet_worker *w)
 {
     vnet *v = w->v;
+    if (v->stopped) {
+        v->dropped += guest_pktq_len(&w->backlog);
+        while (guest_pktq_len(&w->backlog))
+            (void)guest_pktq_pop(&w->backlog);
+        host_task_exit(h, t);
+        return;
+    }
     for (int tries = 0; tries < 2; tries++, w->tx_turn = !w->tx_turn) {
         if (w->tx_turn) {
             guest_net_tx_notify_off(v->net, w->q);
@@ -156,6 +179,21 @@ void vnet_external_send(vnet *v, guest_pkt p)
     des_after(v->m->sim, v->net->cfg.latency, wire_in_arrive, v, 0);
 }
 
+/* ---- the VM's destroy ------------------------------------------------------------- */
+
+/* kvm_vm_on_quit: QEMU stops and closes the device. */
+static void quit(void *ctx, kvm_vm *vm)
+{
+    (void)vm;
+    vnet *v = ctx;
+    v->stopped = true;
+    for (uint32_t q = 0; q < v->nq; q++)
+        if (v->w[q].task->state == HOST_TASK_SLEEPING)
+            host_task_wake(v->m->host, v->w[q].task, -1); /* kthread_stop */
+    if (v->ops.quit)
+        v->ops.quit(v->ops.ctx, v);
+}
+
 /* ---- life cycle, accounting ------------------------------------------------------ */
 
 vnet *vnet_new(model *m, guest_net *net, uint64_t notify_base, const vnet_ops *ops)
@@ -169,6 +207,7 @@ vnet *vnet_new(model *m, guest_net *net, uint64_t notify_base, const vnet_ops *o
     v->nq = net->nq;
     v->notify_base = notify_base;
     v->w = hv_xcalloc(v->nq, sizeof *v->w);
+    kvm_vm_on_quit(v->vm, quit, v);
     host_cpumask all;
     host_cpumask_fill(&all, (int)m->hw->ncpus);
     for (uint32_t q = 0; q < v->nq; q++) {
@@ -221,9 +260,10 @@ uint64_t vnet_guest_held(const vnet *v)
 const char *vnet_conservation(const vnet *v, char *err, size_t errlen)
 {
     uint64_t held = vnet_held(v);
-    if (v->handed == v->delivered + held)
+    if (v->handed == v->delivered + v->dropped + held)
         return NULL;
-    snprintf(err, errlen, "vnet %s: packets handed %llu != delivered %llu + held %llu", v->vm->cfg.name,
-             (unsigned long long)v->handed, (unsigned long long)v->delivered, (unsigned long long)held);
+    snprintf(err, errlen, "vnet %s: packets handed %llu != delivered %llu + dropped %llu + held %llu",
+             v->vm->cfg.name, (unsigned long long)v->handed, (unsigned long long)v->delivered,
+             (unsigned long long)v->dropped, (unsigned long long)held);
     return err;
 }

@@ -28,11 +28,25 @@
  *   was sent (wire, switch, physical NIC and bridge: their host CPU time is
  *   not modelled) and wakes the worker of the flow's queue from no CPU.
  *
+ * The VM's destroy (vm.NAME.destroy_at; kvm_vm_on_quit): QEMU stops the
+ *   device (vhost_net_stop) and closes it (vhost_net_release ->
+ *   vhost_dev_stop, vhost_net_flush, vhost_dev_cleanup -> kthread_stop)
+ *   and the tap. The model: the device is stopped at once; each worker
+ *   finishes the step under way (the flush), then drops its backlog and
+ *   exits (a sleeping worker is woken to do so, as kthread_stop does). A
+ *   transmit under way still leaves (the packet was in the tap); a receive
+ *   under way is dropped and raises no interrupt; packets that reach the
+ *   device afterwards (from the bridge or the external link) are dropped:
+ *   the tap is gone. Then ops.quit tells the workload. Nothing of the
+ *   device touches the VM's VCPUs or XICS after the stop. Packets in the
+ *   guest's rings and sockets stay there (the guest's memory goes with
+ *   QEMU).
+ *
  * Conservation: every packet handed to the host side (a guest transmit or
  * an external send) is delivered (to a guest's rx ring or to an outside
- * client) or still held: vnet_held counts the packets on the wire, in the
- * workers' backlogs and in the hands of a worker; guest_net's rings and
- * sockets hold the rest.
+ * client), dropped (after the VM's destroy) or still held: vnet_held counts
+ * the packets on the wire, in the workers' backlogs and in the hands of a
+ * worker; guest_net's rings and sockets hold the rest.
  *
  * Concurrency contract: single-threaded (the DES thread).
  */
@@ -50,6 +64,9 @@ typedef struct vnet_ops {
     vnet *(*route)(void *ctx, vnet *from, const guest_pkt *p);
     /* A packet from `from` reached its client outside the host. */
     void (*external_rx)(void *ctx, vnet *from, const guest_pkt *p);
+    /* The VM's QEMU quit (its destroy_at), after the device stopped; may be
+     * NULL. */
+    void (*quit)(void *ctx, vnet *v);
     void *ctx;
 } vnet_ops;
 
@@ -73,7 +90,8 @@ struct vnet {
     uint32_t nq;
     uint64_t notify_base;
     guest_pktq wire_in, wire_out; /* on the external link (FIFO: one latency) */
-    uint64_t handed, delivered;  /* conservation (never reset) */
+    bool stopped;        /* the VM's QEMU quit: vhost_dev_stop, the tap closed */
+    uint64_t handed, delivered, dropped; /* conservation (never reset) */
 };
 
 /* The host side of net (a device whose notify registers start at
@@ -87,7 +105,7 @@ void vnet_external_send(vnet *v, guest_pkt p);
 uint64_t vnet_held(const vnet *v);
 /* Packets in the guest's rings and socket queues. */
 uint64_t vnet_guest_held(const vnet *v);
-/* NULL, or what broke: handed != delivered + held (message in a buffer of
+/* NULL, or what broke: handed != delivered + dropped + held (message in a buffer of
  * the caller's, errlen bytes). */
 const char *vnet_conservation(const vnet *v, char *err, size_t errlen);
 

@@ -164,6 +164,8 @@ static void client_fire(des_sim *sim, void *obj, uint64_t arg)
 {
     (void)arg;
     ycsb_conn *c = obj;
+    if (c->y->gone)
+        return; /* the server is gone: no more requests */
     start_op(c, &c->crng, des_now(sim));
 }
 
@@ -184,6 +186,8 @@ static void external_rx(void *ctx, vnet *from, const guest_pkt *p)
     ycsb_vm *y = ctx;
     ycsb *w = y->w;
     ycsb_conn *c = &y->conns[p->flow];
+    if (y->gone)
+        return; /* abandoned at the destroy: not a completion */
     w->received++;
     int cop = tag_cop(p->tag);
     if (cop == YCSB_RMW && tag_srv(p->tag) == SRV_READ) {
@@ -211,9 +215,20 @@ static void arrival(des_sim *sim, void *obj, uint64_t arg)
 {
     (void)arg;
     ycsb_vm *y = obj;
+    if (y->gone)
+        return; /* the server is gone: the arrival process ends */
     ycsb_conn *c = &y->conns[des_rng_below(&y->arrivals, y->nconns)];
     start_op(c, &y->arrivals, des_now(sim));
     des_after(sim, (des_time)des_rng_exp(&y->arrivals, 1e9 / y->w->cfg.rate) + 1, arrival, y, 0);
+}
+
+/* The VM's QEMU quit (vnet_ops.quit): what it holds is abandoned. */
+static void quit(void *ctx, vnet *v)
+{
+    (void)v;
+    ycsb_vm *y = ctx;
+    y->w->abandoned += netvm_in_flight(y->nv) + y->busy;
+    y->gone = true;
 }
 
 /* ---- life cycle ---------------------------------------------------------------- */
@@ -222,10 +237,12 @@ static const char *conservation(void *ctx)
 {
     ycsb *w = ctx;
     uint64_t f = ycsb_in_flight(w);
-    if (w->sent == w->received + f)
+    if (w->sent == w->received + f + w->abandoned)
         return NULL;
-    snprintf(w->err, sizeof w->err, "ycsb: requests sent %llu != replies received %llu + in flight %llu",
-             (unsigned long long)w->sent, (unsigned long long)w->received, (unsigned long long)f);
+    snprintf(w->err, sizeof w->err,
+             "ycsb: requests sent %llu != replies received %llu + in flight %llu + abandoned %llu",
+             (unsigned long long)w->sent, (unsigned long long)w->received, (unsigned long long)f,
+             (unsigned long long)w->abandoned);
     return w->err;
 }
 
@@ -251,7 +268,8 @@ void ycsb_add_vm(ycsb *w, kvm_vm *vm, const guest_cfg *gc, const net_cfg *nc)
     y->w = w;
     y->index = vm->index;
     keylock_init(&y->locks);
-    vnet_ops ops = {route, external_rx, y};
+    vnet_ops ops = {route, external_rx, quit, y};
+    w->destroys |= vm->cfg.destroy_at != 0;
     y->nv = netvm_new(w->m, vm, gc, nc, &ops);
     y->nconns = (uint32_t)w->cfg.clients;
     y->conns = hv_xcalloc(y->nconns, sizeof *y->conns);
@@ -312,7 +330,8 @@ uint64_t ycsb_in_flight(const ycsb *w)
 {
     uint64_t f = 0;
     for (uint32_t i = 0; i < w->nvms; i++)
-        f += netvm_in_flight(w->vms[i]->nv) + w->vms[i]->busy;
+        if (!w->vms[i]->gone)
+            f += netvm_in_flight(w->vms[i]->nv) + w->vms[i]->busy;
     return f;
 }
 

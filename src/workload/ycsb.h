@@ -28,10 +28,20 @@
  *   order on the connection). Latency: from the client's send (open loop:
  *   the arrival) to the last reply reaching the client.
  *
+ * A VM's destroy (vm.NAME.destroy_at; workload/vnet.h): the server
+ *   vanishes without a reset, so its clients' TCP connections see no more
+ *   replies: at the quit every request still in flight to or from that VM
+ *   (the network path's buffers, the workers' hands) is abandoned
+ *   (ycsb.abandoned), replies that still reach a client afterwards are
+ *   ignored (neither completed nor in the latency), and its clients send
+ *   nothing more (their pending sends and open-loop arrivals do nothing).
+ *   The other VMs' clients run on.
+ *
  * Measurements (reset at the end of the warm-up): operations and latency
  * per operation type and overall, lock waits. Conservation (never reset,
  * checked at the end of every run): requests sent = replies received +
- * requests in flight (the network path's buffers, the workers' hands).
+ * requests in flight (the network path's buffers, the workers' hands, for
+ * the VMs not destroyed) + requests abandoned.
  *
  * RNG: YCSB_RNG_KIND_CLIENT (VM index × 65536 + connection) for a closed-loop
  * client's draws, YCSB_RNG_KIND_WORKER (same index) for a worker's service
@@ -105,6 +115,7 @@ struct ycsb_vm {
     des_rng arrivals;
     keylock locks;
     uint64_t busy; /* requests a worker holds (received, reply not yet sent) */
+    bool gone;     /* the VM was destroyed: its clients stopped */
 };
 
 struct ycsb {
@@ -118,7 +129,8 @@ struct ycsb {
     des_hist lat[YCSB_NOPS], lat_all;
     uint64_t ops[YCSB_NOPS], lock_waits;
     /* conservation (never reset) */
-    uint64_t sent, received;
+    uint64_t sent, received, abandoned;
+    bool destroys; /* a VM has a destroy_at (ycsb.abandoned is reported) */
     char err[192];
 };
 
@@ -127,7 +139,7 @@ ycsb *ycsb_new(model *m, const ycsb_cfg *cfg);
 void ycsb_add_vm(ycsb *w, kvm_vm *vm, const guest_cfg *gc, const net_cfg *nc);
 void ycsb_free(ycsb *w);
 void ycsb_reset_stats(ycsb *w);
-/* Requests in flight (network path and workers). */
+/* Requests in flight (network path and workers) of the VMs not destroyed. */
 uint64_t ycsb_in_flight(const ycsb *w);
 /* The guest kernels of its VMs (for the guest.os view). */
 uint32_t ycsb_n_vms(const ycsb *w);
