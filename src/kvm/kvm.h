@@ -189,8 +189,8 @@ typedef struct vm_cfg {
 
 /* A VM's life (vm.NAME.destroy_at; kvm_destroy.c): live; stopping from
  * destroy_at (QEMU quits: every VCPU task has a signal pending and leaves
- * KVM_RUN; its devices are torn down, kvm_vm_on_quit); draining once every VCPU task has exited (kvm_arch_destroy_vm:
- * kick_all_cpus_sync); freed when the drain is done (kvmppc_core_vcpu_free,
+ * KVM_RUN; its devices are torn down, kvm_vm_on_quit); draining once every
+ * VCPU task has exited (kvm_arch_destroy_vm: kick_all_cpus_sync); freed when the drain is done (kvmppc_core_vcpu_free,
  * kvmppc_core_destroy_vm_hv, kvmppc_xics_free: the model keeps the memory,
  * poisoned, so a later use is caught). */
 #define KVM_VM_LIVES(X)                                                      \
