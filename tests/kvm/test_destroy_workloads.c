@@ -13,43 +13,16 @@
  * Without the drain (kvm.no_drain_dbg) the check fires: a CLI test
  * (tests/kvm/CMakeLists.txt).
  */
-#include "cli/run_model.h"
-#include "scn/model_validate.h"
-#include "scn/scenario.h"
-#include "tap.h"
+#include "preset_env.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Run preset with the assignments (NULL-terminated); the metrics in *m. */
 static void run(const char *preset, const char *const *sets, rep_metrics *m)
 {
-    struct scenario s;
-    scn_errors e;
-    scn_errors_init(&e);
-    scn_parse_opts po = {scn_cost_lookup, scn_cost_name, 0};
-    size_t n = 0;
-    while (sets[n])
-        n++;
-    int rc = scn_build(&s, preset, sets, n, &po, &e);
-    if (rc)
-        printf("# %s\n", e.n ? e.msg[0] : "?");
-    TAP_EQ(rc, 0);
-    rep_metrics_init(m);
-    if (!rc)
-        TAP_EQ(cli_run_model("test_destroy_workloads", &s, NULL, m), 0);
-    scn_free(&s);
-    scn_errors_free(&e);
+    preset_run("test_destroy_workloads", preset, sets, m);
 }
-
-static double get(const rep_metrics *m, const char *name)
-{
-    long i = rep_metric_find(m, name);
-    if (i < 0)
-        printf("# no metric %s\n", name);
-    TAP_CHECK(i >= 0);
-    return i >= 0 ? m->rows[i].value : NAN;
-}
+static double get(const rep_metrics *m, const char *name) { return preset_metric(m, name); }
 
 /* db2 (16 VCPUs, 32 closed-loop clients) is destroyed at 3 ms. */
 #define YCSB_FIRE "kvm.redirect_send=4.6", "vm.db2.destroy_at=3ms"
