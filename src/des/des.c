@@ -54,7 +54,7 @@
  *   non-empty bitmap words per level and a 256-bit bitmap per level find
  *   the lowest non-empty bucket with count-trailing-zeros, no scan.
  *
- * The sorted run (run_form)
+ * The sorted run (des_run.c)
  *   With >= RUN_PENDING events pending, a lowest bucket of RUN_MIN..RUN_MAX
  *   entries and more than one time is sorted, stably, into run[] instead of
  *   being moved to the levels below, and popped from there in order; last
@@ -64,8 +64,9 @@
  *   becomes a run only if its time span is below the least lead (t - now)
  *   scheduled lately, so that what is scheduled while it lasts lands above
  *   it, not in the early heap (a model that schedules a few ns ahead never
- *   forms runs: its early-heap traffic cost more than the sort saved). See
- *   run_form for the argument and docs/performance.md for the numbers.
+ *   forms runs: its early-heap traffic cost more than the sort saved). The
+ *   code and the argument are in des_run.c; docs/performance.md has the
+ *   numbers.
  *
  * Keys below last (the "early" heap)
  *   Looking at the front (des_next_time, or des_run_until meeting an event
@@ -75,96 +76,19 @@
  *   binary heap ordered by (t, seq); all its keys are < last <= every radix
  *   key, and last does not move while it is non-empty (it is drained
  *   first), so the global order is: early heap, then radix queue.
- *   PHOLD never uses it; a model that runs in steps uses it briefly.
+ *   PHOLD never uses it; a model that runs in steps uses it briefly. Its
+ *   code is in des_aux.c, with the stale-entry sweep, stats and checks.
+ *
+ * Types, constants and the helpers the files share: des_internal.h.
  */
 #define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE (Linux) */
-#include "des/des.h"
+#include "des/des_internal.h"
 
 #include "base/hv.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-typedef struct des_rec {
-    des_fn fn;          /* NULL while the slot is free */
-    void *obj;
-    uint64_t arg;
-    des_time t;         /* event time (des_event_time) */
-    uint32_t gen;       /* bumped on release */
-    uint32_t next_free; /* free list link (idx + 1), 0 = end */
-    uint64_t pad_[3];   /* to one cache line */
-} des_rec;
-_Static_assert(sizeof(des_rec) == 64, "an event record is one cache line");
-
-typedef struct des_ent {
-    des_time t;
-    uint32_t idx;
-    uint32_t gen;
-} des_ent;
-_Static_assert(sizeof(des_ent) == 16, "queue entry is 16 bytes");
-
-/* Early-heap entry: seq orders equal times (FIFO). */
-typedef struct des_early {
-    des_time t;
-    uint64_t seq;
-    uint32_t idx, gen;
-} des_early;
-
-#define RQ_BITS 8
-#define RQ_DIGITS (1u << RQ_BITS)      /* 256 buckets per level */
-#define RQ_LEVELS (64 / RQ_BITS)       /* 8 levels */
-#define RQ_WORDS (RQ_DIGITS / 64)      /* bitmap words per level */
-#define RQ_PREFETCH 512                /* see rq_front */
-#define RQ_AHEAD 8                     /* see rq_pop_front */
-#define RUN_MIN 8                      /* see run_form: buckets of */
-#define RUN_MAX 32768                  /* RUN_MIN..RUN_MAX entries are sorted, */
-#define RUN_SMALL 512                  /* least run capacity; records of runs up to it prefetched whole */
-#define RUN_RANK 16                    /* up to this many by rank placement */
-#define RUN_AHEAD 32                   /* see find_front */
-#define RUN_PENDING 512                /* only with this many events pending */
-#define RUN_SHIFTS 8                   /* see run_bin_sort */
-
-typedef struct rq_bucket {
-    des_ent *e;
-    uint32_t head, n, cap; /* entries e[head..n) are queued */
-} rq_bucket;
-
-struct des_sim {
-    des_time now;
-    uint64_t seq;
-    /* pool */
-    des_rec *pool;
-    uint32_t pool_cap, free_head;
-    /* radix queue */
-    des_time last;
-    uint64_t rq_n;                           /* entries in buckets (live + stale) */
-    uint64_t rq_cap;                         /* entries of all bucket arrays, spares included */
-    des_ent *spare[32];                      /* emptied big arrays of 2^k entries (rq_recycle) */
-    uint32_t level_mask;                     /* bit l: level l has a non-empty bucket */
-    uint32_t word_mask[RQ_LEVELS];           /* bit w: bitmap[l][w] != 0 */
-    uint64_t bitmap[RQ_LEVELS][RQ_WORDS];    /* bit d: bucket (l, d) non-empty */
-    rq_bucket b[RQ_LEVELS][RQ_DIGITS];
-    /* the sorted run: entries run[run_h..run_n), in (time, seq) order, all
-     * <= last; see run_form */
-    uint32_t run_h, run_n;
-    uint32_t run_cap;          /* entries of run, run_tmp and run_cnt (grown on use) */
-    des_ent *run, *run_tmp;    /* the run and the radix sort's second buffer */
-    uint32_t *run_cnt;         /* run_bin_sort's bin counts */
-    des_time lead_cur, lead_prev; /* least t - now scheduled since the last and the
-                                   * previous run decision (run_lead_ok) */
-    /* early heap (keys < last) */
-    des_early *early;
-    size_t early_n, early_cap;
-    uint64_t stale; /* queue entries whose slot was cancelled */
-    des_stats st; /* st.scheduled is seq, filled in by des_get_stats */
-    bool stop;
-    des_check_fn check;
-    void *check_ctx;
-    bool checks_on;
-    char check_msg[160]; /* the message des_conservation returns */
-};
 
 /* ---- radix queue ------------------------------------------------------- */
 
@@ -277,14 +201,6 @@ static inline void rq_push(des_sim *s, des_ent e)
     s->rq_n++;
 }
 
-static inline void rq_mark_empty(des_sim *s, unsigned l, unsigned d)
-{
-    rq_bucket *bk = &s->b[l][d];
-    bk->head = bk->n = 0;
-    if (!(s->bitmap[l][d / 64] &= ~(1ull << (d % 64))) && !(s->word_mask[l] &= ~(1u << (d / 64))))
-        s->level_mask &= ~(1u << l);
-}
-
 /* Lowest non-empty digit of level l (the level must be non-empty). */
 static inline unsigned rq_low_digit(const des_sim *s, unsigned l)
 {
@@ -307,190 +223,6 @@ static inline void rq_free_big(des_sim *s, rq_bucket *bk)
         bk->e = NULL;
         bk->cap = 0;
     }
-}
-
-/* The sorted run. A lowest bucket (l, d), l >= 1, of RUN_MIN..RUN_MAX
- * entries with more than one time is not moved into the levels below l
- * (about two appends per entry and a bitmap search per pop, most target
- * buckets holding one entry) but sorted, stably, into run[], which is then
- * popped in order (run_rank_sort up to RUN_RANK entries, else
- * run_bin_sort, or run_radix_sort when that gives up).
- * Only with RUN_PENDING or more events pending (docs/performance.md:
- * measured gains at 1024 and more; below, the model's queue and memory
- * figures stay as they were). At PHOLD M a lowest bucket holds ~250
- * entries; at L a level-3 bucket holds ~16k, and sorting it whole (a big
- * run) saves moving every entry into 256 level-2 buckets and
- * forming 256 runs from them. Entries of one time stay in scheduling order
- * (the sorts are stable and the bucket was), so the run is in (time, seq)
- * order.
- *   last is set to mx, the run's largest key: valid for every other bucket
- * (mx lies in bucket (l, d)'s range, the argument of a redistribution),
- * and every radix key is >= mx. Keys scheduled below mx while the run is
- * not empty go to the early heap (t < last). The front is then: the run's
- * front if it is <= the early heap's front (run entries were all scheduled
- * before any early entry: the run is formed only when the early heap is
- * empty), else the early heap's; the radix part only when both are empty
- * (its keys are >= mx, and a radix key equal to a run key was scheduled
- * later: it is in no bucket when the run is formed, all of which hold
- * keys > mx). */
-
-/* The common sort: one counting pass on the high bits of t - m (2^k >= c
- * bins over [m, mx], about one entry a bin), a stable scatter into run[],
- * then an insertion pass on t that fixes the few entries of a bin out of
- * order (strict compare: equal times keep their order). The insertion pass
- * gives up after RUN_SHIFTS * c moves (clustered times and a far outlier
- * put many entries in one bin): then false, run[] is scratch and src is
- * untouched. With pool, the counting pass also prefetches each entry's
- * record. cnt holds at least 2^k entries. */
-static bool run_bin_sort(des_ent *run, uint32_t *cnt, const des_ent *src, uint32_t c, des_time m,
-                         des_time mx, const des_rec *pool)
-{
-    unsigned lb = 32 - (unsigned)__builtin_clz(c - 1);      /* 2^lb >= c */
-    unsigned bits = 64 - (unsigned)__builtin_clzll(mx - m); /* mx - m < 2^bits */
-    unsigned sh = bits > lb ? bits - lb : 0;
-    uint32_t nb = 1u << lb;
-    memset(cnt, 0, nb * sizeof cnt[0]);
-    if (pool)
-        for (uint32_t i = 0; i < c; i++) {
-            cnt[(src[i].t - m) >> sh]++;
-            __builtin_prefetch(&pool[src[i].idx]);
-        }
-    else
-        for (uint32_t i = 0; i < c; i++)
-            cnt[(src[i].t - m) >> sh]++;
-    for (uint32_t v = 0, sum = 0; v < nb; v++) {
-        uint32_t x = cnt[v];
-        cnt[v] = sum;
-        sum += x;
-    }
-    for (uint32_t i = 0; i < c; i++)
-        run[cnt[(src[i].t - m) >> sh]++] = src[i];
-    uint32_t moves = 0;
-    for (uint32_t i = 1; i < c; i++) {
-        if (run[i].t >= run[i - 1].t)
-            continue;
-        des_ent e = run[i];
-        uint32_t j = i;
-        do {
-            run[j] = run[j - 1];
-            j--;
-        } while (j > 0 && run[j - 1].t > e.t);
-        run[j] = e;
-        moves += i - j;
-        if (moves > RUN_SHIFTS * c)
-            return false;
-    }
-    return true;
-}
-
-/* Few entries: place each at its rank, the number of entries before it in
- * (time, position) order; branch-free and stable. For the ~15-entry runs
- * of PHOLD S it is faster than run_bin_sort's data-dependent branches,
- * though it executes more instructions (S 1.046x events/s; Sg 0.96x when
- * used up to 32 entries). Prefetches every record. */
-static void run_rank_sort(des_ent *run, const des_ent *src, uint32_t c, const des_rec *pool)
-{
-    des_time tk[RUN_RANK];
-    for (uint32_t i = 0; i < c; i++) {
-        tk[i] = src[i].t;
-        __builtin_prefetch(&pool[src[i].idx]);
-    }
-    for (uint32_t i = 0; i < c; i++) {
-        des_time t = tk[i];
-        uint32_t r = 0;
-        for (uint32_t j = 0; j < i; j++)
-            r += tk[j] <= t;
-        for (uint32_t j = i + 1; j < c; j++)
-            r += tk[j] < t;
-        run[r] = src[i];
-    }
-}
-
-/* The fallback: an LSD radix sort on the low l bytes of t, a byte per
- * pass, passes over bytes that all entries share skipped, ping-ponging
- * between tmp and run so that the last pass writes run. */
-static void run_radix_sort(des_ent *run, des_ent *tmp, const des_ent *src, uint32_t c, unsigned l)
-{
-    uint32_t cnt[RQ_LEVELS - 1][RQ_DIGITS];
-    memset(cnt, 0, (size_t)l * sizeof cnt[0]);
-    for (uint32_t i = 0; i < c; i++) {
-        des_time t = src[i].t;
-        for (unsigned b = 0; b < l; b++)
-            cnt[b][(t >> (8 * b)) & 0xff]++;
-    }
-    unsigned pass[RQ_LEVELS], np = 0;
-    for (unsigned b = 0; b < l; b++)
-        if (cnt[b][(src[0].t >> (8 * b)) & 0xff] != c)
-            pass[np++] = b; /* np >= 1: the bucket holds more than one time */
-    des_ent *out = (np & 1) ? run : tmp;
-    for (unsigned k = 0; k < np; k++) {
-        unsigned b = pass[k];
-        uint32_t *h = cnt[b], sum = 0;
-        for (unsigned v = 0; v < RQ_DIGITS; v++) {
-            uint32_t x = h[v];
-            h[v] = sum;
-            sum += x;
-        }
-        for (uint32_t i = 0; i < c; i++)
-            out[h[(src[i].t >> (8 * b)) & 0xff]++] = src[i];
-        src = out;
-        out = out == run ? tmp : run;
-    }
-}
-
-/* Sort bucket bk (level l, keys in [m, mx], m < mx) into the run. The run
- * arrays grow to the largest run formed (a power of two, at least
- * RUN_SMALL); the run is empty, so nothing is kept. Records: a small run
- * is the next few hundred events, all prefetched while counting; a big
- * one prefetches RUN_AHEAD here and then RUN_AHEAD pops ahead
- * (find_front), so as not to evict its own records. */
-static void run_form(des_sim *s, const rq_bucket *bk, unsigned l, des_time m, des_time mx)
-{
-    const des_ent *src = bk->e + bk->head;
-    uint32_t c = bk->n - bk->head;
-    if (c > s->run_cap) {
-        uint32_t cap = c <= RUN_SMALL ? RUN_SMALL : 1u << (32 - __builtin_clz(c - 1));
-        free(s->run);
-        free(s->run_tmp);
-        free(s->run_cnt);
-        s->run = hv_xcalloc(cap, sizeof *s->run);
-        s->run_tmp = hv_xcalloc(cap, sizeof *s->run_tmp);
-        s->run_cnt = hv_xcalloc(cap, sizeof *s->run_cnt);
-        s->run_cap = cap;
-    }
-    s->run_h = 0;
-    s->run_n = c;
-    s->rq_n -= c;
-    s->last = mx;
-    if (c <= RUN_RANK) {
-        run_rank_sort(s->run, src, c, s->pool);
-        return;
-    }
-    bool small = c <= RUN_SMALL;
-    if (!run_bin_sort(s->run, s->run_cnt, src, c, m, mx, small ? s->pool : NULL))
-        run_radix_sort(s->run, s->run_tmp, src, c, l);
-    if (!small)
-        for (uint32_t i = 0; i < RUN_AHEAD; i++)
-            __builtin_prefetch(&s->pool[s->run[i].idx]);
-}
-
-/* May a bucket spanning span ns become a run? Only if span is below the
- * least lead (t - now) scheduled since the previous decision and in the
- * window before it: then what handlers
- * schedule while the run lasts lands above it, in the radix part, rather
- * than below its last key, in the early heap. (PHOLD's leads are at least
- * 0.1 s: its level-1 to level-3 buckets, up to 16.7 ms, qualify, its 4.3 s
- * level-4 buckets never. hvwake's model schedules at now + a few ns, so it
- * forms no runs: with runs, at 48 VMs of e880-ycsb and more (over
- * RUN_PENDING pending), its near events went to the early heap, whose
- * pushes and pops were 39% of the loop's instructions; docs/performance.md,
- * "Profile, before and after", fix 5.) lead_prev starts at 0: no run before a window of leads. */
-static bool run_lead_ok(des_sim *s, des_time span)
-{
-    des_time lead = s->lead_cur < s->lead_prev ? s->lead_cur : s->lead_prev;
-    s->lead_prev = s->lead_cur;
-    s->lead_cur = DES_TIME_MAX;
-    return span < lead;
 }
 
 static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, unsigned d);
@@ -572,15 +304,15 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
         rq_bucket *z = &s->b[0][d0], tmp = *z;
         *z = *bk;
         *bk = tmp;
-        rq_mark_empty(s, l, d);
+        des__rq_mark_empty(s, l, d);
         rq_mark_nonempty(s, 0, d0);
         return (rq_pos){z, 0, d0};
     }
     uint32_t c = bk->n - bk->head;
     if (c >= RUN_MIN && c <= RUN_MAX && s->st.pending >= RUN_PENDING && s->run_h == s->run_n &&
-        run_lead_ok(s, mx - m)) {
-        run_form(s, bk, l, m, mx);
-        rq_mark_empty(s, l, d);
+        des__run_lead_ok(s, mx - m)) {
+        des__run_form(s, bk, l, m, mx);
+        des__rq_mark_empty(s, l, d);
         rq_free_big(s, bk);
         return (rq_pos){NULL, 0, 0};
     }
@@ -597,7 +329,7 @@ static __attribute__((noinline)) rq_pos rq_redistribute(des_sim *s, unsigned l, 
         lv |= (uint32_t)(w != 0) << k;
     }
     s->level_mask |= lv;
-    rq_mark_empty(s, l, d);
+    des__rq_mark_empty(s, l, d);
     rq_free_big(s, bk);
     d = rq_low_digit(s, 0);
     return (rq_pos){&s->b[0][d], 0, d};
@@ -613,52 +345,8 @@ static inline __attribute__((always_inline)) des_ent rq_pop_front(des_sim *s, rq
     s->last = e.t;
     s->rq_n--;
     if (p.bk->head == p.bk->n)
-        rq_mark_empty(s, p.l, p.d);
+        des__rq_mark_empty(s, p.l, p.d);
     return e;
-}
-
-/* ---- early heap (binary, keys < last) --------------------------------- */
-
-static inline bool early_less(const des_early *a, const des_early *b)
-{
-    return a->t < b->t || (a->t == b->t && a->seq < b->seq);
-}
-
-static __attribute__((noinline)) void early_push(des_sim *s, des_early e)
-{
-    if (s->early_n == s->early_cap) {
-        s->early_cap = s->early_cap ? s->early_cap * 2 : 64;
-        s->early = hv_xrealloc(s->early, s->early_cap * sizeof *s->early);
-    }
-    size_t i = s->early_n++;
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!early_less(&e, &s->early[p]))
-            break;
-        s->early[i] = s->early[p];
-        i = p;
-    }
-    s->early[i] = e;
-}
-
-static __attribute__((noinline)) des_early early_pop(des_sim *s)
-{
-    des_early top = s->early[0], last = s->early[--s->early_n];
-    size_t i = 0, n = s->early_n;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && early_less(&s->early[c + 1], &s->early[c]))
-            c++;
-        if (!early_less(&s->early[c], &last))
-            break;
-        s->early[i] = s->early[c];
-        i = c;
-    }
-    if (n)
-        s->early[i] = last;
-    return top;
 }
 
 /* ---- pool ----------------------------------------------------------- */
@@ -666,7 +354,7 @@ static __attribute__((noinline)) des_early early_pop(des_sim *s)
 des_sim *des_new(void)
 {
     des_sim *s = hv_xcalloc(1, sizeof *s);
-    s->lead_cur = DES_TIME_MAX; /* see run_lead_ok */
+    s->lead_cur = DES_TIME_MAX; /* see des__run_lead_ok */
     s->checks_on = HV_CHECKS;
     return s;
 }
@@ -752,58 +440,6 @@ static inline void rec_release(des_sim *s, uint32_t idx)
     s->free_head = idx + 1;
 }
 
-/* ---- stale-entry sweep -------------------------------------------------- */
-
-static inline bool ent_live(const des_sim *s, uint32_t idx, uint32_t gen)
-{
-    const des_rec *h = &s->pool[idx];
-    return h->fn != NULL && h->gen == gen;
-}
-
-/* Drop every cancelled entry from the radix buckets and the early heap.
- * Order is kept (compaction in place), so FIFO ties are unaffected. */
-static void sweep_stale(des_sim *s)
-{
-    for (unsigned l = 0; l < RQ_LEVELS; l++) {
-        if (!(s->level_mask & (1u << l)))
-            continue;
-        for (unsigned d = 0; d < RQ_DIGITS; d++) {
-            rq_bucket *bk = &s->b[l][d];
-            if (bk->n == bk->head)
-                continue;
-            uint32_t w = 0;
-            for (uint32_t i = bk->head; i < bk->n; i++)
-                if (ent_live(s, bk->e[i].idx, bk->e[i].gen))
-                    bk->e[w++] = bk->e[i];
-            s->rq_n -= (bk->n - bk->head) - w;
-            if (w == 0)
-                rq_mark_empty(s, l, d);
-            else {
-                bk->head = 0;
-                bk->n = w;
-            }
-        }
-    }
-    /* The run: compact in place, order kept. */
-    uint32_t w = 0;
-    for (uint32_t i = s->run_h; i < s->run_n; i++)
-        if (ent_live(s, s->run[i].idx, s->run[i].gen))
-            s->run[w++] = s->run[i];
-    s->run_h = 0;
-    s->run_n = w;
-    /* The early heap: filter, then rebuild by re-pushing (it is small). */
-    size_t n = s->early_n;
-    s->early_n = 0;
-    des_early *tmp = s->early;
-    s->early = NULL;
-    s->early_cap = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ent_live(s, tmp[i].idx, tmp[i].gen))
-            early_push(s, tmp[i]);
-    free(tmp);
-    s->stale = 0;
-}
-
 /* ---- API --------------------------------------------------------------- */
 
 /* des_at's body, inlined into des_at and des_after (the handlers' path). */
@@ -825,7 +461,7 @@ static inline des_handle schedule(des_sim *s, des_time t, des_fn fn, void *obj, 
     if (t >= s->last)
         rq_push(s, (des_ent){t, idx, h->gen});
     else
-        early_push(s, (des_early){t, seq, idx, h->gen});
+        des__early_push(s, (des_early){t, seq, idx, h->gen});
     if (++s->st.pending > s->st.peak_pending)
         s->st.peak_pending = s->st.pending;
     return (des_handle){idx + 1, h->gen};
@@ -848,7 +484,7 @@ bool des_pending(const des_sim *s, des_handle h)
 {
     if (h.idx == 0 || h.idx > s->pool_cap)
         return false;
-    return ent_live(s, h.idx - 1, h.gen);
+    return des__ent_live(s, h.idx - 1, h.gen);
 }
 
 des_time des_event_time(const des_sim *s, des_handle h)
@@ -867,7 +503,7 @@ bool des_cancel(des_sim *s, des_handle *h)
         s->st.pending--;
         /* Its queue entry is now stale; sweep when stale ones dominate. */
         if (++s->stale > 1024 && s->stale > s->st.pending)
-            sweep_stale(s);
+            des__sweep_stale(s);
     }
     *h = DES_HANDLE_NONE;
     return was;
@@ -890,11 +526,11 @@ typedef struct front {
  * heap turned out empty (all stale): look again. */
 static __attribute__((noinline)) bool find_front_early(des_sim *s, front *f)
 {
-    while (s->early_n && !ent_live(s, s->early[0].idx, s->early[0].gen)) {
-        early_pop(s);
+    while (s->early_n && !des__ent_live(s, s->early[0].idx, s->early[0].gen)) {
+        des__early_pop(s);
         s->stale--;
     }
-    while (s->run_h < s->run_n && !ent_live(s, s->run[s->run_h].idx, s->run[s->run_h].gen)) {
+    while (s->run_h < s->run_n && !des__ent_live(s, s->run[s->run_h].idx, s->run[s->run_h].gen)) {
         s->run_h++;
         s->stale--;
     }
@@ -919,7 +555,7 @@ static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *
             const des_ent *e = &s->run[s->run_h];
             if (s->run_h + RUN_AHEAD < s->run_n)
                 __builtin_prefetch(&s->pool[e[RUN_AHEAD].idx]);
-            if (ent_live(s, e->idx, e->gen)) {
+            if (des__ent_live(s, e->idx, e->gen)) {
                 f->src = SRC_RUN;
                 f->t = e->t;
                 return true;
@@ -934,7 +570,7 @@ static inline __attribute__((always_inline)) bool find_front(des_sim *s, front *
         if (!p.bk)
             continue; /* a run was formed */
         const des_ent *e = &p.bk->e[p.bk->head];
-        if (ent_live(s, e->idx, e->gen)) {
+        if (des__ent_live(s, e->idx, e->gen)) {
             f->src = SRC_RADIX;
             f->pos = p;
             f->t = e->t;
@@ -959,7 +595,7 @@ static inline void run_front(des_sim *s, const front *f)
     else if (f->src == SRC_RUN)
         idx = s->run[s->run_h++].idx;
     else
-        idx = early_pop(s).idx;
+        idx = des__early_pop(s).idx;
     des_rec *h = &s->pool[idx];
     des_fn fn = h->fn;
     void *obj = h->obj;
@@ -1002,40 +638,3 @@ uint64_t des_run_while(des_sim *s, des_pred_fn pred, void *ctx)
 }
 
 void des_stop(des_sim *s) { s->stop = true; }
-
-des_stats des_get_stats(const des_sim *s)
-{
-    des_stats st = s->st;
-    st.scheduled = s->seq;
-    return st;
-}
-
-double des_bytes_per_event(const des_sim *s)
-{
-    /* Pool slots plus every queue array allocated (spares included), per
-     * pool slot. */
-    size_t bytes = (size_t)s->pool_cap * sizeof(des_rec) + (size_t)s->rq_cap * sizeof(des_ent);
-    bytes += s->early_cap * sizeof(des_early);
-    bytes += (size_t)s->run_cap * (2 * sizeof(des_ent) + sizeof(uint32_t));
-    size_t slots = s->pool_cap ? s->pool_cap : 1;
-    return (double)bytes / (double)slots;
-}
-
-const char *des_conservation(des_sim *s)
-{
-    des_stats st = des_get_stats(s);
-    if (st.scheduled == st.run + st.cancelled + st.pending)
-        return NULL;
-    snprintf(s->check_msg, sizeof s->check_msg, "events scheduled %llu != run %llu + cancelled %llu + pending %llu",
-             (unsigned long long)st.scheduled, (unsigned long long)s->st.run,
-             (unsigned long long)s->st.cancelled, (unsigned long long)s->st.pending);
-    return s->check_msg;
-}
-
-void des_set_check(des_sim *s, des_check_fn fn, void *ctx)
-{
-    s->check = fn;
-    s->check_ctx = ctx;
-}
-
-void des_enable_checks(des_sim *s, bool on) { s->checks_on = on; }
