@@ -79,7 +79,7 @@ uint32_t rep_crc32(uint32_t crc, const void *p, size_t n);
 /* "shard-0002-of-0004.csv" */
 void rep_results_file_name(char *buf, size_t n, unsigned shard_i, unsigned shard_n);
 
-/* ---- writing (sweep) ---- */
+/* ---- writing (sweep; report/results_write.c) ---- */
 typedef struct rep_results_writer {
     FILE *f;
     uint32_t crc; /* of every byte written so far */
@@ -95,7 +95,9 @@ int rep_results_job(rep_results_writer *w, size_t variant, size_t run, const rep
 /* The file's end line. Every function returns 0 or HV_EIO (ferror). */
 int rep_results_end(rep_results_writer *w);
 
-/* ---- reading (merge, plot) ---- */
+/* ---- reading (merge, plot) ----
+ * report/results.c: the object and the reader of one file;
+ * report/results_dir.c: files by path, directories, completeness. */
 typedef struct rep_results {
     char *version, *source, *scenario;
     uint64_t seed;
