@@ -139,7 +139,7 @@ void rep_results_compare(const rep_results *r, rep_compare *c);
 /* The header of merged output (points into r). */
 rep_header rep_results_header(const rep_results *r);
 
-/* ---- every input of plot and report (report/results_in.c) ----
+/* ---- every input of plot and report (report/results_import.c) ----
  * Results directories and files (the shards of one sweep: read and checked
  * as merge does), or one output of run, compare or merge in --json or
  * --csv (told apart by their first bytes). A run is one variant named
@@ -155,7 +155,7 @@ int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *
 void rep_results_local(rep_results *r, const rep_header *h, size_t replications, const scn_variants *vs,
                        const rep_stream *streams);
 
-/* ---- outputs of compare and merge (report/results_out.c) ----
+/* ---- outputs of compare and merge (report/results_export.c) ----
  * JSON: {"hvwake", "source", "scenario", "seed", "replications",
  *   "config": {KEY: typed value}, "origin": {KEY: "where it was set"},
  *   "variants": [NAME...], "variant_sets": [{KEY: typed value}...],

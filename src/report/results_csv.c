@@ -1,5 +1,5 @@
 /* The CSV fields and numbers of the results readers (results.c,
- * results_in.c); see results_internal.h. */
+ * results_import.c); see results_internal.h. */
 #include "report/results_internal.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
 /*
  * report/results_internal.h — what the reader of results files (results.c)
- * and the reader of the other inputs of plot and report (results_in.c)
- * share, defined in results_csv.c; no code outside report/results*.c
- * includes it.
+ * and the importer of the other inputs of plot and report
+ * (results_import.c) share, defined in results_csv.c; no code outside
+ * report/results*.c includes it.
  */
 #ifndef HV_REPORT_RESULTS_INTERNAL_H
 #define HV_REPORT_RESULTS_INTERNAL_H
