@@ -1,7 +1,7 @@
 /*
  * kvm/kvm_destroy.c — destroying a VM while the other VMs run
  * (vm.NAME.destroy_at): QEMU quits, the VCPU tasks leave KVM_RUN, and the
- * VM is destroyed with M1's drain. See kvm.h (KVM_VM_LIVES) and
+ * VM is destroyed with M1's drain. See kvm_enums.h (KVM_VM_LIVES) and
  * docs/m1-redirect.md ("VM destroy and CPU offline under fire").
  *
  * Mirrors: QEMU's exit signalling every VCPU thread (signal_wake_up: an

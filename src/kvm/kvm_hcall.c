@@ -2,7 +2,7 @@
  * kvm/kvm_hcall.c — hypercalls: the trap, the real-mode handlers run on the
  * thread, the return to the guest, and the virtual-mode handlers the runner
  * runs after a whole-core exit. Which handler serves which hcall is the one
- * list KVM_HCALLS (kvm.h). See docs/kvm.md ("In the guest").
+ * list KVM_HCALLS (kvm_enums.h). See docs/kvm.md ("In the guest").
  *
  * Mirrors: kvmppc_interrupt_hv's sc 1 path and hcall_try_real_mode /
  * hcall_real_table (book3s_hv_rmhandlers.S), the XICS real-mode handlers

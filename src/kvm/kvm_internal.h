@@ -18,7 +18,7 @@ static inline des_time kvm__cost(kvm_sys *s, int cpu, hw_cost_id id)
 {
     return hw_cost(s->hw, kvm__thr(s, cpu), id);
 }
-/* A trace record of kind KVM_TR_* (kvm.h) on a track (a CPU number). */
+/* A trace record of kind KVM_TR_* (kvm_enums.h) on a track (a CPU number). */
 static inline void kvm__trace(kvm_sys *s, uint32_t track, int kind, uint64_t a0, uint64_t a1,
                               uint64_t a2, uint64_t a3)
 {

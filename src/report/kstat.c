@@ -18,7 +18,7 @@ static const char *const kernel_names[] = {
     "pthru_bad_aff",
 };
 
-/* The model's per-VCPU counters by name (kvm.h KVM_VCPU_COUNTERS). */
+/* The model's per-VCPU counters by name (kvm/kvm_stats.h KVM_VCPU_COUNTERS). */
 typedef struct counter {
     const char *name;
     size_t off;

@@ -28,7 +28,7 @@
  * H_USER are hvwake's own hcall numbers: like any number missing from
  * kvm_trace_symbol_hcall they print as hex, as __print_symbolic does.
  *
- * Each record of the kvm room that stands for a tracepoint (kvm/kvm.h
+ * Each record of the kvm room that stands for a tracepoint (kvm/kvm_enums.h
  * KVM_TRACE_KINDS) becomes one event on its record's CPU, in the emitting
  * VCPU thread: comm "CPU <id>/KVM" (QEMU's VCPU thread name with
  * debug-threads, libvirt's default), pid and tgid from kvm_vm.pid.

@@ -15,7 +15,7 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sums of each scope's counters over the model (kvm.h KVM_*_COUNTERS). */
+/* Sums of each scope's counters over the model (kvm/kvm_stats.h KVM_*_COUNTERS). */
 #define KVM_ADD(area, n) t->n += c->n;
 static void sum_vcpus(const kvm_sys *s, kvm_vcpu_stats *t)
 {

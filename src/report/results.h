@@ -79,7 +79,7 @@ uint32_t rep_crc32(uint32_t crc, const void *p, size_t n);
 /* "shard-0002-of-0004.csv" */
 void rep_results_file_name(char *buf, size_t n, unsigned shard_i, unsigned shard_n);
 
-/* ---- writing (sweep) ---- */
+/* ---- writing (sweep; report/results_write.c) ---- */
 typedef struct rep_results_writer {
     FILE *f;
     uint32_t crc; /* of every byte written so far */
@@ -95,7 +95,9 @@ int rep_results_job(rep_results_writer *w, size_t variant, size_t run, const rep
 /* The file's end line. Every function returns 0 or HV_EIO (ferror). */
 int rep_results_end(rep_results_writer *w);
 
-/* ---- reading (merge, plot) ---- */
+/* ---- reading (merge, plot) ----
+ * report/results.c: the object and the reader of one file;
+ * report/results_dir.c: files by path, directories, completeness. */
 typedef struct rep_results {
     char *version, *source, *scenario;
     uint64_t seed;
@@ -137,7 +139,7 @@ void rep_results_compare(const rep_results *r, rep_compare *c);
 /* The header of merged output (points into r). */
 rep_header rep_results_header(const rep_results *r);
 
-/* ---- every input of plot and report (report/results_in.c) ----
+/* ---- every input of plot and report (report/results_import.c) ----
  * Results directories and files (the shards of one sweep: read and checked
  * as merge does), or one output of run, compare or merge in --json or
  * --csv (told apart by their first bytes). A run is one variant named
@@ -153,7 +155,7 @@ int rep_results_read_any(rep_results *r, int n, char *const *paths, scn_errors *
 void rep_results_local(rep_results *r, const rep_header *h, size_t replications, const scn_variants *vs,
                        const rep_stream *streams);
 
-/* ---- outputs of compare and merge (report/results_out.c) ----
+/* ---- outputs of compare and merge (report/results_export.c) ----
  * JSON: {"hvwake", "source", "scenario", "seed", "replications",
  *   "config": {KEY: typed value}, "origin": {KEY: "where it was set"},
  *   "variants": [NAME...], "variant_sets": [{KEY: typed value}...],

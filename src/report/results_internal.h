@@ -1,6 +1,7 @@
 /*
- * report/results_internal.h — what the results files (results.c) and the
- * other inputs of plot and report (results_in.c) share; no code outside
+ * report/results_internal.h — what the reader of results files (results.c)
+ * and the importer of the other inputs of plot and report
+ * (results_import.c) share, defined in results_csv.c; no code outside
  * report/results*.c includes it.
  */
 #ifndef HV_REPORT_RESULTS_INTERNAL_H

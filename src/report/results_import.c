@@ -1,5 +1,8 @@
-/* The inputs of plot and report besides results files: compare/merge
- * --json and --csv (tidy), run --json and --csv; see results.h. */
+/* Imports: the inputs of plot and report besides results files, read back
+ * into a rep_results: compare/merge --json and --csv (tidy, as
+ * results_export.c writes them), run --json and --csv; and
+ * rep_results_read_any, which tells them from results files and
+ * directories (results.c, results_dir.c). See results.h. */
 #include "report/results.h"
 #include "report/json.h"
 #include "report/results_internal.h"

@@ -1,5 +1,7 @@
-/* Results of compare, sweep and merge as outputs: JSON and the tidy CSV;
- * the experiment of a compare held in memory. See results.h. */
+/* Exports: results of compare and merge as outputs, JSON and the tidy CSV
+ * (results_import.c reads them back), the configuration values typed by
+ * the option table for both; the experiment of a compare held in memory.
+ * See results.h. */
 #include "report/results.h"
 
 #include "base/hv.h"
